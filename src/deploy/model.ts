@@ -1,0 +1,77 @@
+/** The vocabulary of a deploy, shared by the engine, its inputs and the report. */
+
+/** How a run ended, as the `result` output reports it. */
+export type DeployResult = 'deployed' | 'rolled-back' | 'blocked' | 'dry-run';
+
+/** The lifecycle phases, in order; `rollback` can follow any of them. */
+export type Phase =
+  | 'validate'
+  | 'prepare'
+  | 'stabilize'
+  | 'test-traffic'
+  | 'before-traffic'
+  | 'one-box'
+  | 'shift'
+  | 'after-traffic'
+  | 'bake'
+  | 'promote'
+  | 'rollback'
+  | 'finished';
+
+export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+
+/** One production traffic step: move green to `percent`, then hold it for `holdMs`. */
+export interface TrafficStep {
+  percent: number;
+  holdMs: number;
+}
+
+/** How traffic moves between blue and green. */
+export type Routing = 'listener' | 'task-sets';
+
+/** A moment of the deploy: a phase change, a traffic change or an alarm state change. */
+export interface TimelineEntry {
+  /** ISO-8601 time. */
+  at: string;
+  phase: Phase;
+  /** Green's share of production traffic, 0-100. */
+  traffic: number;
+  /** Watched alarms that are not OK at this moment, by name. Empty when all are OK. */
+  alarms: Record<string, AlarmStateValue>;
+  /** What happened, in a few words ("traffic 10%", "alarm api-5xx ALARM", "green steady"). */
+  note?: string;
+}
+
+/** What the deploy is going to do, as printed by dry-run and the summary. */
+export interface DeployPlan {
+  cluster: string;
+  service: string;
+  routing: Routing;
+  /** The `steps` input as given (preset name or list). */
+  stepsText: string;
+  steps: TrafficStep[];
+  oneBox: { bakeMs: number; alarms: string[] } | undefined;
+  bakeMs: number;
+  minRequests: number;
+  pollIntervalMs: number;
+  /** Alarms watched for the whole deploy, resolved from names and prefixes. */
+  alarms: string[];
+  testListener: boolean;
+}
+
+/** Everything the report needs about one run. */
+export interface DeployReport {
+  result: DeployResult;
+  reason: string;
+  plan: DeployPlan;
+  /** The image deployed, when known (from `image` or the manifest). */
+  image?: string;
+  taskDefinitionArn?: string;
+  taskSetArn?: string;
+  previousTaskSetArn?: string;
+  /** Markdown lines describing the manifest (image digest, checksum), when deployed from one. */
+  manifestLines?: string[];
+  timeline: TimelineEntry[];
+  startedAt: string;
+  finishedAt: string;
+}
