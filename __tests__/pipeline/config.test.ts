@@ -1,0 +1,188 @@
+import { readFileSync } from 'node:fs';
+import { parseDuration } from '../../src/duration.js';
+import {
+  DURATION_PATTERN,
+  MAX_STAGES,
+  inheritSettings,
+  parsePipeline,
+  type PipelineConfig,
+} from '../../src/pipeline/config.js';
+import { pipelineJsonSchema } from '../../src/pipeline/schema.js';
+
+const ROLE = 'arn:aws:iam::222222222222:role/deploy';
+
+/** The error message parsePipeline throws for this text. */
+function errorOf(text: string): string {
+  try {
+    parsePipeline(text, 'pipeline.yml');
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected the pipeline file to be refused');
+}
+
+describe('inheritance', () => {
+  const config: PipelineConfig = parsePipeline(
+    `
+defaults:
+  cluster: web
+  service: api
+  alarms: [api-5xx, api-latency]
+  bake-time: 30m
+  one-box: true
+stages:
+  - name: wave-1
+    bake-time: 1h
+    alarms: api-5xx
+    targets:
+      - { region: us-east-1, role: '${ROLE}' }
+      - { region: eu-west-1, role: '${ROLE}', bake-time: 2h, one-box: false, service: api-eu }
+`,
+    'pipeline.yml',
+  );
+  const stage = config.stages[0]!;
+
+  it('takes defaults, overridden by the stage, overridden by the target', () => {
+    expect(inheritSettings(config.defaults, stage, stage.targets[0]!)).toEqual({
+      cluster: 'web',
+      service: 'api',
+      alarms: 'api-5xx',
+      'bake-time': '1h',
+      'one-box': true,
+    });
+    expect(inheritSettings(config.defaults, stage, stage.targets[1]!)).toEqual({
+      cluster: 'web',
+      service: 'api-eu',
+      alarms: 'api-5xx',
+      'bake-time': '2h',
+      'one-box': false,
+    });
+  });
+
+  it('replaces a list instead of merging it', () => {
+    const other = parsePipeline(
+      `
+defaults: { cluster: web, service: api, alarms: [a, b] }
+stages:
+  - name: s
+    targets: [{ region: us-east-1, role: '${ROLE}', alarms: [c] }]
+`,
+      'p.yml',
+    );
+    const s = other.stages[0]!;
+    expect(inheritSettings(other.defaults, s, s.targets[0]!).alarms).toEqual(['c']);
+  });
+
+  it('does not pass stage-only keys (name, environment, targets) to targets', () => {
+    const settings = inheritSettings(config.defaults, stage, stage.targets[0]!) as Record<string, unknown>;
+    expect(settings.name).toBeUndefined();
+    expect(settings.targets).toBeUndefined();
+  });
+});
+
+describe('validation errors name the path and line', () => {
+  it('reports every bad field with its path', () => {
+    const message = errorOf(`defaults:
+  cluster: web
+  service: api
+  bake-time: 5 minutes
+  steps: 10%:5m, 5%
+stages:
+  - name: gamma
+    targets: [{ region: us-west-2, role: '${ROLE}' }]
+  - name: prod
+    servce: api
+    targets:
+      - { region: us-east-1, role: '${ROLE}' }
+      - { region: Mars, role: deploy }
+      - { region: eu-west-1, role: '${ROLE}', min-requests: -1, alarms: 3 }
+`);
+    expect(message).toContain('pipeline.yml is not a valid pipeline file');
+    expect(message).toContain('defaults.bake-time (line 4): expected a duration such as 90s, 5m or 1h30m');
+    expect(message).toMatch(/defaults\.steps \(line 5\): "10%:5m, 5%" is not valid/);
+    expect(message).toContain("stages[1].servce (line 10): unknown setting 'servce'");
+    expect(message).toContain(
+      'stages[1].targets[1].region (line 13): expected an AWS region such as us-east-1',
+    );
+    expect(message).toContain('stages[1].targets[1].role (line 13): expected an IAM role ARN');
+    expect(message).toContain(
+      'stages[1].targets[2].min-requests (line 14): expected a whole number of 0 or more',
+    );
+    expect(message).toContain('stages[1].targets[2].alarms (line 14): expected a name or a list of names');
+  });
+
+  it('reports settings that only the inherited view can check', () => {
+    const message = errorOf(`defaults: { cluster: web }
+stages:
+  - name: a
+    targets: [{ region: us-east-1, role: '${ROLE}' }]
+  - name: a
+    service: api
+    targets:
+      - { region: us-east-1, role: '${ROLE}' }
+      - { region: us-east-1, role: '${ROLE}' }
+gate: { blocker-alarms: [sev1] }
+`);
+    expect(message).toContain(
+      'stages[0].targets[0] (line 4): service is not set (set it in defaults, the stage or the target)',
+    );
+    expect(message).toContain('stages[1].name (line 5): stage "a" is already stages[0]');
+    expect(message).toContain(
+      'stages[1].targets[1] (line 9): deploys the same service, region and account as targets[0]',
+    );
+    expect(message).toContain('gate (line 10): role is required when the gate reads alarms');
+    expect(message).toContain('gate (line 10): region is required when the gate reads alarms');
+  });
+
+  it('refuses more stages than the workflow has jobs, and an empty stage', () => {
+    const stages = Array.from(
+      { length: MAX_STAGES + 1 },
+      (_, i) => `  - { name: s${i}, targets: [{ region: us-east-1, role: '${ROLE}' }] }`,
+    );
+    expect(errorOf(`defaults: { cluster: c, service: s }\nstages:\n${stages.join('\n')}\n`)).toContain(
+      'stages (line 3): the pipeline workflow runs at most 8 stages',
+    );
+    expect(errorOf('stages:\n  - { name: s, cluster: c, service: s, targets: [] }\n')).toContain(
+      'stages[0].targets (line 2): a stage needs at least one target',
+    );
+    expect(errorOf('defaults: { cluster: c }\n')).toContain('stages: expected a list of stages');
+  });
+
+  it('gives the line and column of YAML syntax errors', () => {
+    expect(errorOf('stages:\n  - name: a\n    targets: [\n')).toMatch(
+      /^The pipeline file is not valid YAML:\npipeline\.yml:\d+:\d+: /,
+    );
+    expect(errorOf('defaults: {}\ndefaults: {}\nstages: []\n')).toContain(
+      'pipeline.yml:2:1: Map keys must be unique',
+    );
+  });
+});
+
+describe('schema', () => {
+  it('accepts the same durations as the deploy action', () => {
+    for (const text of ['90s', '5m', '1h30m', '0s', '2h', '1h0m5s']) {
+      expect(DURATION_PATTERN.test(text)).toBe(true);
+      expect(() => parseDuration(text, 'x')).not.toThrow();
+    }
+    for (const text of ['', '5', '1.5m', '5 m', 'm', '1m1h', '-5s']) {
+      expect(DURATION_PATTERN.test(text)).toBe(false);
+      expect(() => parseDuration(text, 'x')).toThrow();
+    }
+  });
+
+  it('is committed as schema/pipeline.schema.json exactly as generated (node bin/safe-deploy.js schema)', () => {
+    const committed = JSON.parse(readFileSync('schema/pipeline.schema.json', 'utf8'));
+    expect(committed).toEqual(pipelineJsonSchema());
+  });
+
+  it('refuses unknown keys at every level, so editors flag typos', () => {
+    const schema = pipelineJsonSchema() as {
+      additionalProperties: boolean;
+      $defs: Record<string, { additionalProperties: boolean }>;
+    };
+    expect(schema.additionalProperties).toBe(false);
+    for (const name of ['DeploySettings', 'Gate', 'Stage', 'Target']) {
+      expect(schema.$defs[name]?.additionalProperties).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,79 @@
+import { parseArgs } from 'node:util';
+import { UserError, describeError } from './errors.js';
+import { recordInputs } from './inputs.js';
+import { renderPlanTable } from './pipeline/render.js';
+import { DEFAULT_CONFIG, loadPlan, runPlanStep } from './pipeline/run.js';
+import { pipelineJsonSchema } from './pipeline/schema.js';
+
+const USAGE = `Usage: safe-deploy <command> [options]
+
+Commands:
+  plan [file]        Show what the pipeline file (default ${DEFAULT_CONFIG}) will deploy, stage by stage
+    --json           Print each stage's matrix as JSON instead of the table
+    --github-output  Set the outputs the reusable workflow reads (in a GitHub Actions step)
+  schema             Print the JSON schema of the pipeline file
+  help               Show this help
+`;
+
+/** Runs one CLI command; returns the process exit code. */
+export async function main(
+  argv: string[],
+  out: (text: string) => void = (t) => process.stdout.write(t),
+): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'plan':
+      return plan(rest, out);
+    case 'schema':
+      out(`${JSON.stringify(pipelineJsonSchema(), null, 2)}\n`);
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      out(USAGE);
+      return 0;
+    default:
+      throw new UserError(`Unknown command '${command}'.\n\n${USAGE}`);
+  }
+}
+
+async function plan(args: string[], out: (text: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, 'github-output': { type: 'boolean' } },
+  });
+  if (positionals.length > 1)
+    throw new UserError(`plan takes one pipeline file, got ${positionals.join(' ')}`);
+  const file = positionals[0] ?? DEFAULT_CONFIG;
+  if (values['github-output']) {
+    if (!process.env.GITHUB_OUTPUT)
+      throw new UserError('--github-output needs GITHUB_OUTPUT (it runs in a workflow step)');
+    await runPlanStep(recordInputs({ config: file }));
+    return 0;
+  }
+  const result = loadPlan(file);
+  if (values.json) {
+    const stages = result.stages.map((stage) => ({
+      stage: stage.number,
+      name: stage.name,
+      environment: stage.environment ?? null,
+      'max-parallel': stage.maxParallel,
+      matrix: stage.matrix,
+    }));
+    out(`${JSON.stringify({ gate: result.gate, stages }, null, 2)}\n`);
+  } else {
+    out(`${renderPlanTable(result)}\n`);
+  }
+  return 0;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof UserError) && error instanceof Error && error.stack)
+    process.stderr.write(`${error.stack}\n`);
+  process.stderr.write(`safe-deploy: ${describeError(error)}\n`);
+  process.exitCode = error instanceof UserError ? 1 : 2;
+}

@@ -1,0 +1,310 @@
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import { parseSteps } from '../deploy/steps.js';
+
+/**
+ * The pipeline file (`.github/safe-deploy.yml`): `defaults`, a `gate`, and ordered `stages` of `targets`.
+ * Deploy settings are the deploy action's inputs, spelled as in `action.yml`, and are inherited from
+ * `defaults` to the stage to the target. The zod schema below is the single source of truth: the file is
+ * parsed with it, and the published JSON schema (`schema/pipeline.schema.json`) is generated from it.
+ */
+
+/** The reusable workflow has this many stage jobs; a file with more stages is refused. */
+export const MAX_STAGES = 8;
+/** GitHub refuses a matrix with more than 256 jobs. */
+export const MAX_TARGETS_PER_STAGE = 256;
+
+// The grammar of src/duration.ts as a pattern, so editors check durations from the JSON schema too
+// (a test keeps the two in agreement).
+export const DURATION_PATTERN = /^(?=\d)(?:\d+h)?(?:\d+m)?(?:\d+s)?$/;
+const DURATION_HINT = 'expected a duration such as 90s, 5m or 1h30m';
+
+const text = (description: string) =>
+  z.string({ error: 'expected text' }).min(1, { error: 'must not be empty' }).describe(description);
+const duration = (description: string) =>
+  z.string({ error: DURATION_HINT }).regex(DURATION_PATTERN, { error: DURATION_HINT }).describe(description);
+const flag = (description: string) => z.boolean({ error: 'expected true or false' }).describe(description);
+const names = (description: string) =>
+  z
+    .union([z.string(), z.array(z.string())], { error: 'expected a name or a list of names' })
+    .describe(description);
+
+const steps = z
+  .union([z.string(), z.array(z.string())], { error: 'expected a preset name or a list of steps' })
+  .check((ctx) => {
+    try {
+      parseSteps(stepsText(ctx.value));
+    } catch (error) {
+      // parseSteps names the input itself; the path already says where, so keep only the reason.
+      const reason = error instanceof Error ? error.message.replace(/^Input 'steps': /, '') : String(error);
+      ctx.issues.push({ code: 'custom', message: reason, input: ctx.value });
+    }
+  })
+  .describe(
+    'Traffic plan: a preset (Canary10Percent5Minutes, Linear10PercentEvery3Minutes, AllAtOnce, ...) or steps such as "10%:5m, 50%:10m, 100%"',
+  );
+
+/** Every deploy input a pipeline file may set, at any level. Keys are the deploy action's input names. */
+export const deploySettingsShape = {
+  cluster: text('ECS cluster name or ARN').optional(),
+  service: text('ECS service name or ARN (deployment controller EXTERNAL)').optional(),
+  'task-definition': text(
+    'Task definition JSON file or existing ARN / family:revision (the manifest wins when present)',
+  ).optional(),
+  'container-name': text('Container whose image is replaced before registering').optional(),
+  steps: steps.optional(),
+  routing: z
+    .enum(['listener', 'task-sets'], { error: 'expected listener or task-sets' })
+    .describe('How traffic moves: listener weights, or task-set scale behind one target group')
+    .optional(),
+  'listener-arn': text(
+    'Production listener whose forward action holds the blue and green target groups',
+  ).optional(),
+  'listener-rule-arn': text('Production listener rule, instead of the listener default action').optional(),
+  'test-listener-arn': text(
+    'Test listener: green gets all of its traffic before any production traffic',
+  ).optional(),
+  alarms: names('CloudWatch alarms watched from start to finish').optional(),
+  'alarm-prefixes': names('Every alarm whose name starts with one of these is watched too').optional(),
+  'blocker-alarms': names('Alarms that must not be in ALARM for the deploy to start').optional(),
+  'one-box': flag('Run green as a single task first, bake it, then continue').optional(),
+  'one-box-alarms': names('Alarms watched only during the one-box stage').optional(),
+  'one-box-bake': duration('How long the one-box stage bakes (default 10m)').optional(),
+  'bake-time': duration('How long to hold 100% before promotion, blue still running (default 5m)').optional(),
+  'min-requests': z
+    .number({ error: 'expected a whole number of 0 or more' })
+    .int({ error: 'expected a whole number of 0 or more' })
+    .min(0, { error: 'expected a whole number of 0 or more' })
+    .describe('The bake does not end until green served this many requests')
+    .optional(),
+  'poll-interval': duration('How often alarms and task sets are read (default 10s)').optional(),
+  'insufficient-data': z
+    .enum(['ignore', 'rollback'], { error: 'expected ignore or rollback' })
+    .describe('Treat a watched alarm in INSUFFICIENT_DATA as a breach (rollback) or not (ignore)')
+    .optional(),
+  'before-traffic': text('Shell command run when green is steady, before production traffic').optional(),
+  'after-traffic': text('Shell command run at 100%, before the bake').optional(),
+  'stabilize-timeout': duration('How long green may take to reach steady state (default 10m)').optional(),
+  timeout: duration('The whole deploy; past it, roll back (default 60m)').optional(),
+  'require-review': flag('Refuse a commit that did not arrive through an approved pull request').optional(),
+};
+
+/** The names of the deploy settings, in the order the plan lists them. */
+export const DEPLOY_SETTINGS = Object.keys(deploySettingsShape) as DeploySettingName[];
+export type DeploySettingName = keyof typeof deploySettingsShape;
+
+const DeploySettings = z.strictObject(deploySettingsShape).meta({ id: 'DeploySettings' });
+export type DeploySettings = z.output<typeof DeploySettings>;
+
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+const ROLE = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
+const region = z
+  .string({ error: 'expected an AWS region such as us-east-1' })
+  .regex(REGION, { error: 'expected an AWS region such as us-east-1' });
+const role = z
+  .string({ error: 'expected an IAM role ARN' })
+  .regex(ROLE, { error: 'expected an IAM role ARN such as arn:aws:iam::111111111111:role/deploy' });
+
+const Target = z
+  .strictObject({
+    region: region.describe('AWS region of this target'),
+    role: role.describe('IAM role assumed by OIDC to deploy this target'),
+    ...deploySettingsShape,
+  })
+  .meta({ id: 'Target', description: 'One service in one region: a job of the stage matrix' });
+export type TargetConfig = z.output<typeof Target>;
+
+const Stage = z
+  .strictObject({
+    name: text('Stage name, shown in job names and the plan'),
+    environment: text(
+      'GitHub environment the stage jobs run in (for required reviewers and wait timers)',
+    ).optional(),
+    'max-parallel': z
+      .number({ error: 'expected a whole number from 1 to 256' })
+      .int({ error: 'expected a whole number from 1 to 256' })
+      .min(1, { error: 'expected a whole number from 1 to 256' })
+      .max(256, { error: 'expected a whole number from 1 to 256' })
+      .describe('How many targets of this stage deploy at once (default 10)')
+      .optional(),
+    ...deploySettingsShape,
+    targets: z
+      .array(Target, { error: 'expected a list of targets' })
+      .min(1, { error: 'a stage needs at least one target' })
+      .max(MAX_TARGETS_PER_STAGE, { error: `a stage has at most ${MAX_TARGETS_PER_STAGE} targets` })
+      .describe('Targets deployed in parallel in this stage'),
+  })
+  .meta({
+    id: 'Stage',
+    description: 'A wave: its targets deploy in parallel; the next stage starts when all succeeded',
+  });
+export type StageConfig = z.output<typeof Stage>;
+
+const Gate = z
+  .strictObject({
+    windows: text('When deploys may start, e.g. "Mon-Thu 09:00-16:00; Fri 09:00-12:00"').optional(),
+    timezone: text('IANA time zone the windows and dates are read in (default UTC)').optional(),
+    blackout: names('Dates or ranges when nothing deploys: 2026-12-20..2027-01-04').optional(),
+    holidays: names('Public-holiday calendars treated as blackout (US, KR, DE-BY)').optional(),
+    calendar: text('Path to an .ics file in the repository whose events are blackouts').optional(),
+    'blocker-alarms': names('The gate is closed while any of these is in ALARM').optional(),
+    'alarm-prefixes': names(
+      'The gate is closed while any alarm with one of these prefixes is in ALARM',
+    ).optional(),
+    'on-closed': z
+      .enum(['fail', 'skip', 'wait'], { error: 'expected fail, skip or wait' })
+      .describe('When closed: fail the run, skip the stages, or wait until open (default fail)')
+      .optional(),
+    'max-wait': duration('With on-closed: wait, how long to wait (default 6h)').optional(),
+    role: role.describe('IAM role assumed by OIDC to read the gate alarms').optional(),
+    region: region.describe('Region of the gate alarms').optional(),
+  })
+  .meta({
+    id: 'Gate',
+    description: 'Deploy-window and alarm-blocker gate, checked once before the first stage',
+  });
+export type GateConfig = z.output<typeof Gate>;
+
+const PipelineShape = z.strictObject({
+  defaults: DeploySettings.describe('Deploy settings inherited by every stage and target').optional(),
+  gate: Gate.optional(),
+  stages: z
+    .array(Stage, { error: 'expected a list of stages' })
+    .min(1, { error: 'the pipeline needs at least one stage' })
+    .max(MAX_STAGES, { error: `the pipeline workflow runs at most ${MAX_STAGES} stages` })
+    .describe('Stages in order; each starts when the previous one succeeded'),
+});
+export type PipelineConfig = z.output<typeof PipelineShape>;
+
+/** The pipeline file as a zod schema (the JSON schema is generated from it). */
+export const PipelineSchema = PipelineShape.check((ctx) =>
+  checkResolved(ctx.value, (path, message, input) =>
+    ctx.issues.push({ code: 'custom', path, message, input }),
+  ),
+).meta({
+  title: 'safe-deploy pipeline',
+  description: 'Stages of ECS deploys run by the safe-deploy reusable workflow',
+});
+
+type Report = (path: (string | number)[], message: string, input: unknown) => void;
+
+// Checks that need the inherited settings or several entries at once; the schema alone cannot say them.
+function checkResolved(config: PipelineConfig, report: Report): void {
+  const seenStages = new Map<string, number>();
+  config.stages.forEach((stage, s) => {
+    const earlier = seenStages.get(stage.name);
+    if (earlier !== undefined) {
+      report(['stages', s, 'name'], `stage "${stage.name}" is already stages[${earlier}]`, stage.name);
+    }
+    seenStages.set(stage.name, s);
+    const places = new Map<string, number>();
+    stage.targets.forEach((target, t) => {
+      const settings = inheritSettings(config.defaults, stage, target);
+      for (const needed of ['cluster', 'service'] as const) {
+        if (!settings[needed]) {
+          report(
+            ['stages', s, 'targets', t],
+            `${needed} is not set (set it in defaults, the stage or the target)`,
+            target,
+          );
+        }
+      }
+      if (!settings.cluster || !settings.service) return;
+      const key = concurrencyKey(settings.cluster, settings.service, target.region, target.role);
+      const first = places.get(key);
+      if (first !== undefined) {
+        report(
+          ['stages', s, 'targets', t],
+          `deploys the same service, region and account as targets[${first}]; one stage deploys a service once`,
+          target,
+        );
+      }
+      places.set(key, t);
+    });
+  });
+  const gate = config.gate;
+  if (gate && (gate['blocker-alarms'] !== undefined || gate['alarm-prefixes'] !== undefined)) {
+    for (const needed of ['role', 'region'] as const) {
+      if (!gate[needed]) report(['gate'], `${needed} is required when the gate reads alarms`, gate);
+    }
+  }
+}
+
+/** The deploy settings of one target: defaults, overridden by the stage, overridden by the target. */
+export function inheritSettings(
+  defaults: DeploySettings | undefined,
+  stage: StageConfig,
+  target: TargetConfig,
+): DeploySettings {
+  const settings: Record<string, unknown> = {};
+  for (const level of [defaults ?? {}, stage, target] as Record<string, unknown>[]) {
+    for (const name of DEPLOY_SETTINGS) {
+      if (level[name] !== undefined) settings[name] = level[name];
+    }
+  }
+  return settings as DeploySettings;
+}
+
+/** The last segment of an ECS ARN (`arn:...:service/web/api` is `api`), or the name itself. */
+export function shortName(nameOrArn: string): string {
+  return nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);
+}
+
+/** The AWS account of a role ARN. */
+export function roleAccount(roleArn: string): string {
+  return /::(\d{12}):/.exec(roleArn)?.[1] ?? '';
+}
+
+/**
+ * The GitHub concurrency group of a deploy: one service (by cluster and account) in one region. Deploys
+ * with the same group never run at once, in this run or another.
+ */
+export function concurrencyKey(cluster: string, service: string, region: string, roleArn: string): string {
+  return `safe-deploy-${shortName(service)}-${region}-${shortName(cluster)}-${roleAccount(roleArn)}`;
+}
+
+/** The `steps` setting as the deploy action's input text. */
+export function stepsText(value: string | string[]): string {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Formats a zod issue path the way users write it: `stages[2].targets[0].region`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`))
+    .join('');
+}
+
+/**
+ * Parses and validates a pipeline file's text. Throws one UserError listing every problem, each with its
+ * path and line (`stages[2].targets[0].region (line 14): expected an AWS region such as us-east-1`).
+ */
+export function parsePipeline(source: string, fileName: string): PipelineConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) {
+    const lines = doc.errors.map((error) => {
+      const at = error.linePos?.[0];
+      // prettyErrors appends " at line L, column C:" and a source excerpt; the prefix says where instead.
+      const reason = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      return `${fileName}${at ? `:${at.line}:${at.col}` : ''}: ${reason}`;
+    });
+    throw new UserError(`The pipeline file is not valid YAML:\n${lines.join('\n')}`);
+  }
+  const result = PipelineSchema.safeParse(doc.toJS() ?? {});
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    let path = [...issue.path];
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      message = `unknown setting${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+      if (issue.keys.length === 1) path = [...path, issue.keys[0]!];
+    }
+    const node = doc.getIn(path, true);
+    const line = isNode(node) && node.range ? lineCounter.linePos(node.range[0]).line : undefined;
+    const where = path.length ? formatPath(path) : '(top level)';
+    return `${where}${line ? ` (line ${line})` : ''}: ${message}`;
+  });
+  throw new UserError(`${fileName} is not a valid pipeline file:\n${lines.map((l) => `  ${l}`).join('\n')}`);
+}
