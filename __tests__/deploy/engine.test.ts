@@ -1,0 +1,477 @@
+import { BLUE_TASK_SET, BLUE_TG, GREEN_TG, LISTENER, TEST_LISTENER } from '../support/fake-aws.js';
+import { deploy, expectRolledBack, MUTATING, scenario } from './harness.js';
+
+const throttled = (): Error => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+
+describe('a listener canary deploy', () => {
+  test('shifts 10% for 5 minutes, then 100%, bakes, promotes green and removes blue', async () => {
+    const s = scenario();
+    const report = await deploy(s, { 'bake-time': '5m' });
+
+    expect(report.result).toBe('deployed');
+    expect(s.aws.weightHistory.map((h) => h.weights)).toEqual([
+      { [BLUE_TG]: 90, [GREEN_TG]: 10 },
+      { [BLUE_TG]: 0, [GREEN_TG]: 100 },
+    ]);
+    // The 10% step is held 5 minutes before 100%.
+    expect(s.aws.weightHistory[1]!.at - s.aws.weightHistory[0]!.at).toBe(5 * 60_000);
+    expect(s.aws.taskSets).toHaveLength(1);
+    expect(s.aws.primary()?.taskSetArn).toBe(report.taskSetArn);
+    expect(s.aws.primary()?.loadBalancers?.[0]?.targetGroupArn).toBe(GREEN_TG);
+    expect(report.previousTaskSetArn).toBe(BLUE_TASK_SET);
+    expect(report.timeline.map((e) => e.phase)).toEqual(
+      expect.arrayContaining(['prepare', 'stabilize', 'shift', 'bake', 'promote', 'finished']),
+    );
+  });
+
+  test('copies launch settings from blue and tags green with the run', async () => {
+    const s = scenario();
+    let createInput: Record<string, unknown> = {};
+    s.aws.ecsMock.commandCalls; // keep the mock's recorder
+    const report = await deploy(s);
+    createInput = s.aws.ecsMock.calls().find((c) => c.args[0].constructor.name === 'CreateTaskSetCommand')!
+      .args[0].input as Record<string, unknown>;
+    expect(report.result).toBe('deployed');
+    expect(createInput).toMatchObject({
+      launchType: 'FARGATE',
+      platformVersion: 'LATEST',
+      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'] } },
+      loadBalancers: [{ targetGroupArn: GREEN_TG, containerName: 'app', containerPort: 80 }],
+    });
+    expect(createInput.tags).toEqual(
+      expect.arrayContaining([
+        { key: 'safe-deploy:repository', value: 'octo/shop' },
+        { key: 'safe-deploy:commit', value: 'abc1234' },
+        { key: 'safe-deploy:run-id', value: '99' },
+        { key: 'safe-deploy:run-attempt', value: '1' },
+      ]),
+    );
+  });
+
+  test('a one-hour bake takes milliseconds on the injected clock and polls alarms throughout', async () => {
+    const s = scenario();
+    const started = Date.now();
+    const report = await deploy(s, { steps: 'AllAtOnce', 'bake-time': '1h', 'poll-interval': '10s' });
+    expect(report.result).toBe('deployed');
+    expect(Date.now() - started).toBeLessThan(5000);
+    // 360 polls of 10 seconds in the bake, plus the waits before it.
+    expect(s.aws.count('DescribeAlarms')).toBeGreaterThanOrEqual(360);
+  });
+
+  test('sends all test-listener traffic to green before any production traffic', async () => {
+    const s = scenario();
+    let testWeightsAtFirstShift: Record<string, number> | undefined;
+    const report = await deploy(
+      s,
+      { 'test-listener-arn': TEST_LISTENER },
+      {
+        runHook: async () => {
+          testWeightsAtFirstShift = s.aws.weights(TEST_LISTENER);
+          expect(s.aws.weightHistory).toHaveLength(0);
+          return 0;
+        },
+      },
+    );
+    expect(report.result).toBe('deployed');
+    // before-traffic is not set, so check the order through the timeline instead of the hook.
+    expect(testWeightsAtFirstShift).toBeUndefined();
+    const phases = report.timeline.map((e) => e.phase);
+    expect(phases.indexOf('test-traffic')).toBeLessThan(phases.indexOf('shift'));
+    expect(s.aws.weights(TEST_LISTENER)).toEqual({ [BLUE_TG]: 0, [GREEN_TG]: 100 });
+  });
+});
+
+describe('a task-sets deploy', () => {
+  test('moves traffic by scale without ever dropping below 100% capacity', async () => {
+    const s = scenario();
+    const scales: { blue: number; green: number }[] = [];
+    s.aws.ecsMock.on; // the fake records scales through UpdateTaskSet
+    const report = await deploy(s, {
+      'listener-arn': '',
+      routing: 'task-sets',
+      steps: '25%:1m, 50%:1m, 100%',
+    });
+    expect(report.result).toBe('deployed');
+    const updates = s.aws.ecsMock
+      .calls()
+      .filter((c) => c.args[0].constructor.name === 'UpdateTaskSetCommand')
+      .map((c) => c.args[0].input as { taskSet: string; scale: { value: number } });
+    let blue = 100;
+    let green = 0;
+    for (const update of updates) {
+      if (update.taskSet === BLUE_TASK_SET) blue = update.scale.value;
+      else green = update.scale.value;
+      scales.push({ blue, green });
+      expect(blue + green).toBeGreaterThanOrEqual(100);
+    }
+    expect(scales).toEqual([
+      { blue: 100, green: 25 },
+      { blue: 75, green: 25 },
+      { blue: 75, green: 50 },
+      { blue: 50, green: 50 },
+      { blue: 50, green: 100 },
+      { blue: 0, green: 100 },
+    ]);
+    expect(s.aws.taskSets).toHaveLength(1);
+    expect(s.aws.primary()?.taskSetArn).toBe(report.taskSetArn);
+    // Both versions sit behind blue's target group.
+    expect(s.aws.primary()?.loadBalancers?.[0]?.targetGroupArn).toBe(BLUE_TG);
+  });
+
+  test('rolls back a breach by scaling blue up before green goes', async () => {
+    const s = scenario();
+    s.clock.after(90_000, () => s.aws.setAlarm('api-5xx', 'ALARM'));
+    const report = await deploy(s, { 'listener-arn': '', routing: 'task-sets', steps: '50%:5m, 100%' });
+    expect(report.result).toBe('rolled-back');
+    expect(s.aws.taskSets).toHaveLength(1);
+    expect(s.aws.primary()).toMatchObject({ taskSetArn: BLUE_TASK_SET, scale: { value: 100 } });
+  });
+});
+
+describe('rolling back', () => {
+  test.each([
+    [
+      'stabilize',
+      { 'stabilize-timeout': '10m' },
+      5_000,
+      (s: ReturnType<typeof scenario>) => (s.aws.greenSteadies = false),
+    ],
+    ['one-box', { 'one-box': 'true', 'one-box-bake': '10m' }, 60_000, () => undefined],
+    ['shift', {}, 60_000, () => undefined],
+    ['bake', { steps: 'AllAtOnce', 'bake-time': '30m' }, 20 * 60_000, () => undefined],
+  ])(
+    'a breach during %s puts all traffic back on blue and names the alarm',
+    async (phase, inputs, at, setup) => {
+      const s = scenario();
+      setup(s);
+      s.clock.after(at, () => s.aws.setAlarm('api-5xx', 'ALARM', 'Threshold Crossed: 5 datapoints > 1'));
+      const report = await deploy(s, inputs);
+      expectRolledBack(s, report);
+      expect(report.reason).toBe('alarm api-5xx is in ALARM: Threshold Crossed: 5 datapoints > 1');
+      expect(report.timeline.some((e) => e.phase === phase)).toBe(true);
+      expect(report.timeline.some((e) => e.alarms['api-5xx'] === 'ALARM')).toBe(true);
+    },
+  );
+
+  test('production traffic is back on blue within one poll interval of the alarm', async () => {
+    const s = scenario();
+    const alarmAt = s.clock.now() + 123_456;
+    s.clock.at(alarmAt, () => s.aws.setAlarm('api-5xx', 'ALARM'));
+    let restoredAt = 0;
+    const report = await deploy(
+      s,
+      { 'poll-interval': '5s' },
+      { onTrafficRestored: () => (restoredAt = s.clock.now()) },
+    );
+    expectRolledBack(s, report);
+    expect(restoredAt - alarmAt).toBeGreaterThanOrEqual(0);
+    expect(restoredAt - alarmAt).toBeLessThanOrEqual(5_000);
+    expect(s.aws.weightHistory.at(-1)!.weights).toEqual({ [BLUE_TG]: 100, [GREEN_TG]: 0 });
+  });
+
+  test('a green task set that never steadies is rolled back after stabilize-timeout', async () => {
+    const s = scenario();
+    s.aws.greenSteadies = false;
+    const start = s.clock.now();
+    const report = await deploy(s, { 'stabilize-timeout': '3m' });
+    expectRolledBack(s, report);
+    expect(report.reason).toMatch(
+      /green did not reach a steady state within 3m \(STABILIZING, 0\/4 running\)/,
+    );
+    expect(s.clock.now() - start).toBeGreaterThanOrEqual(3 * 60_000);
+    expect(s.aws.weightHistory).toHaveLength(1); // only the rollback's write: green never got traffic
+  });
+
+  test('a failing before-traffic hook rolls back before production traffic', async () => {
+    const s = scenario();
+    const report = await deploy(s, { 'before-traffic': './smoke-test.sh' }, { runHook: async () => 3 });
+    expectRolledBack(s, report);
+    expect(report.reason).toBe('before-traffic hook failed with exit code 3: ./smoke-test.sh');
+  });
+
+  test('a failing after-traffic hook rolls back from 100%', async () => {
+    const s = scenario();
+    const report = await deploy(
+      s,
+      { 'after-traffic': 'exit 1' },
+      { runHook: async (name) => (name === 'after-traffic' ? 1 : 0) },
+    );
+    expectRolledBack(s, report);
+    expect(s.aws.weightHistory.map((h) => h.weights[GREEN_TG])).toEqual([10, 100, 0]);
+  });
+
+  test('the overall timeout rolls back', async () => {
+    const s = scenario();
+    const report = await deploy(s, { timeout: '20m', steps: 'Linear10PercentEvery3Minutes' });
+    expectRolledBack(s, report);
+    expect(report.reason).toBe('the deploy did not finish within timeout 20m');
+  });
+
+  test('an AWS error that retries cannot cure rolls back', async () => {
+    const s = scenario();
+    s.aws.fail(
+      'ModifyListener',
+      Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }),
+      1,
+    );
+    const report = await deploy(s);
+    expectRolledBack(s, report);
+    expect(report.reason).toBe('AWS error: User is not authorized');
+  });
+
+  test.each([
+    ['stabilize', 0],
+    ['shift', 2 * 60_000],
+    ['bake', 8 * 60_000],
+  ])('cancellation during %s rolls back', async (phase, at) => {
+    const s = scenario();
+    s.clock.after(at, () => s.cancel.abort());
+    const report = await deploy(s, { 'bake-time': '10m' });
+    expectRolledBack(s, report);
+    expect(report.reason).toBe('the job was cancelled');
+    expect(report.timeline.filter((e) => e.phase === phase).length).toBeGreaterThan(0);
+  });
+
+  test('rollback retries a failing call and reports only what AWS shows', async () => {
+    const s = scenario();
+    s.clock.after(60_000, () => s.aws.setAlarm('api-5xx', 'ALARM'));
+    s.aws.fail('DeleteTaskSet', throttled(), 2);
+    const report = await deploy(s);
+    expectRolledBack(s, report);
+    expect(s.logs.filter((l) => l.includes('Rollback: delete green failed'))).toHaveLength(2);
+  });
+});
+
+describe('before anything changes', () => {
+  test('a missing alarm is an error and nothing in AWS changes', async () => {
+    const s = scenario(['api-5xx']);
+    await expect(deploy(s, { alarms: 'api-5xx, api-latency' })).rejects.toThrow(
+      `Input 'alarms': "api-latency" does not exist in CloudWatch`,
+    );
+    expect(s.aws.calls.filter((c) => MUTATING.includes(c))).toEqual([]);
+  });
+
+  test('a blocker alarm in ALARM blocks the deploy', async () => {
+    const s = scenario(['api-5xx', 'db-health']);
+    s.aws.setAlarm('db-health', 'ALARM', 'replica lag');
+    const report = await deploy(s, { 'blocker-alarms': 'db-health' });
+    expect(report.result).toBe('blocked');
+    expect(report.reason).toMatch(/^blocker alarm db-health is already in ALARM \(replica lag\)/);
+    expect(s.aws.calls.filter((c) => MUTATING.includes(c))).toEqual([]);
+  });
+
+  test('a watched alarm already firing blocks the deploy instead of rolling it back', async () => {
+    const s = scenario();
+    s.aws.setAlarm('api-5xx', 'ALARM');
+    const report = await deploy(s);
+    expect(report.result).toBe('blocked');
+    expect(report.reason).toMatch(/^watched alarm api-5xx is already in ALARM/);
+    expect(s.aws.calls.filter((c) => MUTATING.includes(c))).toEqual([]);
+  });
+
+  test('a service without the EXTERNAL controller is refused', async () => {
+    const s = scenario();
+    s.aws.controller = 'ECS';
+    await expect(deploy(s)).rejects.toThrow(/uses the ECS deployment controller; safe-deploy needs EXTERNAL/);
+    expect(s.aws.calls.filter((c) => MUTATING.includes(c))).toEqual([]);
+  });
+
+  test('a task definition that does not exist is refused', async () => {
+    const s = scenario();
+    await expect(deploy(s, { 'task-definition': 'other:3' })).rejects.toThrow(
+      `Input 'task-definition': "other:3" does not exist in ECS`,
+    );
+    expect(s.aws.calls.filter((c) => MUTATING.includes(c))).toEqual([]);
+  });
+
+  test('dry-run reads the state and changes nothing', async () => {
+    const s = scenario();
+    const report = await deploy(s, { 'dry-run': 'true' });
+    expect(report.result).toBe('dry-run');
+    expect(s.aws.calls.filter((c) => MUTATING.includes(c))).toEqual([]);
+    expect(
+      s.logs.some((l) => l.startsWith('Plan: listener routing: 10% for 5m → 100% → bake 5m → promote')),
+    ).toBe(true);
+  });
+
+  test('require-review refuses an unreviewed commit', async () => {
+    const s = scenario();
+    const report = await deploy(
+      s,
+      { 'require-review': 'true' },
+      {
+        checkReview: async () => ({
+          ok: false,
+          reason: 'commit abc1234 did not reach main through an approved pull request',
+        }),
+      },
+    );
+    expect(report).toMatchObject({
+      result: 'blocked',
+      reason: 'commit abc1234 did not reach main through an approved pull request',
+    });
+    expect(s.aws.calls.filter((c) => MUTATING.includes(c))).toEqual([]);
+  });
+});
+
+describe('task sets left by other runs', () => {
+  const leftover = (s: ReturnType<typeof scenario>, ageMs: number, tags = true): void => {
+    s.aws.taskSets.push({
+      taskSetArn: 'arn:aws:ecs:us-east-1:111111111111:task-set/web/api/ecs-svc/9',
+      status: 'ACTIVE',
+      scale: { unit: 'PERCENT', value: 100 },
+      loadBalancers: [{ targetGroupArn: GREEN_TG }],
+      createdAt: new Date(s.clock.now() - ageMs),
+      tags: tags
+        ? [
+            { key: 'safe-deploy:run-id', value: '98' },
+            { key: 'safe-deploy:run-attempt', value: '1' },
+            { key: 'safe-deploy:heartbeat', value: new Date(s.clock.now() - ageMs).toISOString() },
+          ]
+        : [],
+    });
+  };
+
+  test('an abandoned one is removed, and the run says so', async () => {
+    const s = scenario();
+    leftover(s, 30 * 60_000);
+    const report = await deploy(s);
+    expect(report.result).toBe('deployed');
+    expect(s.logs).toContain(
+      'warning: Removed task set arn:aws:ecs:us-east-1:111111111111:task-set/web/api/ecs-svc/9 left by run 98 (attempt 1)',
+    );
+  });
+
+  test('one whose run is still alive blocks, so two runs never shift one service', async () => {
+    const s = scenario();
+    leftover(s, 30_000);
+    const report = await deploy(s);
+    expect(report.result).toBe('blocked');
+    expect(report.reason).toMatch(/^Run 98 \(attempt 1\) of another repository is deploying this service/);
+    expect(s.aws.calls.filter((c) => MUTATING.includes(c))).toEqual([]);
+  });
+
+  test('one not created by safe-deploy blocks', async () => {
+    const s = scenario();
+    leftover(s, 30 * 60_000, false);
+    const report = await deploy(s);
+    expect(report.result).toBe('blocked');
+    expect(report.reason).toMatch(/was not created by safe-deploy/);
+  });
+});
+
+describe('alarm watch', () => {
+  test('alarms matched by prefix are watched', async () => {
+    const s = scenario(['api-5xx', 'api-p99-latency', 'billing-errors']);
+    s.clock.after(60_000, () => s.aws.setAlarm('api-p99-latency', 'ALARM'));
+    const report = await deploy(s, { alarms: '', 'alarm-prefixes': 'api-' });
+    expectRolledBack(s, report);
+    expect(report.plan.alarms).toEqual(['api-5xx', 'api-p99-latency']);
+    expect(report.reason).toMatch(/^alarm api-p99-latency is in ALARM/);
+  });
+
+  test('a composite alarm breach rolls back', async () => {
+    const s = scenario([]);
+    s.aws.addAlarm('api-high-severity', 'OK', 'composite');
+    s.clock.after(60_000, () => s.aws.setAlarm('api-high-severity', 'ALARM'));
+    const report = await deploy(s, { alarms: 'api-high-severity' });
+    expectRolledBack(s, report);
+    expect(report.reason).toMatch(/^alarm api-high-severity is in ALARM/);
+  });
+
+  test('250 watched alarms are read in three calls a poll', async () => {
+    const names = Array.from({ length: 250 }, (_, i) => `alarm-${String(i).padStart(3, '0')}`);
+    const s = scenario(names);
+    const report = await deploy(s, {
+      alarms: names.join(','),
+      steps: 'AllAtOnce',
+      'bake-time': '100s',
+      'poll-interval': '10s',
+    });
+    expect(report.result).toBe('deployed');
+    const before = s.aws.count('DescribeAlarms');
+    expect(before % 3).toBe(0);
+    const polls = before / 3;
+    expect(polls).toBeGreaterThanOrEqual(11); // the 100-second bake alone is 11 polls
+  });
+
+  test.each([
+    ['ignore', 'deployed'],
+    ['rollback', 'rolled-back'],
+  ])('insufficient-data: %s', async (mode, result) => {
+    const s = scenario();
+    s.clock.after(60_000, () => s.aws.setAlarm('api-5xx', 'INSUFFICIENT_DATA', 'no datapoints'));
+    const report = await deploy(s, { 'insufficient-data': mode });
+    expect(report.result).toBe(result);
+    if (result === 'rolled-back') {
+      expectRolledBack(s, report);
+      expect(report.reason).toBe('alarm api-5xx is in INSUFFICIENT_DATA: no datapoints');
+    }
+  });
+
+  test('one-box alarms are watched only during the one-box stage', async () => {
+    const s = scenario(['api-5xx', 'api-one-box-errors']);
+    s.clock.after(2 * 60_000, () => s.aws.setAlarm('api-one-box-errors', 'ALARM'));
+    const report = await deploy(s, {
+      'one-box': 'true',
+      'one-box-alarms': 'api-one-box-errors',
+      'one-box-bake': '10m',
+    });
+    expectRolledBack(s, report);
+    expect(report.reason).toMatch(/^alarm api-one-box-errors is in ALARM/);
+    // One task of four: green's proportional share is one in five.
+    expect(s.aws.weightHistory[0]!.weights).toEqual({ [BLUE_TG]: 80, [GREEN_TG]: 20 });
+  });
+
+  test('a one-box alarm firing after the one-box stage does not roll back', async () => {
+    const s = scenario(['api-5xx', 'api-one-box-errors']);
+    s.clock.after(13 * 60_000, () => s.aws.setAlarm('api-one-box-errors', 'ALARM'));
+    const report = await deploy(s, {
+      'one-box': 'true',
+      'one-box-alarms': 'api-one-box-errors',
+      'one-box-bake': '10m',
+    });
+    expect(report.result).toBe('deployed');
+  });
+
+  test('the bake holds until min-requests is reached', async () => {
+    const s = scenario();
+    const start = s.clock.now();
+    s.clock.after(30 * 60_000, () => {
+      s.aws.requestCount = 1500;
+    });
+    const report = await deploy(s, { steps: 'AllAtOnce', 'bake-time': '5m', 'min-requests': '1000' });
+    expect(report.result).toBe('deployed');
+    expect(s.clock.now() - start).toBeGreaterThanOrEqual(30 * 60_000);
+    expect(s.logs.some((l) => /^bake: \d+m\/5m, 0\/1000 requests$/.test(l))).toBe(true);
+  });
+
+  test('a throttling storm never rolls back by itself, and no hold ends blind', async () => {
+    const s = scenario();
+    s.clock.after(60_000, () => s.aws.fail('DescribeAlarms', throttled(), 40));
+    const report = await deploy(s, { steps: 'AllAtOnce', 'bake-time': '2m', 'poll-interval': '10s' });
+    expect(report.result).toBe('deployed');
+    expect(s.logs.filter((l) => l.startsWith('warning: Could not read alarms (Rate exceeded)'))).toHaveLength(
+      40,
+    );
+    // The 2-minute bake could not end while alarms were unreadable (40 polls of 10 seconds).
+    expect(report.timeline.at(-1)!.at > new Date(Date.parse(report.startedAt) + 400_000).toISOString()).toBe(
+      true,
+    );
+  });
+
+  test('a breach after a throttling storm still rolls back', async () => {
+    const s = scenario();
+    s.clock.after(60_000, () => s.aws.fail('DescribeAlarms', throttled(), 5));
+    s.clock.after(90_000, () => s.aws.setAlarm('api-5xx', 'ALARM'));
+    const report = await deploy(s);
+    expectRolledBack(s, report);
+  });
+});
+
+test('a listener that does not forward to two target groups is refused before any change', async () => {
+  const s = scenario();
+  s.aws.actions.set(LISTENER, [{ Type: 'forward', TargetGroupArn: BLUE_TG }]);
+  await expect(deploy(s)).rejects.toThrow(/must forward to two target groups/);
+  expect(s.aws.calls.filter((c) => MUTATING.includes(c))).toEqual([]);
+});

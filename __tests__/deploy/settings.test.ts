@@ -1,0 +1,123 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDeploySettings } from '../../src/deploy/settings.js';
+import { parseDuration, formatDuration } from '../../src/duration.js';
+import { recordInputs } from '../../src/inputs.js';
+
+const LISTENER =
+  'arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/app/shop/0123456789abcdef/aaaaaaaaaaaaaaaa';
+const base = { cluster: 'web', service: 'api', 'task-definition': 'api:7' };
+const parse = (inputs: Record<string, string>) => parseDeploySettings(recordInputs({ ...base, ...inputs }));
+
+describe('durations', () => {
+  test.each([
+    ['90s', 90_000],
+    ['5m', 300_000],
+    ['1h30m', 5_400_000],
+    ['1h', 3_600_000],
+    ['2m30s', 150_000],
+    ['0s', 0],
+  ])('%s', (text, ms) => expect(parseDuration(text, 'x')).toBe(ms));
+
+  test.each(['', '5', '5 m', '1.5m', '-5m', 'm', '5m1h', '10d'])('refuses %j', (text) => {
+    expect(() => parseDuration(text, 'bake-time')).toThrow(
+      `Input 'bake-time': ${JSON.stringify(text)} is not valid`,
+    );
+  });
+
+  test.each([
+    [90_000, '1m30s'],
+    [5_400_000, '1h30m'],
+    [0, '0s'],
+  ])('formats %d as %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
+});
+
+describe('deploy settings', () => {
+  test('defaults follow the product contract', () => {
+    const s = parse({ 'listener-arn': LISTENER });
+    expect(s).toMatchObject({
+      routing: 'listener',
+      stepsText: 'Canary10Percent5Minutes',
+      oneBox: false,
+      oneBoxBakeMs: 600_000,
+      bakeMs: 300_000,
+      minRequests: 0,
+      pollIntervalMs: 10_000,
+      insufficientData: 'ignore',
+      stabilizeTimeoutMs: 600_000,
+      timeoutMs: 3_600_000,
+      requireReview: false,
+      dryRun: false,
+      environment: 'web/api',
+      taskDefinition: { kind: 'existing', reference: 'api:7' },
+    });
+  });
+
+  test('routing defaults to task-sets without a listener', () => {
+    expect(parse({}).routing).toBe('task-sets');
+  });
+
+  test('alarm lists split on commas and newlines', () => {
+    expect(parse({ alarms: 'a, b\nc,,a' }).alarms).toEqual(['a', 'b', 'c']);
+  });
+
+  test('a task definition file is found on disk', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'td-'));
+    const file = join(dir, 'task-definition.json');
+    writeFileSync(file, '{}');
+    expect(
+      parse({ 'task-definition': file, 'container-name': 'app', image: 'shop/api@sha256:' + 'a'.repeat(64) })
+        .taskDefinition,
+    ).toEqual({
+      kind: 'file',
+      path: file,
+      containerName: 'app',
+      image: 'shop/api@sha256:' + 'a'.repeat(64),
+    });
+  });
+
+  test.each([
+    [{ cluster: '' }, `Input 'cluster': "" is not valid: a value is required`],
+    [
+      { cluster: 'web cluster' },
+      `Input 'cluster': "web cluster" is not valid: expected a name or an ECS ARN`,
+    ],
+    [
+      { 'listener-arn': 'arn:aws:elb:nope' },
+      `Input 'listener-arn': "arn:aws:elb:nope" is not valid: expected an ELBv2 listener ARN`,
+    ],
+    [{ routing: 'dns' }, `Input 'routing': "dns" is not valid: expected one of listener, task-sets`],
+    [
+      { routing: 'listener' },
+      `Input 'routing': "listener" is not valid: listener routing needs 'listener-arn'`,
+    ],
+    [{ 'poll-interval': '500ms' }, `Input 'poll-interval': "500ms" is not valid`],
+    [{ 'poll-interval': '0s' }, `Input 'poll-interval': "0s" is not valid: the smallest interval is 1s`],
+    [{ 'bake-time': '5 minutes' }, `Input 'bake-time': "5 minutes" is not valid`],
+    [{ 'min-requests': '-1' }, `Input 'min-requests': "-1" is not valid: expected a whole number`],
+    [
+      { 'min-requests': '100' },
+      `Input 'min-requests': "100" is not valid: counting green's requests needs 'routing: listener'`,
+    ],
+    [{ 'one-box': 'yes' }, `Input 'one-box': "yes" is not valid: expected true or false`],
+    [
+      { 'insufficient-data': 'fail' },
+      `Input 'insufficient-data': "fail" is not valid: expected one of ignore, rollback`,
+    ],
+    [{ steps: '10%' }, `Input 'steps': "10%" is not valid: the last step must be 100%`],
+    [
+      { 'task-definition': 'missing.json' },
+      `Input 'task-definition': "missing.json" is not valid: no such file`,
+    ],
+    [
+      { 'task-definition': '' },
+      `Input 'task-definition': "" is not valid: give a task definition file or ARN, or a 'manifest'`,
+    ],
+    [{ image: 'shop/api:1' }, "Inputs 'container-name' and 'image' go together"],
+    [{ manifest: 'nope.json' }, "Input 'task-definition' cannot be used with 'manifest'"],
+    [{ timeout: '0s' }, `Input 'timeout': "0s" is not valid: must be longer than 0s`],
+  ])('refuses %j', (inputs, message) => {
+    expect(() => parse(inputs as Record<string, string>)).toThrow(message);
+  });
+});

@@ -1,0 +1,332 @@
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  type DescribeAlarmsCommandInput,
+} from '@aws-sdk/client-cloudwatch';
+import {
+  CreateTaskSetCommand,
+  DeleteTaskSetCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTaskSetsCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  TagResourceCommand,
+  UpdateServicePrimaryTaskSetCommand,
+  UpdateTaskSetCommand,
+  type TaskSet,
+} from '@aws-sdk/client-ecs';
+import {
+  DescribeListenersCommand,
+  DescribeRulesCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+  ModifyListenerCommand,
+  ModifyRuleCommand,
+  type Action,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { SdkCloudWatch } from '../../src/aws/cloudwatch.js';
+import { SdkEcs } from '../../src/aws/ecs.js';
+import { SdkLoadBalancer } from '../../src/aws/load-balancer.js';
+import type { FakeClock } from './fake-clock.js';
+
+const ACCOUNT = 'arn:aws:ecs:us-east-1:111111111111';
+const ELB = 'arn:aws:elasticloadbalancing:us-east-1:111111111111';
+export const LISTENER = `${ELB}:listener/app/shop/0123456789abcdef/aaaaaaaaaaaaaaaa`;
+export const TEST_LISTENER = `${ELB}:listener/app/shop/0123456789abcdef/bbbbbbbbbbbbbbbb`;
+export const BLUE_TG = `${ELB}:targetgroup/blue/1111111111111111`;
+export const GREEN_TG = `${ELB}:targetgroup/green/2222222222222222`;
+export const BLUE_TASK_SET = `${ACCOUNT}:task-set/web/api/ecs-svc/0000000000000000001`;
+
+type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+
+/**
+ * An in-memory ECS service behind an ALB listener, with CloudWatch alarms, served through
+ * aws-sdk-client-mock so the real SDK adapters run unchanged. Tests change its state as time passes
+ * (an alarm entering ALARM, green never steadying) and assert on what a user would check.
+ */
+export class FakeAws {
+  readonly ecsMock = mockClient(ECSClient);
+  readonly elbMock = mockClient(ElasticLoadBalancingV2Client);
+  readonly cwMock = mockClient(CloudWatchClient);
+  desiredCount = 4;
+  controller = 'EXTERNAL';
+  taskSets: TaskSet[] = [];
+  readonly actions = new Map<string, Action[]>();
+  readonly alarms = new Map<string, { type: 'metric' | 'composite'; state: AlarmState; reason: string }>();
+  /** Weights of the production listener over time. */
+  readonly weightHistory: { at: number; weights: Record<string, number> }[] = [];
+  /** Every AWS call by command name, in order. */
+  readonly calls: string[] = [];
+  /** Green's requests so far, as GetMetricData reports them. */
+  requestCount = 0;
+  /** Whether a new task set ever reaches STEADY_STATE. */
+  greenSteadies = true;
+  /** Errors to throw from the next calls of a command. */
+  private readonly failures = new Map<string, Error[]>();
+  private nextId = 2;
+
+  constructor(private readonly clock: FakeClock) {
+    this.taskSets.push({
+      taskSetArn: BLUE_TASK_SET,
+      status: 'PRIMARY',
+      taskDefinition: `${ACCOUNT}:task-definition/api:1`,
+      launchType: 'FARGATE',
+      platformVersion: 'LATEST',
+      loadBalancers: [{ targetGroupArn: BLUE_TG, containerName: 'app', containerPort: 80 }],
+      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'] } },
+      scale: { unit: 'PERCENT', value: 100 },
+      stabilityStatus: 'STEADY_STATE',
+      computedDesiredCount: 4,
+      runningCount: 4,
+      createdAt: new Date(clock.now() - 86_400_000),
+      tags: [],
+    });
+    const forward = (blue: number, green: number): Action[] => [
+      {
+        Type: 'forward',
+        ForwardConfig: {
+          TargetGroups: [
+            { TargetGroupArn: BLUE_TG, Weight: blue },
+            { TargetGroupArn: GREEN_TG, Weight: green },
+          ],
+        },
+      },
+    ];
+    this.actions.set(LISTENER, forward(100, 0));
+    this.actions.set(TEST_LISTENER, forward(100, 0));
+    this.install();
+  }
+
+  /** The SDK-backed ports the engine uses, over the mocked clients. */
+  ports(): { ecs: SdkEcs; lb: SdkLoadBalancer; cloudwatch: SdkCloudWatch } {
+    const config = { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } };
+    return {
+      ecs: new SdkEcs(new ECSClient(config)),
+      lb: new SdkLoadBalancer(new ElasticLoadBalancingV2Client(config)),
+      cloudwatch: new SdkCloudWatch(new CloudWatchClient(config)),
+    };
+  }
+
+  addAlarm(name: string, state: AlarmState = 'OK', type: 'metric' | 'composite' = 'metric'): void {
+    this.alarms.set(name, {
+      type,
+      state,
+      reason: state === 'OK' ? 'Threshold not crossed' : `${name} crossed`,
+    });
+  }
+
+  setAlarm(name: string, state: AlarmState, reason = `Threshold crossed: ${name}`): void {
+    const alarm = this.alarms.get(name);
+    if (!alarm) throw new Error(`no alarm ${name}`);
+    alarm.state = state;
+    alarm.reason = reason;
+  }
+
+  /** Makes the next `times` calls of `command` fail with `error`. */
+  fail(command: string, error: Error, times = 1): void {
+    this.failures.set(command, [...(this.failures.get(command) ?? []), ...Array<Error>(times).fill(error)]);
+  }
+
+  weights(arn = LISTENER): Record<string, number> {
+    const forward = this.actions.get(arn)!.find((a) => a.Type === 'forward')!;
+    return Object.fromEntries(
+      (forward.ForwardConfig?.TargetGroups ?? []).map((g) => [g.TargetGroupArn!, g.Weight!]),
+    );
+  }
+
+  primary(): TaskSet | undefined {
+    return this.taskSets.find((t) => t.status === 'PRIMARY');
+  }
+
+  others(): TaskSet[] {
+    return this.taskSets.filter((t) => t.status !== 'PRIMARY');
+  }
+
+  count(command: string): number {
+    return this.calls.filter((c) => c === command).length;
+  }
+
+  private call<T>(command: string, run: () => T): T {
+    this.calls.push(command);
+    const queued = this.failures.get(command);
+    if (queued?.length) throw queued.shift()!;
+    return run();
+  }
+
+  private refresh(set: TaskSet): TaskSet {
+    const desired = Math.ceil((this.desiredCount * (set.scale?.value ?? 0)) / 100);
+    const steady = set.taskSetArn === BLUE_TASK_SET || this.greenSteadies || desired === 0;
+    set.computedDesiredCount = desired;
+    set.runningCount = steady ? desired : 0;
+    set.stabilityStatus = steady ? 'STEADY_STATE' : 'STABILIZING';
+    return set;
+  }
+
+  private install(): void {
+    const ecs = this.ecsMock;
+    ecs.on(DescribeServicesCommand).callsFake(() =>
+      this.call('DescribeServices', () => ({
+        services: [
+          {
+            serviceArn: `${ACCOUNT}:service/web/api`,
+            serviceName: 'api',
+            clusterArn: `${ACCOUNT}:cluster/web`,
+            status: 'ACTIVE',
+            desiredCount: this.desiredCount,
+            deploymentController: { type: this.controller },
+            taskSets: this.taskSets,
+          },
+        ],
+      })),
+    );
+    ecs.on(DescribeTaskSetsCommand).callsFake((input: { taskSets?: string[] }) =>
+      this.call('DescribeTaskSets', () => ({
+        taskSets: this.taskSets
+          .filter((t) => !input.taskSets || input.taskSets.includes(t.taskSetArn!))
+          .map((t) => this.refresh(t)),
+      })),
+    );
+    ecs.on(RegisterTaskDefinitionCommand).callsFake((input: { family: string }) =>
+      this.call('RegisterTaskDefinition', () => ({
+        taskDefinition: { taskDefinitionArn: `${ACCOUNT}:task-definition/${input.family}:${this.nextId++}` },
+      })),
+    );
+    ecs.on(DescribeTaskDefinitionCommand).callsFake((input: { taskDefinition: string }) =>
+      this.call('DescribeTaskDefinition', () => {
+        if (!/api:\d+$/.test(input.taskDefinition)) {
+          throw Object.assign(new Error('Unable to describe task definition.'), { name: 'ClientException' });
+        }
+        return {
+          taskDefinition: {
+            taskDefinitionArn: `${ACCOUNT}:task-definition/${input.taskDefinition.split('/').at(-1)}`,
+            family: 'api',
+            containerDefinitions: [{ name: 'app', image: 'shop/api:1' }],
+          },
+        };
+      }),
+    );
+    ecs.on(CreateTaskSetCommand).callsFake((input: Partial<TaskSet> & { tags?: TaskSet['tags'] }) =>
+      this.call('CreateTaskSet', () => {
+        const set: TaskSet = {
+          ...input,
+          taskSetArn: `${ACCOUNT}:task-set/web/api/ecs-svc/${String(this.nextId++).padStart(19, '0')}`,
+          status: 'ACTIVE',
+          createdAt: new Date(this.clock.now()),
+        };
+        this.taskSets.push(this.refresh(set));
+        return { taskSet: set };
+      }),
+    );
+    ecs.on(UpdateTaskSetCommand).callsFake((input: { taskSet: string; scale: TaskSet['scale'] }) =>
+      this.call('UpdateTaskSet', () => {
+        const set = this.find(input.taskSet);
+        set.scale = input.scale;
+        return { taskSet: this.refresh(set) };
+      }),
+    );
+    ecs.on(UpdateServicePrimaryTaskSetCommand).callsFake((input: { primaryTaskSet: string }) =>
+      this.call('UpdateServicePrimaryTaskSet', () => {
+        this.find(input.primaryTaskSet);
+        for (const t of this.taskSets)
+          t.status = t.taskSetArn === input.primaryTaskSet ? 'PRIMARY' : 'ACTIVE';
+        return {};
+      }),
+    );
+    ecs.on(DeleteTaskSetCommand).callsFake((input: { taskSet: string }) =>
+      this.call('DeleteTaskSet', () => {
+        this.find(input.taskSet);
+        this.taskSets = this.taskSets.filter((t) => t.taskSetArn !== input.taskSet);
+        return {};
+      }),
+    );
+    ecs
+      .on(TagResourceCommand)
+      .callsFake((input: { resourceArn: string; tags: { key: string; value: string }[] }) =>
+        this.call('TagResource', () => {
+          const set = this.find(input.resourceArn);
+          const tags = new Map((set.tags ?? []).map((t) => [t.key!, t.value!]));
+          for (const t of input.tags) tags.set(t.key, t.value);
+          set.tags = [...tags].map(([key, value]) => ({ key, value }));
+          return {};
+        }),
+      );
+
+    const elb = this.elbMock;
+    elb.on(DescribeListenersCommand).callsFake((input: { ListenerArns: string[] }) =>
+      this.call('DescribeListeners', () => ({
+        Listeners: input.ListenerArns.map((arn) => ({
+          ListenerArn: arn,
+          DefaultActions: this.actions.get(arn),
+        })),
+      })),
+    );
+    elb.on(DescribeRulesCommand).callsFake((input: { RuleArns: string[] }) =>
+      this.call('DescribeRules', () => ({
+        Rules: input.RuleArns.map((arn) => ({ RuleArn: arn, Actions: this.actions.get(arn) })),
+      })),
+    );
+    elb
+      .on(ModifyListenerCommand)
+      .callsFake((input: { ListenerArn: string; DefaultActions: Action[] }) =>
+        this.call('ModifyListener', () => this.modify(input.ListenerArn, input.DefaultActions)),
+      );
+    elb
+      .on(ModifyRuleCommand)
+      .callsFake((input: { RuleArn: string; Actions: Action[] }) =>
+        this.call('ModifyRule', () => this.modify(input.RuleArn, input.Actions)),
+      );
+    elb.on(DescribeTargetHealthCommand).callsFake((input: { TargetGroupArn: string }) =>
+      this.call('DescribeTargetHealth', () => {
+        const set = this.taskSets.find((t) => t.loadBalancers?.[0]?.targetGroupArn === input.TargetGroupArn);
+        const running = set ? (this.refresh(set).runningCount ?? 0) : 0;
+        return {
+          TargetHealthDescriptions: Array.from({ length: running }, () => ({
+            TargetHealth: { State: 'healthy' },
+          })),
+        };
+      }),
+    );
+
+    this.cwMock.on(DescribeAlarmsCommand).callsFake((input: DescribeAlarmsCommandInput) =>
+      this.call('DescribeAlarms', () => {
+        if ((input.AlarmNames?.length ?? 0) > 100) throw new Error('at most 100 alarm names a call');
+        const names = input.AlarmNames
+          ? input.AlarmNames.filter((n) => this.alarms.has(n))
+          : [...this.alarms.keys()].filter((n) => n.startsWith(input.AlarmNamePrefix ?? ''));
+        const found = names.map((name) => ({ name, ...this.alarms.get(name)! }));
+        const view = (a: (typeof found)[number]) => ({
+          AlarmName: a.name,
+          StateValue: a.state,
+          StateReason: a.reason,
+        });
+        return {
+          MetricAlarms: found.filter((a) => a.type === 'metric').map(view),
+          CompositeAlarms: found.filter((a) => a.type === 'composite').map(view),
+        };
+      }),
+    );
+    this.cwMock
+      .on(GetMetricDataCommand)
+      .callsFake(() =>
+        this.call('GetMetricData', () => ({
+          MetricDataResults: [{ Id: 'requests', Values: [this.requestCount] }],
+        })),
+      );
+  }
+
+  private modify(arn: string, actions: Action[]): object {
+    this.actions.set(arn, actions);
+    if (arn === LISTENER) this.weightHistory.push({ at: this.clock.now(), weights: this.weights(arn) });
+    return {};
+  }
+
+  private find(arn: string): TaskSet {
+    const set = this.taskSets.find((t) => t.taskSetArn === arn);
+    if (!set)
+      throw Object.assign(new Error(`task set ${arn} not found`), { name: 'TaskSetNotFoundException' });
+    return set;
+  }
+}

@@ -1,0 +1,142 @@
+// npm run demo: a full canary deploy and an automatic rollback, run by the built action (dist/) exactly
+// as the GitHub runner runs it, against the local AWS emulator (moto_server on a free loopback port).
+import { existsSync } from 'node:fs';
+import {
+  INSTALL_HINT,
+  motoInstalled,
+  readDeployState,
+  seedService,
+  setAlarm,
+  startMoto,
+} from './lib/emulator.mjs';
+import { runAction } from './lib/run-action.mjs';
+
+const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
+const dim = (s) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
+
+if (!motoInstalled()) {
+  console.error(INSTALL_HINT);
+  process.exit(1);
+}
+if (!existsSync('dist/deploy/index.js')) {
+  console.error('dist/deploy/index.js is missing: run `npm ci && npm run build` first');
+  process.exit(1);
+}
+
+const moto = await startMoto();
+try {
+  console.log(bold(`AWS emulator on ${moto.endpoint}`));
+  const seeded = await seedService(moto, { desiredCount: 4, alarms: ['api-5xx', 'api-p99-latency'] });
+  console.log(
+    `Seeded ECS service ${seeded.cluster}/${seeded.service}: 4 tasks of blue behind ${short(seeded.listenerArn)}\n`,
+  );
+
+  const inputs = {
+    cluster: seeded.cluster,
+    service: seeded.service,
+    'task-definition': seeded.taskDefinitionFile,
+    'container-name': 'app',
+    'listener-arn': seeded.listenerArn,
+    alarms: 'api-5xx, api-p99-latency',
+    'poll-interval': '1s',
+    'stabilize-timeout': '1m',
+    'github-token': '',
+  };
+
+  console.log(bold('1. Canary deploy: 10% for 8s, 50% for 8s, 100%, bake 8s, promote'));
+  const first = await runAction('deploy', {
+    inputs: {
+      ...inputs,
+      image: `shop/api@sha256:${'1'.repeat(64)}`,
+      steps: '10%:8s, 50%:8s, 100%',
+      'bake-time': '8s',
+    },
+    env: { ...moto.env, GITHUB_RUN_ID: '1001' },
+    onStdout: echo,
+  });
+  await report(first, seeded);
+
+  console.log(bold('\n2. Canary deploy of a bad version: api-5xx goes into ALARM during the 25% step'));
+  let injected = false;
+  const second = await runAction('deploy', {
+    inputs: {
+      ...inputs,
+      image: `shop/api@sha256:${'2'.repeat(64)}`,
+      steps: '25%:30s, 100%',
+      'bake-time': '8s',
+    },
+    env: { ...moto.env, GITHUB_RUN_ID: '1002' },
+    onStdout: (chunk) => {
+      echo(chunk);
+      if (!injected && chunk.includes('Green takes 25%')) {
+        injected = true;
+        setTimeout(() => {
+          console.log(bold('   >>> demo: setting alarm api-5xx to ALARM (HTTP 5xx on green)'));
+          void setAlarm(
+            moto,
+            'api-5xx',
+            'ALARM',
+            'Threshold Crossed: 57 datapoints were greater than the threshold (10)',
+          );
+        }, 3000);
+      }
+    },
+  });
+  await report(second, seeded);
+  const ok = first.outputs.result === 'deployed' && second.outputs.result === 'rolled-back';
+  console.log(
+    bold(
+      ok
+        ? '\nDemo finished: one deploy promoted, one rolled back automatically.'
+        : '\nDemo did not go as expected.',
+    ),
+  );
+  process.exitCode = ok ? 0 : 1;
+} finally {
+  await moto.stop();
+}
+
+function echo(chunk) {
+  for (const line of chunk.split('\n')) {
+    if (
+      !line.trim() ||
+      line.startsWith('::debug') ||
+      line.startsWith('::endgroup') ||
+      line.startsWith('::save-state')
+    )
+      continue;
+    if (line.startsWith('::group::')) console.log(`   ${bold(line.slice(9))}`);
+    else if (line.startsWith('::warning::'))
+      console.log(`     warning: ${decodeURIComponent(line.slice(11))}`);
+    else if (line.startsWith('::error::')) console.log(`     error: ${decodeURIComponent(line.slice(9))}`);
+    else console.log(`     ${line}`);
+  }
+}
+
+async function report(run, seeded) {
+  const timeline = JSON.parse(run.outputs.timeline || '[]');
+  const start = timeline.length ? Date.parse(timeline[0].at) : 0;
+  console.log(`\n   result: ${bold(run.outputs.result)}  reason: ${run.outputs.reason}`);
+  console.log(dim('   time   phase           green  alarms            note'));
+  for (const entry of timeline) {
+    const alarms =
+      Object.entries(entry.alarms)
+        .map(([n, s]) => `${n}=${s}`)
+        .join(',') || '-';
+    console.log(
+      `   ${`+${((Date.parse(entry.at) - start) / 1000).toFixed(1)}s`.padEnd(7)}${entry.phase.padEnd(16)}` +
+        `${`${entry.traffic}%`.padStart(5)}  ${alarms.padEnd(18)}${entry.note ?? ''}`,
+    );
+  }
+  const state = await readDeployState(moto, seeded);
+  console.log(
+    `   AWS now: listener blue ${state.blueWeight}% / green ${state.greenWeight}%;`,
+    state.taskSets
+      .map((t) => `${t.status} ${short(t.arn)} at ${t.scale}% (${t.taskDefinition.split('/').at(-1)})`)
+      .join(', '),
+  );
+}
+
+function short(arn) {
+  return arn.split('/').slice(-2).join('/');
+}

@@ -1,0 +1,265 @@
+// The local AWS emulator (moto_server) for the demo, the benchmark and the tests: start it on a free
+// loopback port and seed an ECS service the way a real one is set up for safe-deploy: an EXTERNAL
+// deployment controller, a PRIMARY ("blue") task set behind an ALB listener that forwards to two
+// target groups, a test listener, and CloudWatch alarms.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ec2 from '@aws-sdk/client-ec2';
+import * as ecs from '@aws-sdk/client-ecs';
+import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
+import * as cw from '@aws-sdk/client-cloudwatch';
+
+export const INSTALL_HINT = "moto_server is not installed: run `pip install 'moto[server]'`";
+
+/** Finds a free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** True when moto_server can be run. */
+export function motoInstalled() {
+  return spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Starts moto_server on a free loopback port. A missing emulator is an error, never a skip.
+ * @returns {Promise<import('./emulator.d.mts').Moto>}
+ */
+export async function startMoto() {
+  if (!motoInstalled()) throw new Error(INSTALL_HINT);
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited: ${stderr}`);
+    try {
+      if ((await fetch(`${endpoint}/moto-api/`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error(`moto_server did not start on ${endpoint}: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const env = {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+  };
+  return {
+    endpoint,
+    env,
+    async reset() {
+      await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** SDK client configuration for the emulator. */
+export function motoClientConfig(moto) {
+  return {
+    endpoint: moto.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  };
+}
+
+/**
+ * Seeds a service `web/api` with `desiredCount` tasks: blue is PRIMARY behind target group `blue`; the
+ * production and test listeners forward 100% to blue and 0% to `green`; the named alarms exist and are OK.
+ * Moto runs task sets only with launchType FARGATE and rejects awsvpc network configurations, so the
+ * task definitions use bridge networking; container definitions need a container-level memory.
+ * @returns {Promise<import('./emulator.d.mts').SeededService>}
+ */
+export async function seedService(
+  moto,
+  { desiredCount = 4, alarms = ['api-5xx'], cluster = 'web', service = 'api' } = {},
+) {
+  const config = motoClientConfig(moto);
+  const ec2c = new ec2.EC2Client(config);
+  const ecsc = new ecs.ECSClient(config);
+  const elbc = new elb.ElasticLoadBalancingV2Client(config);
+  const cwc = new cw.CloudWatchClient(config);
+
+  const vpc = await ec2c.send(new ec2.CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
+  const vpcId = vpc.Vpc.VpcId;
+  const subnets = [];
+  for (const [cidr, zone] of [
+    ['10.0.1.0/24', 'us-east-1a'],
+    ['10.0.2.0/24', 'us-east-1b'],
+  ]) {
+    const subnet = await ec2c.send(
+      new ec2.CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: zone }),
+    );
+    subnets.push(subnet.Subnet.SubnetId);
+  }
+  const lb = await elbc.send(new elb.CreateLoadBalancerCommand({ Name: `${service}-alb`, Subnets: subnets }));
+  const loadBalancerArn = lb.LoadBalancers[0].LoadBalancerArn;
+  const targetGroup = async (name) =>
+    (
+      await elbc.send(
+        new elb.CreateTargetGroupCommand({
+          Name: name,
+          Protocol: 'HTTP',
+          Port: 80,
+          VpcId: vpcId,
+          TargetType: 'ip',
+        }),
+      )
+    ).TargetGroups[0].TargetGroupArn;
+  const blueTargetGroup = await targetGroup(`${service}-blue`);
+  const greenTargetGroup = await targetGroup(`${service}-green`);
+  const listener = async (port) =>
+    (
+      await elbc.send(
+        new elb.CreateListenerCommand({
+          LoadBalancerArn: loadBalancerArn,
+          Protocol: 'HTTP',
+          Port: port,
+          DefaultActions: [
+            {
+              Type: 'forward',
+              ForwardConfig: {
+                TargetGroups: [
+                  { TargetGroupArn: blueTargetGroup, Weight: 100 },
+                  { TargetGroupArn: greenTargetGroup, Weight: 0 },
+                ],
+              },
+            },
+          ],
+        }),
+      )
+    ).Listeners[0].ListenerArn;
+  const listenerArn = await listener(80);
+  const testListenerArn = await listener(8080);
+
+  await ecsc.send(new ecs.CreateClusterCommand({ clusterName: cluster }));
+  const taskDefinition = taskDefinitionJson('public.ecr.aws/nginx/nginx:1.27');
+  const registered = await ecsc.send(new ecs.RegisterTaskDefinitionCommand(taskDefinition));
+  await ecsc.send(
+    new ecs.CreateServiceCommand({
+      cluster,
+      serviceName: service,
+      desiredCount,
+      deploymentController: { type: 'EXTERNAL' },
+    }),
+  );
+  const blue = await ecsc.send(
+    new ecs.CreateTaskSetCommand({
+      cluster,
+      service,
+      taskDefinition: registered.taskDefinition.taskDefinitionArn,
+      launchType: 'FARGATE',
+      loadBalancers: [{ targetGroupArn: blueTargetGroup, containerName: 'app', containerPort: 80 }],
+      scale: { unit: 'PERCENT', value: 100 },
+    }),
+  );
+  await ecsc.send(
+    new ecs.UpdateServicePrimaryTaskSetCommand({ cluster, service, primaryTaskSet: blue.taskSet.taskSetArn }),
+  );
+  for (const name of alarms) await putAlarm(moto, name);
+
+  const dir = mkdtempSync(join(tmpdir(), 'safe-deploy-seed-'));
+  const taskDefinitionFile = join(dir, 'task-definition.json');
+  writeFileSync(taskDefinitionFile, JSON.stringify(taskDefinition, null, 2));
+  return {
+    cluster,
+    service,
+    loadBalancerArn,
+    listenerArn,
+    testListenerArn,
+    blueTargetGroup,
+    greenTargetGroup,
+    blueTaskSet: blue.taskSet.taskSetArn,
+    taskDefinitionFile,
+  };
+}
+
+/** A task definition moto accepts (bridge networking, container-level memory). */
+export function taskDefinitionJson(image) {
+  return {
+    family: 'api',
+    networkMode: 'bridge',
+    containerDefinitions: [
+      { name: 'app', image, memory: 512, essential: true, portMappings: [{ containerPort: 80 }] },
+    ],
+  };
+}
+
+/** Creates (or resets) a metric alarm in OK. */
+export async function putAlarm(moto, name) {
+  const cwc = new cw.CloudWatchClient(motoClientConfig(moto));
+  await cwc.send(
+    new cw.PutMetricAlarmCommand({
+      AlarmName: name,
+      Namespace: 'AWS/ApplicationELB',
+      MetricName: 'HTTPCode_Target_5XX_Count',
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 10,
+      ComparisonOperator: 'GreaterThanThreshold',
+    }),
+  );
+  await setAlarm(moto, name, 'OK');
+}
+
+/** Sets an alarm's state, as CloudWatch would when its metric crosses the threshold. */
+export async function setAlarm(moto, name, state, reason = `Threshold Crossed: ${name}`) {
+  const cwc = new cw.CloudWatchClient(motoClientConfig(moto));
+  await cwc.send(new cw.SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: reason }));
+}
+
+/** What a user checks: the listener's weights by target group and the service's task sets. */
+export async function readDeployState(moto, seeded, listenerArn = seeded.listenerArn) {
+  const config = motoClientConfig(moto);
+  const listeners = await new elb.ElasticLoadBalancingV2Client(config).send(
+    new elb.DescribeListenersCommand({ ListenerArns: [listenerArn] }),
+  );
+  const forward = listeners.Listeners[0].DefaultActions.find((a) => a.Type === 'forward');
+  const weights = Object.fromEntries(
+    forward.ForwardConfig.TargetGroups.map((g) => [g.TargetGroupArn, g.Weight]),
+  );
+  const sets = await new ecs.ECSClient(config).send(
+    new ecs.DescribeTaskSetsCommand({ cluster: seeded.cluster, service: seeded.service, include: ['TAGS'] }),
+  );
+  return {
+    blueWeight: weights[seeded.blueTargetGroup] ?? 0,
+    greenWeight: weights[seeded.greenTargetGroup] ?? 0,
+    taskSets: sets.taskSets.map((t) => ({
+      arn: t.taskSetArn,
+      status: t.status,
+      scale: t.scale?.value,
+      targetGroup: t.loadBalancers?.[0]?.targetGroupArn,
+      taskDefinition: t.taskDefinition,
+      tags: Object.fromEntries((t.tags ?? []).map((tag) => [tag.key, tag.value])),
+    })),
+  };
+}

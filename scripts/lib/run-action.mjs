@@ -1,0 +1,125 @@
+// Runs a built action bundle the way the GitHub runner does: inputs as INPUT_* variables, file
+// commands for outputs, state and the step summary, and the event payload on disk. Shared by the
+// end-to-end tests, the demo and the benchmark.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const root = resolve(import.meta.dirname, '..', '..');
+
+/** The Node 24 binary from the `node` npm package (the runtime the actions declare), else this Node. */
+export function node24() {
+  try {
+    const bin = join(resolve(require.resolve('node/package.json'), '..'), 'bin', 'node');
+    if (existsSync(bin)) return bin;
+  } catch {
+    // fall through
+  }
+  return process.execPath;
+}
+
+/**
+ * Runs a built bundle under `dist/` as the GitHub runner runs a JavaScript action: inputs as `INPUT_*`
+ * variables, file commands for outputs, state and the step summary, and the event payload on disk.
+ */
+export async function runAction(bundle, options = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'safe-deploy-run-'));
+  const files = {
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STATE: join(dir, 'state'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    GITHUB_ENV: join(dir, 'env'),
+    GITHUB_PATH: join(dir, 'path'),
+    GITHUB_EVENT_PATH: join(dir, 'event.json'),
+  };
+  for (const file of Object.values(files)) writeFileSync(file, '');
+  writeFileSync(files.GITHUB_EVENT_PATH, JSON.stringify(options.event ?? {}));
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    RUNNER_TEMP: dir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: options.cwd ?? dir,
+    GITHUB_REPOSITORY: 'octo/shop',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_SERVER_URL: 'https://github.com',
+    ...files,
+  };
+  for (const [name, value] of Object.entries(options.inputs ?? {})) {
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  }
+  for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value;
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  const child = spawn(node24(), [join(root, 'dist', bundle, 'index.js')], {
+    cwd: options.cwd ?? dir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let signalled = false;
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk.toString();
+    if (options.signalWhen && !signalled && stdout.includes(options.signalWhen.text)) {
+      signalled = true;
+      child.kill(options.signalWhen.signal);
+    }
+    options.onStdout?.(chunk.toString());
+  });
+  child.stderr.on('data', (chunk) => (stderr += chunk.toString()));
+  options.onStart?.(child);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  const code = await new Promise((resolveExit) => child.on('close', (c) => resolveExit(c)));
+  clearTimeout(timer);
+  return {
+    code,
+    stdout,
+    stderr,
+    outputs: parseFileCommand(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
+    state: parseFileCommand(readFileSync(files.GITHUB_STATE, 'utf8')),
+    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    errors: annotations(stdout, 'error'),
+    warnings: annotations(stdout, 'warning'),
+  };
+}
+
+/** Parses the `name<<delimiter` heredoc format that `@actions/core` writes to file commands. */
+export function parseFileCommand(text) {
+  const values = {};
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name, delimiter] = heredoc;
+      const body = [];
+      while (++i < lines.length && lines[i] !== delimiter) body.push(lines[i]);
+      values[name] = body.join('\n');
+    } else if (line.includes('=')) {
+      const at = line.indexOf('=');
+      values[line.slice(0, at)] = line.slice(at + 1);
+    }
+  }
+  return values;
+}
+
+function annotations(stdout, kind) {
+  const prefix = `::${kind}`;
+  return (
+    stdout
+      .split(/\r?\n/)
+      .filter((line) => line.startsWith(prefix))
+      // @actions/core escapes only %, CR and LF, so URI decoding restores the message exactly.
+      .map((line) => decodeURIComponent(line.slice(line.indexOf('::', 2) + 2)))
+  );
+}

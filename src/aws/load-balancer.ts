@@ -1,0 +1,106 @@
+import {
+  DescribeListenersCommand,
+  DescribeRulesCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+  ModifyListenerCommand,
+  ModifyRuleCommand,
+  type Action,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { UserError } from '../errors.js';
+
+/** A listener, or a listener rule, whose forward action splits traffic between target groups. */
+export interface ForwardRef {
+  kind: 'listener' | 'rule';
+  arn: string;
+}
+
+/** Target group weights of a forward action, by target group ARN. */
+export type Weights = Record<string, number>;
+
+/** The load balancer calls a deploy makes. */
+export interface LoadBalancerPort {
+  /** Reads the forward action's target groups and weights. */
+  readWeights(ref: ForwardRef): Promise<Weights>;
+  /** Sets the forward action's weights, keeping every other part of the listener's actions as it was. */
+  setWeights(ref: ForwardRef, weights: Weights): Promise<void>;
+  /** How many registered targets are healthy, and how many there are. */
+  targetHealth(targetGroupArn: string): Promise<{ healthy: number; total: number }>;
+}
+
+/** `LoadBalancerPort` over the AWS SDK. */
+export class SdkLoadBalancer implements LoadBalancerPort {
+  /** The actions last read per listener or rule: a weight change rewrites them with new weights only. */
+  private readonly actions = new Map<string, Action[]>();
+
+  constructor(private readonly client: ElasticLoadBalancingV2Client) {}
+
+  async readWeights(ref: ForwardRef): Promise<Weights> {
+    const actions = await this.readActions(ref);
+    this.actions.set(ref.arn, actions);
+    const forward = forwardAction(actions, ref);
+    const groups = forward.ForwardConfig?.TargetGroups ?? [];
+    if (groups.length === 0 && forward.TargetGroupArn) return { [forward.TargetGroupArn]: 100 };
+    return Object.fromEntries(groups.map((g) => [g.TargetGroupArn ?? '', g.Weight ?? 1]));
+  }
+
+  async setWeights(ref: ForwardRef, weights: Weights): Promise<void> {
+    const actions = this.actions.get(ref.arn) ?? (await this.readActions(ref));
+    const updated = actions.map((action) =>
+      action.Type === 'forward'
+        ? {
+            ...action,
+            TargetGroupArn: undefined,
+            ForwardConfig: {
+              ...action.ForwardConfig,
+              TargetGroups: Object.entries(weights).map(([TargetGroupArn, Weight]) => ({
+                TargetGroupArn,
+                Weight,
+              })),
+            },
+          }
+        : action,
+    );
+    if (ref.kind === 'listener') {
+      await this.client.send(new ModifyListenerCommand({ ListenerArn: ref.arn, DefaultActions: updated }));
+    } else {
+      await this.client.send(new ModifyRuleCommand({ RuleArn: ref.arn, Actions: updated }));
+    }
+    this.actions.set(ref.arn, updated);
+  }
+
+  async targetHealth(targetGroupArn: string): Promise<{ healthy: number; total: number }> {
+    const out = await this.client.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
+    const targets = out.TargetHealthDescriptions ?? [];
+    return {
+      healthy: targets.filter((t) => t.TargetHealth?.State === 'healthy').length,
+      total: targets.length,
+    };
+  }
+
+  private async readActions(ref: ForwardRef): Promise<Action[]> {
+    if (ref.kind === 'listener') {
+      const out = await this.client.send(new DescribeListenersCommand({ ListenerArns: [ref.arn] }));
+      return out.Listeners?.[0]?.DefaultActions ?? [];
+    }
+    const out = await this.client.send(new DescribeRulesCommand({ RuleArns: [ref.arn] }));
+    return out.Rules?.[0]?.Actions ?? [];
+  }
+}
+
+function forwardAction(actions: Action[], ref: ForwardRef): Action {
+  const forward = actions.find((a) => a.Type === 'forward');
+  if (!forward) throw new UserError(`The ${ref.kind} ${ref.arn} has no forward action to shift traffic with`);
+  return forward;
+}
+
+/** The load balancer ARN a listener or rule ARN belongs to. */
+export function loadBalancerArnOf(arn: string): string {
+  // arn:aws:elasticloadbalancing:r:a:listener/app/name/lbid/listenerid[/ruleid]
+  const match =
+    /^(arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:)listener(?:-rule)?\/(app|net)\/([^/]+)\/([^/]+)\//.exec(
+      arn,
+    );
+  if (!match) throw new UserError(`Cannot tell the load balancer of ${arn}`);
+  return `${match[1]}loadbalancer/${match[2]}/${match[3]}/${match[4]}`;
+}

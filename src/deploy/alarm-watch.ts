@@ -1,0 +1,82 @@
+import type { AlarmState, CloudWatchPort } from '../aws/cloudwatch.js';
+import { UserError } from '../errors.js';
+import type { AlarmStateValue } from './model.js';
+
+/** A watched alarm crossed into a state that ends the deploy. */
+export interface Breach {
+  alarm: string;
+  state: AlarmStateValue;
+  reason: string;
+}
+
+/**
+ * Resolves alarm names and prefixes to the alarms that exist, once, before anything changes.
+ * A named alarm that does not exist is an error: an alarm that does not exist never fires.
+ */
+export async function resolveAlarms(
+  cloudwatch: CloudWatchPort,
+  names: readonly string[],
+  prefixes: readonly string[],
+  input: string,
+): Promise<AlarmState[]> {
+  const named = names.length ? await cloudwatch.describeAlarms(names) : [];
+  const missing = names.filter((name) => !named.some((a) => a.name === name));
+  if (missing.length) {
+    throw new UserError(
+      `Input '${input}': ${missing.map((m) => JSON.stringify(m)).join(', ')} ${missing.length === 1 ? 'does' : 'do'} ` +
+        'not exist in CloudWatch (an alarm that does not exist never fires: create it or fix the name)',
+    );
+  }
+  const byPrefix = (await Promise.all(prefixes.map((p) => cloudwatch.alarmsWithPrefix(p)))).flat();
+  const unique = new Map<string, AlarmState>();
+  for (const alarm of [...named, ...byPrefix]) unique.set(alarm.name, alarm);
+  return [...unique.values()];
+}
+
+/**
+ * Watches a fixed set of alarms: one batched read per poll, the last known state of each, and the
+ * first breach. INSUFFICIENT_DATA is a breach only when the user asked for that.
+ */
+export class AlarmWatch {
+  private readonly states = new Map<string, AlarmState>();
+
+  constructor(
+    private readonly cloudwatch: CloudWatchPort,
+    private readonly insufficientDataIsBreach: boolean,
+  ) {}
+
+  /** Reads the alarms and returns those whose state changed since the last read. */
+  async read(names: readonly string[]): Promise<AlarmState[]> {
+    if (names.length === 0) return [];
+    const current = await this.cloudwatch.describeAlarms(names);
+    const changed: AlarmState[] = [];
+    for (const alarm of current) {
+      const before = this.states.get(alarm.name);
+      if (!before || before.state !== alarm.state) changed.push(alarm);
+      this.states.set(alarm.name, alarm);
+    }
+    return changed;
+  }
+
+  /** The first of `names` in a breaching state, by the last read. */
+  breach(names: readonly string[]): Breach | undefined {
+    for (const name of names) {
+      const alarm = this.states.get(name);
+      if (!alarm) continue;
+      if (alarm.state === 'ALARM' || (alarm.state === 'INSUFFICIENT_DATA' && this.insufficientDataIsBreach)) {
+        return { alarm: alarm.name, state: alarm.state, reason: alarm.reason };
+      }
+    }
+    return undefined;
+  }
+
+  /** Alarms that are not OK, by the last read, for the timeline. */
+  notOk(names: readonly string[]): Record<string, AlarmStateValue> {
+    const result: Record<string, AlarmStateValue> = {};
+    for (const name of names) {
+      const state = this.states.get(name)?.state;
+      if (state && state !== 'OK') result[name] = state;
+    }
+    return result;
+  }
+}

@@ -1,0 +1,181 @@
+import { existsSync } from 'node:fs';
+import { inputError, UserError } from '../errors.js';
+import { boolean, count, duration, list, oneOf, optional, required, type InputReader } from '../inputs.js';
+import type { ForwardRef } from '../aws/load-balancer.js';
+import type { Routing, TrafficStep } from './model.js';
+import { parseSteps } from './steps.js';
+
+/** Where the new version's task definition comes from. */
+export type TaskDefinitionSource =
+  | { kind: 'file'; path: string; containerName?: string; image?: string }
+  | { kind: 'existing'; reference: string; containerName?: string; image?: string }
+  | { kind: 'manifest'; path: string; commit?: string };
+
+/** Every deploy input, parsed and checked once. Nothing downstream re-reads the raw strings. */
+export interface DeploySettings {
+  cluster: string;
+  service: string;
+  taskDefinition: TaskDefinitionSource;
+  stepsText: string;
+  steps: TrafficStep[];
+  routing: Routing;
+  production: ForwardRef | undefined;
+  testListenerArn: string | undefined;
+  alarms: string[];
+  alarmPrefixes: string[];
+  blockerAlarms: string[];
+  oneBox: boolean;
+  oneBoxAlarms: string[];
+  oneBoxBakeMs: number;
+  bakeMs: number;
+  minRequests: number;
+  pollIntervalMs: number;
+  insufficientData: 'ignore' | 'rollback';
+  beforeTraffic: string | undefined;
+  afterTraffic: string | undefined;
+  stabilizeTimeoutMs: number;
+  timeoutMs: number;
+  requireReview: boolean;
+  dryRun: boolean;
+  environment: string;
+  githubToken: string | undefined;
+}
+
+const LISTENER_ARN =
+  /^arn:aws[\w-]*:elasticloadbalancing:[\w-]+:\d{12}:listener\/(app|net)\/[\w-]+\/[0-9a-f]+\/[0-9a-f]+$/;
+const RULE_ARN =
+  /^arn:aws[\w-]*:elasticloadbalancing:[\w-]+:\d{12}:listener-rule\/(app|net)\/[\w-]+\/[0-9a-f]+\/[0-9a-f]+\/[0-9a-f]+$/;
+const TASK_DEFINITION_REF = /^(arn:aws[\w-]*:ecs:[\w-]+:\d{12}:task-definition\/)?[A-Za-z0-9_-]{1,255}:\d+$/;
+const NAME_OR_ARN = /^(arn:aws[\w-]*:ecs:[\w-]+:\d{12}:(cluster|service)\/[\w/-]+|[A-Za-z0-9_-]{1,255})$/;
+
+/** Reads and validates every deploy input. Throws a UserError naming the input and the bad text. */
+export function parseDeploySettings(read: InputReader): DeploySettings {
+  const cluster = nameOrArn(read, 'cluster');
+  const service = nameOrArn(read, 'service');
+  const stepsText = read('steps') || 'Canary10Percent5Minutes';
+  const steps = parseSteps(stepsText, 'steps');
+
+  const listenerArn = arnInput(read, 'listener-arn', LISTENER_ARN, 'an ELBv2 listener ARN');
+  const ruleArn = arnInput(read, 'listener-rule-arn', RULE_ARN, 'an ELBv2 listener rule ARN');
+  const testListenerArn = arnInput(read, 'test-listener-arn', LISTENER_ARN, 'an ELBv2 listener ARN');
+  if (listenerArn && ruleArn) {
+    throw new UserError("Inputs 'listener-arn' and 'listener-rule-arn' name two production routes: give one");
+  }
+  const production: ForwardRef | undefined = ruleArn
+    ? { kind: 'rule', arn: ruleArn }
+    : listenerArn
+      ? { kind: 'listener', arn: listenerArn }
+      : undefined;
+  const routing = oneOf(
+    read,
+    'routing',
+    ['listener', 'task-sets'] as const,
+    production ? 'listener' : 'task-sets',
+  );
+  if (routing === 'listener' && !production) {
+    throw inputError('routing', 'listener', "listener routing needs 'listener-arn' or 'listener-rule-arn'");
+  }
+  if (routing === 'task-sets' && testListenerArn) {
+    throw inputError('test-listener-arn', testListenerArn, "a test listener needs 'routing: listener'");
+  }
+
+  const minRequests = count(read, 'min-requests', 0);
+  if (minRequests > 0 && routing !== 'listener') {
+    throw inputError(
+      'min-requests',
+      String(minRequests),
+      "counting green's requests needs 'routing: listener' (with task-sets routing both versions share one target group)",
+    );
+  }
+  const pollIntervalMs = duration(read, 'poll-interval', '10s');
+  if (pollIntervalMs < 1000)
+    throw inputError('poll-interval', read('poll-interval'), 'the smallest interval is 1s');
+  const timeoutMs = duration(read, 'timeout', '60m');
+  if (timeoutMs <= 0) throw inputError('timeout', read('timeout'), 'must be longer than 0s');
+  const stabilizeTimeoutMs = duration(read, 'stabilize-timeout', '10m');
+  if (stabilizeTimeoutMs <= 0) {
+    throw inputError('stabilize-timeout', read('stabilize-timeout'), 'must be longer than 0s');
+  }
+
+  return {
+    cluster,
+    service,
+    taskDefinition: taskDefinitionSource(read),
+    stepsText,
+    steps,
+    routing,
+    production,
+    testListenerArn,
+    alarms: list(read, 'alarms'),
+    alarmPrefixes: list(read, 'alarm-prefixes'),
+    blockerAlarms: list(read, 'blocker-alarms'),
+    oneBox: boolean(read, 'one-box', false),
+    oneBoxAlarms: list(read, 'one-box-alarms'),
+    oneBoxBakeMs: duration(read, 'one-box-bake', '10m'),
+    bakeMs: duration(read, 'bake-time', '5m'),
+    minRequests,
+    pollIntervalMs,
+    insufficientData: oneOf(read, 'insufficient-data', ['ignore', 'rollback'] as const, 'ignore'),
+    beforeTraffic: optional(read, 'before-traffic'),
+    afterTraffic: optional(read, 'after-traffic'),
+    stabilizeTimeoutMs,
+    timeoutMs,
+    requireReview: boolean(read, 'require-review', false),
+    dryRun: boolean(read, 'dry-run', false),
+    environment: read('environment') || `${shortName(cluster)}/${shortName(service)}`,
+    githubToken: optional(read, 'github-token'),
+  };
+}
+
+function taskDefinitionSource(read: InputReader): TaskDefinitionSource {
+  const manifest = optional(read, 'manifest');
+  const taskDefinition = optional(read, 'task-definition');
+  const containerName = optional(read, 'container-name');
+  const image = optional(read, 'image');
+  if (manifest) {
+    for (const other of ['task-definition', 'container-name', 'image'] as const) {
+      if (read(other)) {
+        throw new UserError(
+          `Input '${other}' cannot be used with 'manifest': the manifest fixes what is deployed`,
+        );
+      }
+    }
+    if (!existsSync(manifest)) throw inputError('manifest', manifest, 'no such file');
+    const commit = optional(read, 'manifest-commit');
+    return { kind: 'manifest', path: manifest, ...(commit ? { commit } : {}) };
+  }
+  if (!taskDefinition) {
+    throw inputError('task-definition', '', "give a task definition file or ARN, or a 'manifest'");
+  }
+  if (Boolean(containerName) !== Boolean(image)) {
+    throw new UserError("Inputs 'container-name' and 'image' go together: give both or neither");
+  }
+  const replace = containerName && image ? { containerName, image } : {};
+  if (TASK_DEFINITION_REF.test(taskDefinition))
+    return { kind: 'existing', reference: taskDefinition, ...replace };
+  if (!existsSync(taskDefinition)) {
+    throw inputError(
+      'task-definition',
+      taskDefinition,
+      'no such file, and not a task definition ARN or family:revision',
+    );
+  }
+  return { kind: 'file', path: taskDefinition, ...replace };
+}
+
+function nameOrArn(read: InputReader, name: string): string {
+  const value = required(read, name);
+  if (!NAME_OR_ARN.test(value)) throw inputError(name, value, 'expected a name or an ECS ARN');
+  return value;
+}
+
+function arnInput(read: InputReader, name: string, pattern: RegExp, what: string): string | undefined {
+  const value = optional(read, name);
+  if (value && !pattern.test(value)) throw inputError(name, value, `expected ${what}`);
+  return value;
+}
+
+/** The last part of an ARN, or the name itself. */
+export function shortName(nameOrArn: string): string {
+  return nameOrArn.split('/').at(-1) ?? nameOrArn;
+}
