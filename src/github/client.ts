@@ -1,0 +1,47 @@
+import { getOctokit } from '@actions/github';
+
+/** The REST client the deployment record and the review check use. */
+export type GitHubClient = ReturnType<typeof getOctokit>;
+
+/** Where and how to reach the GitHub API. */
+export interface GitHubConnection {
+  token: string;
+  /** The REST API root; defaults to `GITHUB_API_URL`, then https://api.github.com. */
+  baseUrl?: string;
+}
+
+/**
+ * A client for the API at `baseUrl`. The base URL is passed explicitly because `@actions/github` reads
+ * `GITHUB_API_URL` once, when it is first imported, and GitHub Enterprise or a test stand-in set it later.
+ */
+export function githubClient({ token, baseUrl }: GitHubConnection): GitHubClient {
+  return getOctokit(token, { baseUrl: apiBaseUrl(baseUrl) });
+}
+
+/** The API root to use: the given one, else `GITHUB_API_URL`, else github.com's. */
+export function apiBaseUrl(baseUrl?: string): string {
+  return (baseUrl || process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
+}
+
+/** The HTTP status of an Octokit request error, when there is one. */
+export function httpStatus(error: unknown): number | undefined {
+  if (typeof error === 'object' && error !== null && 'status' in error) {
+    const status = (error as { status: unknown }).status;
+    if (typeof status === 'number') return status;
+  }
+  return undefined;
+}
+
+/** "HTTP 403: Resource not accessible by integration", or the plain message for network errors. */
+export function describeApiError(error: unknown): string {
+  const status = httpStatus(error);
+  const message = error instanceof Error ? error.message : String(error);
+  // Octokit messages end with " - https://docs.github.com/..."; the link adds nothing in a log line.
+  const short = message.replace(/\s+-\s+https:\/\/docs\.github\.com\S*$/, '');
+  return status ? `HTTP ${status}: ${short}` : short;
+}
+
+/** Per-request options that stop one slow API call from stalling a deploy. */
+export function requestTimeout(ms = 15_000): { request: { signal: AbortSignal } } {
+  return { request: { signal: AbortSignal.timeout(ms) } };
+}

@@ -1,0 +1,193 @@
+import { formatDuration } from '../duration.js';
+import type { AlarmStateValue, TimelineEntry } from '../deploy/model.js';
+
+/**
+ * Green's traffic share over time, drawn two ways: a fixed-width text chart (renders in any summary,
+ * log or terminal) and a Mermaid `xychart-beta` (drawn by GitHub where Mermaid renders). Both mark when
+ * a watched alarm left or returned to OK.
+ */
+
+/** A watched alarm changing state, `offsetMs` after the deploy started. */
+export interface AlarmChange {
+  offsetMs: number;
+  alarm: string;
+  from: AlarmStateValue;
+  to: AlarmStateValue;
+  /** Already in this state when the deploy started (the first timeline entry). */
+  atStart: boolean;
+}
+
+/** The time span the charts cover: from the deploy's start to its end (or its last event). */
+export interface ChartSpan {
+  startMs: number;
+  endMs: number;
+}
+
+const WIDTH = 60;
+/** Columns before the plot: the percent label and the axis. */
+const PREFIX = 5;
+const LEVELS = [100, 90, 80, 70, 60, 50, 40, 30, 20, 10];
+const MERMAID_SAMPLES = 30;
+
+/** Alarm state changes, read from consecutive timeline entries (an alarm absent from `alarms` is OK). */
+export function alarmChanges(timeline: readonly TimelineEntry[], startMs: number): AlarmChange[] {
+  const changes: AlarmChange[] = [];
+  let previous: Record<string, AlarmStateValue> = {};
+  for (const [index, entry] of ordered(timeline).entries()) {
+    const names = new Set([...Object.keys(previous), ...Object.keys(entry.alarms)]);
+    for (const alarm of [...names].sort()) {
+      const from = previous[alarm] ?? 'OK';
+      const to = entry.alarms[alarm] ?? 'OK';
+      if (from !== to) {
+        changes.push({ offsetMs: Date.parse(entry.at) - startMs, alarm, from, to, atStart: index === 0 });
+      }
+    }
+    previous = entry.alarms;
+  }
+  return changes;
+}
+
+/** The marker drawn under the chart for a change: `!` into ALARM, `?` into INSUFFICIENT_DATA, `o` back to OK. */
+export function changeMarker(change: AlarmChange): string {
+  if (change.to === 'ALARM') return '!';
+  if (change.to === 'INSUFFICIENT_DATA') return '?';
+  return 'o';
+}
+
+/** One line per alarm change: "! +6m12s  api-5xx OK → ALARM", or "! +0s  api-5xx already ALARM at start". */
+export function describeAlarmChanges(changes: readonly AlarmChange[]): string[] {
+  return changes.map((c) => {
+    const what = c.atStart ? `already ${c.to} at start` : `${c.from} → ${c.to}`;
+    return `${changeMarker(c)} +${formatDuration(c.offsetMs)}  ${c.alarm} ${what}`;
+  });
+}
+
+/**
+ * A fixed-width area chart of green's traffic share: rows are 10% bands, columns are equal slices of
+ * the deploy, and the line under the axis marks alarm changes. Hand-drawn because a chart library would
+ * add a heavy dependency to the bundle for sixty columns of text.
+ */
+export function textTrafficChart(timeline: readonly TimelineEntry[], span: ChartSpan): string {
+  const entries = ordered(timeline);
+  const duration = spanMs(entries, span);
+  const columnAt = (i: number): number => span.startMs + (duration * i) / (WIDTH - 1);
+  const values = Array.from({ length: WIDTH }, (_, i) =>
+    windowMax(entries, i === 0 ? -Infinity : columnAt(i - 1), columnAt(i), (e) => e.traffic),
+  );
+
+  const lines: string[] = [];
+  for (const level of LEVELS) {
+    const row = values.map((v) => (filled(v, level) ? '█' : ' ')).join('');
+    lines.push(`${String(level).padStart(3)} ┤${row}`.trimEnd());
+  }
+  lines.push(`  0 └${'─'.repeat(WIDTH)}`);
+
+  const changes = alarmChanges(entries, span.startMs);
+  if (changes.length > 0) {
+    const marks = Array.from({ length: WIDTH }, () => ' ');
+    for (const change of changes) {
+      const column = columnOf(change.offsetMs, duration);
+      // Where two changes share a column, an alarm firing matters more than one clearing.
+      if (marks[column] !== '!') marks[column] = changeMarker(change);
+    }
+    lines.push(`${' '.repeat(PREFIX)}${marks.join('')}`.trimEnd());
+  }
+  lines.push(axisLabels(duration));
+  return lines.join('\n');
+}
+
+/**
+ * The same chart as a Mermaid `xychart-beta`: a line for green's share and, when any alarm left OK,
+ * bars at 100 for the moments a watched alarm was not OK.
+ */
+export function mermaidTrafficChart(timeline: readonly TimelineEntry[], span: ChartSpan): string {
+  const entries = ordered(timeline);
+  const duration = spanMs(entries, span);
+  const inSeconds = duration < 120_000;
+  const at = (i: number): number => span.startMs + (duration * i) / (MERMAID_SAMPLES - 1);
+  const labels: string[] = [];
+  const traffic: number[] = [];
+  const alarms: number[] = [];
+  for (let i = 0; i < MERMAID_SAMPLES; i++) {
+    const from = i === 0 ? -Infinity : at(i - 1);
+    const offset = at(i) - span.startMs;
+    labels.push(inSeconds ? String(Math.round(offset / 1000)) : trimNumber(offset / 60_000));
+    traffic.push(windowMax(entries, from, at(i), (e) => e.traffic));
+    alarms.push(windowMax(entries, from, at(i), (e) => (Object.keys(e.alarms).length > 0 ? 100 : 0)));
+  }
+  const lines = [
+    'xychart-beta',
+    `    title "Green's share of production traffic"`,
+    `    x-axis "${inSeconds ? 'seconds' : 'minutes'} since start" [${labels.map((l) => `"${l}"`).join(', ')}]`,
+    '    y-axis "green %" 0 --> 100',
+  ];
+  if (alarms.some((a) => a > 0)) lines.push(`    bar [${alarms.join(', ')}]`);
+  lines.push(`    line [${traffic.join(', ')}]`);
+  return lines.join('\n');
+}
+
+/** True when green took any production traffic, i.e. there is something to chart. */
+export function trafficMoved(timeline: readonly TimelineEntry[]): boolean {
+  return timeline.some((e) => e.traffic > 0);
+}
+
+function ordered(timeline: readonly TimelineEntry[]): TimelineEntry[] {
+  return [...timeline].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
+function spanMs(entries: readonly TimelineEntry[], span: ChartSpan): number {
+  const last = entries.at(-1);
+  const end = Math.max(span.endMs, last ? Date.parse(last.at) : span.endMs);
+  return Math.max(1, end - span.startMs);
+}
+
+/**
+ * The highest value in effect during (from, to]: the value holding at `to`, and every value set inside
+ * the window, so a short canary step or an alarm blip shows up even when it falls between two columns.
+ */
+function windowMax(
+  entries: readonly TimelineEntry[],
+  from: number,
+  to: number,
+  value: (entry: TimelineEntry) => number,
+): number {
+  let atEnd = 0;
+  let max = 0;
+  for (const entry of entries) {
+    const t = Date.parse(entry.at);
+    if (t <= to) atEnd = value(entry);
+    if (t > from && t <= to) max = Math.max(max, value(entry));
+  }
+  return Math.max(max, atEnd);
+}
+
+function filled(value: number, level: number): boolean {
+  // Rows are 10% bands rounded to the nearest band, but any traffic at all lights the lowest one.
+  return value >= level - 5 || (level === 10 && value > 0);
+}
+
+function columnOf(offsetMs: number, duration: number): number {
+  return Math.min(WIDTH - 1, Math.max(0, Math.round((offsetMs / duration) * (WIDTH - 1))));
+}
+
+/** Offsets under the axis at the start, quarters and end, skipping any that would overlap. */
+function axisLabels(duration: number): string {
+  const line = Array.from({ length: PREFIX + WIDTH + 4 }, () => ' ');
+  let free = 0;
+  for (const fraction of [0, 0.25, 0.5, 0.75, 1]) {
+    const label = formatDuration(duration * fraction);
+    const centre = PREFIX + columnOf(duration * fraction, duration);
+    const start = Math.min(
+      Math.max(centre - Math.floor(label.length / 2), PREFIX),
+      line.length - label.length,
+    );
+    if (start < free) continue;
+    for (let i = 0; i < label.length; i++) line[start + i] = label[i]!;
+    free = start + label.length + 1;
+  }
+  return line.join('').trimEnd();
+}
+
+function trimNumber(minutes: number): string {
+  return String(Math.round(minutes * 10) / 10);
+}

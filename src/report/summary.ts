@@ -1,0 +1,243 @@
+import * as core from '@actions/core';
+import { describeError } from '../errors.js';
+import { formatDuration } from '../duration.js';
+import type { DeployPlan, DeployReport, DeployResult, TimelineEntry } from '../deploy/model.js';
+import {
+  alarmChanges,
+  describeAlarmChanges,
+  mermaidTrafficChart,
+  textTrafficChart,
+  trafficMoved,
+  type ChartSpan,
+} from './chart.js';
+
+/** More alarm names than this are counted rather than listed (a prefix can match hundreds). */
+const LISTED_ALARMS = 20;
+
+const HEADLINES: Record<DeployResult, string> = {
+  deployed: '✅ Deployed',
+  'rolled-back': '↩️ Rolled back',
+  blocked: '⛔ Blocked',
+  'dry-run': '🔍 Dry run',
+};
+
+/** The job summary for one run, as Markdown: result first, then what, the traffic chart, the timeline, the plan. */
+export function renderSummary(report: DeployReport): string {
+  const { plan } = report;
+  const span: ChartSpan = { startMs: Date.parse(report.startedAt), endMs: Date.parse(report.finishedAt) };
+  const sections = [
+    headline(report, span),
+    deployedTable(report),
+    ...(report.manifestLines?.length ? [report.manifestLines.join('\n')] : []),
+    trafficSection(report.timeline, span),
+    timelineTable(report.timeline, span.startMs),
+    planSection(plan),
+  ];
+  return `${sections.join('\n\n')}\n`;
+}
+
+/** Appends the summary to `GITHUB_STEP_SUMMARY`. Outside a runner it does nothing; a write error is a warning. */
+export async function writeSummary(report: DeployReport): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) {
+    core.debug('No GITHUB_STEP_SUMMARY: not writing a job summary');
+    return;
+  }
+  try {
+    await core.summary.addRaw(renderSummary(report), true).write();
+  } catch (error) {
+    core.warning(`Could not write the job summary: ${describeError(error)}`);
+  }
+}
+
+/** The `timeline` output: a JSON list of `{at, phase, traffic, alarms}` (and `note` when there is one). */
+export function timelineOutput(timeline: readonly TimelineEntry[]): string {
+  return JSON.stringify(
+    timeline.map((e) => ({
+      at: e.at,
+      phase: e.phase,
+      traffic: e.traffic,
+      alarms: e.alarms,
+      ...(e.note ? { note: e.note } : {}),
+    })),
+  );
+}
+
+/** The plan as plain text for the log and dry-run: one numbered line per stage, then bake and alarms. */
+export function renderPlanText(plan: DeployPlan): string {
+  const lines = [
+    `Plan for ${serviceName(plan)} (${routingText(plan)}${plan.testListener ? ', test listener first' : ''}):`,
+  ];
+  let n = 0;
+  if (plan.oneBox) lines.push(`  ${++n}. one box: 1 task, bake ${formatDuration(plan.oneBox.bakeMs)}`);
+  for (const step of plan.steps) lines.push(`  ${++n}. ${stepText(step.percent, step.holdMs)}`);
+  lines.push(`  then bake ${bakeText(plan)}, then promote green and remove blue`);
+  lines.push(`  ${alarmText(plan)}`);
+  return lines.join('\n');
+}
+
+function headline(report: DeployReport, span: ChartSpan): string {
+  const took = formatDuration(span.endMs - span.startMs);
+  const when = `${report.startedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}, took ${took}`;
+  const reason = report.reason
+    .split('\n')
+    .map((line) => `> ${escapeHtml(line)}`)
+    .join('\n');
+  const outcome = rollbackOutcome(report.timeline, span.startMs);
+  return [
+    `## ${HEADLINES[report.result]} \`${serviceName(report.plan)}\``,
+    reason,
+    ...(report.result === 'rolled-back' && outcome ? [outcome] : []),
+    `<sub>${when}</sub>`,
+  ].join('\n\n');
+}
+
+/** "Green reached 10% at most; all traffic was back on blue at +4m23s." for a rolled-back run. */
+function rollbackOutcome(timeline: readonly TimelineEntry[], startMs: number): string | undefined {
+  const peak = Math.max(0, ...timeline.map((e) => e.traffic));
+  if (peak === 0) return 'Green never took production traffic.';
+  const peakAt = timeline.findIndex((e) => e.traffic === peak);
+  const back = timeline.slice(peakAt).find((e) => e.traffic === 0);
+  if (!back) return undefined;
+  const at = formatDuration(Date.parse(back.at) - startMs);
+  return `Green reached ${peak}% at most; all traffic was back on blue at **+${at}**.`;
+}
+
+function deployedTable(report: DeployReport): string {
+  const rows: [string, string | undefined][] = [
+    ['Cluster / service', `${report.plan.cluster} / ${report.plan.service}`],
+    ['Image', report.image],
+    ['Task definition', report.taskDefinitionArn],
+    [
+      report.result === 'deployed' ? 'Green task set (now primary)' : 'Green task set (new)',
+      report.taskSetArn,
+    ],
+    [
+      report.result === 'deployed' ? 'Blue task set (removed)' : 'Blue task set (previous)',
+      report.previousTaskSetArn,
+    ],
+  ];
+  const body = rows.filter(([, v]) => v).map(([k, v]) => `| ${k} | ${code(v!)} |`);
+  return ['| What | |', '|---|---|', ...body].join('\n');
+}
+
+function trafficSection(timeline: readonly TimelineEntry[], span: ChartSpan): string {
+  const changes = describeAlarmChanges(alarmChanges(timeline, span.startMs));
+  const changeList = changes.length
+    ? `\n\nAlarm changes (\`!\` entered ALARM, \`?\` INSUFFICIENT_DATA, \`o\` back to OK):\n\n${changes
+        .map((c) => `- \`${c}\``)
+        .join('\n')}`
+    : '';
+  if (!trafficMoved(timeline)) {
+    return `### Green's traffic share\n\nGreen took no production traffic.${changeList}`;
+  }
+  return [
+    "### Green's traffic share",
+    '',
+    '```text',
+    textTrafficChart(timeline, span),
+    '```' + changeList,
+    '',
+    '<details><summary>The same chart in Mermaid (line: green %, bars: a watched alarm not OK)</summary>',
+    '',
+    '```mermaid',
+    mermaidTrafficChart(timeline, span),
+    '```',
+    '',
+    '</details>',
+  ].join('\n');
+}
+
+function timelineTable(timeline: readonly TimelineEntry[], startMs: number): string {
+  const rows = timeline.map((e) => {
+    const offset = `+${formatDuration(Date.parse(e.at) - startMs)}`;
+    const alarms = Object.entries(e.alarms)
+      .map(([name, state]) => `${code(name)} ${state === 'ALARM' ? '**ALARM**' : state}`)
+      .join(', ');
+    return `| ${offset} | ${e.phase} | ${e.traffic}% | ${alarms} | ${cell(e.note ?? '')} |`;
+  });
+  return [
+    '### Timeline',
+    '',
+    '| Time | Phase | Green | Alarms not OK | Note |',
+    '|---|---|--:|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+function planSection(plan: DeployPlan): string {
+  const rows: string[] = [];
+  let n = 0;
+  if (plan.oneBox) rows.push(`| ${++n} | one box (1 task) | bake ${formatDuration(plan.oneBox.bakeMs)} |`);
+  for (const step of plan.steps) {
+    rows.push(`| ${++n} | ${step.percent}% | ${step.holdMs ? formatDuration(step.holdMs) : '—'} |`);
+  }
+  const details = [
+    `- Routing: ${routingText(plan)}${plan.testListener ? '; test listener gets green first' : ''}`,
+    `- Steps: ${code(plan.stepsText)}`,
+    `- Bake at 100%: ${bakeText(plan)}, then promote green and remove blue`,
+    `- ${alarmMarkdown('Watched alarms', plan.alarms)} (read every ${formatDuration(plan.pollIntervalMs)})`,
+    ...(plan.oneBox?.alarms.length ? [`- ${alarmMarkdown('One-box alarms', plan.oneBox.alarms)}`] : []),
+  ];
+  return ['### Plan', '', '| Step | Green traffic | Hold |', '|--:|--:|---|', ...rows, '', ...details].join(
+    '\n',
+  );
+}
+
+function stepText(percent: number, holdMs: number): string {
+  return holdMs ? `${percent}% for ${formatDuration(holdMs)}` : `${percent}%`;
+}
+
+function bakeText(plan: DeployPlan): string {
+  const requests = plan.minRequests ? ` and until green served ${plan.minRequests} requests` : '';
+  return `${formatDuration(plan.bakeMs)}${requests}`;
+}
+
+function alarmText(plan: DeployPlan): string {
+  const every = `every ${formatDuration(plan.pollIntervalMs)}`;
+  const oneBox = plan.oneBox?.alarms.length ? `; during one box also ${listNames(plan.oneBox.alarms)}` : '';
+  if (plan.alarms.length === 0)
+    return `watching no alarms: nothing will roll back automatically on errors${oneBox}`;
+  return `watching ${plan.alarms.length} alarm${plan.alarms.length === 1 ? '' : 's'} ${every}: ${listNames(plan.alarms)}${oneBox}`;
+}
+
+function alarmMarkdown(label: string, names: readonly string[]): string {
+  if (names.length === 0) return `${label}: none (nothing rolls back automatically on errors)`;
+  const shown = names.slice(0, LISTED_ALARMS).map(code);
+  const more = names.length > LISTED_ALARMS ? ` and ${names.length - LISTED_ALARMS} more` : '';
+  return `${label} (${names.length}): ${shown.join(', ')}${more}`;
+}
+
+function listNames(names: readonly string[]): string {
+  const more = names.length > LISTED_ALARMS ? ` and ${names.length - LISTED_ALARMS} more` : '';
+  return `${names.slice(0, LISTED_ALARMS).join(', ')}${more}`;
+}
+
+function routingText(plan: DeployPlan): string {
+  return plan.routing === 'listener' ? 'listener routing' : 'task-sets routing';
+}
+
+/** `cluster/service` with ARNs shortened to their names. */
+function serviceName(plan: DeployPlan): string {
+  return `${lastSegment(plan.cluster)}/${lastSegment(plan.service)}`;
+}
+
+function lastSegment(nameOrArn: string): string {
+  return nameOrArn.startsWith('arn:') ? (nameOrArn.split('/').at(-1) ?? nameOrArn) : nameOrArn;
+}
+
+/** A code span safe inside a table cell (entities are not decoded in code, so only pipes are escaped). */
+function code(text: string): string {
+  return `\`${text
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/`/g, "'")
+    .replace(/\|/g, '\\|')}\``;
+}
+
+/** Text safe inside a Markdown table cell: no line breaks, escaped pipes and HTML. */
+function cell(text: string): string {
+  return escapeHtml(text.replace(/\s*\n\s*/g, ' ')).replace(/\|/g, '\\|');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
