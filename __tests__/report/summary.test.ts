@@ -198,6 +198,17 @@ describe('renderSummary', () => {
   });
 });
 
+test('a run that stopped before its first event still renders a readable summary', () => {
+  const report = rolledBackRun();
+  report.timeline = [];
+  report.finishedAt = report.startedAt;
+  const md = renderSummary(report);
+  expect(md.split('\n')[0]).toBe('## ↩️ Rolled back `shop/api`');
+  expect(md).toContain('Green never took production traffic.');
+  expect(tableRows(md, 'Timeline')).toEqual([]);
+  expect(md).toContain('### Plan');
+});
+
 describe('renderPlanText', () => {
   test('numbers one box and each step, then the bake and the alarms', () => {
     expect(renderPlanText(dryRun().plan)).toBe(
