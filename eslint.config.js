@@ -22,6 +22,8 @@ export default tseslint.config(
         fetch: 'readonly',
         setTimeout: 'readonly',
         clearTimeout: 'readonly',
+        Buffer: 'readonly',
+        performance: 'readonly',
       },
     },
   },

@@ -26,11 +26,13 @@ describe('a listener canary deploy', () => {
 
   test('copies launch settings from blue and tags green with the run', async () => {
     const s = scenario();
-    let createInput: Record<string, unknown> = {};
-    s.aws.ecsMock.commandCalls; // keep the mock's recorder
     const report = await deploy(s);
-    createInput = s.aws.ecsMock.calls().find((c) => c.args[0].constructor.name === 'CreateTaskSetCommand')!
-      .args[0].input as Record<string, unknown>;
+    const createInput = s.aws.ecsMock
+      .calls()
+      .find((c) => c.args[0].constructor.name === 'CreateTaskSetCommand')!.args[0].input as Record<
+      string,
+      unknown
+    >;
     expect(report.result).toBe('deployed');
     expect(createInput).toMatchObject({
       launchType: 'FARGATE',
@@ -51,7 +53,12 @@ describe('a listener canary deploy', () => {
   test('a one-hour bake takes milliseconds on the injected clock and polls alarms throughout', async () => {
     const s = scenario();
     const started = Date.now();
-    const report = await deploy(s, { steps: 'AllAtOnce', 'bake-time': '1h', 'poll-interval': '10s' });
+    const report = await deploy(s, {
+      steps: 'AllAtOnce',
+      'bake-time': '1h',
+      timeout: '2h',
+      'poll-interval': '10s',
+    });
     expect(report.result).toBe('deployed');
     expect(Date.now() - started).toBeLessThan(5000);
     // 360 polls of 10 seconds in the bake, plus the waits before it.
@@ -85,7 +92,6 @@ describe('a task-sets deploy', () => {
   test('moves traffic by scale without ever dropping below 100% capacity', async () => {
     const s = scenario();
     const scales: { blue: number; green: number }[] = [];
-    s.aws.ecsMock.on; // the fake records scales through UpdateTaskSet
     const report = await deploy(s, {
       'listener-arn': '',
       routing: 'task-sets',

@@ -106,7 +106,6 @@ export async function seedService(
   const ec2c = new ec2.EC2Client(config);
   const ecsc = new ecs.ECSClient(config);
   const elbc = new elb.ElasticLoadBalancingV2Client(config);
-  const cwc = new cw.CloudWatchClient(config);
 
   const vpc = await ec2c.send(new ec2.CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
   const vpcId = vpc.Vpc.VpcId;

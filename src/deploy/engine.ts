@@ -1,4 +1,4 @@
-import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import type { RegisterTaskDefinitionCommandInput, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { AlarmState, CloudWatchPort } from '../aws/cloudwatch.js';
 import type { EcsPort, Service, TaskSet } from '../aws/ecs.js';
 import {
@@ -11,7 +11,6 @@ import { isTransient } from '../aws/transient.js';
 import type { Clock } from '../clock.js';
 import { formatDuration } from '../duration.js';
 import { describeError, UserError } from '../errors.js';
-import { renderTaskDefinition } from '../manifest/render.js';
 import { AlarmWatch, resolveAlarms, type Breach } from './alarm-watch.js';
 import type { DeployPlan, DeployReport, DeployResult, Phase, TimelineEntry } from './model.js';
 import { rollBack, type RollbackTarget } from './rollback.js';
@@ -23,8 +22,8 @@ export interface Release {
   register?: RegisterTaskDefinitionCommandInput;
   /** An existing task definition (`family:revision` or ARN) to deploy, as it is or with `replace`. */
   existing?: string;
-  /** Replace this container's image in `existing`, registering a new revision. */
-  replace?: { containerName: string; image: string };
+  /** Turns `existing` into a new revision to register (a container's image replaced). */
+  revise?: (existing: TaskDefinition) => RegisterTaskDefinitionCommandInput;
   image?: string;
   manifestLines?: string[];
 }
@@ -82,6 +81,7 @@ export const STALE_AFTER_MS = 5 * 60_000;
 const HEARTBEAT_EVERY_MS = 60_000;
 const REQUEST_COUNT_EVERY_MS = 30_000;
 const PROGRESS_EVERY_MS = 60_000;
+const MINUTE = 60_000;
 
 /** Ends the deploy before any change: the result is `blocked`. */
 class Blocked extends Error {}
@@ -309,15 +309,15 @@ export class DeployEngine {
   }
 
   private async checkTaskDefinition(): Promise<string | undefined> {
-    const { existing, replace } = this.release;
+    const { existing, revise } = this.release;
     if (!existing) return undefined;
     const found = await this.deps.ecs.describeTaskDefinition(existing);
     if (!found?.taskDefinitionArn) {
       throw new UserError(`Input 'task-definition': ${JSON.stringify(existing)} does not exist in ECS`);
     }
-    if (replace) {
-      // A new revision of the existing definition with one image replaced, registered in prepare.
-      this.registration = renderTaskDefinition(found, replace.containerName, replace.image);
+    if (revise) {
+      // A new revision of the existing definition, registered in prepare.
+      this.registration = revise(found);
       return undefined;
     }
     return found.taskDefinitionArn;
@@ -490,11 +490,14 @@ export class DeployEngine {
         if (requests < s.minRequests && now - lastCount >= REQUEST_COUNT_EVERY_MS) {
           lastCount = now;
           try {
+            // Whole minutes (the metric's period) around green's traffic: CloudWatch wants StartTime < EndTime.
+            const from = Math.floor((this.trafficStartedAt ?? this.startedAt) / MINUTE) * MINUTE;
+            const to = Math.ceil((now + 1) / MINUTE) * MINUTE;
             requests = await this.deps.cloudwatch.requestCount(
               lbArn!,
               this.greenTg!,
-              new Date(this.trafficStartedAt ?? this.startedAt),
-              new Date(now),
+              new Date(from),
+              new Date(to),
             );
           } catch (error) {
             if (!isTransient(error)) throw error;

@@ -144,7 +144,8 @@ async function retry<T>(what: string, deps: RollbackDeps, call: () => Promise<T>
     try {
       return await call();
     } catch (error) {
-      if (attempt >= ATTEMPTS) throw new Error(`Rollback could not ${what}: ${describeError(error)}`);
+      if (attempt >= ATTEMPTS)
+        throw new Error(`Rollback could not ${what}: ${describeError(error)}`, { cause: error });
       deps.warn(`Rollback: ${what} failed (${describeError(error)}); trying again`);
       await deps.clock.sleep(Math.min(16_000, 500 * 2 ** attempt));
     }

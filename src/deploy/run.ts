@@ -132,7 +132,10 @@ function loadRelease(settings: DeploySettings, env: NodeJS.ProcessEnv): Release 
       return {
         existing: source.reference,
         ...(source.containerName && source.image
-          ? { replace: { containerName: source.containerName, image: source.image }, image: source.image }
+          ? {
+              revise: (existing) => renderTaskDefinition(existing, source.containerName, source.image),
+              image: source.image,
+            }
           : {}),
       };
   }
