@@ -1,0 +1,128 @@
+import { getOctokit } from '@actions/github';
+
+/** A comment on a pull request. */
+export interface PullComment {
+  id: number;
+  body: string;
+  url: string;
+}
+
+/** A commit status as the checklist sets it. */
+export interface CommitStatus {
+  state: 'success' | 'failure';
+  description: string;
+  targetUrl?: string;
+}
+
+/** The commit status context the checklist reports under (the name to require in branch protection). */
+export const STATUS_CONTEXT = 'safe-deploy/checklist';
+
+/** The pull-request side of the GitHub API the checklist needs. */
+export interface ChecklistGitHub {
+  /** The first comment on the pull request whose body satisfies `matches`, reading every page as needed. */
+  findComment(pull: number, matches: (body: string) => boolean): Promise<PullComment | undefined>;
+  getComment(id: number): Promise<PullComment>;
+  createComment(pull: number, body: string): Promise<PullComment>;
+  updateComment(id: number, body: string): Promise<PullComment>;
+  /** The pull request's current head commit. */
+  headSha(pull: number): Promise<string>;
+  setStatus(sha: string, status: CommitStatus): Promise<void>;
+}
+
+/** Where and as whom to reach the API. */
+export interface GitHubTarget {
+  token: string;
+  owner: string;
+  repo: string;
+  /** The REST API root; defaults to `GITHUB_API_URL` (GitHub Enterprise, test stand-ins), then github.com. */
+  baseUrl?: string;
+}
+
+// One slow API call must not hold the job until the runner's timeout.
+const TIMEOUT_MS = 15_000;
+
+/** The checklist's API calls through `@actions/github`'s Octokit (REST, with pagination). */
+export function octokitChecklistGitHub({ token, owner, repo, baseUrl }: GitHubTarget): ChecklistGitHub {
+  // @actions/github reads GITHUB_API_URL once, when first imported; passing it again at call time keeps a
+  // value set later (tests, GHES) and is what getOctokit does by default anyway.
+  const octokit = getOctokit(token, {
+    baseUrl: (baseUrl || process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+  });
+  const request = () => ({ signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const comment = (data: { id: number; body?: string | null; html_url: string }): PullComment => ({
+    id: data.id,
+    body: data.body ?? '',
+    url: data.html_url,
+  });
+  return {
+    async findComment(pull, matches) {
+      let found: PullComment | undefined;
+      await octokit.paginate(
+        octokit.rest.issues.listComments,
+        { owner, repo, issue_number: pull, per_page: 100, request: request() },
+        (response, done) => {
+          const hit = response.data.find((c) => matches(c.body ?? ''));
+          if (hit && !found) {
+            found = comment(hit);
+            done();
+          }
+          return [];
+        },
+      );
+      return found;
+    },
+    async getComment(id) {
+      const { data } = await octokit.rest.issues.getComment({
+        owner,
+        repo,
+        comment_id: id,
+        request: request(),
+      });
+      return comment(data);
+    },
+    async createComment(pull, body) {
+      const { data } = await octokit.rest.issues.createComment({
+        owner,
+        repo,
+        issue_number: pull,
+        body,
+        request: request(),
+      });
+      return comment(data);
+    },
+    async updateComment(id, body) {
+      const { data } = await octokit.rest.issues.updateComment({
+        owner,
+        repo,
+        comment_id: id,
+        body,
+        request: request(),
+      });
+      return comment(data);
+    },
+    async headSha(pull) {
+      const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: pull, request: request() });
+      return data.head.sha;
+    },
+    async setStatus(sha, status) {
+      await octokit.rest.repos.createCommitStatus({
+        owner,
+        repo,
+        sha,
+        state: status.state,
+        context: STATUS_CONTEXT,
+        // GitHub rejects descriptions over 140 characters.
+        description: status.description.slice(0, 140),
+        ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
+        request: request(),
+      });
+    },
+  };
+}
+
+/** The HTTP status of an Octokit request error, when there is one. */
+export function httpStatus(error: unknown): number | undefined {
+  const status =
+    typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
+  return typeof status === 'number' ? status : undefined;
+}

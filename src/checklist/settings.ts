@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { inputError } from '../errors.js';
+import { oneOf, optional, required, type InputReader } from '../inputs.js';
+import { parseItems } from './checklist.js';
+import { DEFAULT_TEMPLATE } from './default-template.js';
+
+/** `comment` only keeps the comment; `require` also sets the `safe-deploy/checklist` commit status. */
+export type ChecklistMode = 'comment' | 'require';
+
+/** The checklist action's inputs, parsed once. */
+export interface ChecklistSettings {
+  /** The template's Markdown. */
+  template: string;
+  /** Where the template came from, for the log: `built-in` or the file path. */
+  templateSource: string;
+  mode: ChecklistMode;
+  token: string;
+}
+
+/**
+ * Reads and checks every input: the template file (relative to `workspace`, the repository checkout) must
+ * exist and hold at least one `- [ ]` item, or the checklist could never mean anything.
+ */
+export function readChecklistSettings(read: InputReader, workspace: string): ChecklistSettings {
+  const mode = oneOf(read, 'mode', ['comment', 'require'] as const, 'comment');
+  const token = required(read, 'github-token');
+  const path = optional(read, 'template');
+  if (!path) return { template: DEFAULT_TEMPLATE, templateSource: 'built-in', mode, token };
+  const file = isAbsolute(path) ? path : resolve(workspace, path);
+  let template: string;
+  try {
+    template = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
+    throw inputError(
+      'template',
+      path,
+      `${reason} at ${file} (paths are relative to the repository checkout; run actions/checkout first)`,
+    );
+  }
+  if (!parseItems(template).some((item) => !item.struck)) {
+    throw inputError(
+      'template',
+      path,
+      'the file has no task-list items (lines such as "- [ ] Tests were added")',
+    );
+  }
+  return { template, templateSource: path, mode, token };
+}
