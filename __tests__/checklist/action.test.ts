@@ -41,7 +41,7 @@ beforeAll(async () => {
       const links = page < last ? [link(page + 1, 'next'), link(last, 'last')] : [];
       return {
         body: all.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE),
-        headers: links.length ? { link: links.join(', ') } : {},
+        headers: (links.length ? { link: links.join(', ') } : {}) as Record<string, string>,
       };
     })
     .on('POST', '/repos/octo/shop/issues/(\\d+)/comments', (req, [issue]) => {
