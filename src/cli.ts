@@ -11,6 +11,9 @@ Commands:
   plan [file]        Show what the pipeline file (default ${DEFAULT_CONFIG}) will deploy, stage by stage
     --json           Print each stage's matrix as JSON instead of the table
     --github-output  Set the outputs the reusable workflow reads (in a GitHub Actions step)
+  deploy --cluster C --service S [--input value ...]
+                     Run the deploy action here: every action input as a --flag (--dry-run true to
+                     only validate and print the plan); AWS credentials from the environment
   schema             Print the JSON schema of the pipeline file
   help               Show this help
 `;
@@ -24,6 +27,11 @@ export async function main(
   switch (command) {
     case 'plan':
       return plan(rest, out);
+    case 'deploy': {
+      const { runDeploy } = await import('./deploy/run.js');
+      const report = await runDeploy(recordInputs(actionFlags(rest)));
+      return report.result === 'deployed' || report.result === 'dry-run' ? 0 : 1;
+    }
     case 'schema':
       out(`${JSON.stringify(pipelineJsonSchema(), null, 2)}\n`);
       return 0;
@@ -36,6 +44,21 @@ export async function main(
     default:
       throw new UserError(`Unknown command '${command}'.\n\n${USAGE}`);
   }
+}
+
+/** Action inputs from `--name value` or `--name=value` flags, named exactly as in action.yml. */
+export function actionFlags(args: string[]): Record<string, string> {
+  const inputs: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const match = /^--([a-z][a-z0-9-]*)(?:=(.*))?$/s.exec(arg);
+    if (!match) throw new UserError(`Expected an input flag such as --cluster web, got '${arg}'`);
+    const [, name, inline] = match;
+    if (inline !== undefined) inputs[name!] = inline;
+    else if (i + 1 < args.length && !args[i + 1]!.startsWith('--')) inputs[name!] = args[++i]!;
+    else inputs[name!] = 'true';
+  }
+  return inputs;
 }
 
 async function plan(args: string[], out: (text: string) => void): Promise<number> {

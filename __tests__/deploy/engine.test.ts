@@ -295,9 +295,10 @@ describe('before anything changes', () => {
     const report = await deploy(s, { 'dry-run': 'true' });
     expect(report.result).toBe('dry-run');
     expect(s.aws.calls.filter((c) => MUTATING.includes(c))).toEqual([]);
-    expect(
-      s.logs.some((l) => l.startsWith('Plan: listener routing: 10% for 5m → 100% → bake 5m → promote')),
-    ).toBe(true);
+    const plan = s.logs.find((l) => l.startsWith('Plan for '));
+    expect(plan).toContain('1. 10% for 5m');
+    expect(plan).toContain('2. 100%');
+    expect(plan).toContain('then bake 5m');
   });
 
   test('require-review refuses an unreviewed commit', async () => {

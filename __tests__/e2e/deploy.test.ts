@@ -199,7 +199,8 @@ test('dry-run prints the plan and changes nothing', async () => {
   const run = await deploy({ 'dry-run': 'true' });
   expect(run.code).toBe(0);
   expect(run.outputs.result).toBe('dry-run');
-  expect(run.stdout).toContain('Plan: listener routing: 20% for 2s → 100% → bake 2s → promote');
+  expect(run.stdout).toContain('1. 20% for 2s');
+  expect(run.stdout).toContain('then bake 2s');
   expect((await readDeployState(moto, seeded)).taskSets).toHaveLength(1);
   expect(statuses).toEqual([]);
 });

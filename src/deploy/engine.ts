@@ -11,6 +11,7 @@ import { isTransient } from '../aws/transient.js';
 import type { Clock } from '../clock.js';
 import { formatDuration } from '../duration.js';
 import { describeError, UserError } from '../errors.js';
+import { renderPlanText } from '../report/summary.js';
 import { AlarmWatch, resolveAlarms, type Breach } from './alarm-watch.js';
 import type { DeployPlan, DeployReport, DeployResult, Phase, TimelineEntry } from './model.js';
 import { rollBack, type RollbackTarget } from './rollback.js';
@@ -245,7 +246,7 @@ export class DeployEngine {
         );
     }
     this.taskDefinitionArn = await this.checkTaskDefinition();
-    log.info(`Plan: ${describePlan(this.plan)}`);
+    log.info(renderPlanText(this.plan));
   }
 
   private blockIfFiring(alarm: AlarmState, _all: string[]): void {
@@ -791,19 +792,6 @@ export class DeployEngine {
       finishedAt: new Date(this.deps.clock.now()).toISOString(),
     };
   }
-}
-
-/** A short plain-text description of a plan, for the log. */
-export function describePlan(plan: DeployPlan): string {
-  const parts: string[] = [];
-  if (plan.oneBox) parts.push(`one box for ${formatDuration(plan.oneBox.bakeMs)}`);
-  for (const step of plan.steps) {
-    parts.push(step.holdMs ? `${step.percent}% for ${formatDuration(step.holdMs)}` : `${step.percent}%`);
-  }
-  parts.push(
-    `bake ${formatDuration(plan.bakeMs)}${plan.minRequests ? ` and ${plan.minRequests} requests` : ''}`,
-  );
-  return `${plan.routing} routing: ${parts.join(' → ')} → promote`;
 }
 
 function preview(names: string[]): string {
