@@ -482,3 +482,22 @@ test('a listener that does not forward to two target groups is refused before an
   await expect(deploy(s)).rejects.toThrow(/must forward to two target groups/);
   expect(s.aws.calls.filter((c) => MUTATING.includes(c))).toEqual([]);
 });
+
+test('a listener left split by someone else is put back on blue, with a warning, before green is created', async () => {
+  const s = scenario();
+  s.aws.actions.set(LISTENER, [
+    {
+      Type: 'forward',
+      ForwardConfig: {
+        TargetGroups: [
+          { TargetGroupArn: BLUE_TG, Weight: 70 },
+          { TargetGroupArn: GREEN_TG, Weight: 30 },
+        ],
+      },
+    },
+  ]);
+  const report = await deploy(s);
+  expect(report.result).toBe('deployed');
+  expect(s.aws.weightHistory[0]!.weights).toEqual({ [BLUE_TG]: 100, [GREEN_TG]: 0 });
+  expect(s.logs.some((l) => l.startsWith(`warning: The listener sent traffic to ${GREEN_TG} before this deploy`))).toBe(true);
+});

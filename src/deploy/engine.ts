@@ -109,6 +109,7 @@ export class DeployEngine {
   private green: TaskSet | undefined;
   private blueTg: string | undefined;
   private greenTg: string | undefined;
+  private initialWeights: Weights = {};
   private taskDefinitionArn: string | undefined;
   private registration: RegisterTaskDefinitionCommandInput | undefined;
   private stale: TaskSet[] = [];
@@ -266,6 +267,7 @@ export class DeployEngine {
     const s = this.settings;
     if (s.routing !== 'listener') return;
     const weights = await this.deps.lb.readWeights(s.production!);
+    this.initialWeights = weights;
     const groups = Object.keys(weights);
     const blueTg = this.blue.targetGroupArns[0];
     if (groups.length !== 2 || !blueTg || !groups.includes(blueTg)) {
@@ -331,7 +333,9 @@ export class DeployEngine {
     const { ecs, lb, log } = this.deps;
     this.enter('prepare');
     this.changed = true;
-    if (this.stale.length || (s.routing === 'listener' && !(await this.trafficOnBlue()))) {
+    const split = s.routing === 'listener' && (this.initialWeights[this.greenTg!] ?? 0) > 0;
+    if (split) log.warn(`The listener sent traffic to ${this.greenTg} before this deploy: moving it all to blue first`);
+    if (this.stale.length || split) {
       if (s.routing === 'listener') await lb.setWeights(s.production!, this.weights(0));
       if (s.testListenerArn)
         await lb.setWeights({ kind: 'listener', arn: s.testListenerArn }, this.weights(0));
@@ -379,11 +383,6 @@ export class DeployEngine {
     );
     if (earlier)
       throw new Stop(`another run started deploying this service at the same time (task set ${earlier.arn})`);
-  }
-
-  private async trafficOnBlue(): Promise<boolean> {
-    const weights = await this.deps.lb.readWeights(this.settings.production!);
-    return (weights[this.greenTg!] ?? 0) === 0;
   }
 
   // ── stabilise, test traffic, hooks ──────────────────────────────────────────────────────────────────
