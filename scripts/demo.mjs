@@ -129,8 +129,9 @@ async function report(run, seeded) {
     );
   }
   const state = await readDeployState(moto, seeded);
+  // By target group name: after a promotion the group named "green" serves the live version.
   console.log(
-    `   AWS now: listener blue ${state.blueWeight}% / green ${state.greenWeight}%;`,
+    `   AWS now: listener api-blue ${state.blueWeight}% / api-green ${state.greenWeight}%;`,
     state.taskSets
       .map((t) => `${t.status} ${short(t.arn)} at ${t.scale}% (${t.taskDefinition.split('/').at(-1)})`)
       .join(', '),

@@ -334,7 +334,10 @@ export class DeployEngine {
     this.enter('prepare');
     this.changed = true;
     const split = s.routing === 'listener' && (this.initialWeights[this.greenTg!] ?? 0) > 0;
-    if (split) log.warn(`The listener sent traffic to ${this.greenTg} before this deploy: moving it all to blue first`);
+    if (split)
+      log.warn(
+        `The listener sent traffic to ${this.greenTg} before this deploy: moving it all to blue first`,
+      );
     if (this.stale.length || split) {
       if (s.routing === 'listener') await lb.setWeights(s.production!, this.weights(0));
       if (s.testListenerArn)
@@ -534,6 +537,7 @@ export class DeployEngine {
         `ECS does not show green as PRIMARY after promotion (PRIMARY is ${primary?.arn ?? 'none'})`,
       );
     }
+    this.mark('green is PRIMARY, blue removed');
     this.enter('finished');
     this.save(true);
     log.info(`Promoted ${this.green!.arn}; removed blue ${this.blue.arn}`);
@@ -766,13 +770,25 @@ export class DeployEngine {
 
   private mark(note?: string): void {
     const names = [...this.watched, ...this.oneBoxOnly];
-    this.timeline.push({
+    const entry: TimelineEntry = {
       at: new Date(this.deps.clock.now()).toISOString(),
       phase: this.phase,
       traffic: this.traffic,
       alarms: this.watch.notOk(names),
       ...(note ? { note } : {}),
-    });
+    };
+    // A bare phase entry followed at once by what happened in it reads as one row.
+    const last = this.timeline.at(-1);
+    if (
+      last &&
+      last.note === undefined &&
+      last.at === entry.at &&
+      last.traffic === entry.traffic &&
+      JSON.stringify(last.alarms) === JSON.stringify(entry.alarms)
+    ) {
+      this.timeline.pop();
+    }
+    this.timeline.push(entry);
   }
 
   private finish(result: DeployResult, reason: string): DeployReport {

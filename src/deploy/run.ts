@@ -12,7 +12,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { checkReviewed } from '../github/review.js';
 import type { InputReader } from '../inputs.js';
 import { expectedSource, verifyManifest, summarizeManifest } from '../manifest/manifest.js';
-import { readTaskDefinitionFile, renderTaskDefinition } from '../manifest/render.js';
+import { isPinned, readTaskDefinitionFile, renderTaskDefinition } from '../manifest/render.js';
 import { startDeploymentRecord } from '../report/deployment-record.js';
 import { timelineOutput, writeSummary } from '../report/summary.js';
 import { DeployEngine, type DeployLog, type EngineDeps, type Release, type RunIdentity } from './engine.js';
@@ -113,6 +113,7 @@ function loadRelease(settings: DeploySettings, env: NodeJS.ProcessEnv): Release 
       const event = env.GITHUB_EVENT_PATH ? safeReadJson(env.GITHUB_EVENT_PATH) : {};
       const manifest = verifyManifest(source.path, expectedSource(env, event, source.commit));
       core.info(`Manifest ${source.path} verified: ${manifest.checksum}, image ${manifest.image}`);
+      warnIfUnpinned(manifest.image);
       return {
         register: manifest.taskDefinition,
         image: manifest.image,
@@ -142,7 +143,7 @@ function loadRelease(settings: DeploySettings, env: NodeJS.ProcessEnv): Release 
 }
 
 function warnIfUnpinned(image: string | undefined): void {
-  if (image && !/@sha256:[0-9a-f]{64}$/.test(image)) {
+  if (image && !isPinned(image)) {
     core.warning(
       `Input 'image': ${image} is not pinned by digest (@sha256:...); a tag can move between stages. ` +
         'Use the package action to deploy the exact image that was built.',

@@ -1,0 +1,7 @@
+import { runMain } from '../action-main.js';
+import { actionInputs } from '../inputs.js';
+import { runPackage } from '../manifest/package.js';
+
+await runMain(async () => {
+  await runPackage(actionInputs);
+});
