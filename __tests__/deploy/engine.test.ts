@@ -499,5 +499,7 @@ test('a listener left split by someone else is put back on blue, with a warning,
   const report = await deploy(s);
   expect(report.result).toBe('deployed');
   expect(s.aws.weightHistory[0]!.weights).toEqual({ [BLUE_TG]: 100, [GREEN_TG]: 0 });
-  expect(s.logs.some((l) => l.startsWith(`warning: The listener sent traffic to ${GREEN_TG} before this deploy`))).toBe(true);
+  expect(
+    s.logs.some((l) => l.startsWith(`warning: The listener sent traffic to ${GREEN_TG} before this deploy`)),
+  ).toBe(true);
 });

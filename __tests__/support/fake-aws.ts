@@ -308,13 +308,11 @@ export class FakeAws {
         };
       }),
     );
-    this.cwMock
-      .on(GetMetricDataCommand)
-      .callsFake(() =>
-        this.call('GetMetricData', () => ({
-          MetricDataResults: [{ Id: 'requests', Values: [this.requestCount] }],
-        })),
-      );
+    this.cwMock.on(GetMetricDataCommand).callsFake(() =>
+      this.call('GetMetricData', () => ({
+        MetricDataResults: [{ Id: 'requests', Values: [this.requestCount] }],
+      })),
+    );
   }
 
   private modify(arn: string, actions: Action[]): object {
