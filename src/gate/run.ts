@@ -1,0 +1,134 @@
+import * as core from '@actions/core';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { AlarmState, CloudWatchPort } from '../aws/cloudwatch.js';
+import { SdkCloudWatch } from '../aws/cloudwatch.js';
+import { clientConfig } from '../aws/clients.js';
+import { systemClock, type Clock } from '../clock.js';
+import { resolveAlarms } from '../deploy/alarm-watch.js';
+import { formatDuration } from '../duration.js';
+import { UserError } from '../errors.js';
+import type { InputReader } from '../inputs.js';
+import { evaluateGate, formatInstant, type GateDecision } from './evaluate.js';
+import { parseGateSettings, type GateSettings } from './settings.js';
+import { renderGateSummary } from './summary.js';
+
+/** What the gate talks to; injected in tests. */
+export interface GateDeps {
+  cloudwatch?: CloudWatchPort;
+  clock?: Clock;
+}
+
+/** How often `on-closed: wait` re-reads the alarms and the calendar. */
+export const POLL_MS = 60_000;
+
+/**
+ * Runs the gate: parse the inputs, read the blocker alarms (only when some are given), decide, wait
+ * if asked, then set the outputs and the job summary. A closed gate with `on-closed: fail` throws a
+ * UserError after the outputs are set, so later steps with `if: failure()` can still read them.
+ */
+export async function runGate(read: InputReader, deps: GateDeps = {}): Promise<GateDecision> {
+  const settings = parseGateSettings(read);
+  const clock = deps.clock ?? systemClock;
+  const readAlarms = alarmReader(settings, deps);
+  const zone = settings.timezone;
+
+  let decision = evaluateGate(settings, settings.at ?? clock.now(), await readAlarms());
+  report(decision, settings);
+
+  if (!decision.open && settings.onClosed === 'wait')
+    decision = await waitForOpen(settings, decision, clock, readAlarms);
+
+  core.setOutput('open', String(decision.open));
+  core.setOutput('reason', decision.reason);
+  core.setOutput('next-open', decision.nextOpen !== undefined ? formatInstant(decision.nextOpen, zone) : '');
+  core.setOutput('closes-at', decision.closesAt !== undefined ? formatInstant(decision.closesAt, zone) : '');
+  core.setOutput('overridden', String(decision.overridden));
+  await core.summary.addRaw(renderGateSummary(settings, decision)).write();
+
+  if (decision.open) return decision;
+  const next = nextOpening(decision, zone);
+  if (settings.onClosed === 'skip') {
+    core.notice(`Deploy gate closed: ${decision.reason}. ${next} Later jobs can skip on open == 'false'.`);
+    return decision;
+  }
+  const waited =
+    settings.onClosed === 'wait' ? ` after waiting up to ${formatDuration(settings.maxWait)}` : '';
+  throw new UserError(`Deploy gate closed${waited}: ${decision.reason}. ${next}`);
+}
+
+function alarmReader(settings: GateSettings, deps: GateDeps): () => Promise<AlarmState[]> {
+  const { blockerAlarms, alarmPrefixes } = settings;
+  if (!blockerAlarms.length && !alarmPrefixes.length) return () => Promise.resolve([]);
+  const cloudwatch = deps.cloudwatch ?? new SdkCloudWatch(new CloudWatchClient(clientConfig()));
+  // Resolved on every read: an alarm created under a prefix while waiting blocks too.
+  return async () => {
+    const alarms = await resolveAlarms(cloudwatch, blockerAlarms, alarmPrefixes, 'blocker-alarms');
+    core.debug(`Blocker alarms: ${alarms.map((a) => `${a.name}=${a.state}`).join(', ') || 'none matched'}`);
+    return alarms;
+  };
+}
+
+function report(decision: GateDecision, settings: GateSettings): void {
+  const zone = settings.timezone;
+  core.info(
+    `Deploy gate at ${formatInstant(decision.at, zone)}: ${decision.open ? 'open' : 'closed'} (${decision.reason})`,
+  );
+  if (decision.closesAt !== undefined && decision.calendarOpen) {
+    core.info(`The window closes at ${formatInstant(decision.closesAt, zone)}.`);
+  }
+  if (!decision.open) core.info(nextOpening(decision, zone));
+  if (decision.overridden) {
+    core.warning(`Deploy gate overridden: ${settings.override ?? ''}`);
+    // An override opens the calendar, not the alarms: say loudly what is firing.
+    for (const alarm of decision.alarms) {
+      core.warning(
+        `Blocker alarm ${alarm.name} is in ALARM (${alarm.reason}); deploying anyway because of the override.`,
+      );
+    }
+  }
+}
+
+function nextOpening(decision: GateDecision, zone: string): string {
+  if (decision.calendarOpen) return 'The calendar is open: the gate opens when the alarms leave ALARM.';
+  if (decision.nextOpen === undefined) return 'The calendar does not open within the next year.';
+  return `Next opening: ${formatInstant(decision.nextOpen, zone)}.`;
+}
+
+/** Polls each minute until the gate opens or `max-wait` runs out; gives up early if the calendar cannot open in time. */
+async function waitForOpen(
+  settings: GateSettings,
+  first: GateDecision,
+  clock: Clock,
+  readAlarms: () => Promise<AlarmState[]>,
+): Promise<GateDecision> {
+  const deadline = clock.now() + settings.maxWait;
+  const zone = settings.timezone;
+  let decision = first;
+  core.info(
+    `Waiting up to ${formatDuration(settings.maxWait)} (until ${formatInstant(deadline, zone)}) for the gate to open.`,
+  );
+  while (!decision.open) {
+    const now = clock.now();
+    if (!decision.calendarOpen && (decision.nextOpen === undefined || decision.nextOpen > deadline)) {
+      core.info('The calendar does not open before max-wait runs out: not waiting.');
+      return decision;
+    }
+    if (now >= deadline) return decision;
+    const untilOpen =
+      !decision.calendarOpen && decision.nextOpen !== undefined ? decision.nextOpen - now : POLL_MS;
+    await clock.sleep(Math.max(1, Math.min(POLL_MS, untilOpen, deadline - now)));
+    const before = decision;
+    decision = evaluateGate(settings, clock.now(), await readAlarms());
+    if (decision.open)
+      core.info(`Deploy gate open at ${formatInstant(decision.at, zone)}: ${decision.reason}`);
+    else if (
+      decision.reason !== before.reason ||
+      (!decision.calendarOpen && decision.nextOpen !== before.nextOpen)
+    ) {
+      core.info(
+        `Still closed at ${formatInstant(decision.at, zone)}: ${decision.reason}. ${nextOpening(decision, zone)}`,
+      );
+    }
+  }
+  return decision;
+}
