@@ -625,6 +625,8 @@ export class DeployEngine {
     let woken = false;
     void options.wake?.then(() => (woken = true));
     for (;;) {
+      // Polls start one interval apart, however long the reads take, so "once per poll interval" holds.
+      const polledAt = clock.now();
       await this.pollAlarms(alarms);
       this.checkTimeAndCancellation();
       await this.heartbeat();
@@ -636,7 +638,8 @@ export class DeployEngine {
         const total = until > began ? `/${formatDuration(until - began)}` : '';
         log.info(`${options.label}: ${formatDuration(now - began)}${total}${options.progressNote?.() ?? ''}`);
       }
-      const wait = Math.max(0, Math.min(this.settings.pollIntervalMs, until > now ? until - now : Infinity));
+      const nextPoll = polledAt + this.settings.pollIntervalMs;
+      const wait = Math.max(0, Math.min(nextPoll, until > now ? until : Infinity) - now);
       if (woken) continue;
       await this.sleep(wait, options.wake);
     }
