@@ -1,53 +1,144 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordInputs } from '../../src/inputs.js';
-import { runPackage } from '../../src/manifest/package.js';
+import { expectedSource, verifyManifest } from '../../src/manifest/manifest.js';
+import { runPackage, type ArtifactUpload } from '../../src/manifest/package.js';
 
+// runPackage with the artifact upload injected; the built bundle is run as the runner runs it in action.test.ts.
 const IMAGE = `shop/api@sha256:${'e'.repeat(64)}`;
+const SHA = 'abcdef0123456789abcdef0123456789abcdef01';
+const FIXTURES = join(import.meta.dirname, 'fixtures');
 
-test('with upload, the manifest is uploaded under the artifact name from its own folder', async () => {
-  const workspace = mkdtempSync(join(tmpdir(), 'pkg-'));
-  writeFileSync(
-    join(workspace, 'td.json'),
-    JSON.stringify({ family: 'api', containerDefinitions: [{ name: 'app', image: 'x' }] }),
+let workspace: string;
+let env: NodeJS.ProcessEnv;
+beforeEach(() => {
+  workspace = mkdtempSync(join(tmpdir(), 'package-'));
+  copyFileSync(join(FIXTURES, 'task-definition.json'), join(workspace, 'td.json'));
+  env = {
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workspace,
+    RUNNER_TEMP: join(workspace, 'tmp'),
+    GITHUB_REPOSITORY: 'octo/shop',
+    GITHUB_SHA: SHA,
+    GITHUB_RUN_ID: '77',
+    GITHUB_RUN_ATTEMPT: '2',
+    GITHUB_REF: 'refs/heads/main',
+  };
+});
+
+const inputs = (extra: Record<string, string> = {}) =>
+  recordInputs({ 'task-definition': 'td.json', 'container-name': 'app', image: IMAGE, ...extra });
+
+const recorder = () => {
+  const uploads: { name: string; files: string[]; root: string; content: string }[] = [];
+  const upload: ArtifactUpload = async (name, files, root) => {
+    uploads.push({ name, files, root, content: readFileSync(files[0]!, 'utf8') });
+    return { id: 9 };
+  };
+  return { uploads, upload };
+};
+
+test('writes a manifest that deploy verifies, and uploads it under the artifact name from its own folder', async () => {
+  const { uploads, upload } = recorder();
+  const manifest = await runPackage(inputs({ name: 'api-manifest' }), {
+    env,
+    upload,
+    now: () => new Date('2026-11-22T12:00:00Z'),
+  });
+  const folder = join(workspace, 'tmp', 'safe-deploy', 'api-manifest');
+  const path = join(folder, 'manifest.json');
+  expect(uploads).toEqual([
+    { name: 'api-manifest', files: [path], root: folder, content: readFileSync(path, 'utf8') },
+  ]);
+  expect(manifest).toMatchObject({
+    schemaVersion: 1,
+    image: IMAGE,
+    createdAt: '2026-11-22T12:00:00.000Z',
+    source: { repository: 'octo/shop', commit: SHA, runId: '77', runAttempt: '2', ref: 'refs/heads/main' },
+    taskDefinition: { family: 'api', containerDefinitions: [{ name: 'app', image: IMAGE, memory: 512 }] },
+  });
+  expect(verifyManifest(path, expectedSource({ ...env, GITHUB_EVENT_NAME: 'push' }, {}))).toEqual(manifest);
+});
+
+test('two package steps with different names write two manifests', async () => {
+  const { uploads, upload } = recorder();
+  await runPackage(inputs({ name: 'api' }), { env, upload });
+  await runPackage(inputs({ name: 'worker', image: `shop/worker@sha256:${'f'.repeat(64)}` }), {
+    env,
+    upload,
+  });
+  expect(uploads.map((u) => [u.name, JSON.parse(u.content).image])).toEqual([
+    ['api', IMAGE],
+    ['worker', `shop/worker@sha256:${'f'.repeat(64)}`],
+  ]);
+  expect(uploads[0]!.files[0]).not.toBe(uploads[1]!.files[0]);
+});
+
+test('a path input is read from the workspace, and upload: false uploads nothing', async () => {
+  const { uploads, upload } = recorder();
+  await runPackage(inputs({ path: 'out/release.json', upload: 'false' }), { env, upload });
+  expect(uploads).toEqual([]);
+  expect(JSON.parse(readFileSync(join(workspace, 'out', 'release.json'), 'utf8')).image).toBe(IMAGE);
+});
+
+test('a failed upload fails the step, naming the artifact, with the manifest still on disk', async () => {
+  const upload: ArtifactUpload = async () => {
+    throw new Error(
+      'Failed request: (409) Conflict: an artifact with this name already exists on the workflow run',
+    );
+  };
+  await expect(runPackage(inputs(), { env, upload })).rejects.toThrow(
+    "Uploading the manifest as artifact 'safe-deploy-manifest' failed: Failed request: (409) Conflict",
   );
-  const uploads: { name: string; files: string[]; root: string }[] = [];
-  const manifest = await runPackage(
-    recordInputs({
-      'task-definition': 'td.json',
-      'container-name': 'app',
-      image: IMAGE,
-      name: 'api-manifest',
-    }),
-    {
-      env: {
-        GITHUB_WORKSPACE: workspace,
-        RUNNER_TEMP: workspace,
-        GITHUB_REPOSITORY: 'octo/shop',
-        GITHUB_SHA: 'abc1234',
-      },
-      upload: async (name, files, root) => {
-        uploads.push({ name, files, root });
-      },
-      now: () => new Date('2026-11-22T12:00:00Z'),
-    },
+  expect(existsSync(join(workspace, 'tmp', 'safe-deploy', 'safe-deploy-manifest', 'manifest.json'))).toBe(
+    true,
   );
-  const path = join(workspace, 'safe-deploy', 'manifest.json');
-  expect(uploads).toEqual([{ name: 'api-manifest', files: [path], root: join(workspace, 'safe-deploy') }]);
-  expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(manifest);
-  expect(manifest.createdAt).toBe('2026-11-22T12:00:00.000Z');
+});
+
+test('on GitHub Enterprise Server the upload error says how to upload another way', async () => {
+  const upload: ArtifactUpload = async () => {
+    const error = new Error(
+      '@actions/artifact v2.0.0+, upload-artifact@v4+ are not currently supported on GHES.',
+    );
+    error.name = 'GHESNotSupportedError';
+    throw error;
+  };
+  await expect(runPackage(inputs(), { env, upload })).rejects.toThrow(
+    'on GitHub Enterprise Server, set upload: false and upload',
+  );
+});
+
+test('outside a workflow there is no commit to record, which is an error', async () => {
+  const { GITHUB_SHA: _sha, GITHUB_RUN_ID: _run, ...partial } = env;
+  await expect(runPackage(inputs(), { env: partial })).rejects.toThrow(
+    'but GITHUB_SHA, GITHUB_RUN_ID are not set: run package in a GitHub Actions job',
+  );
 });
 
 test.each([
-  [{ name: 'bad/name' }, `Input 'name': "bad/name" is not valid`],
+  [{ name: 'bad/name' }, `Input 'name': "bad/name" is not valid: an artifact name cannot contain`],
   [{ upload: 'maybe' }, `Input 'upload': "maybe" is not valid: expected true or false`],
+  [{ 'allow-tags': 'yes' }, `Input 'allow-tags': "yes" is not valid: expected true or false`],
   [{ 'container-name': '' }, `Input 'container-name': "" is not valid: a value is required`],
-])('bad input %j is refused', async (inputs, message) => {
-  await expect(
-    runPackage(
-      recordInputs({ 'task-definition': 'td.json', 'container-name': 'app', image: IMAGE, ...inputs }),
-      { env: {} },
-    ),
-  ).rejects.toThrow(message);
+  [{ 'task-definition': '' }, `Input 'task-definition': "" is not valid: a value is required`],
+  [{ image: 'shop/api:latest' }, `Input 'image': "shop/api:latest" is not valid: pin the image by digest`],
+  [
+    { image: 'shop/api@sha256:abc' },
+    `Input 'image': "shop/api@sha256:abc" is not valid: pin the image by digest`,
+  ],
+  [{ image: 'shop/api latest', 'allow-tags': 'true' }, `Input 'image': "shop/api latest" is not valid`],
+  [
+    { 'container-name': 'web' },
+    `Input 'container-name': "web" is not valid: the task definition has no such container (its containers: app)`,
+  ],
+  [
+    { 'task-definition': 'nope.json' },
+    `Input 'task-definition': "nope.json" is not valid: the task definition file cannot be read`,
+  ],
+])('bad input %j is refused and nothing is written', async (extra, message) => {
+  const { uploads, upload } = recorder();
+  await expect(runPackage(inputs(extra), { env, upload })).rejects.toThrow(message);
+  expect(uploads).toEqual([]);
+  expect(existsSync(join(workspace, 'tmp'))).toBe(false);
 });

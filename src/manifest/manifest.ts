@@ -1,26 +1,37 @@
-import canonicalize from 'canonicalize';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
 import { inputError, UserError } from '../errors.js';
+import { imageDigest } from './render.js';
+
+/** The manifest schema version this code writes and reads. */
+export const SCHEMA_VERSION = 1;
+
+/** The file name the package action writes and a downloaded artifact folder holds. */
+export const MANIFEST_FILE = 'manifest.json';
 
 /**
- * The deploy manifest: the one immutable artifact that moves from the build to every stage and region.
- * Its checksum is SHA-256 over the RFC 8785 canonical JSON of everything but the checksum, so key
- * order and whitespace never change it and any change of content does.
+ * The deploy manifest: the one artifact that moves from the build to every stage and region. Strict at
+ * the top level so a misspelt or foreign field is an error rather than silently ignored.
  */
 const Manifest = z
   .object({
-    schemaVersion: z.literal(1),
+    schemaVersion: z.literal(SCHEMA_VERSION),
     image: z.string().min(1),
     taskDefinition: z
-      .object({ family: z.string().min(1), containerDefinitions: z.array(z.object({}).loose()).min(1) })
+      .object({
+        family: z.string().min(1),
+        containerDefinitions: z
+          .array(z.object({ name: z.string().min(1), image: z.string().min(1) }).loose())
+          .min(1),
+      })
       .loose(),
     source: z
       .object({
         repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected owner/name'),
-        commit: z.string().regex(/^[0-9a-f]{7,64}$/, 'expected a commit SHA'),
+        commit: z.string().regex(/^([0-9a-f]{40}|[0-9a-f]{64})$/, 'expected a full commit SHA'),
         runId: z.string().min(1),
         runAttempt: z.string().min(1),
         ref: z.string().optional(),
@@ -29,8 +40,19 @@ const Manifest = z
     createdAt: z.iso.datetime({ offset: true }),
     checksum: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256:<64 hex digits>'),
   })
-  .strict();
+  .strict()
+  .superRefine((manifest, context) => {
+    // The image is recorded twice (for people, and inside the task definition): they must agree.
+    if (!manifest.taskDefinition.containerDefinitions.some((c) => c.image === manifest.image)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['image'],
+        message: 'no container of taskDefinition runs this image',
+      });
+    }
+  });
 
+/** A verified (or freshly written) deploy manifest. */
 export type DeployManifest = Omit<z.infer<typeof Manifest>, 'taskDefinition'> & {
   taskDefinition: RegisterTaskDefinitionCommandInput;
 };
@@ -38,10 +60,33 @@ export type DeployManifest = Omit<z.infer<typeof Manifest>, 'taskDefinition'> & 
 /** The manifest's content, before it has a checksum. */
 export type ManifestContent = Omit<DeployManifest, 'checksum'>;
 
+/**
+ * Canonical JSON: object keys sorted by UTF-16 code units at every depth, no whitespace, strings and
+ * numbers as JSON.stringify writes them (which is what RFC 8785 specifies). For data that came from
+ * JSON.parse this is the RFC 8785 (JCS) form. Hand-written because it is this short; `undefined` is
+ * treated as JSON.stringify treats it, so a value and its written-then-parsed copy canonicalise alike.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) {
+    return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    const members = Object.keys(record)
+      .filter((key) => record[key] !== undefined)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`);
+    return `{${members.join(',')}}`;
+  }
+  const text = JSON.stringify(value) as string | undefined;
+  if (text === undefined) throw new TypeError(`${typeof value} has no JSON form`);
+  return text;
+}
+
 /** `sha256:<hex>` over the canonical JSON of the content (everything but `checksum`). */
-export function checksumOf(content: ManifestContent | DeployManifest): string {
-  const { checksum: _ignored, ...rest } = content as DeployManifest;
-  return `sha256:${createHash('sha256').update(canonicalize(rest)!).digest('hex')}`;
+export function checksumOf(content: object): string {
+  const { checksum: _ignored, ...rest } = content as Record<string, unknown>;
+  return `sha256:${createHash('sha256').update(canonicalJson(rest)).digest('hex')}`;
 }
 
 /** A manifest with its checksum. */
@@ -49,18 +94,24 @@ export function createManifest(content: ManifestContent): DeployManifest {
   return { ...content, checksum: checksumOf(content) };
 }
 
-/** What the deploying workflow expects the manifest to come from. */
+/** The repository and commit a deploy accepts a manifest from. */
 export interface ExpectedSource {
+  /** `owner/name`; empty outside GitHub Actions, where the repository is not checked. */
   repository: string;
+  /** The full commit SHA the manifest must have been built from. */
   commit: string;
-  /** Where the expected commit came from, for the error message. */
-  commitFrom: string;
+  /** Where `commit` came from, for the mismatch message. */
+  commitFrom?: string;
 }
 
+const OWN_COMMIT = "the workflow's commit (GITHUB_SHA)";
+const MAY_NAME_COMMIT = ['workflow_run', 'workflow_dispatch'];
+
 /**
- * The repository and commit a deploy accepts: the workflow's own (`GITHUB_REPOSITORY`, `GITHUB_SHA`),
- * or, for a deploy started by `workflow_run` or `workflow_dispatch`, the commit given explicitly
- * (`manifest-commit`) or the triggering run's head commit.
+ * Works out which commit a deploy accepts. By default the workflow's own (`GITHUB_SHA`). A deploy started
+ * by `workflow_run` accepts the triggering run's head commit (`workflow_run.head_sha` of the event); one
+ * started by `workflow_run` or `workflow_dispatch` (or run outside GitHub Actions) may name the commit
+ * explicitly (the deploy input `manifest-commit`). Any other event naming another commit is an error.
  */
 export function expectedSource(
   env: NodeJS.ProcessEnv,
@@ -69,56 +120,112 @@ export function expectedSource(
 ): ExpectedSource {
   const repository = env.GITHUB_REPOSITORY ?? '';
   const eventName = env.GITHUB_EVENT_NAME ?? '';
-  if (explicitCommit) {
-    if (eventName !== 'workflow_run' && eventName !== 'workflow_dispatch') {
+  const inActions = env.GITHUB_ACTIONS === 'true';
+  const ownCommit = (env.GITHUB_SHA ?? '').toLowerCase();
+  const run = eventName === 'workflow_run' ? triggeringRun(event, repository) : undefined;
+
+  const explicit = explicitCommit?.trim().toLowerCase();
+  if (explicit) {
+    if (!/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(explicit)) {
+      throw inputError('manifest-commit', explicitCommit!, 'expected a full commit SHA (40 hex digits)');
+    }
+    if (explicit === ownCommit) return { repository, commit: ownCommit, commitFrom: OWN_COMMIT };
+    if (inActions && !MAY_NAME_COMMIT.includes(eventName)) {
       throw inputError(
         'manifest-commit',
-        explicitCommit,
-        `only a workflow_run or workflow_dispatch deploy may deploy another commit than its own (this is ${eventName || 'not a workflow'})`,
+        explicitCommit!,
+        `only a deploy started by workflow_run or workflow_dispatch may deploy another commit than its own ` +
+          `(this run was started by ${eventName || 'an unknown event'}, for commit ${ownCommit})`,
       );
     }
-    return { repository, commit: explicitCommit, commitFrom: "input 'manifest-commit'" };
+    return { repository, commit: explicit, commitFrom: "input 'manifest-commit'" };
   }
-  const headSha = (event as { workflow_run?: { head_sha?: unknown } } | undefined)?.workflow_run?.head_sha;
-  if (eventName === 'workflow_run' && typeof headSha === 'string') {
-    return { repository, commit: headSha, commitFrom: 'the triggering workflow run' };
+  if (run) {
+    if (!run.headSha) {
+      throw new UserError(
+        "The workflow_run event has no workflow_run.head_sha to check the manifest against: name the commit with 'manifest-commit'",
+      );
+    }
+    return {
+      repository,
+      commit: run.headSha,
+      commitFrom: "the triggering run's commit (workflow_run.head_sha)",
+    };
   }
-  return { repository, commit: env.GITHUB_SHA ?? '', commitFrom: "the workflow's commit (GITHUB_SHA)" };
+  if (!ownCommit) {
+    throw new UserError(
+      "No commit to check the manifest against: GITHUB_SHA is not set (outside GitHub Actions, name the commit with 'manifest-commit')",
+    );
+  }
+  return { repository, commit: ownCommit, commitFrom: OWN_COMMIT };
+}
+
+/** The triggering run of a `workflow_run` event; a fork's run is refused (its code was never merged). */
+function triggeringRun(event: unknown, repository: string): { headSha?: string } {
+  const run = (event as { workflow_run?: Record<string, unknown> } | undefined)?.workflow_run;
+  const headSha = typeof run?.head_sha === 'string' ? run.head_sha.toLowerCase() : undefined;
+  const headRepository = (run?.head_repository as { full_name?: unknown } | undefined)?.full_name;
+  if (typeof headRepository === 'string' && repository && !sameRepository(headRepository, repository)) {
+    throw new UserError(
+      `The triggering workflow run built ${headRepository}@${headSha ?? '?'}, a fork's commit, not a commit of ${repository}: ` +
+        'a manifest built from a fork is never deployed',
+    );
+  }
+  return headSha ? { headSha } : {};
 }
 
 /**
- * Reads and verifies a manifest before any AWS call: schema, checksum, repository and commit.
- * Every mismatch is a UserError naming what differs.
+ * Reads and verifies a manifest before any AWS call: schema, checksum, repository and commit. `path` may
+ * be the file or the folder a downloaded artifact was put in. Every mismatch is a UserError naming what
+ * differs. The checksum catches a changed or damaged file; it is not a signature, so where the manifest
+ * comes from (an artifact of the same workflow run) matters as much.
  */
 export function verifyManifest(path: string, expected: ExpectedSource): DeployManifest {
+  const file = manifestFile(path);
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw inputError('manifest', path, `cannot be read as JSON (${(error as Error).message})`);
+  }
+  const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof version === 'number' && version > SCHEMA_VERSION) {
+    throw inputError(
+      'manifest',
+      path,
+      `it has schemaVersion ${version}, written by a newer safe-deploy package action; this deploy reads ` +
+        `schemaVersion ${SCHEMA_VERSION}: use the same safe-deploy version to package and deploy`,
+    );
+  }
+  // Checksum before schema: a file that was edited is reported as edited, whatever the edit broke.
+  const checksum = (raw as { checksum?: unknown } | null)?.checksum;
+  if (typeof checksum === 'string' && /^sha256:[0-9a-f]{64}$/.test(checksum)) {
+    // Hash the file's own content, not the schema's output, so parsing can never change what is checked.
+    const actual = checksumOf(raw as object);
+    if (actual !== checksum) {
+      throw new UserError(
+        `Manifest ${path} was changed after it was written: its checksum is ${checksum} but its content hashes to ${actual}`,
+      );
+    }
   }
   const parsed = Manifest.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues
-      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`)
       .join('; ');
     throw inputError('manifest', path, `not a safe-deploy manifest: ${problems}`);
   }
   const manifest = parsed.data as DeployManifest;
-  const actual = checksumOf(manifest);
-  if (actual !== manifest.checksum) {
+  const { source } = manifest;
+  if (expected.repository && !sameRepository(source.repository, expected.repository)) {
     throw new UserError(
-      `Manifest ${path} was changed after it was written: its checksum is ${manifest.checksum} but its content hashes to ${actual}`,
+      `Manifest ${path} was built in ${source.repository}, not in this repository (${expected.repository})`,
     );
   }
-  if (expected.repository && manifest.source.repository !== expected.repository) {
+  if (source.commit !== expected.commit.toLowerCase()) {
     throw new UserError(
-      `Manifest ${path} was built in ${manifest.source.repository}, not in this repository (${expected.repository})`,
-    );
-  }
-  if (manifest.source.commit !== expected.commit) {
-    throw new UserError(
-      `Manifest commit ${manifest.source.commit} does not match ${expected.commitFrom} ${expected.commit || '(none)'}`,
+      `Manifest commit ${source.commit} does not match ${expected.commitFrom ?? OWN_COMMIT} ${expected.commit}: ` +
+        `the manifest was built by run ${source.runId} (attempt ${source.runAttempt}); deploy the manifest built for this commit`,
     );
   }
   return manifest;
@@ -127,9 +234,27 @@ export function verifyManifest(path: string, expected: ExpectedSource): DeployMa
 /** Markdown lines that let a reviewer follow one artifact from the build to every region. */
 export function summarizeManifest(manifest: DeployManifest): string[] {
   const { source } = manifest;
+  const digest = imageDigest(manifest.image);
   return [
     `- Image: \`${manifest.image}\``,
+    `- Image digest: ${digest ? `\`${digest}\`` : '**none**: the image is a tag, which can move'}`,
     `- Manifest checksum: \`${manifest.checksum}\``,
-    `- Built from \`${source.repository}\` at \`${source.commit.slice(0, 12)}\` (run ${source.runId}, attempt ${source.runAttempt}) on ${manifest.createdAt}`,
+    `- Built from \`${source.repository}\` at commit \`${source.commit}\`${source.ref ? ` (\`${source.ref}\`)` : ''}` +
+      ` by run ${source.runId}, attempt ${source.runAttempt}, at ${manifest.createdAt}`,
   ];
+}
+
+/** A folder (as download-artifact leaves it) stands for the manifest file inside it. */
+function manifestFile(path: string): string {
+  try {
+    if (statSync(path).isDirectory()) return join(path, MANIFEST_FILE);
+  } catch {
+    // missing: reported by the read
+  }
+  return path;
+}
+
+// GitHub owner and repository names are case-insensitive.
+function sameRepository(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }

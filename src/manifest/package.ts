@@ -1,14 +1,24 @@
 import * as core from '@actions/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { describeError, inputError } from '../errors.js';
-import { boolean, required, optional, type InputReader } from '../inputs.js';
-import { createManifest, summarizeManifest, type DeployManifest } from './manifest.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import { describeError, inputError, UserError } from '../errors.js';
+import { boolean, optional, required, type InputReader } from '../inputs.js';
+import {
+  createManifest,
+  MANIFEST_FILE,
+  SCHEMA_VERSION,
+  summarizeManifest,
+  type DeployManifest,
+} from './manifest.js';
 import { isPinned, readTaskDefinitionFile, renderTaskDefinition } from './render.js';
 
-/** Uploads files as a workflow artifact; injected so tests and local runs need no artifact service. */
-export type ArtifactUpload = (name: string, files: string[], rootDirectory: string) => Promise<void>;
+/** Uploads files as a workflow artifact; injected so unit tests need no artifact service. */
+export type ArtifactUpload = (
+  name: string,
+  files: string[],
+  rootDirectory: string,
+) => Promise<{ id?: number | undefined }>;
 
 /** The package action's settings, parsed once. */
 export interface PackageSettings {
@@ -18,13 +28,20 @@ export interface PackageSettings {
   name: string;
   upload: boolean;
   allowTags: boolean;
+  /** Absolute path the manifest is written to. */
   path: string;
 }
 
+/** The default artifact name. */
+export const DEFAULT_ARTIFACT = 'safe-deploy-manifest';
+
 /** Reads and checks the package action's inputs. */
 export function parsePackageSettings(read: InputReader, env: NodeJS.ProcessEnv): PackageSettings {
+  const taskDefinition = required(read, 'task-definition');
+  const containerName = required(read, 'container-name');
   const image = required(read, 'image');
   const allowTags = boolean(read, 'allow-tags', false);
+  if (/\s/.test(image)) throw inputError('image', image, 'an image reference has no spaces');
   if (!isPinned(image) && !allowTags) {
     throw inputError(
       'image',
@@ -32,16 +49,24 @@ export function parsePackageSettings(read: InputReader, env: NodeJS.ProcessEnv):
       'pin the image by digest (name@sha256:<64 hex digits>) so every stage deploys exactly what was built, or set allow-tags: true',
     );
   }
-  const name = read('name') || 'safe-deploy-manifest';
-  if (!/^[^"<>|*?\\/:\r\n]+$/.test(name)) throw inputError('name', name, 'not a valid artifact name');
+  const name = read('name') || DEFAULT_ARTIFACT;
+  // The characters the artifact service refuses in a name.
+  if (/["<>|*?\\/:\r\n]/.test(name)) {
+    throw inputError('name', name, 'an artifact name cannot contain " : < > | * ? \\ / or a line break');
+  }
+  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+  const path = optional(read, 'path');
   return {
-    taskDefinition: required(read, 'task-definition'),
-    containerName: required(read, 'container-name'),
+    taskDefinition,
+    containerName,
     image,
     name,
     upload: boolean(read, 'upload', true),
     allowTags,
-    path: optional(read, 'path') ?? join(env.RUNNER_TEMP ?? tmpdir(), 'safe-deploy', 'manifest.json'),
+    // One folder per artifact name, so two package steps in one job do not overwrite each other.
+    path: path
+      ? resolve(workspace, path)
+      : join(env.RUNNER_TEMP ?? tmpdir(), 'safe-deploy', name, MANIFEST_FILE),
   };
 }
 
@@ -52,64 +77,107 @@ export async function runPackage(
 ): Promise<DeployManifest> {
   const env = deps.env ?? process.env;
   const settings = parsePackageSettings(read, env);
+  const source = buildSource(env);
   if (!isPinned(settings.image)) {
     core.warning(
       `Input 'image': ${settings.image} is a tag, not a digest; a tag can point elsewhere by the time a later stage deploys`,
     );
   }
   const definition = readTaskDefinitionFile(
-    resolve(env.GITHUB_WORKSPACE ?? '.', settings.taskDefinition),
+    settings.taskDefinition,
     'task-definition',
+    env.GITHUB_WORKSPACE ?? process.cwd(),
   );
   const manifest = createManifest({
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     image: settings.image,
     taskDefinition: renderTaskDefinition(definition, settings.containerName, settings.image),
-    source: {
-      repository: env.GITHUB_REPOSITORY ?? 'local/local',
-      commit: env.GITHUB_SHA ?? '0000000',
-      runId: env.GITHUB_RUN_ID ?? 'local',
-      runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1',
-      ...(env.GITHUB_REF ? { ref: env.GITHUB_REF } : {}),
-    },
+    source,
     createdAt: (deps.now?.() ?? new Date()).toISOString(),
   });
   mkdirSync(dirname(settings.path), { recursive: true });
   writeFileSync(settings.path, `${JSON.stringify(manifest, null, 2)}\n`);
-  core.info(`Wrote ${settings.path}: ${manifest.checksum}, image ${manifest.image}`);
+  core.info(`Wrote the manifest to ${settings.path}`);
+  core.info(`  image:    ${manifest.image}`);
+  core.info(`  checksum: ${manifest.checksum}`);
+  core.info(`  commit:   ${source.repository}@${source.commit}`);
   core.setOutput('manifest', settings.path);
   core.setOutput('checksum', manifest.checksum);
   core.setOutput('image', manifest.image);
 
-  let uploaded = 'not uploaded (upload: false)';
-  if (settings.upload) uploaded = await upload(settings, deps.upload, env);
+  const artifact = settings.upload
+    ? await upload(settings, deps.upload ?? artifactService(env), env)
+    : 'not uploaded (`upload: false`)';
   await core.summary
     .addHeading('safe-deploy package', 2)
-    .addRaw([...summarizeManifest(manifest), `- Artifact: ${uploaded}`].join('\n'), true)
+    .addRaw([...summarizeManifest(manifest), `- Artifact: ${artifact}`].join('\n'), true)
     .write()
     .catch((error: unknown) => core.debug(`no job summary: ${describeError(error)}`));
   return manifest;
 }
 
+/** Where the image was built; a manifest without it could not be checked by a deploy. */
+function buildSource(env: NodeJS.ProcessEnv): DeployManifest['source'] {
+  const missing = ['GITHUB_REPOSITORY', 'GITHUB_SHA', 'GITHUB_RUN_ID'].filter((name) => !env[name]);
+  if (missing.length) {
+    throw new UserError(
+      `The manifest records the repository, commit and run that built the image, but ${missing.join(', ')} ` +
+        `${missing.length > 1 ? 'are' : 'is'} not set: run package in a GitHub Actions job`,
+    );
+  }
+  return {
+    repository: env.GITHUB_REPOSITORY!,
+    commit: env.GITHUB_SHA!.toLowerCase(),
+    runId: env.GITHUB_RUN_ID!,
+    runAttempt: env.GITHUB_RUN_ATTEMPT || '1',
+    ...(env.GITHUB_REF ? { ref: env.GITHUB_REF } : {}),
+  };
+}
+
+/** The runner's artifact service, or undefined where there is none (a local run, a test). */
+function artifactService(env: NodeJS.ProcessEnv): ArtifactUpload | undefined {
+  if (!env.ACTIONS_RUNTIME_TOKEN || !env.ACTIONS_RESULTS_URL) return undefined;
+  return async (name, files, root) => {
+    // Loaded only when uploading: the artifact client is most of the bundle.
+    const { DefaultArtifactClient } = await import('@actions/artifact');
+    return new DefaultArtifactClient().uploadArtifact(name, files, root);
+  };
+}
+
+/** Uploads the manifest; returns the summary's description of the artifact. */
 async function upload(
   settings: PackageSettings,
-  injected: ArtifactUpload | undefined,
+  send: ArtifactUpload | undefined,
   env: NodeJS.ProcessEnv,
 ): Promise<string> {
-  if (!injected && !(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL)) {
+  if (!send) {
     core.info(
-      'The workflow artifact service is not available here (no ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL: ' +
-        `not running on a GitHub runner), so the manifest was written to ${settings.path} but not uploaded`,
+      `Not uploading: the workflow artifact service is not available here (ACTIONS_RUNTIME_TOKEN and ` +
+        `ACTIONS_RESULTS_URL are not set, as when running outside a GitHub runner). The manifest is ` +
+        `written to ${settings.path}.`,
     );
-    return `not uploaded (no artifact service); written to \`${settings.path}\``;
+    return `not uploaded (no artifact service here); written to \`${settings.path}\``;
   }
-  const send: ArtifactUpload =
-    injected ??
-    (async (name, files, root) => {
-      const { DefaultArtifactClient } = await import('@actions/artifact');
-      await new DefaultArtifactClient().uploadArtifact(name, files, root);
-    });
-  await send(settings.name, [settings.path], dirname(settings.path));
-  core.info(`Uploaded the manifest as workflow artifact '${settings.name}'`);
-  return `\`${settings.name}\``;
+  let id: number | undefined;
+  try {
+    ({ id } = await send(settings.name, [settings.path], dirname(settings.path)));
+  } catch (error) {
+    const message = `Uploading the manifest as artifact '${settings.name}' failed: ${describeError(error)}`;
+    // GitHub Enterprise Server has no artifact service this client can use: the user can route around it.
+    if (error instanceof Error && error.name === 'GHESNotSupportedError') {
+      throw new UserError(
+        `${message} (on GitHub Enterprise Server, set upload: false and upload ${settings.path} with actions/upload-artifact@v3)`,
+      );
+    }
+    throw new Error(message, { cause: error });
+  }
+  core.info(
+    `Uploaded the manifest as workflow artifact '${settings.name}' (${basename(settings.path)}` +
+      `${id ? `, artifact id ${id}` : ''}); later jobs download it with actions/download-artifact`,
+  );
+  const url =
+    id && env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+      ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}/artifacts/${id}`
+      : undefined;
+  return url ? `[\`${settings.name}\`](${url})` : `\`${settings.name}\``;
 }

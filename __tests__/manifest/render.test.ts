@@ -1,0 +1,111 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  imageDigest,
+  isPinned,
+  readTaskDefinitionFile,
+  renderTaskDefinition,
+} from '../../src/manifest/render.js';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+const IMAGE = `111111111111.dkr.ecr.us-east-1.amazonaws.com/api@sha256:${'a'.repeat(64)}`;
+const dir = mkdtempSync(join(tmpdir(), 'render-'));
+
+describe('reading a task definition file', () => {
+  test('describe-task-definition output: read-only fields dropped, tags kept, one image replaced', () => {
+    const described = readTaskDefinitionFile('described-task-definition.json', 'task-definition', FIXTURES);
+    expect(renderTaskDefinition(described, 'app', IMAGE)).toEqual({
+      family: 'api',
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [
+        {
+          name: 'app',
+          image: IMAGE,
+          essential: true,
+          portMappings: [{ containerPort: 8080 }],
+          environment: [{ name: 'MODE', value: 'production' }],
+        },
+        { name: 'envoy', image: 'public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29', essential: true },
+      ],
+      tags: [{ key: 'team', value: 'checkout' }],
+    });
+  });
+
+  test('a hand-written file is read relative to the base folder', () => {
+    const definition = readTaskDefinitionFile('task-definition.json', 'task-definition', FIXTURES);
+    expect(definition.family).toBe('api');
+    expect(renderTaskDefinition(definition, 'app', IMAGE).containerDefinitions).toEqual([
+      { name: 'app', image: IMAGE, memory: 512, essential: true },
+    ]);
+  });
+
+  test.each([
+    ['missing.json', undefined, 'the task definition file cannot be read'],
+    ['truncated.json', '{ "family": ', 'not valid JSON'],
+    ['list.json', '[]', 'a task definition needs a "containerDefinitions" list'],
+    ['no-containers.json', '{ "family": "api" }', 'a task definition needs a "containerDefinitions" list'],
+    ['no-family.json', '{ "containerDefinitions": [] }', 'a task definition needs a "family"'],
+    [
+      'unnamed.json',
+      '{ "family": "api", "containerDefinitions": [{ "name": "app" }, { "image": "x" }] }',
+      'containerDefinitions[1] needs a "name"',
+    ],
+  ])('%s is refused, naming the input and the path as written', (name, text, message) => {
+    if (text !== undefined) writeFileSync(join(dir, name), text);
+    const read = () => readTaskDefinitionFile(name, 'task-definition', dir);
+    expect(read).toThrow(`Input 'task-definition': "${name}" is not valid: ${message}`);
+  });
+});
+
+describe('rendering', () => {
+  const definition = {
+    family: 'api',
+    revision: 3,
+    containerDefinitions: [
+      { name: 'app', image: 'api:old' },
+      { name: 'worker', image: 'worker:old' },
+    ],
+  };
+
+  test('only the named container changes, and the input is left as it was', () => {
+    const rendered = renderTaskDefinition(definition, 'worker', IMAGE);
+    expect(rendered.containerDefinitions).toEqual([
+      { name: 'app', image: 'api:old' },
+      { name: 'worker', image: IMAGE },
+    ]);
+    expect(rendered).not.toHaveProperty('revision');
+    expect(definition.containerDefinitions[1]!.image).toBe('worker:old');
+    expect(definition.revision).toBe(3);
+  });
+
+  test('without a container and image only the read-only fields go', () => {
+    expect(renderTaskDefinition(definition)).toEqual({
+      family: 'api',
+      containerDefinitions: definition.containerDefinitions,
+    });
+  });
+
+  test('an unknown container is an error naming the input and listing the containers', () => {
+    expect(() => renderTaskDefinition(definition, 'web', IMAGE)).toThrow(
+      `Input 'container-name': "web" is not valid: the task definition has no such container (its containers: app, worker)`,
+    );
+  });
+});
+
+describe('image digests', () => {
+  test.each([
+    [IMAGE, `sha256:${'a'.repeat(64)}`],
+    [`api:1.2@sha256:${'b'.repeat(64)}`, `sha256:${'b'.repeat(64)}`],
+    ['api:latest', undefined],
+    [`api@sha256:${'a'.repeat(63)}`, undefined],
+    [`api@sha256:${'A'.repeat(64)}`, undefined],
+    [`api@sha512:${'a'.repeat(64)}`, undefined],
+  ])('%s is pinned to %s', (image, digest) => {
+    expect(imageDigest(image)).toBe(digest);
+    expect(isPinned(image)).toBe(digest !== undefined);
+  });
+});
