@@ -23,6 +23,7 @@ export interface Closure {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DAY = 24 * 60 * 60 * 1000;
 
 /** The closed span of whole local days `first`..`last` (inclusive ISO dates) in `zone`. */
 export function localDays(first: string, last: string, zone: string, reason: string): ClosedSpan {
@@ -191,7 +192,13 @@ export class IcsCalendar implements Closure {
     for (const event of this.events) {
       const reason = `calendar: ${event.summary || 'event'}`;
       const iterator = event.iterator();
+      // Occurrences well before the period are passed over cheaply (no zone conversion). Not when an
+      // occurrence may have been moved (RECURRENCE-ID), as it may have moved into the period.
+      const skipBefore = Object.keys(event.exceptions).length
+        ? -Infinity
+        : from - event.duration.toSeconds() * 1000 - 2 * DAY;
       for (let n = 0, next = iterator.next(); next && n < MAX_OCCURRENCES; n++, next = iterator.next()) {
+        if (next.toUnixTime() * 1000 < skipBefore) continue;
         const details = event.getOccurrenceDetails(next);
         const span = toSpan(details.startDate, details.endDate, event, zone, reason);
         if (span.start >= to) break;

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, type Zone } from 'luxon';
 import type { AlarmState } from '../aws/cloudwatch.js';
 import type { ClosedSpan, Closure } from './closures.js';
 import { dayName, formatMinutes, rangesOn, type DeployWindow, type Weekday } from './windows.js';
@@ -51,6 +51,12 @@ interface OpenInterval {
   window: string;
 }
 
+/**
+ * How far ahead the calendar is laid out: a short stretch answers almost every question, a year covers
+ * long blackouts; the second is used only when the first cannot say when the gate opens or closes.
+ */
+const HORIZONS_DAYS = [14, HORIZON_DAYS];
+
 /** Evaluates the gate at `instant` (epoch ms) with the given blocker alarm states. */
 export function evaluateGate(
   calendar: GateCalendar,
@@ -58,14 +64,23 @@ export function evaluateGate(
   alarms: readonly AlarmState[] = [],
 ): GateDecision {
   const from = instant - 2 * DAY;
-  const to = instant + HORIZON_DAYS * DAY;
-  const closed = closedSpans(calendar, from, to);
-  const raw = windowIntervals(calendar, from, to);
-  const open = subtract(merge(raw), closed);
-  const current = open.find((i) => i.start <= instant && instant < i.end);
+  let raw: OpenInterval[] = [];
+  let closed: ClosedSpan[] = [];
+  let current: OpenInterval | undefined;
+  let nextOpen: number | undefined;
+  let closesAt: number | undefined;
+  for (const days of HORIZONS_DAYS) {
+    const to = instant + days * DAY;
+    closed = closedSpans(calendar, from, to);
+    raw = windowIntervals(calendar, from, to);
+    const open = layout(raw, closed, from, to);
+    current = open.find((i) => i.start <= instant && instant < i.end);
+    nextOpen = current ? instant : open.find((i) => i.start > instant)?.start;
+    // An interval cut at the end of the laid-out stretch does not close there.
+    closesAt = current && current.end < to ? current.end : undefined;
+    if (nextOpen !== undefined && (!current || closesAt !== undefined)) break;
+  }
   const calendarOpen = current !== undefined;
-  const nextOpen = calendarOpen ? instant : open.find((i) => i.start > instant)?.start;
-  const closesAt = current && current.end < to ? current.end : undefined;
   const zone = calendar.timezone;
 
   let calendarReason: string;
@@ -113,7 +128,7 @@ export function daysAhead(calendar: GateCalendar, instant: number, days = 7): Da
   const from = first.toMillis() - DAY;
   const to = first.plus({ days: days + 1 }).toMillis();
   const closed = closedSpans(calendar, from, to);
-  const open = subtract(merge(windowIntervals(calendar, from, to)), closed);
+  const open = layout(windowIntervals(calendar, from, to), closed, from, to);
   const plans: DayPlan[] = [];
   for (let d = 0; d < days; d++) {
     const day = first.plus({ days: d });
@@ -140,7 +155,9 @@ export function formatInstant(ms: number, zone: string): string {
   return DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true }) ?? '';
 }
 
-const DAY = 24 * 60 * 60 * 1000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 function localTime(ms: number, zone: string): string {
   return DateTime.fromMillis(ms, { zone }).toFormat('HH:mm');
@@ -169,8 +186,8 @@ function windowIntervals(calendar: GateCalendar, from: number, to: number): Open
       if (!window.days.includes(day.weekday as Weekday)) continue;
       for (const range of window.ranges) {
         const end = range.end <= range.start ? range.end + 1440 : range.end;
-        const start = wallClock(day, range.start);
-        const stop = wallClock(day, end);
+        const start = wallClock(day, range.start, 'start');
+        const stop = wallClock(day, end, 'end');
         // A window inside a skipped spring-forward hour has no real time in it.
         if (stop > start) intervals.push({ start, end: stop, window: window.text });
       }
@@ -181,17 +198,47 @@ function windowIntervals(calendar: GateCalendar, from: number, to: number): Open
 
 /**
  * The instant of a wall-clock time `minutes` after the midnight of `day` (beyond 1440: on the next days).
- * Set as calendar fields, not added as a duration, so a DST day does not shift the later hours; a time in
- * the spring-forward gap moves to the first valid instant after it, and an ambiguous fall-back time
- * resolves to its first occurrence (luxon's rules).
+ * Set as calendar fields, not added as a duration, so a DST day does not shift the later hours. A time
+ * that happens twice (fall-back) is its first occurrence for a start and its second for an end, so the
+ * window holds every instant the clock shows a time inside it; a time the clock skips (spring-forward)
+ * is the instant the clock jumps.
  */
-function wallClock(day: DateTime, minutes: number): number {
+function wallClock(day: DateTime, minutes: number, edge: 'start' | 'end'): number {
   const date = day.plus({ days: Math.floor(minutes / 1440) });
   const rest = minutes % 1440;
-  return DateTime.fromObject(
+  const time = DateTime.fromObject(
     { year: date.year, month: date.month, day: date.day, hour: Math.floor(rest / 60), minute: rest % 60 },
     { zone: day.zone },
-  ).toMillis();
+  );
+  if (time.hour * 60 + time.minute !== rest)
+    return clockJump(time.toMillis() - 3 * HOUR, time.toMillis(), day.zone);
+  const occurrences = time.getPossibleOffsets().map((t) => t.toMillis());
+  if (occurrences.length < 2) return time.toMillis();
+  return edge === 'start' ? Math.min(...occurrences) : Math.max(...occurrences);
+}
+
+/** The first minute with `hi`'s UTC offset after `lo` (a different offset): where the clock jumped. */
+function clockJump(lo: number, hi: number, zone: Zone): number {
+  const offset = (ms: number) => DateTime.fromMillis(ms, { zone }).offset;
+  const target = offset(hi);
+  while (hi - lo > MINUTE) {
+    const mid = lo + Math.floor((hi - lo) / (2 * MINUTE)) * MINUTE;
+    if (offset(mid) === target) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/** The open stretches within [from, to): windows merged, closed spans cut out. */
+function layout(
+  raw: readonly OpenInterval[],
+  closed: readonly ClosedSpan[],
+  from: number,
+  to: number,
+): OpenInterval[] {
+  return subtract(merge(raw), closed)
+    .map((i) => ({ ...i, start: Math.max(i.start, from), end: Math.min(i.end, to) }))
+    .filter((i) => i.end > i.start);
 }
 
 function merge(intervals: readonly OpenInterval[]): OpenInterval[] {
