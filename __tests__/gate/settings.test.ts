@@ -1,0 +1,168 @@
+import { parseGateSettings } from '../../src/gate/settings.js';
+import { parseWindows } from '../../src/gate/windows.js';
+import { UserError } from '../../src/errors.js';
+import { recordInputs } from '../../src/inputs.js';
+
+const FIXTURES = '__tests__/gate/fixtures';
+
+function parse(inputs: Record<string, string>) {
+  return () => parseGateSettings(recordInputs(inputs));
+}
+
+describe('parseWindows', () => {
+  test('rules, day ranges, lists, wrap-around and several ranges', () => {
+    expect(
+      parseWindows(
+        'Mon-Thu 09:00-12:00,13:00-16:00; Fri 09:00-12:00; sat,SUN 10:00-11:00; Fri-Mon 22:00-02:00',
+      ),
+    ).toEqual([
+      {
+        days: [1, 2, 3, 4],
+        ranges: [
+          { start: 540, end: 720 },
+          { start: 780, end: 960 },
+        ],
+        text: 'Mon-Thu 09:00-12:00,13:00-16:00',
+      },
+      { days: [5], ranges: [{ start: 540, end: 720 }], text: 'Fri 09:00-12:00' },
+      { days: [6, 7], ranges: [{ start: 600, end: 660 }], text: 'sat,SUN 10:00-11:00' },
+      { days: [1, 5, 6, 7], ranges: [{ start: 1320, end: 120 }], text: 'Fri-Mon 22:00-02:00' },
+    ]);
+  });
+
+  test('full day names, spaces around separators, 24:00 as an end', () => {
+    expect(parseWindows('Monday - Wednesday 9:00 - 17:30, 20:00-24:00')).toEqual([
+      {
+        days: [1, 2, 3],
+        ranges: [
+          { start: 540, end: 1050 },
+          { start: 1200, end: 1440 },
+        ],
+        text: 'Monday-Wednesday 09:00-17:30,20:00-24:00',
+      },
+    ]);
+  });
+});
+
+describe('parseGateSettings', () => {
+  test('defaults', () => {
+    const gate = parseGateSettings(recordInputs({}));
+    expect(gate).toMatchObject({
+      timezone: 'UTC',
+      onClosed: 'fail',
+      maxWait: 6 * 3600 * 1000,
+      blockerAlarms: [],
+      alarmPrefixes: [],
+    });
+    expect(gate.windows.map((w) => w.text)).toEqual(['Mon-Thu 09:00-16:00']);
+    expect(gate.at).toBeUndefined();
+    expect(gate.override).toBeUndefined();
+  });
+
+  test('every input', () => {
+    const gate = parseGateSettings(
+      recordInputs({
+        windows: 'Fri 09:00-12:00',
+        timezone: 'Asia/Seoul',
+        blackout: '2026-12-20..2027-01-04\n2026-11-26',
+        holidays: 'US, kr, DE-BY',
+        calendar: `${FIXTURES}/weekly-freeze.ics`,
+        'blocker-alarms': 'api-5xx, api-latency',
+        'alarm-prefixes': 'shop-',
+        override: 'hotfix INC-1',
+        'on-closed': 'skip',
+        'max-wait': '90m',
+        at: '2026-11-27T13:00',
+      }),
+    );
+    expect(gate).toMatchObject({
+      timezone: 'Asia/Seoul',
+      blockerAlarms: ['api-5xx', 'api-latency'],
+      alarmPrefixes: ['shop-'],
+      override: 'hotfix INC-1',
+      onClosed: 'skip',
+      maxWait: 90 * 60 * 1000,
+      // Without an offset, `at` is read in the gate's zone.
+      at: Date.parse('2026-11-27T13:00:00+09:00'),
+    });
+    expect(gate.closures).toHaveLength(5);
+  });
+
+  const bad: [string, Record<string, string>, string][] = [
+    ['windows: hours without minutes', { windows: 'Mon-Thu 9-16' }, `Input 'windows': "9-16" is not valid`],
+    ['windows: no time range', { windows: 'Mon-Thu' }, `Input 'windows': "Mon-Thu" is not valid`],
+    [
+      'windows: an unknown day',
+      { windows: 'Mon-Fun 09:00-10:00' },
+      `Input 'windows': "Fun" is not valid: expected a day`,
+    ],
+    ['windows: hour 25', { windows: 'Mon 09:00-25:00' }, `Input 'windows': "25:00" is not valid`],
+    ['windows: minute 60', { windows: 'Mon 09:60-10:00' }, `Input 'windows': "09:60" is not valid`],
+    ['windows: 24:00 as a start', { windows: 'Mon 24:00-02:00' }, `Input 'windows': "24:00" is not valid`],
+    [
+      'windows: an empty range',
+      { windows: 'Mon 09:00-09:00' },
+      `Input 'windows': "09:00-09:00" is not valid: the range starts and ends at the same time`,
+    ],
+    ['windows: only separators', { windows: ' ; ;' }, `Input 'windows': "; ;" is not valid`],
+    [
+      'timezone: not IANA',
+      { timezone: 'Mars/Olympus' },
+      `Input 'timezone': "Mars/Olympus" is not valid: expected an IANA time zone`,
+    ],
+    ['blackout: month 13', { blackout: '2026-13-01' }, `Input 'blackout': "2026-13-01" is not valid`],
+    ['blackout: February 30', { blackout: '2026-02-30' }, `Input 'blackout': "2026-02-30" is not valid`],
+    ['blackout: unpadded', { blackout: '2026-1-5' }, `Input 'blackout': "2026-1-5" is not valid`],
+    [
+      'blackout: a range backwards',
+      { blackout: '2026-12-31..2026-12-01' },
+      `Input 'blackout': "2026-12-31..2026-12-01" is not valid: the range ends before it starts`,
+    ],
+    [
+      'blackout: a bad range',
+      { blackout: '2026-12-20...2027-01-04' },
+      `Input 'blackout': "2026-12-20...2027-01-04" is not valid`,
+    ],
+    [
+      'holidays: an unknown country',
+      { holidays: 'US, XX' },
+      `Input 'holidays': "XX" is not valid: expected a country, state or region code`,
+    ],
+    ['holidays: an unknown state', { holidays: 'DE-ZZ' }, `Input 'holidays': "DE-ZZ" is not valid`],
+    [
+      'calendar: a missing file',
+      { calendar: `${FIXTURES}/missing.ics` },
+      `Input 'calendar': "${FIXTURES}/missing.ics" cannot be read`,
+    ],
+    [
+      'calendar: an unparsable file',
+      { calendar: `${FIXTURES}/broken.ics` },
+      `Input 'calendar': "${FIXTURES}/broken.ics" is not a valid iCalendar (.ics) file`,
+    ],
+    [
+      'calendar: not a calendar at all',
+      { calendar: 'package.json' },
+      `Input 'calendar': "package.json" is not a valid iCalendar (.ics) file`,
+    ],
+    [
+      'at: not a time',
+      { at: 'next friday' },
+      `Input 'at': "next friday" is not valid: expected an ISO-8601 time`,
+    ],
+    [
+      'at: with wait',
+      { at: '2026-11-27T13:00', 'on-closed': 'wait' },
+      `Input 'on-closed': "wait" is not valid: cannot be combined with \`at\``,
+    ],
+    [
+      'on-closed: unknown',
+      { 'on-closed': 'retry' },
+      `Input 'on-closed': "retry" is not valid: expected one of fail, skip, wait`,
+    ],
+    ['max-wait: not a duration', { 'max-wait': '6 hours' }, `Input 'max-wait': "6 hours" is not valid`],
+  ];
+  test.each(bad)('%s', (_name, inputs, message) => {
+    expect(parse(inputs)).toThrow(UserError);
+    expect(parse(inputs)).toThrow(message);
+  });
+});
