@@ -227,6 +227,13 @@ describe('verifying a manifest', () => {
     expect(verify).toThrow(field);
   });
 
+  test('a task definition passed as the manifest is a schema error, not a changed manifest', () => {
+    const path = write(content().taskDefinition);
+    expect(() => verifyManifest(path, own)).toThrow(
+      `Input 'manifest': ${JSON.stringify(path)} is not valid: not a safe-deploy manifest: schemaVersion: Invalid input: expected 1`,
+    );
+  });
+
   test('a newer schema version says which versions are involved', () => {
     const path = write({ ...createManifest(content()), schemaVersion: 2 });
     expect(() => verifyManifest(path, own)).toThrow(
