@@ -53,7 +53,7 @@ test('writes a manifest with the right outputs and checksum, and says plainly it
   );
 
   expect(run.stdout).toContain(
-    'Not uploading: the workflow artifact service is not available here (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set',
+    'The workflow artifact service is not available here (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set, as when running outside a GitHub runner), so the manifest was not uploaded',
   );
   expect(run.summary).toContain(`- Image digest: \`sha256:${'d'.repeat(64)}\``);
   expect(run.summary).toContain(`- Manifest checksum: \`${run.outputs.checksum}\``);

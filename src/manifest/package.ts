@@ -152,8 +152,8 @@ async function upload(
 ): Promise<string> {
   if (!send) {
     core.info(
-      `Not uploading: the workflow artifact service is not available here (ACTIONS_RUNTIME_TOKEN and ` +
-        `ACTIONS_RESULTS_URL are not set, as when running outside a GitHub runner). The manifest is ` +
+      `The workflow artifact service is not available here (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL ` +
+        `are not set, as when running outside a GitHub runner), so the manifest was not uploaded; it is ` +
         `written to ${settings.path}.`,
     );
     return `not uploaded (no artifact service here); written to \`${settings.path}\``;
