@@ -186,3 +186,12 @@ describe('runGate', () => {
     ).rejects.toThrow(`Input 'blocker-alarms': "api-typo" does not exist in CloudWatch`);
   });
 });
+
+describe('runGate outside a runner', () => {
+  test('prints the summary when there is no job summary file (the command line)', async () => {
+    delete process.env.GITHUB_STEP_SUMMARY;
+    await runGate(recordInputs({ at: '2026-11-24T10:00:00Z' }));
+    expect(log()).toContain('## 🟢 Deploy gate open');
+    expect(log()).toContain('| Tuesday | 2026-11-24 | 09:00-16:00 |');
+  });
+});

@@ -43,7 +43,10 @@ export async function runGate(read: InputReader, deps: GateDeps = {}): Promise<G
   core.setOutput('next-open', decision.nextOpen !== undefined ? formatInstant(decision.nextOpen, zone) : '');
   core.setOutput('closes-at', decision.closesAt !== undefined ? formatInstant(decision.closesAt, zone) : '');
   core.setOutput('overridden', String(decision.overridden));
-  await core.summary.addRaw(renderGateSummary(settings, decision)).write();
+  const summary = renderGateSummary(settings, decision);
+  // On the command line there is no job summary: print it instead.
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary).write();
+  else core.info(summary);
 
   if (decision.open) return decision;
   const next = nextOpening(decision, zone);
