@@ -1,4 +1,5 @@
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -61,24 +62,12 @@ export type DeployManifest = Omit<z.infer<typeof Manifest>, 'taskDefinition'> & 
 export type ManifestContent = Omit<DeployManifest, 'checksum'>;
 
 /**
- * Canonical JSON: object keys sorted by UTF-16 code units at every depth, no whitespace, strings and
- * numbers as JSON.stringify writes them (which is what RFC 8785 specifies). For data that came from
- * JSON.parse this is the RFC 8785 (JCS) form. Hand-written because it is this short; `undefined` is
- * treated as JSON.stringify treats it, so a value and its written-then-parsed copy canonicalise alike.
+ * RFC 8785 (JCS) canonical JSON, by the `canonicalize` package (the RFC's reference implementation):
+ * keys sorted at every depth, no whitespace, ECMAScript number and string forms. Values go through
+ * JSON first, so `undefined` members drop out exactly as they do when the manifest is written.
  */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) {
-    return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
-  }
-  if (typeof value === 'object' && value !== null) {
-    const record = value as Record<string, unknown>;
-    const members = Object.keys(record)
-      .filter((key) => record[key] !== undefined)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`);
-    return `{${members.join(',')}}`;
-  }
-  const text = JSON.stringify(value) as string | undefined;
+  const text = canonicalize(JSON.parse(JSON.stringify(value ?? null)));
   if (text === undefined) throw new TypeError(`${typeof value} has no JSON form`);
   return text;
 }
