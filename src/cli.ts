@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError, describeError } from './errors.js';
 import { recordInputs } from './inputs.js';
@@ -11,6 +14,9 @@ Commands:
   plan [file]        Show what the pipeline file (default ${DEFAULT_CONFIG}) will deploy, stage by stage
     --json           Print each stage's matrix as JSON instead of the table
     --github-output  Set the outputs the reusable workflow reads (in a GitHub Actions step)
+  gate [--windows W] [--timezone Z] [--at TIME] [--input value ...]
+                     Evaluate the deploy gate (every gate action input as a --flag); exit 1 when closed
+                     (unless --on-closed skip)
   deploy --cluster C --service S [--input value ...]
                      Run the deploy action here: every action input as a --flag (--dry-run true to
                      only validate and print the plan); AWS credentials from the environment
@@ -28,9 +34,18 @@ export async function main(
     case 'plan':
       return plan(rest, out);
     case 'deploy': {
+      quietFileCommands();
       const { runDeploy } = await import('./deploy/run.js');
       const report = await runDeploy(recordInputs(actionFlags(rest)));
+      out(`result: ${report.result}\nreason: ${report.reason}\n`);
       return report.result === 'deployed' || report.result === 'dry-run' ? 0 : 1;
+    }
+    case 'gate': {
+      quietFileCommands();
+      const { runGate } = await import('./gate/run.js');
+      const decision = await runGate(recordInputs(actionFlags(rest)));
+      out(`open: ${decision.open}\nreason: ${decision.reason}\n`);
+      return 0;
     }
     case 'schema':
       out(`${JSON.stringify(pipelineJsonSchema(), null, 2)}\n`);
@@ -43,6 +58,20 @@ export async function main(
       return 0;
     default:
       throw new UserError(`Unknown command '${command}'.\n\n${USAGE}`);
+  }
+}
+
+/**
+ * Outside a runner, @actions/core would print outputs and state as workflow commands; send them to a
+ * scratch file instead and print the result plainly.
+ */
+function quietFileCommands(): void {
+  if (process.env.GITHUB_OUTPUT) return;
+  const dir = mkdtempSync(join(tmpdir(), 'safe-deploy-cli-'));
+  for (const name of ['GITHUB_OUTPUT', 'GITHUB_STATE']) {
+    const file = join(dir, name.toLowerCase());
+    writeFileSync(file, '');
+    process.env[name] = file;
   }
 }
 

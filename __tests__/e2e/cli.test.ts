@@ -67,3 +67,31 @@ test('a bad flag value fails with the input named and exit code 1', async () => 
   expect(run.code).toBe(1);
   expect(`${run.stdout}${run.stderr}`).toContain(`Input 'steps': "Sideways" is not valid`);
 });
+
+test('gate previews a window from the command line', async () => {
+  const open = await cli([
+    'gate',
+    '--windows',
+    'Mon-Thu 09:00-16:00',
+    '--timezone',
+    'Asia/Seoul',
+    '--at',
+    '2026-11-23T10:00:00+09:00',
+  ]);
+  expect(open.code).toBe(0);
+  expect(open.stdout).toContain('open: true');
+  expect(open.stdout).not.toContain('::set-output');
+
+  const closed = await cli([
+    'gate',
+    '--windows',
+    'Mon-Thu 09:00-16:00',
+    '--timezone',
+    'Asia/Seoul',
+    '--at',
+    '2026-11-27T10:00:00+09:00',
+  ]);
+  expect(closed.code).toBe(1);
+  expect(closed.stderr).toMatch(/^safe-deploy: Deploy gate closed: /);
+  expect(closed.stderr).toContain('2026-11-30T09:00'); // next opening: Monday 09:00 in Seoul
+});
