@@ -88,6 +88,17 @@ const MINUTE = 60_000;
 class Blocked extends Error {}
 /** Ends the deploy after changes began: the result is `rolled-back`. */
 class Stop extends Error {}
+/**
+ * Another run created its green first: this run removes only its own task set and ends `blocked`,
+ * leaving traffic and blue to the earlier run.
+ */
+class YieldToEarlierRun extends Error {
+  constructor(readonly earlierArn: string) {
+    super(
+      `another run started deploying this service at the same time (task set ${earlierArn}); this run backed off`,
+    );
+  }
+}
 
 /**
  * The deploy lifecycle as one state machine:
@@ -116,7 +127,6 @@ export class DeployEngine {
   private lastHeartbeat = 0;
   private lastAlarmRead = 0;
   private trafficStartedAt: number | undefined;
-  private changed = false;
   private deploymentId: number | undefined;
 
   constructor(
@@ -185,7 +195,7 @@ export class DeployEngine {
       await log.group('Promote', () => this.promote());
       return this.finish('deployed', `${this.green!.arn} is PRIMARY and takes all traffic`);
     } catch (error) {
-      if (error instanceof UserError && !this.changed) throw error;
+      if (error instanceof YieldToEarlierRun) return this.backOff(error);
       const reason =
         error instanceof Stop || error instanceof UserError
           ? error.message
@@ -233,9 +243,7 @@ export class DeployEngine {
     await this.resolveTargetGroups();
 
     // The state at the start: an alarm already firing blocks the deploy, it does not roll it back.
-    const all = [...new Set([...this.blockers, ...this.watched, ...this.oneBoxOnly])];
-    const states = [...blockers, ...watched, ...oneBox];
-    for (const alarm of uniqueByName(states)) this.blockIfFiring(alarm, all);
+    for (const alarm of uniqueByName([...blockers, ...watched, ...oneBox])) this.blockIfFiring(alarm);
     this.checkLeftovers(service);
 
     if (s.requireReview) {
@@ -250,7 +258,7 @@ export class DeployEngine {
     log.info(renderPlanText(this.plan));
   }
 
-  private blockIfFiring(alarm: AlarmState, _all: string[]): void {
+  private blockIfFiring(alarm: AlarmState): void {
     const isBlocker = this.blockers.includes(alarm.name);
     const insufficientBreach =
       !isBlocker && alarm.state === 'INSUFFICIENT_DATA' && this.settings.insufficientData === 'rollback';
@@ -332,7 +340,6 @@ export class DeployEngine {
     const s = this.settings;
     const { ecs, lb, log } = this.deps;
     this.enter('prepare');
-    this.changed = true;
     const split = s.routing === 'listener' && (this.initialWeights[this.greenTg!] ?? 0) > 0;
     if (split)
       log.warn(
@@ -361,13 +368,13 @@ export class DeployEngine {
       taskDefinition: this.taskDefinitionArn!,
       template: this.blue,
       targetGroupArn: s.routing === 'listener' ? this.greenTg : undefined,
-      scalePercent: s.routing === 'listener' ? scale : 0,
+      scalePercent: scale,
       tags: { ...this.runTags(), [TAG.heartbeat]: new Date(this.deps.clock.now()).toISOString() },
     });
     this.lastHeartbeat = this.deps.clock.now();
     this.save(false);
     this.mark('green created');
-    log.info(`Green: ${this.green.arn} at ${s.routing === 'listener' ? scale : 0}%`);
+    log.info(`Green: ${this.green.arn} at ${scale}%`);
     await this.yieldToEarlierRun();
   }
 
@@ -384,8 +391,7 @@ export class DeployEngine {
         ((t.createdAt?.getTime() ?? 0) < (mine.createdAt?.getTime() ?? 0) ||
           (t.createdAt?.getTime() === mine.createdAt?.getTime() && t.arn < mine.arn)),
     );
-    if (earlier)
-      throw new Stop(`another run started deploying this service at the same time (task set ${earlier.arn})`);
+    if (earlier) throw new YieldToEarlierRun(earlier.arn);
   }
 
   // ── stabilise, test traffic, hooks ──────────────────────────────────────────────────────────────────
@@ -730,6 +736,14 @@ export class DeployEngine {
     }
     log.info('Rollback confirmed by AWS: all traffic on blue, blue at 100%, green deleted');
     return this.finish('rolled-back', reason);
+  }
+
+  private async backOff(error: YieldToEarlierRun): Promise<DeployReport> {
+    const { ecs, log } = this.deps;
+    log.warn(error.message);
+    await ecs.deleteTaskSet(this.settings.cluster, this.settings.service, this.green!.arn);
+    this.save(true);
+    return this.finish('blocked', error.message);
   }
 
   private target(): RollbackTarget {
