@@ -1546,6 +1546,17 @@ class Blocked extends Error {
 class Stop extends Error {
 }
 /**
+ * Another run created its green first: this run removes only its own task set and ends `blocked`,
+ * leaving traffic and blue to the earlier run.
+ */
+class YieldToEarlierRun extends Error {
+    earlierArn;
+    constructor(earlierArn) {
+        super(`another run started deploying this service at the same time (task set ${earlierArn}); this run backed off`);
+        this.earlierArn = earlierArn;
+    }
+}
+/**
  * The deploy lifecycle as one state machine:
  * validate → prepare → stabilise → test traffic → before-traffic → one box → shift → after-traffic → bake
  * → promote, or roll back from any point after prepare. It decides; the ports do the I/O.
@@ -1575,7 +1586,6 @@ class DeployEngine {
     lastHeartbeat = 0;
     lastAlarmRead = 0;
     trafficStartedAt;
-    changed = false;
     deploymentId;
     constructor(settings, release, deps) {
         this.settings = settings;
@@ -1639,8 +1649,8 @@ class DeployEngine {
             return this.finish('deployed', `${this.green.arn} is PRIMARY and takes all traffic`);
         }
         catch (error) {
-            if (error instanceof errors/* UserError */.yo && !this.changed)
-                throw error;
+            if (error instanceof YieldToEarlierRun)
+                return this.backOff(error);
             const reason = error instanceof Stop || error instanceof errors/* UserError */.yo
                 ? error.message
                 : `AWS error: ${(0,errors/* describeError */.Uc)(error)}`;
@@ -1678,10 +1688,8 @@ class DeployEngine {
         log.info(`Blue: ${this.blue.arn} (${this.blue.taskDefinition}), desired count ${service.desiredCount}`);
         await this.resolveTargetGroups();
         // The state at the start: an alarm already firing blocks the deploy, it does not roll it back.
-        const all = [...new Set([...this.blockers, ...this.watched, ...this.oneBoxOnly])];
-        const states = [...blockers, ...watched, ...oneBox];
-        for (const alarm of uniqueByName(states))
-            this.blockIfFiring(alarm, all);
+        for (const alarm of uniqueByName([...blockers, ...watched, ...oneBox]))
+            this.blockIfFiring(alarm);
         this.checkLeftovers(service);
         if (s.requireReview) {
             const review = await this.deps.checkReview?.();
@@ -1693,7 +1701,7 @@ class DeployEngine {
         this.taskDefinitionArn = await this.checkTaskDefinition();
         log.info(renderPlanText(this.plan));
     }
-    blockIfFiring(alarm, _all) {
+    blockIfFiring(alarm) {
         const isBlocker = this.blockers.includes(alarm.name);
         const insufficientBreach = !isBlocker && alarm.state === 'INSUFFICIENT_DATA' && this.settings.insufficientData === 'rollback';
         if (alarm.state === 'ALARM' || insufficientBreach) {
@@ -1761,7 +1769,6 @@ class DeployEngine {
         const s = this.settings;
         const { ecs, lb, log } = this.deps;
         this.enter('prepare');
-        this.changed = true;
         const split = s.routing === 'listener' && (this.initialWeights[this.greenTg] ?? 0) > 0;
         if (split)
             log.warn(`The listener sent traffic to ${this.greenTg} before this deploy: moving it all to blue first`);
@@ -1788,13 +1795,13 @@ class DeployEngine {
             taskDefinition: this.taskDefinitionArn,
             template: this.blue,
             targetGroupArn: s.routing === 'listener' ? this.greenTg : undefined,
-            scalePercent: s.routing === 'listener' ? scale : 0,
+            scalePercent: scale,
             tags: { ...this.runTags(), [TAG.heartbeat]: new Date(this.deps.clock.now()).toISOString() },
         });
         this.lastHeartbeat = this.deps.clock.now();
         this.save(false);
         this.mark('green created');
-        log.info(`Green: ${this.green.arn} at ${s.routing === 'listener' ? scale : 0}%`);
+        log.info(`Green: ${this.green.arn} at ${scale}%`);
         await this.yieldToEarlierRun();
     }
     /** Two runs that started together: the later task set backs off, so two runs never shift one service. */
@@ -1808,7 +1815,7 @@ class DeployEngine {
             ((t.createdAt?.getTime() ?? 0) < (mine.createdAt?.getTime() ?? 0) ||
                 (t.createdAt?.getTime() === mine.createdAt?.getTime() && t.arn < mine.arn)));
         if (earlier)
-            throw new Stop(`another run started deploying this service at the same time (task set ${earlier.arn})`);
+            throw new YieldToEarlierRun(earlier.arn);
     }
     // ── stabilise, test traffic, hooks ──────────────────────────────────────────────────────────────────
     async stabilise() {
@@ -2113,6 +2120,13 @@ class DeployEngine {
         }
         log.info('Rollback confirmed by AWS: all traffic on blue, blue at 100%, green deleted');
         return this.finish('rolled-back', reason);
+    }
+    async backOff(error) {
+        const { ecs, log } = this.deps;
+        log.warn(error.message);
+        await ecs.deleteTaskSet(this.settings.cluster, this.settings.service, this.green.arn);
+        this.save(true);
+        return this.finish('blocked', error.message);
     }
     target() {
         const s = this.settings;
