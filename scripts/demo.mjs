@@ -19,7 +19,7 @@ if (!motoInstalled()) {
   process.exit(1);
 }
 if (!existsSync('dist/deploy/index.js')) {
-  console.error('dist/deploy/index.js is missing: run `npm ci && npm run build` first');
+  console.error('dist/deploy/index.js is missing: run `npm install && npm run build` first');
   process.exit(1);
 }
 

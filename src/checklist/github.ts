@@ -1,4 +1,4 @@
-import { getOctokit } from '@actions/github';
+import { githubClient, requestTimeout } from '../github/client.js';
 
 /** A comment on a pull request. */
 export interface PullComment {
@@ -38,17 +38,11 @@ export interface GitHubTarget {
   baseUrl?: string;
 }
 
-// One slow API call must not hold the job until the runner's timeout.
-const TIMEOUT_MS = 15_000;
-
 /** The checklist's API calls through `@actions/github`'s Octokit (REST, with pagination). */
 export function octokitChecklistGitHub({ token, owner, repo, baseUrl }: GitHubTarget): ChecklistGitHub {
-  // @actions/github reads GITHUB_API_URL once, when first imported; passing it again at call time keeps a
-  // value set later (tests, GHES) and is what getOctokit does by default anyway.
-  const octokit = getOctokit(token, {
-    baseUrl: (baseUrl || process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
-  });
-  const request = () => ({ signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const octokit = githubClient({ token, ...(baseUrl ? { baseUrl } : {}) });
+  // One slow API call must not hold the job until the runner's timeout.
+  const request = () => requestTimeout().request;
   const comment = (data: { id: number; body?: string | null; html_url: string }): PullComment => ({
     id: data.id,
     body: data.body ?? '',
@@ -120,9 +114,4 @@ export function octokitChecklistGitHub({ token, owner, repo, baseUrl }: GitHubTa
   };
 }
 
-/** The HTTP status of an Octokit request error, when there is one. */
-export function httpStatus(error: unknown): number | undefined {
-  const status =
-    typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
-  return typeof status === 'number' ? status : undefined;
-}
+export { httpStatus } from '../github/client.js';
