@@ -204,3 +204,38 @@ test('dry-run prints the plan and changes nothing', async () => {
   expect((await readDeployState(moto, seeded)).taskSets).toHaveLength(1);
   expect(statuses).toEqual([]);
 });
+
+test.each([
+  ['one-box', { 'one-box': 'true', 'one-box-bake': '20s', steps: 'AllAtOnce' }, 'One box'],
+  ['bake', { steps: 'AllAtOnce', 'bake-time': '20s' }, '::group::Bake'],
+])('a breach during %s puts traffic back on blue', async (_phase, inputs, marker) => {
+  let set = false;
+  const run = await deploy(inputs, {
+    onStdout: (chunk) => {
+      if (!set && chunk.includes(marker)) {
+        set = true;
+        void setAlarm(moto, 'api-5xx', 'ALARM', 'Threshold Crossed');
+      }
+    },
+  });
+  expect(run.code).toBe(1);
+  expect(run.outputs).toMatchObject({
+    result: 'rolled-back',
+    reason: 'alarm api-5xx is in ALARM: Threshold Crossed',
+  });
+  const state = await readDeployState(moto, seeded);
+  expect(state).toMatchObject({ blueWeight: 100, greenWeight: 0 });
+  expect(state.taskSets).toEqual([
+    expect.objectContaining({ arn: seeded.blueTaskSet, status: 'PRIMARY', scale: 100 }),
+  ]);
+});
+
+test('the overall timeout rolls back', async () => {
+  const run = await deploy({ steps: '20%:1m, 100%', timeout: '4s' });
+  expect(run.code).toBe(1);
+  expect(run.outputs).toMatchObject({
+    result: 'rolled-back',
+    reason: 'the deploy did not finish within timeout 4s',
+  });
+  expect(await readDeployState(moto, seeded)).toMatchObject({ blueWeight: 100, greenWeight: 0 });
+});
