@@ -794,12 +794,12 @@ export class DeployEngine {
       alarms: this.watch.notOk(names),
       ...(note ? { note } : {}),
     };
-    // A bare phase entry followed at once by what happened in it reads as one row.
+    // A bare phase entry followed within a second by what happened in it reads as one row.
     const last = this.timeline.at(-1);
     if (
       last &&
       last.note === undefined &&
-      last.at === entry.at &&
+      Date.parse(entry.at) - Date.parse(last.at) < 1000 &&
       last.traffic === entry.traffic &&
       JSON.stringify(last.alarms) === JSON.stringify(entry.alarms)
     ) {
