@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError, describeError } from './errors.js';
+import { runDeploy } from './deploy/run.js';
+import { runGate } from './gate/run.js';
 import { recordInputs } from './inputs.js';
 import { renderPlanTable } from './pipeline/render.js';
 import { DEFAULT_CONFIG, loadPlan, runPlanStep } from './pipeline/run.js';
@@ -35,14 +37,12 @@ export async function main(
       return plan(rest, out);
     case 'deploy': {
       quietFileCommands();
-      const { runDeploy } = await import('./deploy/run.js');
       const report = await runDeploy(recordInputs(actionFlags(rest)));
       out(`result: ${report.result}\nreason: ${report.reason}\n`);
       return report.result === 'deployed' || report.result === 'dry-run' ? 0 : 1;
     }
     case 'gate': {
       quietFileCommands();
-      const { runGate } = await import('./gate/run.js');
       const decision = await runGate(recordInputs(actionFlags(rest)));
       out(`open: ${decision.open}\nreason: ${decision.reason}\n`);
       return 0;
