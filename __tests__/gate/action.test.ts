@@ -37,6 +37,7 @@ describe('gate action (built bundle)', () => {
         'blocker-alarms',
         'calendar',
         'holidays',
+        'holiday-types',
         'max-wait',
         'on-closed',
         'override',
@@ -46,6 +47,7 @@ describe('gate action (built bundle)', () => {
     );
     expect(action.inputs.windows?.default).toBe('Mon-Thu 09:00-16:00');
     expect(action.inputs['on-closed']?.default).toBe('fail');
+    expect(action.inputs['holiday-types']?.default).toBe('public');
     expect(Object.keys(action.outputs).sort()).toEqual([
       'closes-at',
       'next-open',

@@ -3,6 +3,7 @@ import { parseGateSettings } from '../../src/gate/settings.js';
 import { recordInputs } from '../../src/inputs.js';
 
 const FIXTURES = '__tests__/gate/fixtures';
+const CHANGES = `${FIXTURES}/moved-and-cancelled.ics`;
 
 function settings(inputs: Record<string, string>) {
   return parseGateSettings(recordInputs(inputs));
@@ -382,6 +383,31 @@ const cases: Case[] = [
     nextOpen: '2026-09-28T09:00:00+09:00',
   },
   {
+    name: 'Chuseok lasts three days: its Friday is closed too',
+    inputs: { windows: 'Mon-Fri 09:00-18:00', timezone: 'Asia/Seoul', holidays: 'KR' },
+    at: '2026-09-25T10:00:00+09:00',
+    open: false,
+    reason: 'holiday: Korean Thanksgiving (KR)',
+    nextOpen: '2026-09-28T09:00:00+09:00',
+  },
+  {
+    name: 'the working day before Chuseok closes at local midnight',
+    inputs: { windows: 'Mon-Fri 22:00-02:00', timezone: 'Asia/Seoul', holidays: 'KR' },
+    at: '2026-09-23T23:00:00+09:00',
+    open: true,
+    reason: 'inside deploy window Mon-Fri 22:00-02:00 Asia/Seoul',
+    nextOpen: '2026-09-23T23:00:00+09:00',
+    closesAt: '2026-09-24T00:00:00+09:00',
+  },
+  {
+    name: 'a multi-day holiday read in another zone covers its days there',
+    inputs: { windows: 'Mon-Fri 09:00-17:00', timezone: 'America/Los_Angeles', holidays: 'KR' },
+    at: '2026-09-25T16:59:00-07:00',
+    open: false,
+    reason: 'holiday: Korean Thanksgiving (KR)',
+    nextOpen: '2026-09-28T09:00:00-07:00',
+  },
+  {
     name: 'a Korean substitute holiday',
     inputs: { timezone: 'Asia/Seoul', holidays: 'kr' },
     at: '2026-10-05T10:00:00+09:00',
@@ -405,6 +431,55 @@ const cases: Case[] = [
     reason: 'inside deploy window Mon-Thu 09:00-16:00 Europe/Berlin',
     nextOpen: '2026-01-06T10:00:00+01:00',
     closesAt: '2026-01-06T16:00:00+01:00',
+  },
+  {
+    name: 'bank holidays only when asked: Christmas Eve morning in Germany',
+    inputs: {
+      windows: 'Mon-Fri 09:00-17:00',
+      timezone: 'Europe/Berlin',
+      holidays: 'DE-BY',
+      'holiday-types': 'public, bank',
+    },
+    at: '2026-12-24T13:59:00+01:00',
+    open: true,
+    reason: 'inside deploy window Mon-Fri 09:00-17:00 Europe/Berlin',
+    nextOpen: '2026-12-24T13:59:00+01:00',
+    closesAt: '2026-12-24T14:00:00+01:00',
+  },
+  {
+    name: 'bank holidays only when asked: Christmas Eve afternoon in Germany',
+    inputs: {
+      windows: 'Mon-Fri 09:00-17:00',
+      timezone: 'Europe/Berlin',
+      holidays: 'DE-BY',
+      'holiday-types': 'public, bank',
+    },
+    at: '2026-12-24T14:00:00+01:00',
+    open: false,
+    reason: 'holiday: Christmas Eve (DE-BY)',
+    nextOpen: '2026-12-28T09:00:00+01:00',
+  },
+  {
+    name: 'public holidays only by default: Christmas Eve is a working day',
+    inputs: { windows: 'Mon-Fri 09:00-17:00', timezone: 'Europe/Berlin', holidays: 'DE-BY' },
+    at: '2026-12-24T15:00:00+01:00',
+    open: true,
+    reason: 'inside deploy window Mon-Fri 09:00-17:00 Europe/Berlin',
+    nextOpen: '2026-12-24T15:00:00+01:00',
+    closesAt: '2026-12-24T17:00:00+01:00',
+  },
+  {
+    name: 'observances when asked: the day after US Thanksgiving',
+    inputs: {
+      windows: 'Mon-Fri 09:00-17:00',
+      timezone: 'America/New_York',
+      holidays: 'US',
+      'holiday-types': 'observance',
+    },
+    at: '2026-11-27T10:00:00-05:00',
+    open: false,
+    reason: 'holiday: Day after Thanksgiving Day (US)',
+    nextOpen: '2026-11-30T09:00:00-05:00',
   },
   {
     name: 'several countries at once',
@@ -475,6 +550,68 @@ const cases: Case[] = [
     open: false,
     reason: 'calendar: Database migration',
     nextOpen: '2026-11-03T10:00:00Z',
+  },
+
+  // .ics changes to a recurring event: a moved occurrence, a cancelled one, and a cancelled event.
+  {
+    name: 'a daily event closes its hour',
+    inputs: { windows: 'Mon-Fri 09:00-17:00', timezone: 'America/New_York', calendar: CHANGES },
+    at: '2026-11-03T10:30:00-05:00',
+    open: false,
+    reason: 'calendar: Daily change review',
+    nextOpen: '2026-11-03T11:00:00-05:00',
+  },
+  {
+    name: 'a moved occurrence no longer closes its old hour',
+    inputs: { windows: 'Mon-Fri 09:00-17:00', timezone: 'America/New_York', calendar: CHANGES },
+    at: '2026-11-04T10:30:00-05:00',
+    open: true,
+    reason: 'inside deploy window Mon-Fri 09:00-17:00 America/New_York',
+    nextOpen: '2026-11-04T10:30:00-05:00',
+    closesAt: '2026-11-04T15:00:00-05:00',
+  },
+  {
+    name: 'a moved occurrence closes its new hour, under its own summary',
+    inputs: { windows: 'Mon-Fri 09:00-17:00', timezone: 'America/New_York', calendar: CHANGES },
+    at: '2026-11-04T15:30:00-05:00',
+    open: false,
+    reason: 'calendar: Daily change review (moved)',
+    nextOpen: '2026-11-04T16:00:00-05:00',
+  },
+  {
+    name: 'a cancelled occurrence (STATUS:CANCELLED) closes nothing',
+    inputs: { windows: 'Mon-Fri 09:00-17:00', timezone: 'America/New_York', calendar: CHANGES },
+    at: '2026-11-05T10:30:00-05:00',
+    open: true,
+    reason: 'inside deploy window Mon-Fri 09:00-17:00 America/New_York',
+    nextOpen: '2026-11-05T10:30:00-05:00',
+    closesAt: '2026-11-05T17:00:00-05:00',
+  },
+  {
+    name: 'a cancelled all-day event closes nothing',
+    inputs: { windows: 'Mon-Fri 09:00-17:00', timezone: 'America/New_York', calendar: CHANGES },
+    at: '2026-11-06T12:00:00-05:00',
+    open: true,
+    reason: 'inside deploy window Mon-Fri 09:00-17:00 America/New_York',
+    nextOpen: '2026-11-06T12:00:00-05:00',
+    closesAt: '2026-11-06T17:00:00-05:00',
+  },
+  {
+    name: 'a recurring event ends after its COUNT',
+    inputs: { windows: 'Mon-Fri 09:00-17:00', timezone: 'America/New_York', calendar: CHANGES },
+    at: '2026-11-30T10:30:00-05:00',
+    open: true,
+    reason: 'inside deploy window Mon-Fri 09:00-17:00 America/New_York',
+    nextOpen: '2026-11-30T10:30:00-05:00',
+    closesAt: '2026-11-30T17:00:00-05:00',
+  },
+  {
+    name: 'the last occurrence within COUNT',
+    inputs: { windows: 'Mon-Fri 09:00-17:00', timezone: 'America/New_York', calendar: CHANGES },
+    at: '2026-11-27T10:59:00-05:00',
+    open: false,
+    reason: 'calendar: Daily change review',
+    nextOpen: '2026-11-27T11:00:00-05:00',
   },
 
   // Override: open whatever the calendar says, and the reason says what it overrode.

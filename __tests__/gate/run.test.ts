@@ -1,7 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AlarmState, CloudWatchPort } from '../../src/aws/cloudwatch.js';
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  type DescribeAlarmsCommandInput,
+} from '@aws-sdk/client-cloudwatch';
+import { mockClient } from 'aws-sdk-client-mock';
+import { SdkCloudWatch, type AlarmState, type CloudWatchPort } from '../../src/aws/cloudwatch.js';
 import { runGate } from '../../src/gate/run.js';
 import { recordInputs } from '../../src/inputs.js';
 import { FakeClock } from '../support/fake-clock.js';
@@ -193,5 +199,73 @@ describe('runGate outside a runner', () => {
     await runGate(recordInputs({ at: '2026-11-24T10:00:00Z' }));
     expect(log()).toContain('## 🟢 Deploy gate open');
     expect(log()).toContain('| Tuesday | 2026-11-24 | 09:00-16:00 |');
+  });
+});
+
+describe('runGate over the CloudWatch SDK (aws-sdk-client-mock)', () => {
+  const cw = mockClient(CloudWatchClient);
+  const cloudwatch = () => new SdkCloudWatch(new CloudWatchClient({ region: 'us-east-1' }));
+  afterEach(() => cw.reset());
+
+  /** 150 metric alarms and one composite alarm; `shop-` alarms come back a page at a time. */
+  function serve(inAlarm: string[]) {
+    const state = (name: string) => ({
+      AlarmName: name,
+      StateValue: inAlarm.includes(name) ? ('ALARM' as const) : ('OK' as const),
+      StateReason: 'Threshold Crossed',
+    });
+    cw.on(DescribeAlarmsCommand).callsFake((input: DescribeAlarmsCommandInput) => {
+      if (input.AlarmNamePrefix === 'shop-') {
+        return input.NextToken === 'page-2'
+          ? { MetricAlarms: [state('shop-latency')] }
+          : { MetricAlarms: [state('shop-5xx')], NextToken: 'page-2' };
+      }
+      if (input.AlarmNamePrefix) return { MetricAlarms: [] };
+      const names = input.AlarmNames ?? [];
+      return {
+        MetricAlarms: names.filter((n) => n.startsWith('api-')).map(state),
+        CompositeAlarms: names.filter((n) => n === 'api-health').map(state),
+      };
+    });
+  }
+  const names = [...Array.from({ length: 150 }, (_, i) => `api-${String(i).padStart(3, '0')}`), 'api-health'];
+
+  test('names are read in batches of 100, metric and composite alarms alike', async () => {
+    serve(['api-health']);
+    await runGate(
+      recordInputs({ 'blocker-alarms': names.join(','), at: '2026-11-24T10:00:00Z', 'on-closed': 'skip' }),
+      { cloudwatch: cloudwatch() },
+    );
+    const calls = cw.commandCalls(DescribeAlarmsCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => c.AlarmNames?.length)).toEqual([100, 51]);
+    expect(
+      calls.every((c) => c.AlarmTypes?.includes('CompositeAlarm') && c.AlarmTypes.includes('MetricAlarm')),
+    ).toBe(true);
+    expect(outputs()).toMatchObject({ open: 'false', reason: 'alarm api-health in ALARM' });
+  });
+
+  test('a prefix is read page by page: an alarm on the second page blocks', async () => {
+    serve(['shop-latency']);
+    await expect(
+      runGate(recordInputs({ 'alarm-prefixes': 'shop-', at: '2026-11-24T10:00:00Z' }), {
+        cloudwatch: cloudwatch(),
+      }),
+    ).rejects.toThrow('Deploy gate closed: alarm shop-latency in ALARM.');
+    expect(cw.commandCalls(DescribeAlarmsCommand).map((c) => c.args[0].input.NextToken)).toEqual([
+      undefined,
+      'page-2',
+    ]);
+  });
+
+  test('a prefix that matches no alarm is a warning, not a silent pass', async () => {
+    serve([]);
+    await runGate(recordInputs({ 'alarm-prefixes': 'shop-, shpo-', at: '2026-11-24T10:00:00Z' }), {
+      cloudwatch: cloudwatch(),
+    });
+    expect(outputs()).toMatchObject({ open: 'true' });
+    expect(log()).toContain(
+      `::warning::Input 'alarm-prefixes': no CloudWatch alarm starts with "shpo-", so it blocks nothing`,
+    );
+    expect(log()).not.toContain('starts with "shop-"');
   });
 });

@@ -66,6 +66,7 @@ describe('parseGateSettings', () => {
         timezone: 'Asia/Seoul',
         blackout: '2026-12-20..2027-01-04\n2026-11-26',
         holidays: 'US, kr, DE-BY',
+        'holiday-types': 'Public, bank',
         calendar: `${FIXTURES}/weekly-freeze.ics`,
         'blocker-alarms': 'api-5xx, api-latency',
         'alarm-prefixes': 'shop-',
@@ -128,6 +129,12 @@ describe('parseGateSettings', () => {
       { holidays: 'US, XX' },
       `Input 'holidays': "XX" is not valid: expected a country, state or region code`,
     ],
+    [
+      'holiday-types: an unknown type',
+      { holidays: 'US', 'holiday-types': 'public, religious' },
+      `Input 'holiday-types': "religious" is not valid: expected a list of public, bank, school, optional, observance`,
+    ],
+    ['holidays: an unknown region', { holidays: 'DE-BY-XX' }, `Input 'holidays': "DE-BY-XX" is not valid`],
     ['holidays: an unknown state', { holidays: 'DE-ZZ' }, `Input 'holidays': "DE-ZZ" is not valid`],
     [
       'calendar: a missing file',

@@ -63,17 +63,31 @@ function isDate(text: string): boolean {
   return DATE.test(text) && DateTime.fromISO(text, { zone: 'UTC' }).isValid;
 }
 
-/** Public holidays of one country, state or region (`US`, `KR`, `DE-BY`), each a whole local day. */
-export class PublicHolidays implements Closure {
-  private readonly byYear = new Map<number, { date: string; name: string }[]>();
+/** The holiday types date-holidays knows; the gate uses `public` unless asked for more. */
+export const HOLIDAY_TYPES = ['public', 'bank', 'school', 'optional', 'observance'] as const;
+export type HolidayType = (typeof HOLIDAY_TYPES)[number];
+
+/**
+ * The holidays of one country, state or region (`US`, `KR`, `DE-BY`). Each closes the local days (and
+ * hours: some bank holidays start at 14:00) date-holidays gives it, read in the gate's zone; a holiday
+ * of several days (Chuseok) closes all of them.
+ */
+export class HolidayCalendar implements Closure {
+  private readonly byZone = new Map<string, Holidays>();
+  private readonly byYear = new Map<string, ClosedSpan[]>();
 
   private constructor(
     readonly code: string,
-    private readonly holidays: Holidays,
+    private readonly place: readonly [country: string, state: string, region: string],
+    private readonly types: readonly HolidayType[],
   ) {}
 
   /** Parses the `holidays` input; an unknown code is a UserError naming the input and the code. */
-  static parse(text: string, input = 'holidays'): PublicHolidays[] {
+  static parse(
+    text: string,
+    input = 'holidays',
+    types: readonly HolidayType[] = ['public'],
+  ): HolidayCalendar[] {
     return splitList(text).map((code) => {
       const [country = '', state, region, ...rest] = code.toUpperCase().split('-');
       const known = new Holidays();
@@ -91,33 +105,40 @@ export class PublicHolidays implements Closure {
           'expected a country, state or region code known to date-holidays, such as US, KR or DE-BY',
         );
       }
-      const holidays = new Holidays(country, state ?? '', region ?? '', { types: ['public'] });
-      return new PublicHolidays(code.toUpperCase(), holidays);
+      return new HolidayCalendar(code.toUpperCase(), [country, state ?? '', region ?? ''], types);
     });
   }
 
   spans(from: number, to: number, zone: string): ClosedSpan[] {
     const spans: ClosedSpan[] = [];
-    const first = DateTime.fromMillis(from, { zone }).year;
+    // A holiday of several days may start in the year before the period.
+    const first = DateTime.fromMillis(from, { zone }).year - 1;
     const last = DateTime.fromMillis(to, { zone }).year;
-    for (let year = first; year <= last; year++) {
-      for (const holiday of this.inYear(year)) {
-        spans.push(localDays(holiday.date, holiday.date, zone, `holiday: ${holiday.name} (${this.code})`));
-      }
-    }
+    for (let year = first; year <= last; year++) spans.push(...this.inYear(year, zone));
     return spans;
   }
 
-  private inYear(year: number): { date: string; name: string }[] {
-    let found = this.byYear.get(year);
+  private inYear(year: number, zone: string): ClosedSpan[] {
+    const key = `${zone} ${year}`;
+    let found = this.byYear.get(key);
     if (!found) {
-      // The holiday's own calendar date (`date` is local to the country); the gate reads it as a whole
-      // day in its own time zone, as for blackouts.
-      found = this.holidays
+      // With `timezone` set to the gate's zone, date-holidays gives each holiday's start and end as the
+      // instants its local dates and times have in that zone (daylight saving included).
+      let holidays = this.byZone.get(zone);
+      if (!holidays) {
+        const [country, state, region] = this.place;
+        holidays = new Holidays(country, state, region, { types: [...this.types], timezone: zone });
+        this.byZone.set(zone, holidays);
+      }
+      found = holidays
         .getHolidays(year, 'en')
-        .filter((h) => h.type === 'public')
-        .map((h) => ({ date: h.date.slice(0, 10), name: h.name }));
-      this.byYear.set(year, found);
+        .filter((h) => this.types.includes(h.type))
+        .map((h) => ({
+          start: h.start.getTime(),
+          end: h.end.getTime(),
+          reason: `holiday: ${h.name} (${this.code})`,
+        }));
+      this.byYear.set(key, found);
     }
     return found;
   }
@@ -175,14 +196,15 @@ export class IcsCalendar implements Closure {
         );
       }
       masters.set(event.uid, event);
-      events.push(event);
+      // A cancelled event (STATUS:CANCELLED, as calendar apps keep them) closes nothing, nor do its occurrences.
+      if (!isCancelled(component)) events.push(event);
     }
     // A moved or changed occurrence of a recurring event (RECURRENCE-ID) replaces that occurrence.
     for (const component of components) {
       if (!component.hasProperty('recurrence-id')) continue;
       const master = masters.get(String(component.getFirstPropertyValue('uid')));
       if (master) master.relateException(component);
-      else events.push(new ICAL.Event(component));
+      else if (!isCancelled(component)) events.push(new ICAL.Event(component));
     }
     return new IcsCalendar(path, events);
   }
@@ -190,7 +212,6 @@ export class IcsCalendar implements Closure {
   spans(from: number, to: number, zone: string): ClosedSpan[] {
     const spans: ClosedSpan[] = [];
     for (const event of this.events) {
-      const reason = `calendar: ${event.summary || 'event'}`;
       const iterator = event.iterator();
       // Occurrences well before the period are passed over cheaply (no zone conversion). Not when an
       // occurrence may have been moved (RECURRENCE-ID), as it may have moved into the period.
@@ -200,8 +221,12 @@ export class IcsCalendar implements Closure {
       for (let n = 0, next = iterator.next(); next && n < MAX_OCCURRENCES; n++, next = iterator.next()) {
         if (next.toUnixTime() * 1000 < skipBefore) continue;
         const details = event.getOccurrenceDetails(next);
+        // A changed occurrence (RECURRENCE-ID) may carry its own summary.
+        const reason = `calendar: ${details.item.summary || event.summary || 'event'}`;
         const span = toSpan(details.startDate, details.endDate, event, zone, reason);
         if (span.start >= to) break;
+        // One occurrence cancelled by its own RECURRENCE-ID component.
+        if (isCancelled(details.item.component)) continue;
         if (span.end > from && span.end > span.start) spans.push(span);
       }
     }
@@ -249,6 +274,10 @@ function instant(time: ICAL.Time, tzid: string, zone: string): number {
     },
     { zone: name },
   ).toMillis();
+}
+
+function isCancelled(component: ICAL.Component): boolean {
+  return String(component.getFirstPropertyValue('status') ?? '').toUpperCase() === 'CANCELLED';
 }
 
 function isoDate(time: ICAL.Time): string {

@@ -63,9 +63,18 @@ function alarmReader(settings: GateSettings, deps: GateDeps): () => Promise<Alar
   const { blockerAlarms, alarmPrefixes } = settings;
   if (!blockerAlarms.length && !alarmPrefixes.length) return () => Promise.resolve([]);
   const cloudwatch = deps.cloudwatch ?? new SdkCloudWatch(new CloudWatchClient(clientConfig()));
+  let first = true;
   // Resolved on every read: an alarm created under a prefix while waiting blocks too.
   return async () => {
     const alarms = await resolveAlarms(cloudwatch, blockerAlarms, alarmPrefixes, 'blocker-alarms');
+    // A prefix that matches nothing is likely a typo, and an alarm that does not exist never blocks.
+    for (const prefix of first ? alarmPrefixes : []) {
+      if (!alarms.some((a) => a.name.startsWith(prefix)))
+        core.warning(
+          `Input 'alarm-prefixes': no CloudWatch alarm starts with "${prefix}", so it blocks nothing`,
+        );
+    }
+    first = false;
     core.debug(`Blocker alarms: ${alarms.map((a) => `${a.name}=${a.state}`).join(', ') || 'none matched'}`);
     return alarms;
   };

@@ -1,7 +1,15 @@
 import { DateTime } from 'luxon';
 import { inputError } from '../errors.js';
 import { duration, list, oneOf, optional, type InputReader } from '../inputs.js';
-import { Blackouts, IcsCalendar, PublicHolidays, isZone, type Closure } from './closures.js';
+import {
+  Blackouts,
+  HOLIDAY_TYPES,
+  HolidayCalendar,
+  IcsCalendar,
+  isZone,
+  type Closure,
+  type HolidayType,
+} from './closures.js';
 import type { GateCalendar } from './evaluate.js';
 import { DEFAULT_WINDOWS, parseWindows } from './windows.js';
 
@@ -31,7 +39,7 @@ export function parseGateSettings(read: InputReader): GateSettings {
   }
   const windows = parseWindows(read('windows') || DEFAULT_WINDOWS, 'windows');
   const closures: Closure[] = [Blackouts.parse(read('blackout'), 'blackout')];
-  closures.push(...PublicHolidays.parse(read('holidays'), 'holidays'));
+  closures.push(...HolidayCalendar.parse(read('holidays'), 'holidays', holidayTypes(read)));
   const calendarPath = optional(read, 'calendar');
   if (calendarPath) closures.push(IcsCalendar.load(calendarPath, 'calendar'));
   const onClosed = oneOf(read, 'on-closed', ['fail', 'skip', 'wait'] as const, 'fail');
@@ -57,6 +65,16 @@ export function parseGateSettings(read: InputReader): GateSettings {
     maxWait,
     ...(at !== undefined ? { at } : {}),
   };
+}
+
+/** The `holiday-types` input: which date-holidays types close the gate (default `public`). */
+function holidayTypes(read: InputReader): HolidayType[] {
+  const types = list(read, 'holiday-types').map((text) => {
+    const type = HOLIDAY_TYPES.find((known) => known === text.toLowerCase());
+    if (!type) throw inputError('holiday-types', text, `expected a list of ${HOLIDAY_TYPES.join(', ')}`);
+    return type;
+  });
+  return types.length ? types : ['public'];
 }
 
 /** An ISO-8601 date or date-time; without an offset it is read in the gate's zone. */
