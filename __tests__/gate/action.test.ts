@@ -112,6 +112,21 @@ describe('gate action (built bundle)', () => {
     // Monday 30th opens at 10:00, after the weekly freeze (14:00-16:00 Berlin is 08:00-10:00 New York).
     expect(holiday.summary).toContain('| Monday | 2026-11-30 | 10:00-16:00 |');
 
+    // Public holidays only by default; observances when asked.
+    const dayAfter = await gate({ ...common, at: '2026-11-27T10:00', windows: 'Mon-Fri 09:00-16:00' });
+    expect(dayAfter.outputs).toMatchObject({ open: 'true' });
+    const observed = await gate({
+      ...common,
+      at: '2026-11-27T10:00',
+      windows: 'Mon-Fri 09:00-16:00',
+      'holiday-types': 'public, observance',
+    });
+    expect(observed.outputs).toMatchObject({
+      open: 'false',
+      reason: 'holiday: Day after Thanksgiving Day (US)',
+      'next-open': '2026-11-30T10:00:00-05:00',
+    });
+
     const blackout = await gate({ ...common, at: '2026-12-22T10:00' });
     expect(blackout.outputs).toMatchObject({
       open: 'false',
@@ -147,6 +162,9 @@ describe('gate action (built bundle)', () => {
     [{ holidays: 'ZZ' }, `Input 'holidays': "ZZ" is not valid`],
     [{ calendar: 'nowhere.ics' }, `Input 'calendar': "nowhere.ics" cannot be read`],
     [{ at: 'tomorrow' }, `Input 'at': "tomorrow" is not valid`],
+    [{ holidays: 'DE', 'holiday-types': 'fun' }, `Input 'holiday-types': "fun" is not valid`],
+    [{ 'on-closed': 'retry' }, `Input 'on-closed': "retry" is not valid`],
+    [{ 'on-closed': 'wait', 'max-wait': 'forever' }, `Input 'max-wait': "forever" is not valid`],
   ])('bad input %j fails naming the input', async (inputs, message) => {
     const run = await gate(inputs);
     expect(run.code).toBe(1);

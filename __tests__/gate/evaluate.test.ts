@@ -614,6 +614,25 @@ const cases: Case[] = [
     nextOpen: '2026-11-27T11:00:00-05:00',
   },
 
+  // Outlook writes Windows zone names with their own VTIMEZONE rules: those rules are followed.
+  {
+    name: 'Outlook zone: a weekly event in summer time',
+    inputs: { windows: 'Mon-Fri 07:00-17:00', calendar: `${FIXTURES}/outlook-zone.ics` },
+    at: '2026-10-21T09:59:00Z',
+    open: false,
+    reason: 'calendar: Change advisory board',
+    nextOpen: '2026-10-21T10:00:00Z',
+  },
+  {
+    name: 'Outlook zone: the same event in winter time starts an hour later in UTC',
+    inputs: { windows: 'Mon-Fri 07:00-17:00', calendar: `${FIXTURES}/outlook-zone.ics` },
+    at: '2026-10-28T08:30:00Z',
+    open: true,
+    reason: 'inside deploy window Mon-Fri 07:00-17:00 UTC',
+    nextOpen: '2026-10-28T08:30:00Z',
+    closesAt: '2026-10-28T09:00:00Z',
+  },
+
   // Override: open whatever the calendar says, and the reason says what it overrode.
   {
     name: 'override on a closed calendar',
