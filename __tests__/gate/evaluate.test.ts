@@ -251,6 +251,57 @@ const cases: Case[] = [
     closesAt: '2026-11-01T02:00:00-05:00',
   },
 
+  {
+    name: 'NY: a window inside the repeated hour holds each occurrence, not the time between',
+    inputs: { windows: 'Sun 01:00-01:30', timezone: 'America/New_York' },
+    at: '2026-11-01T01:45:00-04:00',
+    open: false,
+    reason: 'Sunday after 01:30 America/New_York',
+    nextOpen: '2026-11-01T01:00:00-05:00',
+  },
+  {
+    name: 'NY: the second 01:15 on fall-back day is inside 01:00-01:30',
+    inputs: { windows: 'Sun 01:00-01:30', timezone: 'America/New_York' },
+    at: '2026-11-01T01:15:00-05:00',
+    open: true,
+    reason: 'inside deploy window Sun 01:00-01:30 America/New_York',
+    nextOpen: '2026-11-01T01:15:00-05:00',
+    closesAt: '2026-11-01T01:30:00-05:00',
+  },
+  {
+    name: 'NY: a window ending inside the repeated hour closes at its first occurrence, then reopens',
+    inputs: { windows: 'Sun 00:30-01:30', timezone: 'America/New_York' },
+    at: '2026-11-01T01:00:00-04:00',
+    open: true,
+    reason: 'inside deploy window Sun 00:30-01:30 America/New_York',
+    nextOpen: '2026-11-01T01:00:00-04:00',
+    closesAt: '2026-11-01T01:30:00-04:00',
+  },
+  {
+    name: 'NY: a window wholly inside the skipped hour has no real time',
+    inputs: { windows: 'Sun 02:00-02:30; Mon 09:00-10:00', timezone: 'America/New_York' },
+    at: '2026-03-08T01:59:00-05:00',
+    open: false,
+    reason: 'Sunday before 02:00 America/New_York',
+    nextOpen: '2026-03-09T09:00:00-04:00',
+  },
+  {
+    name: 'NY: a window starting in the skipped hour opens when the clock jumps',
+    inputs: { windows: 'Sun 02:30-04:00', timezone: 'America/New_York' },
+    at: '2026-03-08T01:59:00-05:00',
+    open: false,
+    reason: 'Sunday before 02:30 America/New_York',
+    nextOpen: '2026-03-08T03:00:00-04:00',
+  },
+  {
+    name: 'Berlin: a window across the repeated hour on fall-back day',
+    inputs: { windows: 'Sun 02:15-02:45', timezone: 'Europe/Berlin' },
+    at: '2026-10-25T02:50:00+02:00',
+    open: false,
+    reason: 'Sunday after 02:45 Europe/Berlin',
+    nextOpen: '2026-10-25T02:15:00+01:00',
+  },
+
   // Daylight saving, Europe/Berlin: 2026-03-29 02:00 CET -> 03:00 CEST, 2026-10-25 03:00 CEST -> 02:00 CET.
   {
     name: 'Berlin: 03:30 CEST on spring-forward day is inside 01:00-04:00',

@@ -186,10 +186,8 @@ function windowIntervals(calendar: GateCalendar, from: number, to: number): Open
       if (!window.days.includes(day.weekday as Weekday)) continue;
       for (const range of window.ranges) {
         const end = range.end <= range.start ? range.end + 1440 : range.end;
-        const start = wallClock(day, range.start, 'start');
-        const stop = wallClock(day, end, 'end');
-        // A window inside a skipped spring-forward hour has no real time in it.
-        if (stop > start) intervals.push({ start, end: stop, window: window.text });
+        for (const span of wallClockSpans(day, range.start, end))
+          intervals.push({ ...span, window: window.text });
       }
     }
   }
@@ -197,29 +195,38 @@ function windowIntervals(calendar: GateCalendar, from: number, to: number): Open
 }
 
 /**
- * The instant of a wall-clock time `minutes` after the midnight of `day` (beyond 1440: on the next days).
- * Set as calendar fields, not added as a duration, so a DST day does not shift the later hours. A time
- * that happens twice (fall-back) is its first occurrence for a start and its second for an end, so the
- * window holds every instant the clock shows a time inside it; a time the clock skips (spring-forward)
- * is the instant the clock jumps.
+ * The instants at which the clock of `day`'s zone shows a time from `start` to `end` minutes after that
+ * day's midnight (beyond 1440: on the next day). Worked out per UTC offset, so daylight saving is exact:
+ * on a spring-forward day a window loses the skipped hour (one starting in it opens when the clock
+ * jumps; one wholly inside it has no real time), and on a fall-back day a window holds every instant
+ * the clock shows a time inside it, twice over for the repeated hour, and not the time between.
  */
-function wallClock(day: DateTime, minutes: number, edge: 'start' | 'end'): number {
-  const date = day.plus({ days: Math.floor(minutes / 1440) });
-  const rest = minutes % 1440;
-  const time = DateTime.fromObject(
-    { year: date.year, month: date.month, day: date.day, hour: Math.floor(rest / 60), minute: rest % 60 },
-    { zone: day.zone },
-  );
-  if (time.hour * 60 + time.minute !== rest)
-    return clockJump(time.toMillis() - 3 * HOUR, time.toMillis(), day.zone);
-  const occurrences = time.getPossibleOffsets().map((t) => t.toMillis());
-  if (occurrences.length < 2) return time.toMillis();
-  return edge === 'start' ? Math.min(...occurrences) : Math.max(...occurrences);
+function wallClockSpans(day: DateTime, start: number, end: number): { start: number; end: number }[] {
+  const zone = day.zone;
+  // The wall-clock times written as if they were UTC; subtracting an offset gives the real instant.
+  const midnight = Date.UTC(day.year, day.month - 1, day.day);
+  const wallStart = midnight + start * MINUTE;
+  const wallEnd = midnight + end * MINUTE;
+  // Every real instant showing those times lies within 14 hours (the largest UTC offset) of them.
+  const lo = wallStart - 14 * HOUR;
+  const hi = wallEnd + 14 * HOUR;
+  const before = zone.offset(lo) * MINUTE;
+  const after = zone.offset(hi) * MINUTE;
+  if (before === after) return [{ start: wallStart - before, end: wallEnd - before }];
+  // One clock change nearby: the part before it is read with the old offset, the rest with the new.
+  const jump = clockJump(lo, hi, zone);
+  const spans = [
+    { start: wallStart - before, end: Math.min(wallEnd - before, jump) },
+    { start: Math.max(wallStart - after, jump), end: wallEnd - after },
+  ].filter((span) => span.end > span.start);
+  const [first, second] = spans;
+  if (first && second && first.end === second.start) return [{ start: first.start, end: second.end }];
+  return spans;
 }
 
 /** The first minute with `hi`'s UTC offset after `lo` (a different offset): where the clock jumped. */
 function clockJump(lo: number, hi: number, zone: Zone): number {
-  const offset = (ms: number) => DateTime.fromMillis(ms, { zone }).offset;
+  const offset = (ms: number) => zone.offset(ms);
   const target = offset(hi);
   while (hi - lo > MINUTE) {
     const mid = lo + Math.floor((hi - lo) / (2 * MINUTE)) * MINUTE;
