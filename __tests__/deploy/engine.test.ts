@@ -91,6 +91,7 @@ describe('a listener canary deploy', () => {
 describe('a task-sets deploy', () => {
   test('moves traffic by scale without ever dropping below 100% capacity', async () => {
     const s = scenario();
+    s.aws.taskStartMs = 45_000;
     const scales: { blue: number; green: number }[] = [];
     const report = await deploy(s, {
       'listener-arn': '',
@@ -118,6 +119,8 @@ describe('a task-sets deploy', () => {
       { blue: 50, green: 100 },
       { blue: 0, green: 100 },
     ]);
+    // With tasks taking 45s to start, the service still ran all 4 tasks after every change.
+    expect(Math.min(...s.aws.capacityHistory.map((c) => c.running))).toBeGreaterThanOrEqual(4);
     expect(s.aws.taskSets).toHaveLength(1);
     expect(s.aws.primary()?.taskSetArn).toBe(report.taskSetArn);
     // Both versions sit behind blue's target group.
@@ -131,6 +134,24 @@ describe('a task-sets deploy', () => {
     expect(report.result).toBe('rolled-back');
     expect(s.aws.taskSets).toHaveLength(1);
     expect(s.aws.primary()).toMatchObject({ taskSetArn: BLUE_TASK_SET, scale: { value: 100 } });
+  });
+
+  test('a breach in the bake, with blue at 0%, keeps green serving until blue is running again', async () => {
+    const s = scenario();
+    s.aws.taskStartMs = 30_000;
+    s.clock.after(4 * 60_000, () => s.aws.setAlarm('api-5xx', 'ALARM'));
+    const report = await deploy(s, {
+      'listener-arn': '',
+      routing: 'task-sets',
+      steps: 'AllAtOnce',
+      'bake-time': '10m',
+    });
+    expectRolledBack(s, report);
+    expect(report.timeline.some((e) => e.phase === 'bake')).toBe(true);
+    // Every scale and delete, forward and back, left at least the service's 4 tasks running.
+    expect(s.aws.capacityHistory.map((c) => c.command)).toContain('DeleteTaskSet');
+    expect(Math.min(...s.aws.capacityHistory.map((c) => c.running))).toBeGreaterThanOrEqual(4);
+    expect(s.aws.runningTasks()).toBe(4);
   });
 });
 

@@ -64,6 +64,12 @@ export class FakeAws {
   requestCount = 0;
   /** Whether a new task set ever reaches STEADY_STATE. */
   greenSteadies = true;
+  /** How long tasks take to start after a task set is created or scaled up (stopping is instant). */
+  taskStartMs = 0;
+  /** Running tasks of the whole service right after each scale or delete, to check capacity. */
+  readonly capacityHistory: { at: number; command: string; running: number }[] = [];
+  private readonly running = new Map<string, number>([[BLUE_TASK_SET, 4]]);
+  private readonly scaledAt = new Map<string, number>();
   /** Errors to throw from the next calls of a command. */
   private readonly failures = new Map<string, Error[]>();
   private nextId = 2;
@@ -156,13 +162,28 @@ export class FakeAws {
     return run();
   }
 
+  /** Running tasks across the service now. */
+  runningTasks(): number {
+    return this.taskSets.reduce((sum, set) => sum + (this.refresh(set).runningCount ?? 0), 0);
+  }
+
   private refresh(set: TaskSet): TaskSet {
+    const arn = set.taskSetArn!;
     const desired = Math.ceil((this.desiredCount * (set.scale?.value ?? 0)) / 100);
-    const steady = set.taskSetArn === BLUE_TASK_SET || this.greenSteadies || desired === 0;
+    const canStart = arn === BLUE_TASK_SET || this.greenSteadies;
+    const started = this.clock.now() >= (this.scaledAt.get(arn) ?? 0) + this.taskStartMs;
+    let running = this.running.get(arn) ?? 0;
+    if (desired < running || (desired > running && canStart && started)) running = desired;
+    this.running.set(arn, running);
     set.computedDesiredCount = desired;
-    set.runningCount = steady ? desired : 0;
-    set.stabilityStatus = steady ? 'STEADY_STATE' : 'STABILIZING';
+    set.runningCount = running;
+    set.stabilityStatus = running === desired ? 'STEADY_STATE' : 'STABILIZING';
     return set;
+  }
+
+  private scaled(arn: string, command: string): void {
+    this.scaledAt.set(arn, this.clock.now());
+    this.capacityHistory.push({ at: this.clock.now(), command, running: this.runningTasks() });
   }
 
   private install(): void {
@@ -216,14 +237,24 @@ export class FakeAws {
           status: 'ACTIVE',
           createdAt: new Date(this.clock.now()),
         };
-        this.taskSets.push(this.refresh(set));
-        return { taskSet: set };
+        this.taskSets.push(set);
+        this.scaled(set.taskSetArn!, 'CreateTaskSet');
+        return { taskSet: this.refresh(set) };
       }),
     );
     ecs.on(UpdateTaskSetCommand).callsFake((input: { taskSet: string; scale: TaskSet['scale'] }) =>
       this.call('UpdateTaskSet', () => {
         const set = this.find(input.taskSet);
+        const before = set.scale?.value ?? 0;
         set.scale = input.scale;
+        // Only a scale-up starts tasks; record the scale-down's capacity without restarting the clock.
+        if ((input.scale?.value ?? 0) > before) this.scaled(input.taskSet, 'UpdateTaskSet');
+        else
+          this.capacityHistory.push({
+            at: this.clock.now(),
+            command: 'UpdateTaskSet',
+            running: this.runningTasks(),
+          });
         return { taskSet: this.refresh(set) };
       }),
     );
@@ -239,6 +270,12 @@ export class FakeAws {
       this.call('DeleteTaskSet', () => {
         this.find(input.taskSet);
         this.taskSets = this.taskSets.filter((t) => t.taskSetArn !== input.taskSet);
+        this.running.delete(input.taskSet);
+        this.capacityHistory.push({
+          at: this.clock.now(),
+          command: 'DeleteTaskSet',
+          running: this.runningTasks(),
+        });
         return {};
       }),
     );

@@ -32,6 +32,16 @@ export interface TaskSet {
   raw: SdkTaskSet;
 }
 
+/** Whether a task set runs all the tasks it wants: STEADY_STATE, and (where ECS reports it) running ≥ desired. */
+export function isSteady(set: TaskSet): boolean {
+  return (
+    set.stabilityStatus === 'STEADY_STATE' &&
+    (set.runningCount === undefined ||
+      set.computedDesiredCount === undefined ||
+      set.runningCount >= set.computedDesiredCount)
+  );
+}
+
 /** An ECS service with its task sets. */
 export interface Service {
   arn: string;

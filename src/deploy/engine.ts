@@ -1,6 +1,6 @@
 import type { RegisterTaskDefinitionCommandInput, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { AlarmState, CloudWatchPort } from '../aws/cloudwatch.js';
-import type { EcsPort, Service, TaskSet } from '../aws/ecs.js';
+import { isSteady, type EcsPort, type Service, type TaskSet } from '../aws/ecs.js';
 import {
   loadBalancerArnOf,
   type ForwardRef,
@@ -588,9 +588,7 @@ export class DeployEngine {
         const want = set.computedDesiredCount;
         const running = set.runningCount;
         last = `${set.stabilityStatus}, ${running ?? '?'}/${want ?? '?'} running`;
-        let ready =
-          set.stabilityStatus === 'STEADY_STATE' &&
-          (running === undefined || want === undefined || running >= want);
+        let ready = isSteady(set);
         if (ready && s.routing === 'listener' && arn === this.green?.arn && want) {
           const health = await lb.targetHealth(this.greenTg!);
           last += `, ${health.healthy}/${want} healthy`;

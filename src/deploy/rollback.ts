@@ -1,4 +1,4 @@
-import type { EcsPort } from '../aws/ecs.js';
+import { isSteady, type EcsPort } from '../aws/ecs.js';
 import type { ForwardRef, LoadBalancerPort } from '../aws/load-balancer.js';
 import type { Clock } from '../clock.js';
 import { describeError } from '../errors.js';
@@ -67,11 +67,14 @@ export async function rollBack(target: RollbackTarget, deps: RollbackDeps): Prom
     }
     await retry('scale blue to 100%', deps, () => ecs.scaleTaskSet(cluster, service, target.blueArn, 100));
   } else {
-    // Both task sets sit behind one target group: blue takes the traffic back as its tasks return and
-    // green's drain, so blue scales up before green goes.
+    // Both task sets sit behind one target group, so traffic follows running tasks. Blue may be at 0%
+    // (during the bake): green keeps serving until blue's tasks run again, or the service would have
+    // fewer tasks than it needs, possibly none, while they start.
     await retry('scale blue to 100%', deps, () => ecs.scaleTaskSet(cluster, service, target.blueArn, 100));
-    if (greenArn)
+    if (greenArn) {
+      await waitForBlue(target, deps);
       await retry('scale green to 0%', deps, () => ecs.scaleTaskSet(cluster, service, greenArn, 0));
+    }
     deps.onTrafficRestored?.();
   }
   if (greenArn) await retry('delete green', deps, () => ecs.deleteTaskSet(cluster, service, greenArn));
@@ -110,11 +113,7 @@ async function verify(
     const green = greenArn
       ? service?.taskSets.find((t) => t.arn === greenArn && t.status !== 'DRAINING')
       : undefined;
-    const steady =
-      blue?.stabilityStatus === 'STEADY_STATE' &&
-      (blue.runningCount === undefined ||
-        blue.computedDesiredCount === undefined ||
-        blue.runningCount >= blue.computedDesiredCount);
+    const steady = blue !== undefined && isSteady(blue);
     if (blue && blue.scalePercent === 100 && steady && !green) break;
     if (clock.now() >= deadline) {
       if (!blue) problems.push(`blue task set ${target.blueArn} is gone`);
@@ -126,6 +125,29 @@ async function verify(
     await clock.sleep(2000);
   }
   return problems;
+}
+
+/**
+ * Waits (bounded) until blue runs all its tasks. Past the bound green goes anyway: a rollback must not
+ * leave traffic split, and blue's tasks keep starting.
+ */
+async function waitForBlue(target: RollbackTarget, deps: RollbackDeps): Promise<void> {
+  const { ecs, clock } = deps;
+  const deadline = clock.now() + BLUE_STEADY_TIMEOUT_MS;
+  for (;;) {
+    const blue = await retry('read blue', deps, () =>
+      ecs.describeTaskSet(target.cluster, target.service, target.blueArn),
+    );
+    if (!blue || isSteady(blue)) return;
+    if (clock.now() >= deadline) {
+      deps.warn(
+        `Blue is not running all its tasks after ${BLUE_STEADY_TIMEOUT_MS / 60_000}m ` +
+          `(${blue.runningCount ?? '?'}/${blue.computedDesiredCount ?? '?'}); removing green anyway`,
+      );
+      return;
+    }
+    await clock.sleep(2000);
+  }
 }
 
 async function findGreenByTags(target: RollbackTarget, deps: RollbackDeps): Promise<string | undefined> {
