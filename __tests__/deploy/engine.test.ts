@@ -196,6 +196,20 @@ describe('rolling back', () => {
     expect(s.aws.weightHistory.at(-1)!.weights).toEqual({ [BLUE_TG]: 100, [GREEN_TG]: 0 });
   });
 
+  test('the timeline has one row per event, each phase entered with what happened in it', async () => {
+    const s = scenario();
+    s.clock.after(60_000, () => s.aws.setAlarm('api-5xx', 'ALARM'));
+    const report = await deploy(s);
+    expect(report.timeline.map((e) => [e.phase, e.traffic, e.note, e.alarms])).toEqual([
+      ['prepare', 0, 'green created', {}],
+      ['stabilize', 0, 'green steady', {}],
+      ['shift', 10, 'traffic 10%', {}],
+      ['shift', 10, 'alarm api-5xx ALARM', { 'api-5xx': 'ALARM' }],
+      ['rollback', 0, 'traffic back on blue', { 'api-5xx': 'ALARM' }],
+    ]);
+    expect(Date.parse(report.timeline[3]!.at) - Date.parse(report.timeline[2]!.at)).toBe(60_000);
+  });
+
   test('a green task set that never steadies is rolled back after stabilize-timeout', async () => {
     const s = scenario();
     s.aws.greenSteadies = false;

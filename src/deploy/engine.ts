@@ -792,14 +792,13 @@ export class DeployEngine {
       alarms: this.watch.notOk(names),
       ...(note ? { note } : {}),
     };
-    // A bare phase entry followed within a second by what happened in it reads as one row.
+    // A bare phase entry followed within a second by what happened in that phase reads as one row.
     const last = this.timeline.at(-1);
     if (
       last &&
       last.note === undefined &&
-      Date.parse(entry.at) - Date.parse(last.at) < 1000 &&
-      last.traffic === entry.traffic &&
-      JSON.stringify(last.alarms) === JSON.stringify(entry.alarms)
+      last.phase === entry.phase &&
+      Date.parse(entry.at) - Date.parse(last.at) < 1000
     ) {
       this.timeline.pop();
     }
