@@ -245,7 +245,7 @@ describe('rolling back', () => {
     const s = scenario();
     const report = await deploy(s, { timeout: '20m', steps: 'Linear10PercentEvery3Minutes' });
     expectRolledBack(s, report);
-    expect(report.reason).toBe('the deploy did not finish within timeout 20m');
+    expect(report.reason).toBe('the deploy did not finish within timeout 20m (step 7/10: 70%)');
   });
 
   test('an AWS error that retries cannot cure rolls back', async () => {

@@ -235,7 +235,7 @@ test('the overall timeout rolls back', async () => {
   expect(run.code).toBe(1);
   expect(run.outputs).toMatchObject({
     result: 'rolled-back',
-    reason: 'the deploy did not finish within timeout 4s',
+    reason: 'the deploy did not finish within timeout 4s (step 1/2: 20%)',
   });
   expect(await readDeployState(moto, seeded)).toMatchObject({ blueWeight: 100, greenWeight: 0 });
 });

@@ -168,7 +168,7 @@ test('min-requests reads RequestCount for green from GetMetricData', async () =>
   );
   // moto stores no ALB metrics, so green never reaches one request and the overall timeout rolls back.
   expect(report.result).toBe('rolled-back');
-  expect(report.reason).toBe('the deploy did not finish within timeout 10m');
+  expect(report.reason).toBe('the deploy did not finish within timeout 10m (bake, 0/1 requests)');
 });
 
 test('min-requests ends the bake once green served enough requests', async () => {

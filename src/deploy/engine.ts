@@ -581,7 +581,7 @@ export class DeployEngine {
     let last = 'not read yet';
     await this.hold(clock.now(), {
       label: `waiting for ${what} to be steady`,
-      progressNote: () => ` (${last})`,
+      progressNote: () => `, ${last}`,
       done: async () => {
         const set = await ecs.describeTaskSet(s.cluster, s.service, arn);
         if (!set) throw new Stop(`${what} task set ${arn} disappeared`);
@@ -632,7 +632,7 @@ export class DeployEngine {
       // Polls start one interval apart, however long the reads take, so "once per poll interval" holds.
       const polledAt = clock.now();
       await this.pollAlarms(alarms);
-      this.checkTimeAndCancellation();
+      this.checkTimeAndCancellation(() => `${options.label}${options.progressNote?.() ?? ''}`);
       await this.heartbeat();
       const now = clock.now();
       const finished = (options.done ? await options.done() : true) && now >= until;
@@ -689,10 +689,13 @@ export class DeployEngine {
     }
   }
 
-  private checkTimeAndCancellation(): void {
+  /** `where` says what the deploy was waiting for, so a timeout reason tells the user what to fix. */
+  private checkTimeAndCancellation(where: () => string): void {
     if (this.deps.signal?.aborted) throw new Stop('the job was cancelled');
     if (this.deps.clock.now() >= this.deadline) {
-      throw new Stop(`the deploy did not finish within timeout ${formatDuration(this.settings.timeoutMs)}`);
+      throw new Stop(
+        `the deploy did not finish within timeout ${formatDuration(this.settings.timeoutMs)} (${where()})`,
+      );
     }
   }
 
