@@ -241,11 +241,46 @@ describe('rolling back', () => {
     expect(s.aws.weightHistory.map((h) => h.weights[GREEN_TG])).toEqual([10, 100, 0]);
   });
 
+  test('a breach while a hook hangs stops the hook and rolls back', async () => {
+    const s = scenario();
+    s.clock.after(45_000, () => s.aws.setAlarm('api-5xx', 'ALARM'));
+    let stopped = false;
+    const report = await deploy(
+      s,
+      { 'after-traffic': './soak-test.sh', steps: 'AllAtOnce' },
+      {
+        // A hook that never ends by itself: it resolves only when the engine stops it.
+        runHook: (_name, _command, _env, signal) =>
+          new Promise<number>((resolve) =>
+            signal.addEventListener('abort', () => {
+              stopped = true;
+              resolve(143);
+            }),
+          ),
+      },
+    );
+    expectRolledBack(s, report);
+    expect(stopped).toBe(true);
+    expect(report.reason).toMatch(/^alarm api-5xx is in ALARM/);
+    expect(report.timeline.find((e) => e.note === 'alarm api-5xx ALARM')?.phase).toBe('after-traffic');
+    expect(s.logs).toContain('warning: Stopping the after-traffic hook: the deploy is rolling back');
+  });
+
   test('the overall timeout rolls back', async () => {
     const s = scenario();
-    const report = await deploy(s, { timeout: '20m', steps: 'Linear10PercentEvery3Minutes' });
+    s.aws.taskStartMs = 4 * 60_000; // each scale-up takes 4 minutes: the plan fits, the deploy does not
+    const report = await deploy(s, {
+      timeout: '8m',
+      'bake-time': '1m',
+      routing: 'task-sets',
+      'listener-arn': '',
+      steps: '50%:1m, 100%',
+      'stabilize-timeout': '15m',
+    });
     expectRolledBack(s, report);
-    expect(report.reason).toBe('the deploy did not finish within timeout 20m (step 7/10: 70%)');
+    expect(report.reason).toBe(
+      'the deploy did not finish within timeout 8m (waiting for green at 100% to be steady, STABILIZING, 2/4 running)',
+    );
   });
 
   test('an AWS error that retries cannot cure rolls back', async () => {

@@ -117,6 +117,14 @@ describe('deploy settings', () => {
     [{ image: 'shop/api:1' }, "Inputs 'container-name' and 'image' go together"],
     [{ manifest: 'nope.json' }, "Input 'task-definition' cannot be used with 'manifest'"],
     [{ timeout: '0s' }, `Input 'timeout': "0s" is not valid: must be longer than 0s`],
+    [
+      { timeout: '20m', steps: 'Linear10PercentEvery3Minutes', 'bake-time': '5m' },
+      `Input 'timeout': "20m" is not valid: the plan alone holds traffic for 32m (steps 27m + bake-time 5m): give a longer timeout`,
+    ],
+    [
+      { steps: 'Canary10Percent15Minutes', 'one-box': 'true', 'one-box-bake': '30m', 'bake-time': '15m' },
+      `Input 'timeout': "60m" is not valid: the plan alone holds traffic for 1h (steps 15m + one-box-bake 30m + bake-time 15m)`,
+    ],
   ])('refuses %j', (inputs, message) => {
     expect(() => parse(inputs as Record<string, string>)).toThrow(message);
   });

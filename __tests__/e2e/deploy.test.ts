@@ -177,6 +177,7 @@ test.each([
   [{ 'bake-time': '5 minutes' }, `Input 'bake-time': "5 minutes" is not valid`],
   [{ alarms: 'api-5xx, api-typo' }, `Input 'alarms': "api-typo" does not exist in CloudWatch`],
   [{ 'listener-arn': 'arn:aws:nope' }, `Input 'listener-arn': "arn:aws:nope" is not valid`],
+  [{ timeout: '3s' }, `Input 'timeout': "3s" is not valid: the plan alone holds traffic for 4s`],
 ])('bad input %j fails clearly and changes nothing in AWS', async (inputs, message) => {
   const run = await deploy(inputs);
   expect(run.code).toBe(1);
@@ -230,12 +231,12 @@ test.each([
   ]);
 });
 
-test('the overall timeout rolls back', async () => {
-  const run = await deploy({ steps: '20%:1m, 100%', timeout: '4s' });
+test('the overall timeout rolls back, even from inside a hook that hangs', async () => {
+  const run = await deploy({ 'after-traffic': 'sleep 30', timeout: '8s' });
   expect(run.code).toBe(1);
   expect(run.outputs).toMatchObject({
     result: 'rolled-back',
-    reason: 'the deploy did not finish within timeout 4s (step 1/2: 20%)',
+    reason: 'the deploy did not finish within timeout 8s (after-traffic hook)',
   });
   expect(await readDeployState(moto, seeded)).toMatchObject({ blueWeight: 100, greenWeight: 0 });
 });

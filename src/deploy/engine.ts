@@ -58,8 +58,8 @@ export interface EngineDeps {
   clock: Clock;
   log: DeployLog;
   identity: RunIdentity;
-  /** Runs a hook command; resolves to its exit code. */
-  runHook(name: string, command: string, env: Record<string, string>): Promise<number>;
+  /** Runs a hook command; resolves to its exit code. Aborting `signal` stops it. */
+  runHook(name: string, command: string, env: Record<string, string>, signal: AbortSignal): Promise<number>;
   /** For `require-review`: whether the commit reached the branch through an approved pull request. */
   checkReview?(): Promise<{ ok: true } | { ok: false; reason: string }>;
   saveState(state: SavedDeploy): void;
@@ -422,7 +422,8 @@ export class DeployEngine {
       SAFE_DEPLOY_TRAFFIC: String(this.traffic),
     };
     let code: number | undefined;
-    const done = this.deps.runHook(name, command, env).then(
+    const stop = new AbortController();
+    const done = this.deps.runHook(name, command, env, stop.signal).then(
       (exit) => (code = exit),
       (error: unknown) => {
         this.deps.log.warn(`${name} hook could not run: ${describeError(error)}`);
@@ -430,11 +431,20 @@ export class DeployEngine {
       },
     );
     // Alarms are watched while the hook runs, and the overall timeout applies to it.
-    await this.hold(this.deps.clock.now(), {
-      label: `${name} hook`,
-      done: () => code !== undefined,
-      wake: done,
-    });
+    try {
+      await this.hold(this.deps.clock.now(), {
+        label: `${name} hook`,
+        done: () => code !== undefined,
+        wake: done,
+      });
+    } catch (error) {
+      // The deploy stops here: a hook left running would hold the step open after the rollback.
+      if (code === undefined) {
+        this.deps.log.warn(`Stopping the ${name} hook: the deploy is rolling back`);
+        stop.abort();
+      }
+      throw error;
+    }
     if (code !== 0) throw new Stop(`${name} hook failed with exit code ${code}: ${command}`);
     this.mark(`${name} passed`);
   }

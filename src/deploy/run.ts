@@ -1,5 +1,4 @@
 import * as core from '@actions/core';
-import * as exec from '@actions/exec';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -15,6 +14,7 @@ import { expectedSource, verifyManifest, summarizeManifest } from '../manifest/m
 import { isPinned, readTaskDefinitionFile, renderTaskDefinition } from '../manifest/render.js';
 import { startDeploymentRecord } from '../report/deployment-record.js';
 import { timelineOutput, writeSummary } from '../report/summary.js';
+import { runHookCommand } from './hook.js';
 import { DeployEngine, type DeployLog, type EngineDeps, type Release, type RunIdentity } from './engine.js';
 import type { DeployReport } from './model.js';
 import { parseDeploySettings, type DeploySettings } from './settings.js';
@@ -65,11 +65,10 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
     log: actionLog,
     identity,
     signal: cancel.signal,
-    runHook: (_name, command, hookEnv) =>
-      exec.exec('bash', ['-eo', 'pipefail', '-c', command], {
-        env: { ...(process.env as Record<string, string>), ...hookEnv },
-        ignoreReturnCode: true,
-      }),
+    runHook: (name, command, hookEnv, signal) => {
+      core.info(`${name}: bash -eo pipefail -c ${JSON.stringify(command)}`);
+      return runHookCommand(command, hookEnv, signal);
+    },
     checkReview: () => checkReviewed({ token: settings.githubToken, owner, repo, sha: identity.commit }),
     saveState: (state) => core.saveState(STATE_KEY, JSON.stringify(state)),
     ...(runtime.onTrafficRestored ? { onTrafficRestored: runtime.onTrafficRestored } : {}),

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { formatDuration } from '../duration.js';
 import { inputError, UserError } from '../errors.js';
 import { boolean, count, duration, list, oneOf, optional, required, type InputReader } from '../inputs.js';
 import type { ForwardRef } from '../aws/load-balancer.js';
@@ -92,6 +93,24 @@ export function parseDeploySettings(read: InputReader): DeploySettings {
     throw inputError('poll-interval', read('poll-interval'), 'the smallest interval is 1s');
   const timeoutMs = duration(read, 'timeout', '60m');
   if (timeoutMs <= 0) throw inputError('timeout', read('timeout'), 'must be longer than 0s');
+  const oneBox = boolean(read, 'one-box', false);
+  const oneBoxBakeMs = duration(read, 'one-box-bake', '10m');
+  const bakeMs = duration(read, 'bake-time', '5m');
+  // A deploy that cannot finish in time would shift real traffic only to roll it back: refuse it now.
+  const holds = [
+    ['steps', steps.reduce((sum, step) => sum + step.holdMs, 0)],
+    ['one-box-bake', oneBox ? oneBoxBakeMs : 0],
+    ['bake-time', bakeMs],
+  ] as const;
+  const planMs = holds.reduce((sum, [, ms]) => sum + ms, 0);
+  if (timeoutMs <= planMs) {
+    const parts = holds.filter(([, ms]) => ms > 0).map(([name, ms]) => `${name} ${formatDuration(ms)}`);
+    throw inputError(
+      'timeout',
+      read('timeout') || '60m',
+      `the plan alone holds traffic for ${formatDuration(planMs)} (${parts.join(' + ')}): give a longer timeout`,
+    );
+  }
   const stabilizeTimeoutMs = duration(read, 'stabilize-timeout', '10m');
   if (stabilizeTimeoutMs <= 0) {
     throw inputError('stabilize-timeout', read('stabilize-timeout'), 'must be longer than 0s');
@@ -109,10 +128,10 @@ export function parseDeploySettings(read: InputReader): DeploySettings {
     alarms: list(read, 'alarms'),
     alarmPrefixes: list(read, 'alarm-prefixes'),
     blockerAlarms: list(read, 'blocker-alarms'),
-    oneBox: boolean(read, 'one-box', false),
+    oneBox,
     oneBoxAlarms: list(read, 'one-box-alarms'),
-    oneBoxBakeMs: duration(read, 'one-box-bake', '10m'),
-    bakeMs: duration(read, 'bake-time', '5m'),
+    oneBoxBakeMs,
+    bakeMs,
     minRequests,
     pollIntervalMs,
     insufficientData: oneOf(read, 'insufficient-data', ['ignore', 'rollback'] as const, 'ignore'),
