@@ -1,6 +1,8 @@
 import { copyFileSync, mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { renderComment } from '../../src/checklist/checklist.js';
+import { DEFAULT_TEMPLATE } from '../../src/checklist/default-template.js';
 import { FakeGitHub, type RecordedRequest } from '../support/fake-github.js';
 import { runAction, type ActionRun } from '../support/run-action.js';
 
@@ -16,7 +18,17 @@ interface Comment {
   body: string;
   html_url: string;
   issue: number;
+  user: { login: string; type: 'Bot' | 'User' };
+  author_association: string;
 }
+
+// What the API says of a comment's author: the workflow token's bot, a maintainer, or anyone else.
+const ACTIONS_BOT = {
+  user: { login: 'github-actions[bot]', type: 'Bot' },
+  author_association: 'NONE',
+} as const;
+const MAINTAINER = { user: { login: 'maria', type: 'User' }, author_association: 'MEMBER' } as const;
+const CONTRIBUTOR = { user: { login: 'mallory', type: 'User' }, author_association: 'CONTRIBUTOR' } as const;
 
 let github: FakeGitHub;
 let comments: Comment[];
@@ -53,6 +65,7 @@ beforeAll(async () => {
         issue: Number(issue),
         body: (req.body as { body: string }).body,
         html_url: url(id),
+        ...ACTIONS_BOT,
       };
       comments.push(comment);
       return { status: 201, body: comment };
@@ -88,7 +101,13 @@ beforeEach(() => {
   github.requests.length = 0;
   nextId = 1000;
   // Three ordinary comments first, so the checklist lands on the second page.
-  comments = [1, 2, 3].map((n) => ({ id: n, issue: 7, body: `Looks good ${n}`, html_url: url(n) }));
+  comments = [1, 2, 3].map((n) => ({
+    id: n,
+    issue: 7,
+    body: `Looks good ${n}`,
+    html_url: url(n),
+    ...CONTRIBUTOR,
+  }));
   statuses = [];
   heads = { 7: HEAD };
   forbidden = new Set();
@@ -103,7 +122,7 @@ function pullRequestEvent(action: string, sha = HEAD): { name: string; payload: 
 }
 
 function commentEvent(
-  comment: { id: number; body: string },
+  comment: Pick<Comment, 'id' | 'body'> & Partial<Comment>,
   issue: object = { number: 7, pull_request: {} },
 ) {
   return { name: 'issue_comment', payload: { action: 'edited', issue, comment } };
@@ -177,6 +196,14 @@ test('ticking boxes is never undone by a later pull_request run', async () => {
   expect(run.outputs).toEqual({ total: '8', checked: '3', complete: 'false' });
   expect(comment!.body).toBe(before);
   expect(statuses.at(-1)).toMatchObject({ state: 'failure', description: '3 of 8 items ticked' });
+
+  // New commits: the ticks stand, and the new head commit gets the status they earn.
+  github.requests.length = 0;
+  const pushed = await checklist(pullRequestEvent('synchronize', NEXT_HEAD));
+  expect(pushed.outputs).toEqual({ total: '8', checked: '3', complete: 'false' });
+  expect(comment!.body).toBe(before);
+  expect(writes()).toEqual([]);
+  expect(statuses.at(-1)).toMatchObject({ sha: NEXT_HEAD, description: '3 of 8 items ticked' });
 });
 
 test('ticking every box in the comment turns the status to success on the issue_comment edit', async () => {
@@ -205,7 +232,7 @@ test('ticking every box in the comment turns the status to success on the issue_
 test('the count comes from the comment as it is now, not as the (older) event saw it', async () => {
   await checklist(pullRequestEvent('opened'));
   const [comment] = checklists();
-  const stale = { id: comment!.id, body: comment!.body.replace('- [ ]', '- [x]') };
+  const stale = { ...comment!, body: comment!.body.replace('- [ ]', '- [x]') };
   comment!.body = comment!.body.replace(/- \[ \]/g, '- [x]');
   const run = await checklist(commentEvent(stale));
   expect(run.outputs.complete).toBe('true');
@@ -221,6 +248,85 @@ test('comments on plain issues and edits of other comments are ignored', async (
   expect(other.stdout).toContain('the edited comment on #7 is not the checklist');
   expect(github.requests).toEqual([]);
   expect(statuses).toEqual([]);
+});
+
+test("a ticked copy of the checklist in someone else's comment never counts", async () => {
+  // The pull request's author pastes the checklist, every box ticked, before the action's first run...
+  const forged = {
+    id: 50,
+    issue: 7,
+    body: renderComment(DEFAULT_TEMPLATE).replace(/- \[ \]/g, '- [x]'),
+    html_url: url(50),
+    ...CONTRIBUTOR,
+  };
+  comments.push(forged);
+  const opened = await checklist(pullRequestEvent('opened'));
+  expect(opened.outputs).toEqual({ total: '8', checked: '0', complete: 'false' });
+  expect(checklists().map((c) => c.user.login)).toEqual(['mallory', 'github-actions[bot]']);
+  expect(statuses).toEqual([
+    expect.objectContaining({ state: 'failure', description: '0 of 8 items ticked' }),
+  ]);
+
+  // ...and edits it: ignored without a single API call.
+  github.requests.length = 0;
+  const edited = await checklist(commentEvent(forged));
+  expect(edited.code).toBe(0);
+  expect(edited.stdout).toContain('comment 50 on #7 carries the checklist marker but was written by mallory');
+  expect(edited.outputs).toEqual({});
+  expect(github.requests).toEqual([]);
+
+  // A maintainer's ticked copy is not the checklist either: the action's own comment is.
+  const copy = { ...forged, id: 51, html_url: url(51), ...MAINTAINER };
+  comments.push(copy);
+  const maintainers = await checklist(commentEvent(copy));
+  expect(maintainers.code).toBe(0);
+  expect(maintainers.stdout).toMatch(
+    /comment 51 on #7 carries the checklist marker but the checklist is comment 10\d\d/,
+  );
+  expect(statuses).toHaveLength(1);
+  expect(writes()).toEqual([]);
+});
+
+test("the issue_comment edit that the action's own rewrite fires changes nothing (no loop)", async () => {
+  const workspace = mkdtempSync(join(tmpdir(), 'checklist-ws-'));
+  mkdirSync(join(workspace, '.github'));
+  const fixture = (name: string) =>
+    copyFileSync(join(import.meta.dirname, 'fixtures', name), join(workspace, '.github/review.md'));
+  fixture('old-template.md');
+  await checklist(pullRequestEvent('opened'), { template: '.github/review.md' }, workspace);
+  const [comment] = checklists();
+  comment!.body = comment!.body.replace('- [ ] Unit tests', '- [x] Unit tests');
+
+  // A reviewer ticks a box after the template changed: the comment is rewritten from the new template.
+  fixture('new-template.md');
+  github.requests.length = 0;
+  const ticked = await checklist(commentEvent(comment!), { template: '.github/review.md' }, workspace);
+  expect(ticked.outputs).toEqual({ total: '3', checked: '1', complete: 'false' });
+  expect(writes()).toEqual([expect.objectContaining({ method: 'PATCH' })]);
+  // That rewrite fires issue_comment edited again when the token is an app's or a person's (the workflow's
+  // GITHUB_TOKEN fires nothing): this time the comment is current, so nothing is written.
+  github.requests.length = 0;
+  const echo = await checklist(commentEvent(comment!), { template: '.github/review.md' }, workspace);
+  expect(echo.outputs).toEqual({ total: '3', checked: '1', complete: 'false' });
+  expect(writes()).toEqual([]);
+  expect(checklists()).toHaveLength(1);
+});
+
+test('pull_request closed (or labeled...) does nothing; an unsupported event fails, naming the ones to use', async () => {
+  const closed = await checklist(pullRequestEvent('closed'));
+  expect(closed.code).toBe(0);
+  expect(closed.stdout).toContain(
+    'Nothing to do: pull request #7 was closed; only opened, reopened, synchronize, edited update the checklist',
+  );
+  expect(github.requests).toEqual([]);
+  expect(checklists()).toEqual([]);
+
+  const review = await checklist({ ...pullRequestEvent('submitted'), name: 'pull_request_review' });
+  expect(review.code).toBe(1);
+  expect(review.errors).toEqual([
+    expect.stringContaining("issue_comment (edited) events; this run was triggered by 'pull_request_review'"),
+  ]);
+  expect(github.requests).toEqual([]);
 });
 
 test('a fork pull request read-only token: warnings name the permissions, outputs are set, exit 0', async () => {

@@ -4,6 +4,7 @@ import {
   describeTally,
   isCurrent,
   itemKey,
+  mayHoldChecklist,
   parseItems,
   renderComment,
   tally,
@@ -182,8 +183,37 @@ describe('renderComment', () => {
     expect(merged).not.toContain('Old item');
   });
 
+  test('an item struck through as not applicable stays struck through, and out of the count', () => {
+    const v1 = '- [ ] Dependent changes are in production\n- [ ] Rolled back safely';
+    const v2 = '- [ ] Dependent changes are in production\n- [ ] Rolled back safely\n- [ ] New item';
+    const answered = renderComment(v1)
+      .replace('[ ] Dependent changes are in production', '[ ] ~~Dependent changes are in production~~')
+      .replace('[ ] Rolled', '[X] Rolled');
+    const merged = renderComment(v2, answered);
+    expect(summary(merged)).toEqual([
+      { text: '~~Dependent changes are in production~~', checked: false, struck: true },
+      { text: 'Rolled back safely', checked: true, struck: false },
+      { text: 'New item', checked: false, struck: false },
+    ]);
+    expect(tally(parseItems(v2), parseItems(merged))).toMatchObject({ total: 2, checked: 1 });
+  });
+
   test('a tick inside a code fence of the old comment does not tick anything', () => {
     const old = renderComment('- [ ] a\n```\n- [x] b\n```');
     expect(summary(renderComment('- [ ] a\n- [ ] b', old)).map((i) => i.checked)).toEqual([false, false]);
+  });
+});
+
+describe('mayHoldChecklist', () => {
+  test('the action (a bot) and maintainers may write the checklist; contributors and deleted accounts may not', () => {
+    const author = (bot: boolean, association: string) => ({ login: 'someone', bot, association });
+    expect(mayHoldChecklist(author(true, 'NONE'))).toBe(true);
+    for (const association of ['OWNER', 'MEMBER', 'COLLABORATOR']) {
+      expect(mayHoldChecklist(author(false, association))).toBe(true);
+    }
+    for (const association of ['CONTRIBUTOR', 'FIRST_TIME_CONTRIBUTOR', 'FIRST_TIMER', 'MANNEQUIN', 'NONE']) {
+      expect(mayHoldChecklist(author(false, association))).toBe(false);
+    }
+    expect(mayHoldChecklist(undefined)).toBe(false);
   });
 });

@@ -20,15 +20,12 @@ function memoryGitHub(fail: Partial<Record<keyof ChecklistGitHub, number>> = {})
   const api: ChecklistGitHub = {
     async findComment(_pull, matches) {
       guard('findComment');
-      return comments.find((c) => matches(c.body));
-    },
-    async getComment(id) {
-      guard('getComment');
-      return comments.find((c) => c.id === id)!;
+      return comments.find(matches);
     },
     async createComment(_pull, body) {
       guard('createComment');
-      const comment = { id: comments.length + 1, body, url: `https://example/${comments.length + 1}` };
+      const id = comments.length + 1;
+      const comment = { id, body, url: `https://example/${id}`, author: actions };
       comments.push(comment);
       return comment;
     },
@@ -50,6 +47,7 @@ function memoryGitHub(fail: Partial<Record<keyof ChecklistGitHub, number>> = {})
   return { api, comments, statuses };
 }
 
+const actions = { login: 'github-actions[bot]', bot: true, association: 'NONE' };
 const inputs = recordInputs({ 'github-token': 't', mode: 'require' });
 const opened = {
   name: 'pull_request',
@@ -72,14 +70,46 @@ test('when the comments cannot be read, nothing is posted (it could be a duplica
 test('an edit event whose pull request cannot be read reports the count but sets no status', async () => {
   const github = memoryGitHub({ headSha: 404 });
   const body = renderComment(DEFAULT_TEMPLATE).replace(/- \[ \]/g, '- [x]');
-  github.comments.push({ id: 9, body, url: 'https://example/9' });
+  github.comments.push({ id: 9, body, url: 'https://example/9', author: actions });
+  const comment = { id: 9, body, user: { login: actions.login, type: 'Bot' }, author_association: 'NONE' };
   const event = {
     name: 'issue_comment',
-    payload: { action: 'edited', issue: { number: 4, pull_request: {} }, comment: { id: 9, body } },
+    payload: { action: 'edited', issue: { number: 4, pull_request: {} }, comment },
   };
   const result = await runChecklist(inputs, { github: github.api, event, repository: 'o/r' });
   expect(result).toMatchObject({ tally: { total: 8, checked: 8, complete: true }, status: 'not-set' });
   expect(result.missingPermissions).toEqual(['pull-requests: write']);
+  expect(github.statuses).toEqual([]);
+});
+
+test('an edit event whose comments cannot be listed counts the edited comment as the event carries it', async () => {
+  const github = memoryGitHub({ findComment: 403 });
+  const body = renderComment(DEFAULT_TEMPLATE).replace(/- \[ \]/g, '- [x]');
+  const comment = { id: 9, body, user: { login: actions.login, type: 'Bot' }, author_association: 'NONE' };
+  const event = {
+    name: 'issue_comment',
+    payload: { action: 'edited', issue: { number: 4, pull_request: {} }, comment },
+  };
+  const result = await runChecklist(inputs, { github: github.api, event, repository: 'o/r' });
+  expect(result).toMatchObject({
+    comment: 'unchanged',
+    tally: { checked: 8, complete: true },
+    status: 'success',
+  });
+  expect(result.missingPermissions).toEqual(['pull-requests: write']);
+});
+
+test('an edit event for a checklist deleted since fails the step, saying how to get one back', async () => {
+  const github = memoryGitHub();
+  const body = renderComment(DEFAULT_TEMPLATE);
+  const comment = { id: 9, body, user: { login: actions.login, type: 'Bot' }, author_association: 'NONE' };
+  const event = {
+    name: 'issue_comment',
+    payload: { action: 'edited', issue: { number: 4, pull_request: {} }, comment },
+  };
+  await expect(runChecklist(inputs, { github: github.api, event, repository: 'o/r' })).rejects.toThrow(
+    'Pull request #4 has no checklist comment any more (comment 9 was deleted or lost its marker)',
+  );
   expect(github.statuses).toEqual([]);
 });
 

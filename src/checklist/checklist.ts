@@ -99,26 +99,49 @@ export function commentTemplateHash(body: string): string | undefined {
   return HASH_MARKER.exec(body)?.[1];
 }
 
-/** Whether a comment body is the checklist comment. */
+/** Whether a comment body carries the checklist marker. */
 export function isChecklistComment(body: string | null | undefined): boolean {
   return !!body && body.includes(COMMENT_MARKER);
 }
 
+/** Who wrote a comment, as the API reports it. */
+export interface CommentAuthor {
+  login: string;
+  /** A bot account: `github-actions[bot]` for the workflow's token, or a GitHub App. */
+  bot: boolean;
+  /** GitHub's `author_association`: OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE... */
+  association: string;
+}
+
+// People whose own copy of the checklist grants nothing: they can already edit (tick) the real one. A personal
+// access token belongs to one of them, so the action's comment is still found when it posts with one.
+const MAINTAINERS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
+
+/**
+ * Whether a comment with the marker may be taken for the checklist. Anyone can paste the marker and a row of
+ * ticked boxes into a comment of their own, and the author of a pull request can then tick it; only a bot
+ * (the action itself) or a maintainer counts, or the required status would be theirs to set.
+ */
+export function mayHoldChecklist(author: CommentAuthor | undefined): boolean {
+  return !!author && (author.bot || MAINTAINERS.has(author.association));
+}
+
 /**
  * The checklist comment for `template`. Given the previous comment, the items that were ticked there and
- * are still in the template (matched by normalised text) stay ticked; everything else comes from the template.
+ * are still in the template (matched by normalised text) stay ticked, and those struck through as not
+ * applicable stay struck through (both are a reviewer's answer); everything else comes from the template.
  */
 export function renderComment(template: string, previous?: string): string {
-  const ticked = new Set(
-    previous
-      ? parseItems(previous)
-          .filter((item) => item.checked && !item.struck)
-          .map((item) => item.key)
-      : [],
-  );
+  const answers = new Map<string, ChecklistItem>();
+  for (const item of previous ? parseItems(previous) : []) {
+    if ((item.checked || item.struck) && !answers.has(item.key)) answers.set(item.key, item);
+  }
   const lines = normaliseNewlines(template).trim().split('\n');
   forEachItemLine(lines.join('\n'), (match, line) => {
-    if (ticked.has(itemKey(match[4]!))) lines[line] = `${match[1]}x${match[3]}${match[4]}`;
+    const answer = answers.get(itemKey(match[4]!));
+    if (!answer) return;
+    const text = answer.struck && !isStruck(match[4]!) ? `~~${match[4]}~~` : match[4]!;
+    lines[line] = `${match[1]}${answer.checked ? 'x' : match[2]}${match[3]}${text}`;
   });
   const header = `${COMMENT_MARKER}\n<!-- safe-deploy:checklist-template sha256:${templateHash(template)} -->`;
   return `${header}\n${lines.join('\n')}\n`;

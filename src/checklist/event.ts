@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { isChecklistComment } from './checklist.js';
+import { isChecklistComment, mayHoldChecklist } from './checklist.js';
 
 /** What the workflow event asks the checklist to do. */
 export type Trigger =
@@ -14,14 +14,32 @@ interface EventPayload {
   action?: string;
   pull_request?: { number?: number; head?: { sha?: string } };
   issue?: { number?: number; pull_request?: unknown };
-  comment?: { id?: number; body?: string | null };
+  comment?: {
+    id?: number;
+    body?: string | null;
+    user?: { login?: string; type?: string } | null;
+    author_association?: string;
+  };
 }
+
+// The pull request changed in a way that needs the comment and the status: new, reopened, new commits (a
+// status belongs to a commit), or a new base. Other actions (closed, labeled, assigned...) change nothing.
+const PULL_REQUEST_ACTIONS = ['opened', 'reopened', 'synchronize', 'edited'];
+// pull_request_target carries the same payload; the docs never use it, but this action runs no code from
+// the pull request, so it is safe there too.
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
 
 /** Reads the event the workflow was triggered by into a `Trigger`. */
 export function readTrigger(eventName: string, payload: unknown): Trigger {
   const event = (payload ?? {}) as EventPayload;
   const pull = event.pull_request;
-  if (pull && typeof pull.number === 'number' && pull.head?.sha) {
+  if (PULL_REQUEST_EVENTS.includes(eventName) && pull && typeof pull.number === 'number' && pull.head?.sha) {
+    if (!PULL_REQUEST_ACTIONS.includes(event.action ?? '')) {
+      return {
+        kind: 'ignored',
+        reason: `pull request #${pull.number} was ${event.action ?? 'changed'}; only ${PULL_REQUEST_ACTIONS.join(', ')} update the checklist`,
+      };
+    }
     return { kind: 'pull-request', number: pull.number, headSha: pull.head.sha };
   }
   if (eventName === 'issue_comment' && event.issue && event.comment) {
@@ -42,6 +60,16 @@ export function readTrigger(eventName: string, payload: unknown): Trigger {
       typeof issue.number !== 'number'
     ) {
       return { kind: 'ignored', reason: `the edited comment on #${issue.number} is not the checklist` };
+    }
+    const login = comment.user?.login ?? 'a deleted account';
+    const author = comment.user
+      ? { login, bot: comment.user.type === 'Bot', association: comment.author_association ?? 'NONE' }
+      : undefined;
+    if (!mayHoldChecklist(author)) {
+      return {
+        kind: 'ignored',
+        reason: `comment ${comment.id} on #${issue.number} carries the checklist marker but was written by ${login}, not by the action or a maintainer`,
+      };
     }
     return {
       kind: 'checklist-edited',

@@ -1,10 +1,13 @@
 import { githubClient, requestTimeout } from '../github/client.js';
+import type { CommentAuthor } from './checklist.js';
 
 /** A comment on a pull request. */
 export interface PullComment {
   id: number;
   body: string;
   url: string;
+  /** Undefined for a deleted account. */
+  author?: CommentAuthor;
 }
 
 /** A commit status as the checklist sets it. */
@@ -19,9 +22,8 @@ export const STATUS_CONTEXT = 'safe-deploy/checklist';
 
 /** The pull-request side of the GitHub API the checklist needs. */
 export interface ChecklistGitHub {
-  /** The first comment on the pull request whose body satisfies `matches`, reading every page as needed. */
-  findComment(pull: number, matches: (body: string) => boolean): Promise<PullComment | undefined>;
-  getComment(id: number): Promise<PullComment>;
+  /** The first comment on the pull request that satisfies `matches`, reading every page as needed. */
+  findComment(pull: number, matches: (comment: PullComment) => boolean): Promise<PullComment | undefined>;
   createComment(pull: number, body: string): Promise<PullComment>;
   updateComment(id: number, body: string): Promise<PullComment>;
   /** The pull request's current head commit. */
@@ -43,10 +45,25 @@ export function octokitChecklistGitHub({ token, owner, repo, baseUrl }: GitHubTa
   const octokit = githubClient({ token, ...(baseUrl ? { baseUrl } : {}) });
   // One slow API call must not hold the job until the runner's timeout.
   const request = () => requestTimeout().request;
-  const comment = (data: { id: number; body?: string | null; html_url: string }): PullComment => ({
+  const comment = (data: {
+    id: number;
+    body?: string | null;
+    html_url: string;
+    user?: { login: string; type: string } | null;
+    author_association?: string;
+  }): PullComment => ({
     id: data.id,
     body: data.body ?? '',
     url: data.html_url,
+    ...(data.user
+      ? {
+          author: {
+            login: data.user.login,
+            bot: data.user.type === 'Bot',
+            association: data.author_association ?? 'NONE',
+          },
+        }
+      : {}),
   });
   return {
     async findComment(pull, matches) {
@@ -55,24 +72,15 @@ export function octokitChecklistGitHub({ token, owner, repo, baseUrl }: GitHubTa
         octokit.rest.issues.listComments,
         { owner, repo, issue_number: pull, per_page: 100, request: request() },
         (response, done) => {
-          const hit = response.data.find((c) => matches(c.body ?? ''));
+          const hit = response.data.map(comment).find(matches);
           if (hit && !found) {
-            found = comment(hit);
+            found = hit;
             done();
           }
           return [];
         },
       );
       return found;
-    },
-    async getComment(id) {
-      const { data } = await octokit.rest.issues.getComment({
-        owner,
-        repo,
-        comment_id: id,
-        request: request(),
-      });
-      return comment(data);
     },
     async createComment(pull, body) {
       const { data } = await octokit.rest.issues.createComment({

@@ -6,6 +6,7 @@ import {
   describeTally,
   isChecklistComment,
   isCurrent,
+  mayHoldChecklist,
   parseItems,
   renderComment,
   tally,
@@ -68,7 +69,11 @@ export async function runChecklist(read: InputReader, deps: ChecklistDeps = {}):
   const outcome =
     trigger.kind === 'pull-request'
       ? await keepComment(github, guard, settings, trigger.number)
-      : await readEditedComment(github, guard, settings, trigger.commentId, trigger.body);
+      : await readEditedComment(github, guard, settings, trigger);
+  if ('ignored' in outcome) {
+    core.info(`Nothing to do: ${outcome.ignored}.`);
+    return { comment: 'ignored', missingPermissions: guard.missing };
+  }
   const headSha =
     trigger.kind === 'pull-request'
       ? trigger.headSha
@@ -119,6 +124,11 @@ interface CommentOutcome {
   url?: string;
 }
 
+/** The pull request's checklist: the first comment with the marker that the action or a maintainer wrote. */
+function isChecklist(comment: PullComment): boolean {
+  return isChecklistComment(comment.body) && mayHoldChecklist(comment.author);
+}
+
 /** Makes sure the pull request has the checklist comment for this template, leaving reviewers' ticks alone. */
 async function keepComment(
   github: ChecklistGitHub,
@@ -127,7 +137,7 @@ async function keepComment(
   pull: number,
 ): Promise<CommentOutcome> {
   const found = await guard.attempt('read the pull request comments', 'pull-requests: read', async () => ({
-    comment: await github.findComment(pull, isChecklistComment),
+    comment: await github.findComment(pull, isChecklist),
   }));
   if (!found) {
     // Without reading the comments, posting could duplicate the checklist; report the template as it stands.
@@ -141,21 +151,31 @@ async function keepComment(
   return existing ? refresh(github, guard, template, existing) : create(github, guard, template, pull);
 }
 
-/** Reads the edited checklist comment as it is now (a later edit may have overtaken this event). */
+/**
+ * Reads the pull request's checklist comment as it is now (a later edit may have overtaken this event), or
+ * says why the edited comment is not it (another comment that carries the marker, such as a pasted copy).
+ */
 async function readEditedComment(
   github: ChecklistGitHub,
   guard: PermissionGuard,
   { template }: ChecklistSettings,
-  id: number,
-  bodyInEvent: string,
-): Promise<CommentOutcome> {
-  const latest =
-    (await guard.attempt('read the checklist comment', 'pull-requests: read', () => github.getComment(id))) ??
-    ({ id, body: bodyInEvent, url: '' } satisfies PullComment);
-  if (!isChecklistComment(latest.body)) {
+  { number, commentId: id, body: bodyInEvent }: { number: number; commentId: number; body: string },
+): Promise<CommentOutcome | { ignored: string }> {
+  const found = await guard.attempt('read the pull request comments', 'pull-requests: read', async () => ({
+    comment: await github.findComment(number, isChecklist),
+  }));
+  // Unable to read the comments, all there is to go on is the event's copy (whose author was checked).
+  const latest = found ? found.comment : ({ id, body: bodyInEvent, url: '' } satisfies PullComment);
+  if (!latest) {
     throw new UserError(
-      `Comment ${id} no longer holds the checklist marker; edit it back or delete it to start over`,
+      `Pull request #${number} has no checklist comment any more (comment ${id} was deleted or lost its ` +
+        'marker); put the marker back, or let the next pull_request event post a new checklist',
     );
+  }
+  if (latest.id !== id) {
+    return {
+      ignored: `comment ${id} on #${number} carries the checklist marker but the checklist is comment ${latest.id}`,
+    };
   }
   if (isCurrent(latest.body, template)) {
     return { body: latest.body, comment: 'unchanged', ...(latest.url ? { url: latest.url } : {}) };
