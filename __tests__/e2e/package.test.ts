@@ -1,7 +1,9 @@
+import { DescribeTaskDefinitionCommand, ECSClient, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  motoClientConfig,
   readDeployState,
   seedService,
   startMoto,
@@ -34,7 +36,11 @@ const packageIt = (inputs: Record<string, string> = {}) =>
     inputs: { 'task-definition': 'task-definition.json', 'container-name': 'app', image: IMAGE, ...inputs },
   });
 
-const deployFrom = (manifest: string, env: Record<string, string> = {}) =>
+const deployFrom = (
+  manifest: string,
+  env: Record<string, string> = {},
+  options: { inputs?: Record<string, string>; event?: unknown } = {},
+) =>
   runAction('deploy', {
     inputs: {
       cluster: seeded.cluster,
@@ -46,9 +52,16 @@ const deployFrom = (manifest: string, env: Record<string, string> = {}) =>
       'bake-time': '1s',
       'poll-interval': '1s',
       'github-token': '',
+      ...options.inputs,
     },
     env: { ...moto.env, ...env },
+    ...(options.event ? { event: options.event } : {}),
   });
+
+// No emulator address: any AWS call would fail differently from the manifest check.
+const NO_AWS = { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' };
+const taskDefinitionArns = async () =>
+  (await new ECSClient(motoClientConfig(moto)).send(new ListTaskDefinitionsCommand({}))).taskDefinitionArns;
 
 test('package writes a checksummed manifest, and deploy deploys exactly it', async () => {
   const packaged = await packageIt();
@@ -75,10 +88,18 @@ test('package writes a checksummed manifest, and deploy deploys exactly it', asy
   expect(packaged.stdout).toContain('The workflow artifact service is not available here');
   expect(packaged.summary).toContain(packaged.outputs.checksum);
 
+  expect(packaged.summary).toContain(`- Image digest: \`sha256:${'d'.repeat(64)}\``);
+
   const deployed = await deployFrom(packaged.outputs.manifest!);
   expect(deployed.code).toBe(0);
   expect(deployed.outputs.result).toBe('deployed');
-  expect(deployed.summary).toContain(packaged.outputs.checksum);
+  expect(deployed.summary).toContain(`- Manifest checksum: \`${packaged.outputs.checksum}\``);
+  expect(deployed.summary).toContain(`- Image digest: \`sha256:${'d'.repeat(64)}\``);
+  // What ECS registered is the manifest's task definition, every field as written.
+  const registered = await new ECSClient(motoClientConfig(moto)).send(
+    new DescribeTaskDefinitionCommand({ taskDefinition: deployed.outputs['task-definition-arn'] }),
+  );
+  expect(registered.taskDefinition).toMatchObject(manifest.taskDefinition);
   const state = await readDeployState(moto, seeded);
   expect(state.greenWeight).toBe(100);
   expect(state.taskSets).toEqual([
@@ -91,22 +112,71 @@ test('a tampered manifest is refused before any AWS call', async () => {
   const manifest = JSON.parse(readFileSync(packaged.outputs.manifest!, 'utf8'));
   manifest.taskDefinition.containerDefinitions[0].image = 'attacker/api:latest';
   writeFileSync(packaged.outputs.manifest!, JSON.stringify(manifest));
-  // No emulator address: any AWS call would fail differently from the manifest check.
-  const run = await deployFrom(packaged.outputs.manifest!, { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+  const before = await taskDefinitionArns();
+  const run = await deployFrom(packaged.outputs.manifest!, NO_AWS);
   expect(run.code).toBe(1);
   expect(run.errors.join('\n')).toMatch(/was changed after it was written/);
   expect((await readDeployState(moto, seeded)).taskSets).toHaveLength(1);
+  expect(await taskDefinitionArns()).toEqual(before);
 });
 
-test('a manifest built from another commit is refused', async () => {
+const BUILT = '0123456789abcdef0123456789abcdef01234567'; // run-action's GITHUB_SHA, as package records it
+const LATER = 'f'.repeat(40);
+
+test.each<[string, Record<string, string>, Record<string, string>, string]>([
+  [
+    'from another commit',
+    { GITHUB_SHA: LATER },
+    {},
+    `Manifest commit ${BUILT} does not match the workflow's commit (GITHUB_SHA) ${LATER}`,
+  ],
+  [
+    'from another repository',
+    { GITHUB_REPOSITORY: 'octo/other' },
+    {},
+    'was built in octo/shop, not in this repository (octo/other)',
+  ],
+  [
+    'named by a push for another commit',
+    { GITHUB_SHA: LATER },
+    { 'manifest-commit': BUILT },
+    `Input 'manifest-commit': "${BUILT}" is not valid: only a deploy started by workflow_run or workflow_dispatch`,
+  ],
+])('a manifest %s is refused before any AWS call', async (_what, env, inputs, message) => {
   const packaged = await packageIt();
-  const run = await deployFrom(packaged.outputs.manifest!, { GITHUB_SHA: 'f'.repeat(40) });
+  const before = await taskDefinitionArns();
+  const run = await deployFrom(packaged.outputs.manifest!, { ...NO_AWS, ...env }, { inputs });
   expect(run.code).toBe(1);
-  expect(run.errors.join('\n')).toContain(
-    "Manifest commit 0123456789abcdef0123456789abcdef01234567 does not match the workflow's commit (GITHUB_SHA) " +
-      'f'.repeat(40),
-  );
+  expect(run.errors.join('\n')).toContain(message);
   expect((await readDeployState(moto, seeded)).taskSets).toHaveLength(1);
+  expect(await taskDefinitionArns()).toEqual(before);
+});
+
+test.each<[string, Record<string, string>, Record<string, string>, unknown]>([
+  [
+    'workflow_dispatch naming the commit',
+    { GITHUB_EVENT_NAME: 'workflow_dispatch' },
+    { 'manifest-commit': BUILT },
+    {},
+  ],
+  [
+    "workflow_run, from the triggering run's commit",
+    { GITHUB_EVENT_NAME: 'workflow_run' },
+    {},
+    { workflow_run: { head_sha: BUILT, head_repository: { full_name: 'octo/shop' } } },
+  ],
+])('%s accepts the manifest of an earlier commit', async (_what, env, inputs, event) => {
+  const packaged = await packageIt();
+  const run = await deployFrom(
+    packaged.outputs.manifest!,
+    { GITHUB_SHA: LATER, ...env },
+    { inputs: { ...inputs, 'dry-run': 'true' }, event },
+  );
+  expect(run.errors).toEqual([]);
+  expect(run.outputs.result).toBe('dry-run');
+  expect(run.stdout).toContain(
+    `Manifest ${packaged.outputs.manifest} verified: ${packaged.outputs.checksum}`,
+  );
 });
 
 test('a tag-only image is refused, naming the input', async () => {

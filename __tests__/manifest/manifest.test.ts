@@ -6,6 +6,7 @@ import {
   checksumOf,
   createManifest,
   expectedSource,
+  MAX_MANIFEST_BYTES,
   summarizeManifest,
   verifyManifest,
   type DeployManifest,
@@ -71,6 +72,15 @@ describe('canonical JSON', () => {
     expect(canonicalJson('\u20ac$\u000f\nA\'B"\\/')).toBe('"€$\\u000f\\nA\'B\\"\\\\/"');
   });
 
+  test('JSON spellings of the same value canonicalise alike; different strings never do', () => {
+    const spelled = '{ "n": [1.0, 8.0e1, -0, 1E2], "s": "\\u0061\\u00e9\\/", "a": [ [ ], [[ 2 ]] ] }';
+    expect(canonicalJson(JSON.parse(spelled))).toBe('{"a":[[],[[2]]],"n":[1,80,0,100],"s":"aé/"}');
+    // Unicode is not normalised (RFC 8785): composed and decomposed é are different content.
+    expect(canonicalJson({ s: '\u00e9' })).not.toBe(canonicalJson({ s: 'e\u0301' }));
+    // Nesting is content: [[1], 2] and [[1, 2]] differ.
+    expect(canonicalJson([[1], 2])).not.toBe(canonicalJson([[1, 2]]));
+  });
+
   test('a value and its written-and-read-back copy canonicalise alike', () => {
     const value = { a: undefined, b: [1, undefined], c: { d: 'e' } };
     expect(canonicalJson(value)).toBe(canonicalJson(JSON.parse(JSON.stringify(value))));
@@ -129,6 +139,8 @@ describe('checksums', () => {
     ['a new field', (m) => (m.taskDefinition.cpu = '256')],
     ['the order of a list', (m) => m.taskDefinition.containerDefinitions![0]!.environment!.reverse()],
     ['the commit', (m) => (m.source.commit = OTHER)],
+    ['the repository', (m) => (m.source.repository = 'octo/shop-fork')],
+    ['the run id', (m) => (m.source.runId = '4243')],
     ['the run attempt', (m) => (m.source.runAttempt = '2')],
     ['the time', (m) => (m.createdAt = '2026-11-22T10:00:01.000Z')],
     [
@@ -159,6 +171,7 @@ describe('verifying a manifest', () => {
       (m) => (m.taskDefinition.containerDefinitions![0]!.image = 'attacker/api:latest'),
     ],
     ['the commit', (m) => (m.source.commit = OTHER)],
+    ['the image outside the task definition', (m) => (m.image = m.image.replace(/a$/, 'b'))],
     ['an added setting', (m) => (m.taskDefinition.containerDefinitions![0]!.privileged = true)],
     ['the checksum', (m) => (m.checksum = `sha256:${'0'.repeat(64)}`)],
   ])('a manifest whose %s was changed is refused', (_what, tamper) => {
@@ -238,6 +251,36 @@ describe('verifying a manifest', () => {
     const path = write({ ...createManifest(content()), schemaVersion: 2 });
     expect(() => verifyManifest(path, own)).toThrow(
       'it has schemaVersion 2, written by a newer safe-deploy package action; this deploy reads schemaVersion 1',
+    );
+  });
+
+  test('an edit that only re-spells the same JSON (1.0 for 1, \\u escapes, other spacing) still verifies', () => {
+    const manifest = createManifest(content());
+    const text = JSON.stringify(manifest, null, 3)
+      .replace('"memory": 512', '"memory": 512.0')
+      .replace('"family": "api"', '"family": "\\u0061pi"');
+    expect(verifyManifest(write(text), own)).toEqual(manifest);
+  });
+
+  test('a folder without the manifest, a device and a huge file are refused without being read', () => {
+    const empty = join(dir, 'empty-download');
+    mkdirSync(empty);
+    expect(() => verifyManifest(empty, own)).toThrow(
+      `Input 'manifest': ${JSON.stringify(empty)} is not valid: a folder with no manifest.json in it`,
+    );
+    expect(() => verifyManifest('/dev/zero', own)).toThrow(
+      `Input 'manifest': "/dev/zero" is not valid: not a regular file`,
+    );
+    const huge = write(' '.repeat(MAX_MANIFEST_BYTES + 1));
+    expect(() => verifyManifest(huge, own)).toThrow(
+      `is not valid: ${MAX_MANIFEST_BYTES + 1} bytes, too large for a manifest (at most ${MAX_MANIFEST_BYTES} bytes)`,
+    );
+  });
+
+  test('JSON with no canonical form (a lone surrogate) is refused naming the input', () => {
+    const text = JSON.stringify(createManifest(content())).replace('"family":"api"', '"family":"api\\ud800"');
+    expect(() => verifyManifest(write(text), own)).toThrow(
+      /^Input 'manifest': .* is not valid: has no canonical form to checksum \(Lone surrogate is not allowed\)$/,
     );
   });
 

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordInputs } from '../../src/inputs.js';
@@ -107,6 +107,24 @@ test('on GitHub Enterprise Server the upload error says how to upload another wa
   await expect(runPackage(inputs(), { env, upload })).rejects.toThrow(
     'on GitHub Enterprise Server, set upload: false and upload',
   );
+});
+
+test('a path input that is a folder is refused, naming the input', async () => {
+  mkdirSync(join(workspace, 'out'));
+  await expect(runPackage(inputs({ path: 'out', upload: 'false' }), { env })).rejects.toThrow(
+    `Input 'path': ${JSON.stringify(join(workspace, 'out'))} is not valid: a folder; give the file to write, such as manifest.json in it`,
+  );
+});
+
+test('a task definition with no canonical JSON form (a lone surrogate) is refused, naming the input', async () => {
+  writeFileSync(
+    join(workspace, 'lone.json'),
+    '{ "family": "api\\ud800", "containerDefinitions": [{ "name": "app", "image": "x" }] }',
+  );
+  await expect(runPackage(inputs({ 'task-definition': 'lone.json' }), { env })).rejects.toThrow(
+    `Input 'task-definition': "lone.json" is not valid: has no canonical JSON form to checksum (Lone surrogate is not allowed)`,
+  );
+  expect(existsSync(join(workspace, 'tmp'))).toBe(false);
 });
 
 test('outside a workflow there is no commit to record, which is an error', async () => {

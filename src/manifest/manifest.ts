@@ -190,7 +190,13 @@ export function verifyManifest(path: string, expected: ExpectedSource): DeployMa
   const checksum = (raw as { checksum?: unknown } | null)?.checksum;
   if (typeof checksum === 'string' && /^sha256:[0-9a-f]{64}$/.test(checksum)) {
     // Hash the file's own content, not the schema's output, so parsing can never change what is checked.
-    const actual = checksumOf(raw as object);
+    let actual: string;
+    try {
+      actual = checksumOf(raw as object);
+    } catch (error) {
+      // RFC 8785 has no form for some JSON (a lone surrogate such as "\ud800"): no manifest holds it.
+      throw inputError('manifest', path, `has no canonical form to checksum (${(error as Error).message})`);
+    }
     if (actual !== checksum) {
       throw new UserError(
         `Manifest ${path} was changed after it was written: its checksum is ${checksum} but its content hashes to ${actual}`,
@@ -233,14 +239,34 @@ export function summarizeManifest(manifest: DeployManifest): string[] {
   ];
 }
 
-/** A folder (as download-artifact leaves it) stands for the manifest file inside it. */
+/** The largest manifest read: one is a few KiB, so anything near this is not a manifest. */
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+/**
+ * The manifest file to read: a folder (as download-artifact leaves it) stands for the manifest file
+ * inside it. Only a regular file of at most MAX_MANIFEST_BYTES is read: a FIFO or device could block or
+ * never end, and a huge file would be read whole into memory before it could be refused.
+ */
 function manifestFile(path: string): string {
-  try {
-    if (statSync(path).isDirectory()) return join(path, MANIFEST_FILE);
-  } catch {
-    // missing: reported by the read
+  let file = path;
+  let stats = statSync(file, { throwIfNoEntry: false });
+  if (stats?.isDirectory()) {
+    file = join(path, MANIFEST_FILE);
+    stats = statSync(file, { throwIfNoEntry: false });
+    if (!stats) {
+      throw inputError('manifest', path, `a folder with no ${MANIFEST_FILE} in it`);
+    }
   }
-  return path;
+  if (stats && !stats.isFile()) throw inputError('manifest', path, 'not a regular file');
+  if (stats && stats.size > MAX_MANIFEST_BYTES) {
+    throw inputError(
+      'manifest',
+      path,
+      `${stats.size} bytes, too large for a manifest (at most ${MAX_MANIFEST_BYTES} bytes)`,
+    );
+  }
+  // A missing file is reported by the read.
+  return file;
 }
 
 // GitHub owner and repository names are case-insensitive.

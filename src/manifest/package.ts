@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describeError, inputError, UserError } from '../errors.js';
@@ -88,13 +88,31 @@ export async function runPackage(
     'task-definition',
     env.GITHUB_WORKSPACE ?? process.cwd(),
   );
-  const manifest = createManifest({
-    schemaVersion: SCHEMA_VERSION,
-    image: settings.image,
-    taskDefinition: renderTaskDefinition(definition, settings.containerName, settings.image),
-    source,
-    createdAt: (deps.now?.() ?? new Date()).toISOString(),
-  });
+  let manifest: DeployManifest;
+  try {
+    manifest = createManifest({
+      schemaVersion: SCHEMA_VERSION,
+      image: settings.image,
+      taskDefinition: renderTaskDefinition(definition, settings.containerName, settings.image),
+      source,
+      createdAt: (deps.now?.() ?? new Date()).toISOString(),
+    });
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    // RFC 8785 has no form for some JSON (a lone surrogate such as "\ud800"), so it cannot be checksummed.
+    throw inputError(
+      'task-definition',
+      settings.taskDefinition,
+      `has no canonical JSON form to checksum (${describeError(error)})`,
+    );
+  }
+  if (statSync(settings.path, { throwIfNoEntry: false })?.isDirectory()) {
+    throw inputError(
+      'path',
+      settings.path,
+      `a folder; give the file to write, such as ${MANIFEST_FILE} in it`,
+    );
+  }
   mkdirSync(dirname(settings.path), { recursive: true });
   writeFileSync(settings.path, `${JSON.stringify(manifest, null, 2)}\n`);
   core.info(`Wrote the manifest to ${settings.path}`);
