@@ -486,6 +486,48 @@ describe('alarm watch', () => {
     }
   });
 
+  test('one box, listener routing: one task takes its share and bakes, then green grows before the steps', async () => {
+    const s = scenario();
+    const report = await deploy(s, { 'one-box': 'true', 'one-box-bake': '10m', steps: '50%:5m, 100%' });
+    expect(report.result).toBe('deployed');
+    const created = s.aws.ecsMock.calls().find((c) => c.args[0].constructor.name === 'CreateTaskSetCommand')!;
+    expect((created.args[0].input as { scale: object }).scale).toEqual({ unit: 'PERCENT', value: 25 });
+    // One task beside blue's four takes one fifth; the one-box bake holds it 10 minutes.
+    expect(s.aws.weightHistory.map((h) => h.weights[GREEN_TG])).toEqual([20, 50, 100]);
+    expect(s.aws.weightHistory[1]!.at - s.aws.weightHistory[0]!.at).toBeGreaterThanOrEqual(10 * 60_000);
+    // Green is at full size before it takes the first step's traffic.
+    const grown = s.aws.calls.indexOf('UpdateTaskSet');
+    const secondShift = s.aws.calls.indexOf('ModifyListener', s.aws.calls.indexOf('ModifyListener') + 1);
+    expect(grown).toBeGreaterThan(-1);
+    expect(grown).toBeLessThan(secondShift);
+    expect(report.timeline.some((e) => e.phase === 'one-box' && e.traffic === 20)).toBe(true);
+  });
+
+  test('one box, task-sets routing: one task beside all of blue, then the steps by scale', async () => {
+    const s = scenario();
+    const report = await deploy(s, {
+      'listener-arn': '',
+      routing: 'task-sets',
+      'one-box': 'true',
+      'one-box-bake': '10m',
+      steps: '50%:5m, 100%',
+    });
+    expect(report.result).toBe('deployed');
+    const updates = s.aws.ecsMock
+      .calls()
+      .filter((c) => c.args[0].constructor.name === 'UpdateTaskSetCommand')
+      .map((c) => c.args[0].input as { taskSet: string; scale: { value: number } })
+      .map((u) => [u.taskSet === BLUE_TASK_SET ? 'blue' : 'green', u.scale.value]);
+    expect(updates).toEqual([
+      ['green', 25], // one box: one task of four, blue untouched
+      ['green', 50],
+      ['blue', 50],
+      ['green', 100],
+      ['blue', 0],
+    ]);
+    expect(report.timeline.some((e) => e.phase === 'one-box' && e.traffic === 20)).toBe(true);
+  });
+
   test('one-box alarms are watched only during the one-box stage', async () => {
     const s = scenario(['api-5xx', 'api-one-box-errors']);
     s.clock.after(2 * 60_000, () => s.aws.setAlarm('api-one-box-errors', 'ALARM'));

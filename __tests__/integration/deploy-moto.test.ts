@@ -202,3 +202,72 @@ test('min-requests ends the bake once green served enough requests', async () =>
   );
   expect(clock.now() - start).toBeGreaterThanOrEqual(3 * 60_000);
 });
+
+describe('a listener rule', () => {
+  async function createRule(): Promise<string> {
+    const { CreateRuleCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+    const elb = new ElasticLoadBalancingV2Client(motoClientConfig(moto));
+    const out = await elb.send(
+      new CreateRuleCommand({
+        ListenerArn: seeded.listenerArn,
+        Priority: 10,
+        Conditions: [{ Field: 'path-pattern', Values: ['/api/*'] }],
+        Actions: [
+          {
+            Type: 'forward',
+            ForwardConfig: {
+              TargetGroups: [
+                { TargetGroupArn: seeded.blueTargetGroup, Weight: 100 },
+                { TargetGroupArn: seeded.greenTargetGroup, Weight: 0 },
+              ],
+            },
+          },
+        ],
+      }),
+    );
+    return out.Rules![0]!.RuleArn!;
+  }
+
+  async function ruleWeights(ruleArn: string): Promise<Record<string, number>> {
+    const { DescribeRulesCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+    const elb = new ElasticLoadBalancingV2Client(motoClientConfig(moto));
+    const out = await elb.send(new DescribeRulesCommand({ RuleArns: [ruleArn] }));
+    const forward = out.Rules![0]!.Actions!.find((a) => a.Type === 'forward')!;
+    return Object.fromEntries(
+      forward.ForwardConfig!.TargetGroups!.map((g) => [g.TargetGroupArn!, g.Weight!]),
+    );
+  }
+
+  test('shifts the rule, keeps its condition, and leaves the listener default action alone', async () => {
+    const ruleArn = await createRule();
+    const report = await deploy({ 'listener-arn': '', 'listener-rule-arn': ruleArn, steps: '30%:1m, 100%' });
+    expect(report.result).toBe('deployed');
+    expect(await ruleWeights(ruleArn)).toEqual({
+      [seeded.blueTargetGroup]: 0,
+      [seeded.greenTargetGroup]: 100,
+    });
+    expect(await readDeployState(moto, seeded)).toMatchObject({ blueWeight: 100, greenWeight: 0 });
+    const { DescribeRulesCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+    const rule = await new ElasticLoadBalancingV2Client(motoClientConfig(moto)).send(
+      new DescribeRulesCommand({ RuleArns: [ruleArn] }),
+    );
+    expect(rule.Rules![0]!.Conditions![0]).toMatchObject({ Field: 'path-pattern', Values: ['/api/*'] });
+  });
+
+  test('a breach puts the rule back on blue', async () => {
+    const ruleArn = await createRule();
+    const clock = new FakeClock();
+    clock.after(20_000, () => setAlarm(moto, 'api-5xx', 'ALARM'));
+    const report = await deploy(
+      { 'listener-arn': '', 'listener-rule-arn': ruleArn, steps: '30%:1m, 100%' },
+      clock,
+    );
+    expect(report.result).toBe('rolled-back');
+    expect(await ruleWeights(ruleArn)).toEqual({
+      [seeded.blueTargetGroup]: 100,
+      [seeded.greenTargetGroup]: 0,
+    });
+    const state = await readDeployState(moto, seeded);
+    expect(state.taskSets).toEqual([expect.objectContaining({ arn: seeded.blueTaskSet, status: 'PRIMARY' })]);
+  });
+});
