@@ -91,11 +91,18 @@ export function actionFlags(args: string[]): Record<string, string> {
 }
 
 async function plan(args: string[], out: (text: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { json: { type: 'boolean' }, 'github-output': { type: 'boolean' } },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { json: { type: 'boolean' }, 'github-output': { type: 'boolean' } },
+    });
+  } catch (error) {
+    // A mistyped flag is the user's to fix: say so plainly, without a stack trace.
+    throw new UserError(`${describeError(error)}\n\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
   if (positionals.length > 1)
     throw new UserError(`plan takes one pipeline file, got ${positionals.join(' ')}`);
   const file = positionals[0] ?? DEFAULT_CONFIG;

@@ -30,6 +30,7 @@ defaults:
   alarms: [api-5xx, api-latency]
   bake-time: 30m
   one-box: true
+  timeout: 3h
 stages:
   - name: wave-1
     bake-time: 1h
@@ -49,6 +50,7 @@ stages:
       alarms: 'api-5xx',
       'bake-time': '1h',
       'one-box': true,
+      timeout: '3h',
     });
     expect(inheritSettings(config.defaults, stage, stage.targets[1]!)).toEqual({
       cluster: 'web',
@@ -56,6 +58,7 @@ stages:
       alarms: 'api-5xx',
       'bake-time': '2h',
       'one-box': false,
+      timeout: '3h',
     });
   });
 
@@ -132,6 +135,60 @@ gate: { blocker-alarms: [sev1] }
     );
     expect(message).toContain('gate (line 10): role is required when the gate reads alarms');
     expect(message).toContain('gate (line 10): region is required when the gate reads alarms');
+  });
+
+  it('refuses at the target what the deploy action would refuse, before any stage deploys', () => {
+    const message = errorOf(`defaults: { cluster: web, service: api, routing: listener }
+stages:
+  - name: gamma
+    listener-arn: arn:aws:elasticloadbalancing:us-west-2:111111111111:listener/app/web/0123456789abcdef/0123456789abcdef
+    targets: [{ region: us-west-2, role: '${ROLE}' }]
+  - name: prod
+    targets:
+      - { region: us-east-1, role: '${ROLE}' }
+      - { region: eu-west-1, role: '${ROLE}', cluster: web cluster, routing: task-sets, min-requests: 100 }
+`);
+    expect(message).not.toContain('stages[0]');
+    expect(message).toContain(
+      `stages[1].targets[0] (line 8): deploy input 'routing': "listener" is not valid: listener routing needs 'listener-arn' or 'listener-rule-arn'`,
+    );
+    expect(message).toContain(
+      `stages[1].targets[1] (line 9): deploy input 'cluster': "web cluster" is not valid: expected a name or an ECS ARN`,
+    );
+  });
+
+  it('reports a bad setting once, where it is written, not again at each target inheriting it', () => {
+    const message = errorOf(`defaults: { cluster: web, service: api, poll-interval: soon }
+stages:
+  - name: a
+    targets: [{ region: us-east-1, role: '${ROLE}' }, { region: us-east-2, role: '${ROLE}' }]
+`);
+    expect(message.split('\n').filter((line) => line.includes('poll-interval'))).toEqual([
+      '  defaults.poll-interval (line 1): expected a duration such as 90s, 5m or 1h30m',
+    ]);
+    expect(message).not.toContain('targets');
+  });
+
+  it('refuses task-definition and container-name: every target deploys the manifest artifact', () => {
+    const message = errorOf(`defaults: { cluster: web, service: api, task-definition: td.json }
+stages:
+  - name: a
+    targets: [{ region: us-east-1, role: '${ROLE}', container-name: api }]
+`);
+    expect(message).toContain("defaults.task-definition (line 1): unknown setting 'task-definition'");
+    expect(message).toContain(
+      "stages[0].targets[0].container-name (line 4): unknown setting 'container-name'",
+    );
+  });
+
+  it('needs the region of a gate role', () => {
+    const stages = `stages: [{ name: a, cluster: c, service: s, targets: [{ region: us-east-1, role: '${ROLE}' }] }]`;
+    expect(errorOf(`gate: { role: '${ROLE}' }\n${stages}\n`)).toContain(
+      'gate (line 1): region is required with role',
+    );
+    expect(() =>
+      parsePipeline(`gate: { role: '${ROLE}', region: us-east-1 }\n${stages}\n`, 'p.yml'),
+    ).not.toThrow();
   });
 
   it('refuses more stages than the workflow has jobs, and an empty stage', () => {

@@ -1,6 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'yaml';
+import { parseDeploySettings } from '../../src/deploy/settings.js';
+import { parseGateSettings } from '../../src/gate/settings.js';
+import { recordInputs } from '../../src/inputs.js';
 import { DEPLOY_SETTINGS, MAX_STAGES, parsePipeline } from '../../src/pipeline/config.js';
+import { pipelineJsonSchema } from '../../src/pipeline/schema.js';
 import { GATE_INPUTS, planPipeline, workflowOutputs, type Plan } from '../../src/pipeline/plan.js';
 import { renderPlanMarkdown, renderPlanTable } from '../../src/pipeline/render.js';
 
@@ -28,6 +35,7 @@ describe('plan', () => {
         alarms: 'api-high-severity',
         'one-box': 'true',
         'bake-time': '30m',
+        timeout: '2h',
       },
       expect.objectContaining({ region: 'eu-west-1', alarms: 'api-high-severity\napi-eu-latency' }),
     ]);
@@ -37,15 +45,16 @@ describe('plan', () => {
 
   it('writes numbers, booleans and step lists the way the deploy inputs read them', () => {
     const { matrix } = plan(`
-defaults: { cluster: 'arn:aws:ecs:us-east-1:1:cluster/web', service: api, min-requests: 500, require-review: false }
+defaults: { cluster: 'arn:aws:ecs:us-east-1:111111111111:cluster/web', service: api, min-requests: 500, require-review: false }
 stages:
   - name: s
+    listener-arn: arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/app/web/0123456789abcdef/0123456789abcdef
     steps: ['10%:5m', '50%:10m', '100%']
     blocker-alarms: [a, b]
     targets: [{ region: us-east-1, role: '${ROLE('111111111111')}' }]
 `).stages[0]!;
     expect(matrix.include[0]).toMatchObject({
-      cluster: 'arn:aws:ecs:us-east-1:1:cluster/web',
+      cluster: 'arn:aws:ecs:us-east-1:111111111111:cluster/web',
       'min-requests': '500',
       'require-review': 'false',
       steps: '10%:5m, 50%:10m, 100%',
@@ -108,12 +117,33 @@ describe('plan table', () => {
   it('shows stage, targets, steps, bake, one-box, alarms and environment', () => {
     const lines = renderPlanTable(example).split('\n');
     expect(lines[0]).toBe('4 stages, 8 targets, in order; a failed target stops the later stages.');
-    expect(lines[1]).toBe('Gate: Mon-Thu 09:00-16:00, Asia/Seoul; when closed: fail');
+    expect(lines[1]).toBe(
+      'Gate: Mon-Thu 09:00-16:00, Asia/Seoul; closed on public holidays of KR; when closed: fail',
+    );
     expect(lines[3]).toMatch(/^stage\s+target\s+steps\s+bake\s+one-box\s+alarms\s+environment$/);
     expect(lines.find((line) => line.startsWith('2. wave-1'))).toMatch(
       /ap-northeast-2 web\/api @222222222222\s+Canary10Percent5Minutes\s+1h\s+yes, 10m\s+api-high-severity\s+production$/,
     );
     expect(lines.find((line) => line.includes('eu-west-1'))).toContain('api-high-severity, api-eu-latency');
+  });
+
+  it('shows every gate closure and blocker of the file', () => {
+    const gated = plan(`gate:
+  holidays: [US, DE-BY]
+  holiday-types: [public, bank]
+  blackout: 2026-12-20..2027-01-04
+  calendar: .github/freeze.ics
+  blocker-alarms: sev1
+  alarm-prefixes: [api-]
+  on-closed: skip
+  role: '${ROLE('111111111111')}'
+  region: us-east-1
+stages: [{ name: s, cluster: c, service: s, targets: [{ region: us-east-1, role: '${ROLE('111111111111')}' }] }]`);
+    expect(renderPlanTable(gated).split('\n')[1]).toBe(
+      'Gate: Mon-Thu 09:00-16:00 (default), UTC; closed on public, bank holidays of US, DE-BY; ' +
+        'blackout 2026-12-20..2027-01-04; blackout events of .github/freeze.ics; blocked by sev1, api-*; ' +
+        'when closed: skip',
+    );
   });
 
   it('says which values are the deploy defaults', () => {
@@ -213,6 +243,214 @@ describe('.github/workflows/pipeline.yml', () => {
     expect(fromMatrix.map(([name]) => name).sort()).toEqual([...DEPLOY_SETTINGS, 'environment'].sort());
     for (const name of DEPLOY_SETTINGS) expect(deploy.with![name]).toBe(`\${{ matrix.${name} }}`);
     expect(deploy.with!.environment).toBe('${{ matrix.deployment }}');
+  });
+
+  /**
+   * A step's `with:` as the runner hands it to the action: each `${{ ... }}` replaced by its value, a
+   * missing matrix key by the empty string (as GitHub does). Throws on any other expression.
+   */
+  function evaluateWith(step: Step, context: Record<string, string>): Record<string, string> {
+    return Object.fromEntries(
+      Object.entries(step.with ?? {}).map(([name, template]) => [
+        name,
+        String(template).replace(/\$\{\{\s*(.+?)\s*\}\}/g, (_, expression: string) => {
+          const matrix = /^matrix\.([\w-]+)$/.exec(expression);
+          if (matrix) return context[`matrix.${matrix[1]}`] ?? '';
+          if (expression in context) return context[expression]!;
+          throw new Error(`the test does not evaluate ${expression}`);
+        }),
+      ]),
+    );
+  }
+
+  it('gives the deploy action every inherited setting in a form it accepts beside the manifest', () => {
+    const listener = (kind: string, suffix: string) =>
+      `arn:aws:elasticloadbalancing:us-east-1:111111111111:${kind}/app/web/0123456789abcdef/0123456789abcdef${suffix}`;
+    // Between them the two targets set every deploy setting (a target may not name a listener and a rule).
+    const { matrix } = plan(`defaults:
+  cluster: web
+  service: api
+  steps: ['10%:5m', '100%']
+  routing: listener
+  alarms: [api-5xx, api-latency]
+  alarm-prefixes: api-sev
+  blocker-alarms: [sev1]
+  one-box: true
+  one-box-alarms: [api-one-box]
+  one-box-bake: 20m
+  bake-time: 1h
+  min-requests: 500
+  poll-interval: 30s
+  insufficient-data: rollback
+  before-traffic: ./smoke-test.sh
+  after-traffic: ./load-test.sh
+  stabilize-timeout: 15m
+  timeout: 2h
+  require-review: true
+stages:
+  - name: wave
+    targets:
+      - region: us-east-1
+        role: '${ROLE('111111111111')}'
+        listener-arn: ${listener('listener', '')}
+        test-listener-arn: ${listener('listener', '1')}
+      - { region: us-east-2, role: '${ROLE('111111111111')}', listener-rule-arn: ${listener('listener-rule', '/0123456789abcdef')} }
+`).stages[0]!;
+    const setKeys = new Set(matrix.include.flatMap((entry) => Object.keys(entry)));
+    expect(DEPLOY_SETTINGS.filter((name) => !setKeys.has(name))).toEqual([]);
+
+    const deploy = jobs['stage-1']!.steps.find((step) => step.uses === 'org/safe-deploy@v1')!;
+    const manifest = join(mkdtempSync(join(tmpdir(), 'safe-deploy-manifest-')), 'manifest.json');
+    writeFileSync(manifest, '{}');
+    const [first, second] = matrix.include.map((entry) =>
+      parseDeploySettings(
+        recordInputs(
+          evaluateWith(deploy, {
+            ...Object.fromEntries(Object.entries(entry).map(([key, value]) => [`matrix.${key}`, value])),
+            'steps.manifest.outputs.path': manifest,
+          }),
+        ),
+      ),
+    );
+    expect(first).toMatchObject({
+      cluster: 'web',
+      service: 'api',
+      taskDefinition: { kind: 'manifest', path: manifest },
+      stepsText: '10%:5m, 100%',
+      routing: 'listener',
+      production: { kind: 'listener', arn: listener('listener', '') },
+      testListenerArn: listener('listener', '1'),
+      alarms: ['api-5xx', 'api-latency'],
+      alarmPrefixes: ['api-sev'],
+      blockerAlarms: ['sev1'],
+      oneBox: true,
+      oneBoxAlarms: ['api-one-box'],
+      oneBoxBakeMs: 20 * 60_000,
+      bakeMs: 60 * 60_000,
+      minRequests: 500,
+      pollIntervalMs: 30_000,
+      insufficientData: 'rollback',
+      beforeTraffic: './smoke-test.sh',
+      afterTraffic: './load-test.sh',
+      stabilizeTimeoutMs: 15 * 60_000,
+      timeoutMs: 2 * 60 * 60_000,
+      requireReview: true,
+      dryRun: false,
+      environment: 'web/api@us-east-1',
+    });
+    expect(second!.production).toEqual({
+      kind: 'rule',
+      arn: listener('listener-rule', '/0123456789abcdef'),
+    });
+  });
+
+  it('leaves the deploy defaults to the action when the file sets nothing', () => {
+    const deploy = jobs['stage-1']!.steps.find((step) => step.uses === 'org/safe-deploy@v1')!;
+    const entry = plan(
+      `stages: [{ name: s, cluster: web, service: api, targets: [{ region: us-east-1, role: '${ROLE('111111111111')}' }] }]`,
+    ).stages[0]!.matrix.include[0]!;
+    const manifest = join(mkdtempSync(join(tmpdir(), 'safe-deploy-manifest-')), 'manifest.json');
+    writeFileSync(manifest, '{}');
+    const settings = parseDeploySettings(
+      recordInputs(
+        evaluateWith(deploy, {
+          ...Object.fromEntries(Object.entries(entry).map(([key, value]) => [`matrix.${key}`, value])),
+          'steps.manifest.outputs.path': manifest,
+        }),
+      ),
+    );
+    expect(settings).toMatchObject({
+      stepsText: 'Canary10Percent5Minutes',
+      routing: 'task-sets',
+      alarms: [],
+      oneBox: false,
+      oneBoxBakeMs: 10 * 60_000,
+      bakeMs: 5 * 60_000,
+      minRequests: 0,
+      pollIntervalMs: 10_000,
+      insufficientData: 'ignore',
+      stabilizeTimeoutMs: 10 * 60_000,
+      timeoutMs: 60 * 60_000,
+      requireReview: false,
+      environment: 'web/api@us-east-1',
+    });
+  });
+
+  it('gives the gate action every gate setting of the file', () => {
+    const gated = plan(`gate:
+  windows: Mon-Fri 09:00-17:00
+  timezone: Europe/Berlin
+  blackout: [2026-12-20..2027-01-04, 2026-11-26]
+  holidays: DE-BY
+  holiday-types: [public, bank]
+  blocker-alarms: [sev1, sev2]
+  alarm-prefixes: api-
+  on-closed: wait
+  max-wait: 2h
+  role: '${ROLE('111111111111')}'
+  region: eu-central-1
+stages: [{ name: s, cluster: c, service: s, targets: [{ region: us-east-1, role: '${ROLE('111111111111')}' }] }]`);
+    const gate = JSON.parse(workflowOutputs(gated)['gate']!) as Record<string, string>;
+    const step = jobs.gate!.steps.find((s) => s.id === 'gate')!;
+    const context = {
+      ...Object.fromEntries(
+        Object.entries(gate).map(([key, value]) => [`fromJSON(needs.plan.outputs.gate).${key}`, value]),
+      ),
+      'inputs.override': '',
+    };
+    const inputs = evaluateWith(step, context);
+    expect(inputs['holiday-types']).toBe('public\nbank');
+    expect(parseGateSettings(recordInputs(inputs))).toMatchObject({
+      timezone: 'Europe/Berlin',
+      blockerAlarms: ['sev1', 'sev2'],
+      alarmPrefixes: ['api-'],
+      onClosed: 'wait',
+      maxWait: 2 * 60 * 60_000,
+    });
+    const credentials = jobs.gate!.steps.find((s) =>
+      s.uses?.startsWith('aws-actions/configure-aws-credentials@'),
+    )!;
+    expect(evaluateWith(credentials, { ...context, 'github.run_id': '1' })).toMatchObject({
+      'role-to-assume': ROLE('111111111111'),
+      'aws-region': 'eu-central-1',
+    });
+  });
+
+  it('names only inputs the deploy and gate actions have, and every gate setting of the schema', () => {
+    const inputsOf = (file: string) =>
+      Object.keys((parse(readFileSync(file, 'utf8')) as { inputs: Record<string, unknown> }).inputs);
+    expect(DEPLOY_SETTINGS.filter((name) => !inputsOf('action.yml').includes(name))).toEqual([]);
+    expect(
+      GATE_INPUTS.filter((name) => name !== 'role' && name !== 'region').filter(
+        (name) => !inputsOf('gate/action.yml').includes(name),
+      ),
+    ).toEqual([]);
+    const schema = pipelineJsonSchema() as { $defs: { Gate: { properties: Record<string, unknown> } } };
+    expect(Object.keys(schema.$defs.Gate.properties).sort()).toEqual([...GATE_INPUTS].sort());
+  });
+
+  it('finds the one manifest file in the downloaded artifact, whatever the package path named it', () => {
+    const script = jobs['stage-1']!.steps.find((step) => step.id === 'manifest') as Step & { run: string };
+    const run = (files: string[]) => {
+      const temp = mkdtempSync(join(tmpdir(), 'safe-deploy-runner-'));
+      for (const file of files) {
+        mkdirSync(join(temp, 'safe-deploy-manifest', file, '..'), { recursive: true });
+        writeFileSync(join(temp, 'safe-deploy-manifest', file), '{}');
+      }
+      const output = join(temp, 'output');
+      writeFileSync(output, '');
+      const result = spawnSync('bash', ['-e', '-c', script.run], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, RUNNER_TEMP: temp, GITHUB_OUTPUT: output },
+      });
+      return { code: result.status, stdout: result.stdout, output: readFileSync(output, 'utf8'), temp };
+    };
+    const one = run(['deploy/api-manifest']);
+    expect(one.code).toBe(0);
+    expect(one.output).toBe(`path=${join(one.temp, 'safe-deploy-manifest/deploy/api-manifest')}\n`);
+    const two = run(['a.json', 'b.json']);
+    expect(two.code).toBe(1);
+    expect(two.stdout).toContain('::error::expected one manifest file in the artifact, found 2');
   });
 
   it('is described by plan/action.yml outputs', () => {

@@ -1,7 +1,9 @@
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { z } from 'zod';
-import { UserError } from '../errors.js';
+import { UserError, describeError } from '../errors.js';
+import { parseDeploySettings } from '../deploy/settings.js';
 import { parseSteps } from '../deploy/steps.js';
+import { recordInputs } from '../inputs.js';
 
 /**
  * The pipeline file (`.github/safe-deploy.yml`): `defaults`, a `gate`, and ordered `stages` of `targets`.
@@ -45,14 +47,14 @@ const steps = z
     'Traffic plan: a preset (Canary10Percent5Minutes, Linear10PercentEvery3Minutes, AllAtOnce, ...) or steps such as "10%:5m, 50%:10m, 100%"',
   );
 
-/** Every deploy input a pipeline file may set, at any level. Keys are the deploy action's input names. */
+/**
+ * Every deploy input a pipeline file may set, at any level. Keys are the deploy action's input names.
+ * What is deployed is not among them: every target deploys the manifest artifact, and the deploy action
+ * refuses `task-definition`, `container-name` and `image` beside a manifest.
+ */
 export const deploySettingsShape = {
   cluster: text('ECS cluster name or ARN').optional(),
   service: text('ECS service name or ARN (deployment controller EXTERNAL)').optional(),
-  'task-definition': text(
-    'Task definition JSON file or existing ARN / family:revision (the manifest wins when present)',
-  ).optional(),
-  'container-name': text('Container whose image is replaced before registering').optional(),
   steps: steps.optional(),
   routing: z
     .enum(['listener', 'task-sets'], { error: 'expected listener or task-sets' })
@@ -147,6 +149,9 @@ const Gate = z
     timezone: text('IANA time zone the windows and dates are read in (default UTC)').optional(),
     blackout: names('Dates or ranges when nothing deploys: 2026-12-20..2027-01-04').optional(),
     holidays: names('Public-holiday calendars treated as blackout (US, KR, DE-BY)').optional(),
+    'holiday-types': names(
+      'Which holiday types close the gate: public, bank, school, optional, observance (default public)',
+    ).optional(),
     calendar: text('Path to an .ics file in the repository whose events are blackouts').optional(),
     'blocker-alarms': names('The gate is closed while any of these is in ALARM').optional(),
     'alarm-prefixes': names(
@@ -178,19 +183,36 @@ const PipelineShape = z.strictObject({
 export type PipelineConfig = z.output<typeof PipelineShape>;
 
 /** The pipeline file as a zod schema (the JSON schema is generated from it). */
-export const PipelineSchema = PipelineShape.check((ctx) =>
-  checkResolved(ctx.value, (path, message, input) =>
-    ctx.issues.push({ code: 'custom', path, message, input }),
-  ),
-).meta({
+export const PipelineSchema = PipelineShape.check((ctx) => {
+  // Issues found so far (a bad duration, an unknown key) say what is wrong more precisely than the
+  // deploy action's parser would; targets whose settings have one are not parsed again.
+  const earlier = ctx.issues.map((issue) => issue.path ?? []);
+  checkResolved(
+    ctx.value,
+    (path, message, input) => ctx.issues.push({ code: 'custom', path, message, input }),
+    (s, t) => !earlier.some((path) => affectsTarget(path, s, t)),
+  );
+}).meta({
   title: 'safe-deploy pipeline',
   description: 'Stages of ECS deploys run by the safe-deploy reusable workflow',
 });
 
 type Report = (path: (string | number)[], message: string, input: unknown) => void;
 
+/** Whether an issue at `path` is in a setting that stages[s].targets[t] inherits or sets. */
+function affectsTarget(path: readonly PropertyKey[], s: number, t: number): boolean {
+  if (path[0] === 'defaults') return path.length > 1;
+  if (path[0] !== 'stages' || path[1] !== s) return false;
+  if (path[2] === 'targets') return path[3] === t && path.length > 4;
+  return path.length > 2;
+}
+
 // Checks that need the inherited settings or several entries at once; the schema alone cannot say them.
-function checkResolved(config: PipelineConfig, report: Report): void {
+function checkResolved(
+  config: PipelineConfig,
+  report: Report,
+  settingsValid: (stage: number, target: number) => boolean,
+): void {
   const seenStages = new Map<string, number>();
   config.stages.forEach((stage, s) => {
     const earlier = seenStages.get(stage.name);
@@ -211,6 +233,8 @@ function checkResolved(config: PipelineConfig, report: Report): void {
         }
       }
       if (!settings.cluster || !settings.service) return;
+      const refused = settingsValid(s, t) ? deployInputProblem(settings) : undefined;
+      if (refused) report(['stages', s, 'targets', t], refused, target);
       const key = concurrencyKey(settings.cluster, settings.service, target.region, target.role);
       const first = places.get(key);
       if (first !== undefined) {
@@ -228,7 +252,38 @@ function checkResolved(config: PipelineConfig, report: Report): void {
     for (const needed of ['role', 'region'] as const) {
       if (!gate[needed]) report(['gate'], `${needed} is required when the gate reads alarms`, gate);
     }
+  } else if (gate?.role && !gate.region) {
+    report(['gate'], 'region is required with role', gate);
   }
+}
+
+/**
+ * What the deploy action would refuse in a target's inherited settings, checked with the action's own
+ * parser so that a bad combination (listener routing without a listener, min-requests with task-set
+ * routing, a malformed ARN) fails the plan instead of a later stage, after earlier stages deployed.
+ */
+function deployInputProblem(settings: DeploySettings): string | undefined {
+  try {
+    // The manifest exists only in the workflow run; an existing-task-definition reference stands in for it.
+    parseDeploySettings(recordInputs({ ...deployInputTexts(settings), 'task-definition': 'manifest:1' }));
+    return undefined;
+  } catch (error) {
+    return describeError(error).replace(/^Input(s?) /, 'deploy input$1 ');
+  }
+}
+
+/** Deploy settings as the deploy action's input text: lists one per line, booleans and numbers as text. */
+export function deployInputTexts(settings: DeploySettings): Partial<Record<DeploySettingName, string>> {
+  const inputs: Partial<Record<DeploySettingName, string>> = {};
+  for (const name of DEPLOY_SETTINGS) {
+    const value = settings[name];
+    if (value === undefined) continue;
+    if (name === 'steps') inputs[name] = stepsText(value as string | string[]);
+    // The deploy action reads lists split at newlines (and commas).
+    else if (Array.isArray(value)) inputs[name] = value.join('\n');
+    else inputs[name] = String(value);
+  }
+  return inputs;
 }
 
 /** The deploy settings of one target: defaults, overridden by the stage, overridden by the target. */

@@ -2,10 +2,10 @@ import {
   DEPLOY_SETTINGS,
   MAX_STAGES,
   concurrencyKey,
+  deployInputTexts,
   inheritSettings,
   roleAccount,
   shortName,
-  stepsText,
   type DeploySettings,
   type GateConfig,
   type PipelineConfig,
@@ -71,7 +71,7 @@ export function planPipeline(config: PipelineConfig): Plan {
         account: roleAccount(target.role),
         concurrency: concurrencyKey(cluster, service, target.region, target.role),
         deployment: `${shortName(cluster)}/${shortName(service)}@${target.region}`,
-        ...inputTexts(settings),
+        ...deployInputTexts(settings),
       };
       return { region: target.region, role: target.role, settings, entry };
     });
@@ -85,22 +85,6 @@ export function planPipeline(config: PipelineConfig): Plan {
     };
   });
   return { gate: config.gate ?? {}, stages };
-}
-
-/** Deploy settings as the deploy action's input text: lists one per line, booleans and numbers as text. */
-export function inputTexts(
-  settings: DeploySettings,
-): Partial<Record<(typeof DEPLOY_SETTINGS)[number], string>> {
-  const inputs: Partial<Record<(typeof DEPLOY_SETTINGS)[number], string>> = {};
-  for (const name of DEPLOY_SETTINGS) {
-    const value = settings[name];
-    if (value === undefined) continue;
-    if (name === 'steps') inputs[name] = stepsText(value as string | string[]);
-    // Alarm names may contain commas; newlines are the separator that cannot be part of a name.
-    else if (Array.isArray(value)) inputs[name] = value.join('\n');
-    else inputs[name] = String(value);
-  }
-  return inputs;
 }
 
 /**
@@ -127,6 +111,7 @@ export const GATE_INPUTS = [
   'timezone',
   'blackout',
   'holidays',
+  'holiday-types',
   'calendar',
   'blocker-alarms',
   'alarm-prefixes',

@@ -45,10 +45,19 @@ function alarmsLabel(target: PlannedTarget): string {
 
 function gateLine(plan: Plan): string {
   const gate = plan.gate;
-  const windows = gate.windows ?? 'Mon-Thu 09:00-16:00 (default)';
-  const zone = gate.timezone ?? 'UTC';
-  const blockers = [gate['blocker-alarms'] ?? [], gate['alarm-prefixes'] ?? []].flat().filter(Boolean);
-  return `Gate: ${windows}, ${zone}${blockers.length ? `; blocked by ${blockers.join(', ')}` : ''}; when closed: ${gate['on-closed'] ?? 'fail'}`;
+  const listed = (value: string | string[] | undefined) => [value ?? []].flat().filter(Boolean).join(', ');
+  const parts = [`${gate.windows ?? 'Mon-Thu 09:00-16:00 (default)'}, ${gate.timezone ?? 'UTC'}`];
+  if (gate.holidays) {
+    const types = listed(gate['holiday-types']) || 'public';
+    parts.push(`closed on ${types} holidays of ${listed(gate.holidays)}`);
+  }
+  if (gate.blackout) parts.push(`blackout ${listed(gate.blackout)}`);
+  if (gate.calendar) parts.push(`blackout events of ${gate.calendar}`);
+  const prefixes = [gate['alarm-prefixes'] ?? []].flat().map((prefix) => `${prefix}*`);
+  const blockers = [[gate['blocker-alarms'] ?? []].flat(), prefixes].flat().filter(Boolean);
+  if (blockers.length) parts.push(`blocked by ${blockers.join(', ')}`);
+  parts.push(`when closed: ${gate['on-closed'] ?? 'fail'}`);
+  return `Gate: ${parts.join('; ')}`;
 }
 
 /** The plan as a plain-text table for a terminal. */
