@@ -6,6 +6,7 @@ import { runAction, type ActionRun, type RunOptions } from '../support/run-actio
 
 // The built dist/gate bundle, run on Node 24 as the runner runs it; blocker alarms live in moto.
 const FREEZES = resolve('__tests__/gate/fixtures/weekly-freeze.ics');
+const BAD_EVENT = resolve('__tests__/gate/fixtures/bad-date.ics');
 let moto: Moto;
 
 beforeAll(async () => {
@@ -142,6 +143,23 @@ describe('gate action (built bundle)', () => {
     });
   });
 
+  test('a night window belongs to the day it starts on: none after midnight on a holiday', async () => {
+    const inputs = { windows: 'Mon-Fri 22:00-02:00', timezone: 'America/New_York', holidays: 'US' };
+    const thanksgivingNight = await gate({ ...inputs, at: '2026-11-27T00:30', 'on-closed': 'skip' });
+    expect(thanksgivingNight.outputs).toMatchObject({
+      open: 'false',
+      reason: 'holiday: Thanksgiving Day (US)',
+      'next-open': '2026-11-27T22:00:00-05:00',
+    });
+    const fridayNight = await gate({ ...inputs, at: '2026-11-28T01:59' });
+    expect(fridayNight.code).toBe(0);
+    expect(fridayNight.outputs).toMatchObject({
+      open: 'true',
+      reason: 'inside deploy window Mon-Fri 22:00-02:00 America/New_York',
+      'closes-at': '2026-11-28T02:00:00-05:00',
+    });
+  });
+
   test('override opens a closed calendar and is recorded', async () => {
     const run = await gate({ at: '2026-11-28T10:00:00Z', override: 'hotfix INC-1234' });
     expect(run.code).toBe(0);
@@ -161,6 +179,9 @@ describe('gate action (built bundle)', () => {
     [{ blackout: '2026-12-32' }, `Input 'blackout': "2026-12-32" is not valid`],
     [{ holidays: 'ZZ' }, `Input 'holidays': "ZZ" is not valid`],
     [{ calendar: 'nowhere.ics' }, `Input 'calendar': "nowhere.ics" cannot be read`],
+    [{ calendar: BAD_EVENT }, `Input 'calendar': "${BAD_EVENT}": event "Release freeze" is not valid`],
+    [{ windows: 'Fry 09:00-12:00' }, `Input 'windows': "Fry" is not valid`],
+    [{ windows: 'Fri 09:00-25:00' }, `Input 'windows': "25:00" is not valid`],
     [{ at: 'tomorrow' }, `Input 'at': "tomorrow" is not valid`],
     [{ holidays: 'DE', 'holiday-types': 'fun' }, `Input 'holiday-types': "fun" is not valid`],
     [{ 'on-closed': 'retry' }, `Input 'on-closed': "retry" is not valid`],

@@ -4,6 +4,8 @@ import { recordInputs } from '../../src/inputs.js';
 
 const FIXTURES = '__tests__/gate/fixtures';
 const CHANGES = `${FIXTURES}/moved-and-cancelled.ics`;
+const MOVED_FAR = `${FIXTURES}/moved-far.ics`;
+const SAME_HOUR = `${FIXTURES}/two-series-same-hour.ics`;
 
 function settings(inputs: Record<string, string>) {
   return parseGateSettings(recordInputs(inputs));
@@ -399,6 +401,23 @@ const cases: Case[] = [
     closesAt: '2026-11-26T00:00:00-05:00',
   },
   {
+    name: "a blackout closes its day's night window after midnight too",
+    inputs: { windows: 'Mon-Fri 22:00-02:00', blackout: '2026-11-27' },
+    at: '2026-11-28T01:00:00Z',
+    open: false,
+    reason: 'blackout 2026-11-27',
+    nextOpen: '2026-11-30T22:00:00Z',
+  },
+  {
+    name: 'a timed event on the day before leaves its night window open after midnight',
+    inputs: { windows: 'Mon-Fri 22:00-02:00', calendar: `${FIXTURES}/weekly-freeze.ics` },
+    at: '2026-10-06T01:00:00Z',
+    open: true,
+    reason: 'inside deploy window Mon-Fri 22:00-02:00 UTC',
+    nextOpen: '2026-10-06T01:00:00Z',
+    closesAt: '2026-10-06T02:00:00Z',
+  },
+  {
     name: 'next-open skips weekends, a blackout and a holiday',
     inputs: { timezone: 'Europe/Berlin', blackout: '2026-12-20..2027-01-05', holidays: 'DE-BY' },
     at: '2026-12-17T16:00:00+01:00',
@@ -415,6 +434,22 @@ const cases: Case[] = [
     open: false,
     reason: 'holiday: Thanksgiving Day (US)',
     nextOpen: '2026-11-30T09:00:00-05:00',
+  },
+  {
+    name: "Thanksgiving night: the holiday's night window stays shut after midnight",
+    inputs: { windows: 'Mon-Fri 22:00-02:00', timezone: 'America/New_York', holidays: 'US' },
+    at: '2026-11-27T00:30:00-05:00',
+    open: false,
+    reason: 'holiday: Thanksgiving Day (US)',
+    nextOpen: '2026-11-27T22:00:00-05:00',
+  },
+  {
+    name: 'on Thanksgiving, next-open is the night of the next working day',
+    inputs: { windows: 'Mon-Fri 22:00-02:00', timezone: 'America/New_York', holidays: 'US' },
+    at: '2026-11-26T21:00:00-05:00',
+    open: false,
+    reason: 'holiday: Thanksgiving Day (US)',
+    nextOpen: '2026-11-27T22:00:00-05:00',
   },
   {
     name: 'the day before US Thanksgiving',
@@ -665,6 +700,68 @@ const cases: Case[] = [
     nextOpen: '2026-11-27T11:00:00-05:00',
   },
 
+  // .ics occurrences moved weeks away: expansion neither stops at one moved past the period nor misses
+  // one moved into it from weeks ahead.
+  {
+    name: 'an occurrence moved weeks later does not end the series: the next day still closes',
+    inputs: { windows: 'Mon-Fri 09:00-17:00', timezone: 'America/New_York', calendar: MOVED_FAR },
+    at: '2026-11-04T10:30:00-05:00',
+    open: false,
+    reason: 'calendar: Daily freeze',
+    nextOpen: '2026-11-04T11:00:00-05:00',
+  },
+  {
+    name: 'the slot an occurrence moved away from is open',
+    inputs: { windows: 'Mon-Fri 09:00-17:00', timezone: 'America/New_York', calendar: MOVED_FAR },
+    at: '2026-11-03T10:30:00-05:00',
+    open: true,
+    reason: 'inside deploy window Mon-Fri 09:00-17:00 America/New_York',
+    nextOpen: '2026-11-03T10:30:00-05:00',
+    closesAt: '2026-11-03T17:00:00-05:00',
+  },
+  {
+    name: 'an occurrence moved up from weeks ahead closes its new hour',
+    inputs: { windows: 'Mon-Fri 09:00-17:00', timezone: 'America/New_York', calendar: MOVED_FAR },
+    at: '2026-11-06T13:30:00-05:00',
+    open: false,
+    reason: 'calendar: Daily freeze (moved up from December)',
+    nextOpen: '2026-11-06T14:00:00-05:00',
+  },
+  {
+    name: 'an occurrence moved weeks later closes its new hour',
+    inputs: { windows: 'Mon-Fri 09:00-17:00', timezone: 'America/New_York', calendar: MOVED_FAR },
+    at: '2026-12-15T15:30:00-05:00',
+    open: false,
+    reason: 'calendar: Daily freeze (moved to December)',
+    nextOpen: '2026-12-15T16:00:00-05:00',
+  },
+
+  // Two series at the same hour: one series' cancelled or moved occurrence leaves the other's alone.
+  {
+    name: "another series' cancelled occurrence at the same hour does not cancel this one",
+    inputs: { windows: 'Mon-Fri 09:00-17:00', timezone: 'America/New_York', calendar: SAME_HOUR },
+    at: '2026-11-05T10:45:00-05:00',
+    open: false,
+    reason: 'calendar: Release freeze',
+    nextOpen: '2026-11-05T11:00:00-05:00',
+  },
+  {
+    name: "another series' moved occurrence does not move this one",
+    inputs: { windows: 'Mon-Fri 09:00-17:00', timezone: 'America/New_York', calendar: SAME_HOUR },
+    at: '2026-11-06T10:45:00-05:00',
+    open: false,
+    reason: 'calendar: Release freeze',
+    nextOpen: '2026-11-06T11:00:00-05:00',
+  },
+  {
+    name: 'the moved occurrence of the other series closes its new hour',
+    inputs: { windows: 'Mon-Fri 09:00-17:00', timezone: 'America/New_York', calendar: SAME_HOUR },
+    at: '2026-11-06T14:15:00-05:00',
+    open: false,
+    reason: 'calendar: Team standup (moved)',
+    nextOpen: '2026-11-06T14:30:00-05:00',
+  },
+
   // Outlook writes Windows zone names with their own VTIMEZONE rules: those rules are followed.
   {
     name: 'Outlook zone: a weekly event in summer time',
@@ -823,6 +920,16 @@ describe('daysAhead', () => {
       { date: '2026-11-27', weekday: 'Friday', open: ['22:00-24:00'] },
       { date: '2026-11-28', weekday: 'Saturday', open: ['00:00-02:00'] },
       { date: '2026-11-29', weekday: 'Sunday', open: [], closed: 'no deploy window' },
+    ]);
+  });
+
+  test("a night window belongs to the day it starts on: none after a holiday's midnight", () => {
+    const gate = settings({ windows: 'Mon-Fri 22:00-02:00', timezone: 'America/New_York', holidays: 'US' });
+    expect(daysAhead(gate, Date.parse('2026-11-25T12:00:00-05:00'), 4)).toEqual([
+      { date: '2026-11-25', weekday: 'Wednesday', open: ['00:00-02:00', '22:00-24:00'] },
+      { date: '2026-11-26', weekday: 'Thursday', open: [], closed: 'holiday: Thanksgiving Day (US)' },
+      { date: '2026-11-27', weekday: 'Friday', open: ['22:00-24:00'] },
+      { date: '2026-11-28', weekday: 'Saturday', open: ['00:00-02:00'] },
     ]);
   });
 });

@@ -161,8 +161,9 @@ describe('runGate', () => {
 
   test('wait does not wait when the calendar opens only after max-wait', async () => {
     const clock = new FakeClock(Date.parse('2026-11-27T10:00:00Z'));
+    // It did not wait, so the error does not say it did.
     await expect(runGate(recordInputs({ 'on-closed': 'wait', 'max-wait': '6h' }), { clock })).rejects.toThrow(
-      'Next opening: 2026-11-30T09:00:00Z.',
+      /^Deploy gate closed: Friday: outside deploy windows .*\. Next opening: 2026-11-30T09:00:00Z\.$/,
     );
     expect(clock.now()).toBe(Date.parse('2026-11-27T10:00:00Z'));
     expect(log()).toContain('The calendar does not open before max-wait runs out: not waiting.');

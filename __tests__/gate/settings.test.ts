@@ -152,6 +152,16 @@ describe('parseGateSettings', () => {
       `Input 'calendar': "package.json" is not a valid iCalendar (.ics) file`,
     ],
     [
+      'calendar: an event with a bad date',
+      { calendar: `${FIXTURES}/bad-date.ics` },
+      `Input 'calendar': "${FIXTURES}/bad-date.ics": event "Release freeze" is not valid: invalid date-time value`,
+    ],
+    [
+      'calendar: an event that ends before it starts',
+      { calendar: `${FIXTURES}/ends-before-start.ics` },
+      `Input 'calendar': "${FIXTURES}/ends-before-start.ics": event "Release freeze" is not valid: it ends before it starts`,
+    ],
+    [
       'at: not a time',
       { at: 'next friday' },
       `Input 'at': "next friday" is not valid: expected an ISO-8601 time`,

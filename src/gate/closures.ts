@@ -189,12 +189,10 @@ export class IcsCalendar implements Closure {
     const events: ICAL.Event[] = [];
     for (const component of components) {
       if (component.hasProperty('recurrence-id')) continue;
-      const event = new ICAL.Event(component);
-      if (!component.hasProperty('dtstart')) {
-        throw new UserError(
-          `Input '${input}': ${JSON.stringify(path)}: event ${JSON.stringify(event.summary ?? event.uid)} has no DTSTART`,
-        );
-      }
+      if (!component.hasProperty('dtstart')) throw eventError(component, path, input, 'it has no DTSTART');
+      // Left to itself, ical.js relates every RECURRENCE-ID component in the file to each event, whatever
+      // its UID: another series' cancelled 10:00 would cancel this one's. Exceptions are related by UID below.
+      const event = new ICAL.Event(component, { exceptions: [], strictExceptions: true });
       masters.set(event.uid, event);
       // A cancelled event (STATUS:CANCELLED, as calendar apps keep them) closes nothing, nor do its occurrences.
       if (!isCancelled(component)) events.push(event);
@@ -203,8 +201,25 @@ export class IcsCalendar implements Closure {
     for (const component of components) {
       if (!component.hasProperty('recurrence-id')) continue;
       const master = masters.get(String(component.getFirstPropertyValue('uid')));
-      if (master) master.relateException(component);
-      else if (!isCancelled(component)) events.push(new ICAL.Event(component));
+      try {
+        if (master) master.relateException(component);
+        else if (!isCancelled(component)) events.push(new ICAL.Event(component));
+      } catch (error) {
+        throw eventError(component, path, input, error);
+      }
+    }
+    // ical.js decodes dates and rules only when they are used: read each event's now, so a bad value is
+    // an error naming the input, the file and the event, not a crash in the middle of an evaluation.
+    for (const event of events) {
+      for (const item of [event, ...Object.values(event.exceptions)]) {
+        try {
+          if (!item.component.hasProperty('dtstart')) throw new Error('it has no DTSTART');
+          if (item.endDate.compare(item.startDate) < 0) throw new Error('it ends before it starts');
+          if (item === event) event.iterator().next();
+        } catch (error) {
+          throw eventError(item.component, path, input, error);
+        }
+      }
     }
     return new IcsCalendar(path, events);
   }
@@ -213,21 +228,25 @@ export class IcsCalendar implements Closure {
     const spans: ClosedSpan[] = [];
     for (const event of this.events) {
       const iterator = event.iterator();
-      // Occurrences well before the period are passed over cheaply (no zone conversion). Not when an
-      // occurrence may have been moved (RECURRENCE-ID), as it may have moved into the period.
-      const skipBefore = Object.keys(event.exceptions).length
-        ? -Infinity
-        : from - event.duration.toSeconds() * 1000 - 2 * DAY;
+      // A moved occurrence (RECURRENCE-ID) may land anywhere, earlier or later than where the rule puts
+      // it: an event with some is expanded from its start up to the last of them. Otherwise occurrences
+      // well outside the period are passed over cheaply (the slack covers floating and zoned times).
+      const moved = new Set(Object.values(event.exceptions).map((e) => e.recurrenceId.toUnixTime() * 1000));
+      const skipBefore = moved.size ? -Infinity : from - event.duration.toSeconds() * 1000 - 2 * DAY;
+      const late = to + 2 * DAY;
+      const stopAfter = Math.max(late, ...moved);
       for (let n = 0, next = iterator.next(); next && n < MAX_OCCURRENCES; n++, next = iterator.next()) {
-        if (next.toUnixTime() * 1000 < skipBefore) continue;
+        const scheduled = next.toUnixTime() * 1000;
+        if (scheduled < skipBefore) continue;
+        if (scheduled > stopAfter) break;
+        if (scheduled >= late && !moved.has(scheduled)) continue;
         const details = event.getOccurrenceDetails(next);
         // A changed occurrence (RECURRENCE-ID) may carry its own summary.
         const reason = `calendar: ${details.item.summary || event.summary || 'event'}`;
         const span = toSpan(details.startDate, details.endDate, event, zone, reason);
-        if (span.start >= to) break;
         // One occurrence cancelled by its own RECURRENCE-ID component.
         if (isCancelled(details.item.component)) continue;
-        if (span.end > from && span.end > span.start) spans.push(span);
+        if (span.start < to && span.end > from && span.end > span.start) spans.push(span);
       }
     }
     return spans;
@@ -274,6 +293,13 @@ function instant(time: ICAL.Time, tzid: string, zone: string): number {
     },
     { zone: name },
   ).toMillis();
+}
+
+function eventError(component: ICAL.Component, path: string, input: string, error: unknown): UserError {
+  const name = component.getFirstPropertyValue('summary') ?? component.getFirstPropertyValue('uid') ?? '';
+  return new UserError(
+    `Input '${input}': ${JSON.stringify(path)}: event ${JSON.stringify(String(name))} is not valid: ${describeError(error)}`,
+  );
 }
 
 function isCancelled(component: ICAL.Component): boolean {

@@ -49,6 +49,9 @@ interface OpenInterval {
   end: number;
   /** The rule that opened it, e.g. `Mon-Thu 09:00-16:00`. */
   window: string;
+  /** The local day the window starts on, and so belongs to (epoch ms, end exclusive). */
+  dayStart: number;
+  dayEnd: number;
 }
 
 /**
@@ -88,8 +91,12 @@ export function evaluateGate(
     const rule = raw.find((i) => i.start <= instant && instant < i.end)?.window ?? '';
     calendarReason = `inside deploy window ${rule} ${zone}`;
   } else {
+    // Inside a window yet closed and in no closed span: a night window whose start day is closed.
+    const dropped = raw.find((i) => i.start <= instant && instant < i.end);
     calendarReason =
-      closed.find((s) => s.start <= instant && instant < s.end)?.reason ?? outsideWindows(calendar, instant);
+      closed.find((s) => s.start <= instant && instant < s.end)?.reason ??
+      (dropped && closedDay(dropped, closed)) ??
+      outsideWindows(calendar, instant);
   }
 
   const inAlarm = alarms.filter((a) => a.state === 'ALARM');
@@ -182,12 +189,13 @@ function windowIntervals(calendar: GateCalendar, from: number, to: number): Open
     day.toMillis() < to;
     day = day.plus({ days: 1 })
   ) {
+    const dayEnd = day.plus({ days: 1 }).startOf('day').toMillis();
     for (const window of calendar.windows) {
       if (!window.days.includes(day.weekday as Weekday)) continue;
       for (const range of window.ranges) {
         const end = range.end <= range.start ? range.end + 1440 : range.end;
         for (const span of wallClockSpans(day, range.start, end))
-          intervals.push({ ...span, window: window.text });
+          intervals.push({ ...span, window: window.text, dayStart: day.toMillis(), dayEnd });
       }
     }
   }
@@ -236,16 +244,38 @@ function clockJump(lo: number, hi: number, zone: Zone): number {
   return hi;
 }
 
-/** The open stretches within [from, to): windows merged, closed spans cut out. */
+/**
+ * The open stretches within [from, to): windows merged, closed spans cut out. A window that spans
+ * midnight belongs to the day it starts on, so when that whole day is closed it does not open after
+ * midnight either (Thursday night's window stays shut through Thanksgiving night).
+ */
 function layout(
   raw: readonly OpenInterval[],
   closed: readonly ClosedSpan[],
   from: number,
   to: number,
 ): OpenInterval[] {
-  return subtract(merge(raw), closed)
+  const kept = raw.filter((i) => i.end <= i.dayEnd || closedDay(i, closed) === undefined);
+  return subtract(merge(kept), closed)
     .map((i) => ({ ...i, start: Math.max(i.start, from), end: Math.min(i.end, to) }))
     .filter((i) => i.end > i.start);
+}
+
+/** The reason a window's whole start day is closed (closed spans covering it end to end), if it is. */
+function closedDay(interval: OpenInterval, closed: readonly ClosedSpan[]): string | undefined {
+  let reach = interval.dayStart;
+  // Extend the covered stretch from the day's start while some closed span continues it.
+  for (let extended = true; extended && reach < interval.dayEnd;) {
+    extended = false;
+    for (const span of closed) {
+      if (span.start <= reach && span.end > reach) {
+        reach = span.end;
+        extended = true;
+      }
+    }
+  }
+  if (reach < interval.dayEnd) return undefined;
+  return closed.find((s) => s.start <= interval.dayStart && s.end > interval.dayStart)?.reason;
 }
 
 function merge(intervals: readonly OpenInterval[]): OpenInterval[] {

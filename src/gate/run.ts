@@ -35,8 +35,9 @@ export async function runGate(read: InputReader, deps: GateDeps = {}): Promise<G
   let decision = evaluateGate(settings, settings.at ?? clock.now(), await readAlarms());
   report(decision, settings);
 
+  let waited = false;
   if (!decision.open && settings.onClosed === 'wait')
-    decision = await waitForOpen(settings, decision, clock, readAlarms);
+    ({ decision, waited } = await waitForOpen(settings, decision, clock, readAlarms));
 
   core.setOutput('open', String(decision.open));
   core.setOutput('reason', decision.reason);
@@ -54,9 +55,9 @@ export async function runGate(read: InputReader, deps: GateDeps = {}): Promise<G
     core.notice(`Deploy gate closed: ${decision.reason}. ${next} Later jobs can skip on open == 'false'.`);
     return decision;
   }
-  const waited =
-    settings.onClosed === 'wait' ? ` after waiting up to ${formatDuration(settings.maxWait)}` : '';
-  throw new UserError(`Deploy gate closed${waited}: ${decision.reason}. ${next}`);
+  // `wait` does not wait when the calendar cannot open before max-wait: then the error does not say it did.
+  const after = waited ? ` after waiting up to ${formatDuration(settings.maxWait)}` : '';
+  throw new UserError(`Deploy gate closed${after}: ${decision.reason}. ${next}`);
 }
 
 function alarmReader(settings: GateSettings, deps: GateDeps): () => Promise<AlarmState[]> {
@@ -106,29 +107,36 @@ function nextOpening(decision: GateDecision, zone: string): string {
   return `Next opening: ${formatInstant(decision.nextOpen, zone)}.`;
 }
 
-/** Polls each minute until the gate opens or `max-wait` runs out; gives up early if the calendar cannot open in time. */
+/**
+ * Polls each minute until the gate opens or `max-wait` runs out; gives up at once (`waited` false) if the
+ * calendar cannot open in time.
+ */
 async function waitForOpen(
   settings: GateSettings,
   first: GateDecision,
   clock: Clock,
   readAlarms: () => Promise<AlarmState[]>,
-): Promise<GateDecision> {
+): Promise<{ decision: GateDecision; waited: boolean }> {
   const deadline = clock.now() + settings.maxWait;
   const zone = settings.timezone;
   let decision = first;
+  let waited = false;
   core.info(
     `Waiting up to ${formatDuration(settings.maxWait)} (until ${formatInstant(deadline, zone)}) for the gate to open.`,
   );
   while (!decision.open) {
     const now = clock.now();
     if (!decision.calendarOpen && (decision.nextOpen === undefined || decision.nextOpen > deadline)) {
-      core.info('The calendar does not open before max-wait runs out: not waiting.');
-      return decision;
+      core.info(
+        `The calendar does not open before max-wait runs out: ${waited ? 'giving up' : 'not waiting'}.`,
+      );
+      return { decision, waited };
     }
-    if (now >= deadline) return decision;
+    if (now >= deadline) return { decision, waited };
     const untilOpen =
       !decision.calendarOpen && decision.nextOpen !== undefined ? decision.nextOpen - now : POLL_MS;
     await clock.sleep(Math.max(1, Math.min(POLL_MS, untilOpen, deadline - now)));
+    waited = true;
     const before = decision;
     decision = evaluateGate(settings, clock.now(), await readAlarms());
     if (decision.open)
@@ -142,5 +150,5 @@ async function waitForOpen(
       );
     }
   }
-  return decision;
+  return { decision, waited };
 }
