@@ -54,7 +54,12 @@ test('README workflows give the safe-deploy actions only inputs they declare', (
     }
   }
   expect(new Set(used)).toEqual(
-    new Set(['org/safe-deploy@v1', 'org/safe-deploy/package@v1', 'org/safe-deploy/checklist@v1']),
+    new Set([
+      'org/safe-deploy@v1',
+      'org/safe-deploy/gate@v1',
+      'org/safe-deploy/package@v1',
+      'org/safe-deploy/checklist@v1',
+    ]),
   );
 });
 
