@@ -438,6 +438,16 @@ describe('task sets left by other runs', () => {
 });
 
 describe('alarm watch', () => {
+  test('a watched alarm deleted during the deploy rolls back: the deploy is no longer watched', async () => {
+    const s = scenario(['api-5xx', 'api-latency']);
+    s.clock.after(2 * 60_000, () => void s.aws.alarms.delete('api-latency'));
+    const report = await deploy(s, { alarms: 'api-5xx, api-latency' });
+    expectRolledBack(s, report);
+    expect(report.reason).toBe(
+      'alarm api-latency no longer exists in CloudWatch: the deploy would go on unwatched by it',
+    );
+  });
+
   test('alarms matched by prefix are watched', async () => {
     const s = scenario(['api-5xx', 'api-p99-latency', 'billing-errors']);
     s.clock.after(60_000, () => s.aws.setAlarm('api-p99-latency', 'ALARM'));

@@ -145,6 +145,24 @@ test('alarm prefixes resolve through DescribeAlarms over HTTP and a breach on on
   expect((await readDeployState(moto, seeded)).blueWeight).toBe(100);
 });
 
+test('a watched alarm deleted mid-step rolls back, since it can no longer fire', async () => {
+  const { DeleteAlarmsCommand } = await import('@aws-sdk/client-cloudwatch');
+  const clock = new FakeClock();
+  clock.after(20_000, async () => {
+    await new CloudWatchClient(motoClientConfig(moto)).send(
+      new DeleteAlarmsCommand({ AlarmNames: ['api-latency'] }),
+    );
+  });
+  const report = await deploy({ alarms: 'api-5xx, api-latency', steps: '30%:1m, 100%' }, clock);
+  expect(report.result).toBe('rolled-back');
+  expect(report.reason).toBe(
+    'alarm api-latency no longer exists in CloudWatch: the deploy would go on unwatched by it',
+  );
+  const state = await readDeployState(moto, seeded);
+  expect(state).toMatchObject({ blueWeight: 100, greenWeight: 0 });
+  expect(state.taskSets).toHaveLength(1);
+});
+
 test('a missing alarm is refused before any change', async () => {
   await expect(deploy({ alarms: 'api-5xx, nope' })).rejects.toThrow(`Input 'alarms': "nope" does not exist`);
   const state = await readDeployState(moto, seeded);

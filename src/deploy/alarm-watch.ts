@@ -39,6 +39,7 @@ export async function resolveAlarms(
  */
 export class AlarmWatch {
   private readonly states = new Map<string, AlarmState>();
+  private readonly missing = new Set<string>();
 
   constructor(
     private readonly cloudwatch: CloudWatchPort,
@@ -49,6 +50,11 @@ export class AlarmWatch {
   async read(names: readonly string[]): Promise<AlarmState[]> {
     if (names.length === 0) return [];
     const current = await this.cloudwatch.describeAlarms(names);
+    const returned = new Set(current.map((alarm) => alarm.name));
+    for (const name of names) {
+      if (returned.has(name)) this.missing.delete(name);
+      else this.missing.add(name);
+    }
     const changed: AlarmState[] = [];
     for (const alarm of current) {
       const before = this.states.get(alarm.name);
@@ -68,6 +74,14 @@ export class AlarmWatch {
       }
     }
     return undefined;
+  }
+
+  /**
+   * The first of `names` that the last read did not return: deleted after the deploy resolved it. It can
+   * never fire again, so the deploy would go on unwatched by it.
+   */
+  vanished(names: readonly string[]): string | undefined {
+    return names.find((name) => this.missing.has(name));
   }
 
   /** Alarms that are not OK, by the last read, for the timeline. */

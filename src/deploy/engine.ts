@@ -691,6 +691,12 @@ export class DeployEngine {
         this.mark(`alarm ${alarm.name} ${alarm.state}`);
       }
     }
+    const vanished = this.watch.vanished(names);
+    if (vanished) {
+      throw new Stop(
+        `alarm ${vanished} no longer exists in CloudWatch: the deploy would go on unwatched by it`,
+      );
+    }
     const breach: Breach | undefined = this.watch.breach(names);
     if (breach) {
       throw new Stop(
