@@ -308,6 +308,22 @@ describe('rolling back', () => {
     expect(report.timeline.filter((e) => e.phase === phase).length).toBeGreaterThan(0);
   });
 
+  test('a weight change that AWS does not show is not taken for done: the deploy rolls back', async () => {
+    const s = scenario();
+    // The 100% step is answered with success but not applied.
+    s.clock.after(60_000, () => {
+      s.aws.ignoreNextModify = true;
+    });
+    const report = await deploy(s);
+    expectRolledBack(s, report);
+    const weights = (blue: number, green: number): string =>
+      JSON.stringify({ [BLUE_TG]: blue, [GREEN_TG]: green });
+    expect(report.reason).toBe(
+      `AWS error: The listener ${LISTENER} shows weights ${weights(90, 10)} after they were set to ${weights(0, 100)}`,
+    );
+    expect(report.timeline.some((e) => e.traffic === 100)).toBe(false);
+  });
+
   test('rollback retries a failing call and reports only what AWS shows', async () => {
     const s = scenario();
     s.clock.after(60_000, () => s.aws.setAlarm('api-5xx', 'ALARM'));

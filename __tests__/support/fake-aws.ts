@@ -64,6 +64,8 @@ export class FakeAws {
   requestCount = 0;
   /** Whether a new task set ever reaches STEADY_STATE. */
   greenSteadies = true;
+  /** The next listener or rule change answers success but leaves the actions as they were. */
+  ignoreNextModify = false;
   /** How long tasks take to start after a task set is created or scaled up (stopping is instant). */
   taskStartMs = 0;
   /** Running tasks of the whole service right after each scale or delete, to check capacity. */
@@ -305,16 +307,21 @@ export class FakeAws {
         Rules: input.RuleArns.map((arn) => ({ RuleArn: arn, Actions: this.actions.get(arn) })),
       })),
     );
-    elb
-      .on(ModifyListenerCommand)
-      .callsFake((input: { ListenerArn: string; DefaultActions: Action[] }) =>
-        this.call('ModifyListener', () => this.modify(input.ListenerArn, input.DefaultActions)),
-      );
-    elb
-      .on(ModifyRuleCommand)
-      .callsFake((input: { RuleArn: string; Actions: Action[] }) =>
-        this.call('ModifyRule', () => this.modify(input.RuleArn, input.Actions)),
-      );
+    elb.on(ModifyListenerCommand).callsFake((input: { ListenerArn: string; DefaultActions: Action[] }) =>
+      this.call('ModifyListener', () => ({
+        Listeners: [
+          {
+            ListenerArn: input.ListenerArn,
+            DefaultActions: this.modify(input.ListenerArn, input.DefaultActions),
+          },
+        ],
+      })),
+    );
+    elb.on(ModifyRuleCommand).callsFake((input: { RuleArn: string; Actions: Action[] }) =>
+      this.call('ModifyRule', () => ({
+        Rules: [{ RuleArn: input.RuleArn, Actions: this.modify(input.RuleArn, input.Actions) }],
+      })),
+    );
     elb.on(DescribeTargetHealthCommand).callsFake((input: { TargetGroupArn: string }) =>
       this.call('DescribeTargetHealth', () => {
         const set = this.taskSets.find((t) => t.loadBalancers?.[0]?.targetGroupArn === input.TargetGroupArn);
@@ -352,10 +359,15 @@ export class FakeAws {
     );
   }
 
-  private modify(arn: string, actions: Action[]): object {
+  /** Applies new actions and returns them as AWS does, unless `ignoreNextModify` drops the change. */
+  private modify(arn: string, actions: Action[]): Action[] {
+    if (this.ignoreNextModify) {
+      this.ignoreNextModify = false;
+      return this.actions.get(arn)!;
+    }
     this.actions.set(arn, actions);
     if (arn === LISTENER) this.weightHistory.push({ at: this.clock.now(), weights: this.weights(arn) });
-    return {};
+    return actions;
   }
 
   private find(arn: string): TaskSet {

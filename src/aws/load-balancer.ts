@@ -38,10 +38,7 @@ export class SdkLoadBalancer implements LoadBalancerPort {
   async readWeights(ref: ForwardRef): Promise<Weights> {
     const actions = await this.readActions(ref);
     this.actions.set(ref.arn, actions);
-    const forward = forwardAction(actions, ref);
-    const groups = forward.ForwardConfig?.TargetGroups ?? [];
-    if (groups.length === 0 && forward.TargetGroupArn) return { [forward.TargetGroupArn]: 100 };
-    return Object.fromEntries(groups.map((g) => [g.TargetGroupArn ?? '', g.Weight ?? 1]));
+    return forwardWeights(actions, ref);
   }
 
   async setWeights(ref: ForwardRef, weights: Weights): Promise<void> {
@@ -61,12 +58,25 @@ export class SdkLoadBalancer implements LoadBalancerPort {
           }
         : action,
     );
-    if (ref.kind === 'listener') {
-      await this.client.send(new ModifyListenerCommand({ ListenerArn: ref.arn, DefaultActions: updated }));
-    } else {
-      await this.client.send(new ModifyRuleCommand({ RuleArn: ref.arn, Actions: updated }));
+    const applied =
+      ref.kind === 'listener'
+        ? (
+            await this.client.send(
+              new ModifyListenerCommand({ ListenerArn: ref.arn, DefaultActions: updated }),
+            )
+          ).Listeners?.[0]?.DefaultActions
+        : (await this.client.send(new ModifyRuleCommand({ RuleArn: ref.arn, Actions: updated }))).Rules?.[0]
+            ?.Actions;
+    // AWS answers with the actions as they now are: a weight change is done only when they show it.
+    if (applied) {
+      const now = forwardWeights(applied, ref);
+      if (!sameWeights(now, weights)) {
+        throw new Error(
+          `The ${ref.kind} ${ref.arn} shows weights ${JSON.stringify(now)} after they were set to ${JSON.stringify(weights)}`,
+        );
+      }
     }
-    this.actions.set(ref.arn, updated);
+    this.actions.set(ref.arn, applied ?? updated);
   }
 
   async targetHealth(targetGroupArn: string): Promise<{ healthy: number; total: number }> {
@@ -88,10 +98,18 @@ export class SdkLoadBalancer implements LoadBalancerPort {
   }
 }
 
-function forwardAction(actions: Action[], ref: ForwardRef): Action {
+/** The forward action's weights by target group (a plain forward to one group is 100% to it). */
+function forwardWeights(actions: Action[], ref: ForwardRef): Weights {
   const forward = actions.find((a) => a.Type === 'forward');
   if (!forward) throw new UserError(`The ${ref.kind} ${ref.arn} has no forward action to shift traffic with`);
-  return forward;
+  const groups = forward.ForwardConfig?.TargetGroups ?? [];
+  if (groups.length === 0 && forward.TargetGroupArn) return { [forward.TargetGroupArn]: 100 };
+  return Object.fromEntries(groups.map((g) => [g.TargetGroupArn ?? '', g.Weight ?? 1]));
+}
+
+function sameWeights(a: Weights, b: Weights): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((key) => (a[key] ?? 0) === (b[key] ?? 0));
 }
 
 /** The load balancer ARN a listener or rule ARN belongs to. */
