@@ -160,6 +160,19 @@ describe('gate action (built bundle)', () => {
     });
   });
 
+  test('a fixed-offset zone such as EST is read as written, with a warning that it ignores summer time', async () => {
+    // 2026-07-06 is a Monday: 09:30 in New York (EDT) is 08:30 EST, before the window.
+    const run = await gate({ timezone: 'EST', at: '2026-07-06T13:30:00Z' });
+    expect(run.code).toBe(1);
+    expect(run.outputs.open).toBe('false');
+    expect(run.warnings).toContainEqual(
+      expect.stringContaining(`Input 'timezone': "EST" is a fixed offset (UTC-05:00)`),
+    );
+    const berlin = await gate({ timezone: 'Europe/Berlin', at: '2026-07-06T08:30:00Z' });
+    expect(berlin.outputs.open).toBe('true');
+    expect(berlin.warnings).toEqual([]);
+  });
+
   test('override opens a closed calendar and is recorded', async () => {
     const run = await gate({ at: '2026-11-28T10:00:00Z', override: 'hotfix INC-1234' });
     expect(run.code).toBe(0);

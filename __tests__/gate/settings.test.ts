@@ -44,6 +44,25 @@ describe('parseWindows', () => {
   });
 });
 
+describe('a zone that never changes for daylight saving', () => {
+  test.each(['EST', 'MST', 'HST', '+09:00', 'Etc/GMT+5'])('%s gets a warning naming its offset', (zone) => {
+    const { warnings } = parseGateSettings(recordInputs({ timezone: zone }));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      new RegExp(
+        `^Input 'timezone': "${zone.replace('+', '\\+')}" is a fixed offset \\(UTC[+-]\\d\\d:\\d\\d\\)`,
+      ),
+    );
+  });
+
+  test.each(['UTC', 'Etc/UTC', 'GMT', 'America/New_York', 'Asia/Seoul', 'Japan', 'EST5EDT'])(
+    '%s gets none',
+    (zone) => {
+      expect(parseGateSettings(recordInputs({ timezone: zone })).warnings).toEqual([]);
+    },
+  );
+});
+
 describe('parseGateSettings', () => {
   test('defaults', () => {
     const gate = parseGateSettings(recordInputs({}));

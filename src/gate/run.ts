@@ -28,6 +28,7 @@ export const POLL_MS = 60_000;
  */
 export async function runGate(read: InputReader, deps: GateDeps = {}): Promise<GateDecision> {
   const settings = parseGateSettings(read);
+  for (const warning of settings.warnings) core.warning(warning);
   const clock = deps.clock ?? systemClock;
   const readAlarms = alarmReader(settings, deps);
   const zone = settings.timezone;

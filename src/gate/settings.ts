@@ -25,6 +25,8 @@ export interface GateSettings extends GateCalendar {
   maxWait: number;
   /** The instant to evaluate instead of now (epoch ms), to preview a schedule. */
   at?: number;
+  /** Inputs that parse but probably do not say what the user meant. */
+  warnings: string[];
 }
 
 /** Reads and validates the gate's inputs; every error names the input and the bad text. */
@@ -64,7 +66,30 @@ export function parseGateSettings(read: InputReader): GateSettings {
     onClosed,
     maxWait,
     ...(at !== undefined ? { at } : {}),
+    warnings: [fixedOffsetWarning(timezone)].filter((w): w is string => w !== undefined),
   };
+}
+
+const UNIVERSAL = /^(UTC|GMT|UCT|Etc\/(UTC|GMT|UCT|Universal|Zulu)|Universal|Zulu)$/;
+// Names that read like a place's zone but are a fixed offset: abbreviations (EST, MST, HST), offsets
+// (+09:00) and Etc/GMT+5. Region names (America/New_York, Asia/Seoul) and old aliases (Japan) are not.
+const FIXED_LOOKING = /^([A-Z]{3,4}|[+-]\d.*|Etc\/GMT[+-]\d+)$/;
+
+/**
+ * A warning for a zone that never changes for daylight saving although its name suggests a place that
+ * may: `EST` is always UTC-5, so a New York team's windows would be an hour off all summer.
+ */
+export function fixedOffsetWarning(zone: string): string | undefined {
+  if (UNIVERSAL.test(zone) || !FIXED_LOOKING.test(zone)) return undefined;
+  const year = DateTime.now().year;
+  const offsets = [1, 7].map((month) =>
+    DateTime.fromObject({ year, month, day: 1 }, { zone }).toFormat('ZZ'),
+  );
+  if (offsets[0] !== offsets[1]) return undefined; // EST5EDT and the like do follow daylight saving
+  return (
+    `Input 'timezone': ${JSON.stringify(zone)} is a fixed offset (UTC${offsets[0]}) that never changes for ` +
+    'daylight saving; if your windows follow a place that does, name it by region, such as America/New_York'
+  );
 }
 
 /** The `holiday-types` input: which date-holidays types close the gate (default `public`). */
