@@ -324,6 +324,33 @@ describe('rolling back', () => {
     expect(report.timeline.some((e) => e.traffic === 100)).toBe(false);
   });
 
+  test('weights moved by someone else mid-step stop the deploy instead of being overwritten', async () => {
+    const s = scenario();
+    s.clock.after(60_000, () => {
+      const forward = s.aws.actions.get(LISTENER)![0]!;
+      forward.ForwardConfig!.TargetGroups = [
+        { TargetGroupArn: BLUE_TG, Weight: 50 },
+        { TargetGroupArn: GREEN_TG, Weight: 50 },
+      ];
+    });
+    const report = await deploy(s);
+    expectRolledBack(s, report);
+    expect(report.reason).toBe(
+      `the listener ${LISTENER} was changed outside this deploy: green has 50% of its traffic, not 10%`,
+    );
+  });
+
+  test('other changes to the listener during the deploy are kept when traffic moves', async () => {
+    const s = scenario();
+    const sticky = { Enabled: true, DurationSeconds: 300 };
+    s.clock.after(60_000, () => {
+      s.aws.actions.get(LISTENER)![0]!.ForwardConfig!.TargetGroupStickinessConfig = sticky;
+    });
+    const report = await deploy(s);
+    expect(report.result).toBe('deployed');
+    expect(s.aws.actions.get(LISTENER)![0]!.ForwardConfig!.TargetGroupStickinessConfig).toEqual(sticky);
+  });
+
   test('rollback retries a failing call and reports only what AWS shows', async () => {
     const s = scenario();
     s.clock.after(60_000, () => s.aws.setAlarm('api-5xx', 'ALARM'));

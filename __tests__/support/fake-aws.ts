@@ -298,13 +298,16 @@ export class FakeAws {
       this.call('DescribeListeners', () => ({
         Listeners: input.ListenerArns.map((arn) => ({
           ListenerArn: arn,
-          DefaultActions: this.actions.get(arn),
+          DefaultActions: structuredClone(this.actions.get(arn)),
         })),
       })),
     );
     elb.on(DescribeRulesCommand).callsFake((input: { RuleArns: string[] }) =>
       this.call('DescribeRules', () => ({
-        Rules: input.RuleArns.map((arn) => ({ RuleArn: arn, Actions: this.actions.get(arn) })),
+        Rules: input.RuleArns.map((arn) => ({
+          RuleArn: arn,
+          Actions: structuredClone(this.actions.get(arn)),
+        })),
       })),
     );
     elb.on(ModifyListenerCommand).callsFake((input: { ListenerArn: string; DefaultActions: Action[] }) =>
@@ -359,15 +362,18 @@ export class FakeAws {
     );
   }
 
-  /** Applies new actions and returns them as AWS does, unless `ignoreNextModify` drops the change. */
+  /**
+   * Applies new actions and returns them as AWS does, unless `ignoreNextModify` drops the change. Copies
+   * both ways, as the wire does, so a test's change to the listener never reaches the code's own copy.
+   */
   private modify(arn: string, actions: Action[]): Action[] {
     if (this.ignoreNextModify) {
       this.ignoreNextModify = false;
-      return this.actions.get(arn)!;
+    } else {
+      this.actions.set(arn, structuredClone(actions));
+      if (arn === LISTENER) this.weightHistory.push({ at: this.clock.now(), weights: this.weights(arn) });
     }
-    this.actions.set(arn, actions);
-    if (arn === LISTENER) this.weightHistory.push({ at: this.clock.now(), weights: this.weights(arn) });
-    return actions;
+    return structuredClone(this.actions.get(arn)!);
   }
 
   private find(arn: string): TaskSet {

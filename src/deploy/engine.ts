@@ -570,6 +570,9 @@ export class DeployEngine {
     const s = this.settings;
     const { ecs, lb } = this.deps;
     if (s.routing === 'listener') {
+      // Read before writing: the write then keeps whatever else changed on the listener meanwhile, and
+      // traffic that someone else moved is not silently overwritten.
+      this.checkNoOneElseShifted(await lb.readWeights(s.production!));
       await lb.setWeights(s.production!, this.weights(percent));
     } else {
       // Capacity never drops below 100%: green grows and steadies before blue shrinks.
@@ -581,6 +584,24 @@ export class DeployEngine {
     this.trafficStartedAt ??= this.deps.clock.now();
     this.mark(`traffic ${percent}%`);
     this.deps.log.info(`Green takes ${percent}% of production traffic`);
+  }
+
+  /** Stops the deploy when the production listener no longer holds the traffic this deploy set. */
+  private checkNoOneElseShifted(current: Weights): void {
+    const ref = this.settings.production!;
+    const groups = Object.keys(current);
+    if (groups.length !== 2 || !groups.includes(this.blueTg!) || !groups.includes(this.greenTg!)) {
+      throw new Stop(
+        `the ${ref.kind} ${ref.arn} was changed outside this deploy: it now forwards to ${groups.join(', ') || 'nothing'}`,
+      );
+    }
+    const total = Object.values(current).reduce((sum, weight) => sum + weight, 0);
+    const share = total > 0 ? Math.round((100 * current[this.greenTg!]!) / total) : 0;
+    if (share !== this.traffic) {
+      throw new Stop(
+        `the ${ref.kind} ${ref.arn} was changed outside this deploy: green has ${share}% of its traffic, not ${this.traffic}%`,
+      );
+    }
   }
 
   /** Waits for a task set to be steady (and, behind its own target group, healthy) within stabilize-timeout. */
