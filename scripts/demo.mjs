@@ -129,13 +129,16 @@ async function report(run, seeded) {
     );
   }
   const state = await readDeployState(moto, seeded);
-  // By target group name: after a promotion the group named "green" serves the live version.
-  console.log(
-    `   AWS now: listener api-blue ${state.blueWeight}% / api-green ${state.greenWeight}%;`,
-    state.taskSets
-      .map((t) => `${t.status} ${short(t.arn)} at ${t.scale}% (${t.taskDefinition.split('/').at(-1)})`)
-      .join(', '),
+  // Target groups by name. Blue and green swap roles with every promotion: after the first deploy the
+  // running version sits behind the group named "api-green", so say which task set each one holds.
+  const groupName = (arn) => (arn === seeded.blueTargetGroup ? 'api-blue' : 'api-green');
+  const weights = { 'api-blue': state.blueWeight, 'api-green': state.greenWeight };
+  const sets = state.taskSets.map(
+    (t) =>
+      `${t.status} ${short(t.arn)} (${t.taskDefinition.split('/').at(-1)}, scale ${t.scale}%) ` +
+      `behind ${groupName(t.targetGroup)}, which gets ${weights[groupName(t.targetGroup)]}% of the traffic`,
   );
+  console.log(`   AWS now: ${sets.join('; ')}`);
 }
 
 function short(arn) {
