@@ -632,6 +632,35 @@ describe('alarm watch', () => {
     );
   });
 
+  test.each([
+    ['listener', 'DescribeListeners', {}],
+    ['listener', 'ModifyListener', {}],
+    ['task-sets', 'UpdateTaskSet', { 'listener-arn': '', routing: 'task-sets' }],
+    ['task-sets', 'DescribeTaskSets', { 'listener-arn': '', routing: 'task-sets' }],
+  ])(
+    '%s routing: %s throttled past the SDK retries at a step holds and tries again, never rolls back',
+    async (_routing, command, inputs) => {
+      const s = scenario();
+      // The 100% step meets 5 throttling errors in a row (the SDK's own retries already spent).
+      s.clock.after(5 * 60_000 - 1, () => s.aws.fail(command, throttled(), 5));
+      const report = await deploy(s, inputs);
+      expect(report.result).toBe('deployed');
+      expect(s.logs.filter((l) => l.includes('(Rate exceeded); trying again'))).toHaveLength(5);
+    },
+  );
+
+  test('a breach while a step is throttled still rolls back', async () => {
+    const s = scenario();
+    // Still throttled when the alarm fires a minute later (one try a poll); the rollback's own retries
+    // then get through.
+    s.clock.after(5 * 60_000 - 1, () => s.aws.fail('ModifyListener', throttled(), 8));
+    s.clock.after(6 * 60_000 - 1, () => s.aws.setAlarm('api-5xx', 'ALARM'));
+    const report = await deploy(s);
+    expectRolledBack(s, report);
+    expect(report.reason).toMatch(/^alarm api-5xx is in ALARM/);
+    expect(s.aws.weightHistory.map((h) => h.weights[GREEN_TG])).toEqual([10, 0]);
+  });
+
   test('a breach after a throttling storm still rolls back', async () => {
     const s = scenario();
     s.clock.after(60_000, () => s.aws.fail('DescribeAlarms', throttled(), 5));

@@ -346,12 +346,23 @@ export class DeployEngine {
         `The listener sent traffic to ${this.greenTg} before this deploy: moving it all to blue first`,
       );
     if (this.stale.length || split) {
-      if (s.routing === 'listener') await lb.setWeights(s.production!, this.weights(0));
-      if (s.testListenerArn)
-        await lb.setWeights({ kind: 'listener', arn: s.testListenerArn }, this.weights(0));
-      if (this.blue.scalePercent !== 100) await ecs.scaleTaskSet(s.cluster, s.service, this.blue.arn, 100);
+      if (s.routing === 'listener') {
+        await this.aws('move traffic to blue', () => lb.setWeights(s.production!, this.weights(0)));
+      }
+      if (s.testListenerArn) {
+        await this.aws('move test traffic to blue', () =>
+          lb.setWeights({ kind: 'listener', arn: s.testListenerArn! }, this.weights(0)),
+        );
+      }
+      if (this.blue.scalePercent !== 100) {
+        await this.aws('scale blue to 100%', () =>
+          ecs.scaleTaskSet(s.cluster, s.service, this.blue.arn, 100),
+        );
+      }
       for (const left of this.stale) {
-        await ecs.deleteTaskSet(s.cluster, s.service, left.arn);
+        await this.aws('remove a task set left by an earlier run', () =>
+          ecs.deleteTaskSet(s.cluster, s.service, left.arn),
+        );
         log.warn(
           `Removed task set ${left.arn} left by run ${left.tags[TAG.runId]} (attempt ${left.tags[TAG.runAttempt]})`,
         );
@@ -359,7 +370,9 @@ export class DeployEngine {
     }
     const registration = this.release.register ?? this.registration;
     if (registration) {
-      this.taskDefinitionArn = await ecs.registerTaskDefinition(registration);
+      this.taskDefinitionArn = await this.aws('register the task definition', () =>
+        ecs.registerTaskDefinition(registration),
+      );
       log.info(`Registered ${this.taskDefinitionArn}`);
     }
     this.save(false);
@@ -404,9 +417,8 @@ export class DeployEngine {
 
   private async testTraffic(): Promise<void> {
     this.enter('test-traffic');
-    await this.deps.lb.setWeights(
-      { kind: 'listener', arn: this.settings.testListenerArn! },
-      this.weights(100),
+    await this.aws('set the test listener weights', () =>
+      this.deps.lb.setWeights({ kind: 'listener', arn: this.settings.testListenerArn! }, this.weights(100)),
     );
     this.mark('test listener 100% green');
   }
@@ -463,7 +475,9 @@ export class DeployEngine {
     if (s.routing === 'listener') {
       await this.setTraffic(share);
     } else {
-      await this.deps.ecs.scaleTaskSet(s.cluster, s.service, this.green!.arn, this.oneBoxScale());
+      await this.aws('scale green to one task', () =>
+        this.deps.ecs.scaleTaskSet(s.cluster, s.service, this.green!.arn, this.oneBoxScale()),
+      );
       await this.waitSteady(this.green!.arn, 'green (one box)');
       this.traffic = share;
       this.trafficStartedAt ??= this.deps.clock.now();
@@ -474,7 +488,9 @@ export class DeployEngine {
       alarms: [...this.watched, ...this.oneBoxOnly],
     });
     if (s.routing === 'listener') {
-      await this.deps.ecs.scaleTaskSet(s.cluster, s.service, this.green!.arn, 100);
+      await this.aws('scale green to full size', () =>
+        this.deps.ecs.scaleTaskSet(s.cluster, s.service, this.green!.arn, 100),
+      );
       await this.waitSteady(this.green!.arn, 'green (full size)');
       this.mark('green scaled to 100%');
     }
@@ -539,14 +555,14 @@ export class DeployEngine {
     const s = this.settings;
     const { ecs, log } = this.deps;
     this.enter('promote');
-    await ecs.makePrimary(s.cluster, s.service, this.green!.arn);
+    await this.aws('make green PRIMARY', () => ecs.makePrimary(s.cluster, s.service, this.green!.arn));
     // From here green is the running version: a failure to remove blue is reported, never rolled back.
     try {
       await ecs.deleteTaskSet(s.cluster, s.service, this.blue.arn);
     } catch (error) {
       log.warn(`Green is PRIMARY but blue ${this.blue.arn} could not be deleted: ${describeError(error)}`);
     }
-    const after = await ecs.describeService(s.cluster, s.service);
+    const after = await this.aws('read the service', () => ecs.describeService(s.cluster, s.service));
     const primary = after?.taskSets.find((t) => t.status === 'PRIMARY');
     if (primary?.arn !== this.green!.arn) {
       throw new Stop(
@@ -572,18 +588,38 @@ export class DeployEngine {
     if (s.routing === 'listener') {
       // Read before writing: the write then keeps whatever else changed on the listener meanwhile, and
       // traffic that someone else moved is not silently overwritten.
-      this.checkNoOneElseShifted(await lb.readWeights(s.production!));
-      await lb.setWeights(s.production!, this.weights(percent));
+      this.checkNoOneElseShifted(await this.aws('read the listener', () => lb.readWeights(s.production!)));
+      await this.aws('set the listener weights', () => lb.setWeights(s.production!, this.weights(percent)));
     } else {
       // Capacity never drops below 100%: green grows and steadies before blue shrinks.
-      await ecs.scaleTaskSet(s.cluster, s.service, this.green!.arn, percent);
+      await this.aws('scale green', () => ecs.scaleTaskSet(s.cluster, s.service, this.green!.arn, percent));
       await this.waitSteady(this.green!.arn, `green at ${percent}%`);
-      await ecs.scaleTaskSet(s.cluster, s.service, this.blue.arn, 100 - percent);
+      await this.aws('scale blue', () =>
+        ecs.scaleTaskSet(s.cluster, s.service, this.blue.arn, 100 - percent),
+      );
     }
     this.traffic = percent;
     this.trafficStartedAt ??= this.deps.clock.now();
     this.mark(`traffic ${percent}%`);
     this.deps.log.info(`Green takes ${percent}% of production traffic`);
+  }
+
+  /**
+   * Runs one AWS call of the deploy's own steps. Throttling or a passing fault that outlasted the SDK's
+   * retries is retried one poll interval later, alarms, the timeout and cancellation watched meanwhile:
+   * such an error never by itself rolls a deploy back. (Not for CreateTaskSet: a new attempt from here
+   * would carry a new client token and could create a second task set.)
+   */
+  private async aws<T>(what: string, call: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+        this.deps.log.warn(`Could not ${what} (${describeError(error)}); trying again`);
+        await this.hold(this.deps.clock.now() + this.settings.pollIntervalMs, { label: `retrying: ${what}` });
+      }
+    }
   }
 
   /** Stops the deploy when the production listener no longer holds the traffic this deploy set. */
@@ -614,7 +650,14 @@ export class DeployEngine {
       label: `waiting for ${what} to be steady`,
       progressNote: () => `, ${last}`,
       done: async () => {
-        const set = await ecs.describeTaskSet(s.cluster, s.service, arn);
+        let set: TaskSet | undefined;
+        try {
+          set = await ecs.describeTaskSet(s.cluster, s.service, arn);
+        } catch (error) {
+          if (!isTransient(error)) throw error;
+          this.deps.log.warn(`Could not read ${what} (${describeError(error)}); trying again`);
+          return false;
+        }
         if (!set) throw new Stop(`${what} task set ${arn} disappeared`);
         const want = set.computedDesiredCount;
         const running = set.runningCount;
