@@ -649,6 +649,19 @@ describe('alarm watch', () => {
     },
   );
 
+  test('a throttled request count during the bake is read again later, never rolls back', async () => {
+    const s = scenario();
+    s.aws.requestCount = 1500;
+    s.aws.fail('GetMetricData', throttled(), 3);
+    const report = await deploy(s, { steps: 'AllAtOnce', 'bake-time': '1m', 'min-requests': '1000' });
+    expect(report.result).toBe('deployed');
+    expect(
+      s.logs.filter(
+        (l) => l === "warning: Could not read green's request count (Rate exceeded); trying again",
+      ),
+    ).toHaveLength(3);
+  });
+
   test('a breach while a step is throttled still rolls back', async () => {
     const s = scenario();
     // Still throttled when the alarm fires a minute later (one try a poll); the rollback's own retries

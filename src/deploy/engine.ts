@@ -83,6 +83,8 @@ const HEARTBEAT_EVERY_MS = 60_000;
 const REQUEST_COUNT_EVERY_MS = 30_000;
 const PROGRESS_EVERY_MS = 60_000;
 const MINUTE = 60_000;
+/** What `attempt` answers when a call met throttling or a passing fault. */
+const LATER = Symbol('try again later');
 
 /** Ends the deploy before any change: the result is `blocked`. */
 class Blocked extends Error {}
@@ -524,22 +526,13 @@ export class DeployEngine {
         const now = this.deps.clock.now();
         if (requests < s.minRequests && now - lastCount >= REQUEST_COUNT_EVERY_MS) {
           lastCount = now;
-          try {
-            // Whole minutes (the metric's period) around green's traffic: CloudWatch wants StartTime < EndTime.
-            const from = Math.floor((this.trafficStartedAt ?? this.startedAt) / MINUTE) * MINUTE;
-            const to = Math.ceil((now + 1) / MINUTE) * MINUTE;
-            requests = await this.deps.cloudwatch.requestCount(
-              lbArn!,
-              this.greenTg!,
-              new Date(from),
-              new Date(to),
-            );
-          } catch (error) {
-            if (!isTransient(error)) throw error;
-            this.deps.log.warn(
-              `Could not read green's request count (${describeError(error)}); trying again`,
-            );
-          }
+          // Whole minutes (the metric's period) around green's traffic: CloudWatch wants StartTime < EndTime.
+          const from = Math.floor((this.trafficStartedAt ?? this.startedAt) / MINUTE) * MINUTE;
+          const to = Math.ceil((now + 1) / MINUTE) * MINUTE;
+          const counted = await this.attempt("read green's request count", () =>
+            this.deps.cloudwatch.requestCount(lbArn!, this.greenTg!, new Date(from), new Date(to)),
+          );
+          if (counted !== LATER) requests = counted;
         }
         return requests >= s.minRequests;
       },
@@ -605,20 +598,30 @@ export class DeployEngine {
   }
 
   /**
-   * Runs one AWS call of the deploy's own steps. Throttling or a passing fault that outlasted the SDK's
-   * retries is retried one poll interval later, alarms, the timeout and cancellation watched meanwhile:
-   * such an error never by itself rolls a deploy back. (Not for CreateTaskSet: a new attempt from here
-   * would carry a new client token and could create a second task set.)
+   * Runs one AWS call. Throttling or a passing fault that outlasted the SDK's retries is logged and
+   * answered with LATER, for the caller to try again at a later poll: such an error never by itself rolls
+   * a deploy back. Any other error is thrown.
+   */
+  private async attempt<T>(what: string, call: () => Promise<T>): Promise<T | typeof LATER> {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      this.deps.log.warn(`Could not ${what} (${describeError(error)}); trying again`);
+      return LATER;
+    }
+  }
+
+  /**
+   * Runs one AWS call of the deploy's own steps, trying again one poll interval after a transient error,
+   * alarms, the timeout and cancellation watched meanwhile. (Not for CreateTaskSet: a new attempt from
+   * here would carry a new client token and could create a second task set.)
    */
   private async aws<T>(what: string, call: () => Promise<T>): Promise<T> {
     for (;;) {
-      try {
-        return await call();
-      } catch (error) {
-        if (!isTransient(error)) throw error;
-        this.deps.log.warn(`Could not ${what} (${describeError(error)}); trying again`);
-        await this.hold(this.deps.clock.now() + this.settings.pollIntervalMs, { label: `retrying: ${what}` });
-      }
+      const result = await this.attempt(what, call);
+      if (result !== LATER) return result;
+      await this.hold(this.deps.clock.now() + this.settings.pollIntervalMs, { label: `retrying: ${what}` });
     }
   }
 
@@ -650,14 +653,8 @@ export class DeployEngine {
       label: `waiting for ${what} to be steady`,
       progressNote: () => `, ${last}`,
       done: async () => {
-        let set: TaskSet | undefined;
-        try {
-          set = await ecs.describeTaskSet(s.cluster, s.service, arn);
-        } catch (error) {
-          if (!isTransient(error)) throw error;
-          this.deps.log.warn(`Could not read ${what} (${describeError(error)}); trying again`);
-          return false;
-        }
+        const set = await this.attempt(`read ${what}`, () => ecs.describeTaskSet(s.cluster, s.service, arn));
+        if (set === LATER) return false;
         if (!set) throw new Stop(`${what} task set ${arn} disappeared`);
         const want = set.computedDesiredCount;
         const running = set.runningCount;
