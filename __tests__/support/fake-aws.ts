@@ -183,8 +183,13 @@ export class FakeAws {
     return set;
   }
 
-  private scaled(arn: string, command: string): void {
-    this.scaledAt.set(arn, this.clock.now());
+  /** After a task set was created or scaled: a scale-up starts its tasks' start-up clock. */
+  private scaled(arn: string, command: string, up: boolean): void {
+    if (up) this.scaledAt.set(arn, this.clock.now());
+    this.recordCapacity(command);
+  }
+
+  private recordCapacity(command: string): void {
     this.capacityHistory.push({ at: this.clock.now(), command, running: this.runningTasks() });
   }
 
@@ -240,7 +245,7 @@ export class FakeAws {
           createdAt: new Date(this.clock.now()),
         };
         this.taskSets.push(set);
-        this.scaled(set.taskSetArn!, 'CreateTaskSet');
+        this.scaled(set.taskSetArn!, 'CreateTaskSet', true);
         return { taskSet: this.refresh(set) };
       }),
     );
@@ -249,14 +254,7 @@ export class FakeAws {
         const set = this.find(input.taskSet);
         const before = set.scale?.value ?? 0;
         set.scale = input.scale;
-        // Only a scale-up starts tasks; record the scale-down's capacity without restarting the clock.
-        if ((input.scale?.value ?? 0) > before) this.scaled(input.taskSet, 'UpdateTaskSet');
-        else
-          this.capacityHistory.push({
-            at: this.clock.now(),
-            command: 'UpdateTaskSet',
-            running: this.runningTasks(),
-          });
+        this.scaled(input.taskSet, 'UpdateTaskSet', (input.scale?.value ?? 0) > before);
         return { taskSet: this.refresh(set) };
       }),
     );
@@ -273,11 +271,7 @@ export class FakeAws {
         this.find(input.taskSet);
         this.taskSets = this.taskSets.filter((t) => t.taskSetArn !== input.taskSet);
         this.running.delete(input.taskSet);
-        this.capacityHistory.push({
-          at: this.clock.now(),
-          command: 'DeleteTaskSet',
-          running: this.runningTasks(),
-        });
+        this.recordCapacity('DeleteTaskSet');
         return {};
       }),
     );
