@@ -113,6 +113,15 @@ export interface CommentAuthor {
   association: string;
 }
 
+/** A comment's author from the API's (or an event payload's) `user` and `author_association`. */
+export function commentAuthor(
+  user: { login?: string; type?: string } | null | undefined,
+  association: string | undefined,
+): CommentAuthor | undefined {
+  if (!user?.login) return undefined; // a deleted account
+  return { login: user.login, bot: user.type === 'Bot', association: association ?? 'NONE' };
+}
+
 // People whose own copy of the checklist grants nothing: they can already edit (tick) the real one. A personal
 // access token belongs to one of them, so the action's comment is still found when it posts with one.
 const MAINTAINERS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);

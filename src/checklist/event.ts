@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { isChecklistComment, mayHoldChecklist } from './checklist.js';
+import { commentAuthor, isChecklistComment, mayHoldChecklist } from './checklist.js';
 
 /** What the workflow event asks the checklist to do. */
 export type Trigger =
@@ -61,14 +61,11 @@ export function readTrigger(eventName: string, payload: unknown): Trigger {
     ) {
       return { kind: 'ignored', reason: `the edited comment on #${issue.number} is not the checklist` };
     }
-    const login = comment.user?.login ?? 'a deleted account';
-    const author = comment.user
-      ? { login, bot: comment.user.type === 'Bot', association: comment.author_association ?? 'NONE' }
-      : undefined;
+    const author = commentAuthor(comment.user, comment.author_association);
     if (!mayHoldChecklist(author)) {
       return {
         kind: 'ignored',
-        reason: `comment ${comment.id} on #${issue.number} carries the checklist marker but was written by ${login}, not by the action or a maintainer`,
+        reason: `comment ${comment.id} on #${issue.number} carries the checklist marker but was written by ${author?.login ?? 'a deleted account'}, not by the action or a maintainer`,
       };
     }
     return {

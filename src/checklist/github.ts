@@ -1,5 +1,5 @@
 import { githubClient, requestTimeout } from '../github/client.js';
-import type { CommentAuthor } from './checklist.js';
+import { commentAuthor, type CommentAuthor } from './checklist.js';
 
 /** A comment on a pull request. */
 export interface PullComment {
@@ -51,20 +51,10 @@ export function octokitChecklistGitHub({ token, owner, repo, baseUrl }: GitHubTa
     html_url: string;
     user?: { login: string; type: string } | null;
     author_association?: string;
-  }): PullComment => ({
-    id: data.id,
-    body: data.body ?? '',
-    url: data.html_url,
-    ...(data.user
-      ? {
-          author: {
-            login: data.user.login,
-            bot: data.user.type === 'Bot',
-            association: data.author_association ?? 'NONE',
-          },
-        }
-      : {}),
-  });
+  }): PullComment => {
+    const author = commentAuthor(data.user, data.author_association);
+    return { id: data.id, body: data.body ?? '', url: data.html_url, ...(author ? { author } : {}) };
+  };
   return {
     async findComment(pull, matches) {
       let found: PullComment | undefined;
