@@ -287,11 +287,17 @@ test("a ticked copy of the checklist in someone else's comment never counts", as
   expect(writes()).toEqual([]);
 });
 
-test("the issue_comment edit that the action's own rewrite fires changes nothing (no loop)", async () => {
+/** A workspace whose .github/review.md template `fixture` replaces with a named fixture file. */
+function templateWorkspace(): { workspace: string; fixture: (name: string) => void } {
   const workspace = mkdtempSync(join(tmpdir(), 'checklist-ws-'));
   mkdirSync(join(workspace, '.github'));
-  const fixture = (name: string) =>
+  const fixture = (name: string): void =>
     copyFileSync(join(import.meta.dirname, 'fixtures', name), join(workspace, '.github/review.md'));
+  return { workspace, fixture };
+}
+
+test("the issue_comment edit that the action's own rewrite fires changes nothing (no loop)", async () => {
+  const { workspace, fixture } = templateWorkspace();
   fixture('old-template.md');
   await checklist(pullRequestEvent('opened'), { template: '.github/review.md' }, workspace);
   const [comment] = checklists();
@@ -357,10 +363,7 @@ test('comment mode keeps the comment and sets no status', async () => {
 });
 
 test('a changed template file rewrites the comment in place, keeping ticks of items still there', async () => {
-  const workspace = mkdtempSync(join(tmpdir(), 'checklist-ws-'));
-  mkdirSync(join(workspace, '.github'));
-  const fixture = (name: string) =>
-    copyFileSync(join(import.meta.dirname, 'fixtures', name), join(workspace, '.github/review.md'));
+  const { workspace, fixture } = templateWorkspace();
   fixture('old-template.md');
   await checklist(pullRequestEvent('opened'), { template: '.github/review.md' }, workspace);
   const [comment] = checklists();

@@ -263,6 +263,30 @@ describe('.github/workflows/pipeline.yml', () => {
     );
   }
 
+  /**
+   * The deploy step's inputs as GitHub evaluates them for one matrix entry, parsed by the deploy action,
+   * with the manifest file the step hands it.
+   */
+  function deployStepSettings(entry: Record<string, unknown>): {
+    settings: ReturnType<typeof parseDeploySettings>;
+    manifest: string;
+  } {
+    const deploy = jobs['stage-1']!.steps.find((step) => step.uses === 'org/safe-deploy@v1')!;
+    const manifest = join(mkdtempSync(join(tmpdir(), 'safe-deploy-manifest-')), 'manifest.json');
+    writeFileSync(manifest, '{}');
+    const settings = parseDeploySettings(
+      recordInputs(
+        evaluateWith(deploy, {
+          ...Object.fromEntries(
+            Object.entries(entry).map(([key, value]) => [`matrix.${key}`, String(value)]),
+          ),
+          'steps.manifest.outputs.path': manifest,
+        }),
+      ),
+    );
+    return { settings, manifest };
+  }
+
   it('gives the deploy action every inherited setting in a form it accepts beside the manifest', () => {
     const listener = (kind: string, suffix: string) =>
       `arn:aws:elasticloadbalancing:us-east-1:111111111111:${kind}/app/web/0123456789abcdef/0123456789abcdef${suffix}`;
@@ -299,19 +323,8 @@ stages:
     const setKeys = new Set(matrix.include.flatMap((entry) => Object.keys(entry)));
     expect(DEPLOY_SETTINGS.filter((name) => !setKeys.has(name))).toEqual([]);
 
-    const deploy = jobs['stage-1']!.steps.find((step) => step.uses === 'org/safe-deploy@v1')!;
-    const manifest = join(mkdtempSync(join(tmpdir(), 'safe-deploy-manifest-')), 'manifest.json');
-    writeFileSync(manifest, '{}');
-    const [first, second] = matrix.include.map((entry) =>
-      parseDeploySettings(
-        recordInputs(
-          evaluateWith(deploy, {
-            ...Object.fromEntries(Object.entries(entry).map(([key, value]) => [`matrix.${key}`, value])),
-            'steps.manifest.outputs.path': manifest,
-          }),
-        ),
-      ),
-    );
+    const [one, two] = matrix.include.map((entry) => deployStepSettings(entry));
+    const [first, second, manifest] = [one!.settings, two!.settings, one!.manifest];
     expect(first).toMatchObject({
       cluster: 'web',
       service: 'api',
@@ -345,20 +358,10 @@ stages:
   });
 
   it('leaves the deploy defaults to the action when the file sets nothing', () => {
-    const deploy = jobs['stage-1']!.steps.find((step) => step.uses === 'org/safe-deploy@v1')!;
     const entry = plan(
       `stages: [{ name: s, cluster: web, service: api, targets: [{ region: us-east-1, role: '${ROLE('111111111111')}' }] }]`,
     ).stages[0]!.matrix.include[0]!;
-    const manifest = join(mkdtempSync(join(tmpdir(), 'safe-deploy-manifest-')), 'manifest.json');
-    writeFileSync(manifest, '{}');
-    const settings = parseDeploySettings(
-      recordInputs(
-        evaluateWith(deploy, {
-          ...Object.fromEntries(Object.entries(entry).map(([key, value]) => [`matrix.${key}`, value])),
-          'steps.manifest.outputs.path': manifest,
-        }),
-      ),
-    );
+    const { settings } = deployStepSettings(entry);
     expect(settings).toMatchObject({
       stepsText: 'Canary10Percent5Minutes',
       routing: 'task-sets',
