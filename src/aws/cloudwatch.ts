@@ -5,7 +5,9 @@ import {
   type CompositeAlarm,
   type MetricAlarm,
 } from '@aws-sdk/client-cloudwatch';
-import type { AlarmStateValue } from '../deploy/model.js';
+
+/** A CloudWatch alarm state. */
+export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 
 /** CloudWatch takes at most 100 alarm names in one DescribeAlarms call. */
 export const ALARM_BATCH = 100;

@@ -18,7 +18,9 @@ export type Phase =
   | 'rollback'
   | 'finished';
 
-export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+import type { AlarmStateValue } from '../aws/cloudwatch.js';
+
+export type { AlarmStateValue };
 
 /** One production traffic step: move green to `percent`, then hold it for `holdMs`. */
 export interface TrafficStep {

@@ -4,7 +4,7 @@ import type { AlarmState, CloudWatchPort } from '../aws/cloudwatch.js';
 import { SdkCloudWatch } from '../aws/cloudwatch.js';
 import { clientConfig } from '../aws/clients.js';
 import { systemClock, type Clock } from '../clock.js';
-import { resolveAlarms } from '../deploy/alarm-watch.js';
+import { resolveAlarms } from '../alarms/resolve.js';
 import { formatDuration } from '../duration.js';
 import { UserError } from '../errors.js';
 import type { InputReader } from '../inputs.js';
