@@ -26,6 +26,8 @@ export type { AlarmStateValue };
 export interface TrafficStep {
   percent: number;
   holdMs: number;
+  /** `N%:pause`: hold until promoted (`safe-deploy promote`), up to `pause-timeout`. */
+  pause?: true;
 }
 
 /** How traffic moves between blue and green. */

@@ -69,7 +69,10 @@ export function renderPlanText(plan: DeployPlan): string {
   ];
   let n = 0;
   if (plan.oneBox) lines.push(`  ${++n}. one box: 1 task, bake ${formatDuration(plan.oneBox.bakeMs)}`);
-  for (const step of plan.steps) lines.push(`  ${++n}. ${stepText(step.percent, step.holdMs)}`);
+  for (const step of plan.steps)
+    lines.push(
+      `  ${++n}. ${step.pause ? `${step.percent}% until promoted` : stepText(step.percent, step.holdMs)}`,
+    );
   lines.push(`  then bake ${bakeText(plan)}, then promote green and remove blue`);
   lines.push(`  ${alarmText(plan)}`);
   return lines.join('\n');
@@ -169,7 +172,8 @@ function planSection(plan: DeployPlan): string {
   let n = 0;
   if (plan.oneBox) rows.push(`| ${++n} | one box (1 task) | bake ${formatDuration(plan.oneBox.bakeMs)} |`);
   for (const step of plan.steps) {
-    rows.push(`| ${++n} | ${step.percent}% | ${step.holdMs ? formatDuration(step.holdMs) : '—'} |`);
+    const hold = step.pause ? 'until promoted' : step.holdMs ? formatDuration(step.holdMs) : '—';
+    rows.push(`| ${++n} | ${step.percent}% | ${hold} |`);
   }
   const details = [
     `- Routing: ${routingText(plan)}${plan.testListener ? '; test listener gets green first' : ''}`,
