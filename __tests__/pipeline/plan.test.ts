@@ -294,7 +294,7 @@ describe('.github/workflows/pipeline.yml', () => {
     const { matrix } = plan(`defaults:
   cluster: web
   service: api
-  steps: ['10%:5m', '100%']
+  steps: ['10%:5m', '50%:pause', '100%']
   routing: listener
   alarms: [api-5xx, api-latency]
   alarm-prefixes: api-sev
@@ -311,6 +311,9 @@ describe('.github/workflows/pipeline.yml', () => {
   stabilize-timeout: 15m
   timeout: 2h
   require-review: true
+  pause-timeout: 2h
+  on-pause-timeout: promote
+  keep-previous: true
 stages:
   - name: wave
     targets:
@@ -329,7 +332,7 @@ stages:
       cluster: 'web',
       service: 'api',
       taskDefinition: { kind: 'manifest', path: manifest },
-      stepsText: '10%:5m, 100%',
+      stepsText: '10%:5m, 50%:pause, 100%',
       routing: 'listener',
       production: { kind: 'listener', arn: listener('listener', '') },
       testListenerArn: listener('listener', '1'),
@@ -348,6 +351,9 @@ stages:
       stabilizeTimeoutMs: 15 * 60_000,
       timeoutMs: 2 * 60 * 60_000,
       requireReview: true,
+      pauseTimeoutMs: 2 * 60 * 60_000,
+      onPauseTimeout: 'promote',
+      keepPrevious: true,
       dryRun: false,
       environment: 'web/api@us-east-1',
     });

@@ -5,6 +5,7 @@ import { boolean, count, duration, list, oneOf, optional, required, type InputRe
 import type { ForwardRef } from '../aws/load-balancer.js';
 import type { Routing, TrafficStep } from './model.js';
 import { parseSteps } from './steps.js';
+import { parseOperatingSettings, type OperatingSettings } from '../control/settings.js';
 
 /** Where the new version's task definition comes from. */
 export type TaskDefinitionSource =
@@ -13,7 +14,7 @@ export type TaskDefinitionSource =
   | { kind: 'manifest'; path: string; commit?: string };
 
 /** Every deploy input, parsed and checked once. Nothing downstream re-reads the raw strings. */
-export interface DeploySettings {
+export interface DeploySettings extends OperatingSettings {
   cluster: string;
   service: string;
   taskDefinition: TaskDefinitionSource;
@@ -143,6 +144,7 @@ export function parseDeploySettings(read: InputReader): DeploySettings {
     dryRun: boolean(read, 'dry-run', false),
     environment: read('environment') || `${shortName(cluster)}/${shortName(service)}`,
     githubToken: optional(read, 'github-token'),
+    ...parseOperatingSettings(read, steps),
   };
 }
 
