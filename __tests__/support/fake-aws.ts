@@ -408,7 +408,7 @@ export class FakeAws {
       this.call('ListTasks', () => ({
         taskArns: this.stoppedTasks
           .filter((t) => !input.startedBy || t.startedBy === input.startedBy)
-          .filter((t) => !input.desiredStatus || input.desiredStatus === 'STOPPED')
+          .filter(() => !input.desiredStatus || input.desiredStatus === 'STOPPED')
           .map((t) => t.taskArn!),
       })),
     );
