@@ -35,6 +35,8 @@ export const CONTROL_TAG = {
   answer: 'safe-deploy:answer',
   keptBy: 'safe-deploy:kept-by',
   keptAt: 'safe-deploy:kept-at',
+  keptRoute: 'safe-deploy:kept-route',
+  keptTestListener: 'safe-deploy:kept-test-listener',
 } as const;
 
 /** A wait that `promote` can end: a timed step hold, a pause, the one-box bake or the bake. */
@@ -329,3 +331,51 @@ function latest(a: string, b: string): string | undefined {
   if (Number.isNaN(y)) return a;
   return x >= y ? a : b;
 }
+
+/** A release kept by `keep-previous`: the task set blue was, scaled to zero, and how traffic reached it. */
+export interface KeptRelease {
+  /** `runId/attempt` of the deploy that kept it. */
+  keptBy: string;
+  /** ISO time it was kept. */
+  at: string;
+  routing: 'listener' | 'task-sets';
+  /** With listener routing: the production listener or rule that forwarded to it. */
+  production: { kind: 'listener' | 'rule'; arn: string } | undefined;
+  testListenerArn: string | undefined;
+}
+
+/** Tags that mark a task set as a kept release (and not one abandoned by a failed run). */
+export function encodeKept(kept: KeptRelease): Record<string, string> {
+  return {
+    [CONTROL_TAG.keptBy]: fitValue(kept.keptBy),
+    [CONTROL_TAG.keptAt]: kept.at,
+    [CONTROL_TAG.keptRoute]: fitValue(
+      kept.production ? `${kept.production.kind} ${kept.production.arn}` : 'task-sets',
+    ),
+    [CONTROL_TAG.keptTestListener]: fitValue(kept.testListenerArn ?? ''),
+  };
+}
+
+/** The kept release these tags describe, or undefined when the task set was not kept. */
+export function decodeKept(tags: Record<string, string>): KeptRelease | undefined {
+  const keptBy = decodeValue(tags[CONTROL_TAG.keptBy] ?? '');
+  if (!keptBy) return undefined;
+  const [kind, arn] = decodeValue(tags[CONTROL_TAG.keptRoute] ?? '').split(' ');
+  const production =
+    (kind === 'listener' || kind === 'rule') && arn ? { kind: kind as 'listener' | 'rule', arn } : undefined;
+  return {
+    keptBy,
+    at: tags[CONTROL_TAG.keptAt] ?? '',
+    routing: production ? 'listener' : 'task-sets',
+    production,
+    testListenerArn: decodeValue(tags[CONTROL_TAG.keptTestListener] ?? '') || undefined,
+  };
+}
+
+/** The keys `encodeKept` writes, to remove once the kept release runs again. */
+export const KEPT_KEYS = [
+  CONTROL_TAG.keptBy,
+  CONTROL_TAG.keptAt,
+  CONTROL_TAG.keptRoute,
+  CONTROL_TAG.keptTestListener,
+];
