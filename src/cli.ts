@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError, describeError } from './errors.js';
+import { CONTROL_USAGE, runControlCommand, type ControlCommand } from './control/cli.js';
 import { runDeploy } from './deploy/run.js';
 import { runGate } from './gate/run.js';
 import { recordInputs } from './inputs.js';
@@ -22,7 +23,7 @@ Commands:
   deploy --cluster C --service S [--input value ...]
                      Run the deploy action here: every action input as a --flag (--dry-run true to
                      only validate and print the plan); AWS credentials from the environment
-  schema             Print the JSON schema of the pipeline file
+${CONTROL_USAGE}  schema             Print the JSON schema of the pipeline file
   help               Show this help
 `;
 
@@ -47,6 +48,11 @@ export async function main(
       out(`open: ${decision.open}\nreason: ${decision.reason}\n`);
       return 0;
     }
+    case 'status':
+    case 'promote':
+    case 'abort':
+    case 'rollback':
+      return runControlCommand(command as ControlCommand, actionFlags(rest), out);
     case 'schema':
       out(`${JSON.stringify(pipelineJsonSchema(), null, 2)}\n`);
       return 0;

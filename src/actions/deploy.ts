@@ -2,7 +2,8 @@ import * as core from '@actions/core';
 import { runMain } from '../action-main.js';
 import { runDeployPost } from '../deploy/post.js';
 import { runDeploy } from '../deploy/run.js';
-import { actionInputs } from '../inputs.js';
+import { actionInputs, boolean } from '../inputs.js';
+import { runRollbackAction } from '../control/action.js';
 
 // One bundle serves both the main and the post step: the main step marks the state, the post step reads it.
 if (core.getState('isPost') === 'true') {
@@ -10,6 +11,8 @@ if (core.getState('isPost') === 'true') {
 } else {
   core.saveState('isPost', 'true');
   await runMain(async () => {
-    await runDeploy(actionInputs);
+    // `rollback: true` brings back the release kept by keep-previous instead of deploying.
+    if (boolean(actionInputs, 'rollback', false)) await runRollbackAction(actionInputs);
+    else await runDeploy(actionInputs);
   });
 }

@@ -1,5 +1,5 @@
 import type { EcsControlPort, EcsPort } from '../aws/ecs.js';
-import type { LoadBalancerPort } from '../aws/load-balancer.js';
+import type { LoadBalancerPort, TargetHealthPort } from '../aws/load-balancer.js';
 import type { IdentityPort } from '../aws/sts.js';
 import type { Clock } from '../clock.js';
 import { formatDuration } from '../duration.js';
@@ -18,7 +18,7 @@ import { findChannel, findKept, where } from './locate.js';
 /** What the control commands talk to; injected so tests run them against the fake or moto. */
 export interface ControlPorts {
   ecs: EcsPort & EcsControlPort;
-  lb: LoadBalancerPort;
+  lb: LoadBalancerPort & TargetHealthPort;
   identity: IdentityPort;
   clock: Clock;
 }

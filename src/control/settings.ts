@@ -37,7 +37,7 @@ export function parseOperatingSettings(read: InputReader, steps: readonly Traffi
   if (boolean(read, 'rollback', false)) {
     // The deploy action sends `rollback: true` to its own path before it parses the deploy inputs.
     throw new UserError(
-      "Input 'rollback' is true: that run brings back the kept release and deploys nothing",
+      "Input 'rollback' is true: that brings back the kept release and deploys nothing (`safe-deploy rollback` on the command line)",
     );
   }
   return {

@@ -1,0 +1,95 @@
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { STSClient } from '@aws-sdk/client-sts';
+import { clientConfig } from '../aws/clients.js';
+import { SdkEcs } from '../aws/ecs.js';
+import { SdkLoadBalancer } from '../aws/load-balancer.js';
+import { SdkIdentity } from '../aws/sts.js';
+import { systemClock } from '../clock.js';
+import { UserError } from '../errors.js';
+import { boolean, duration, recordInputs, required } from '../inputs.js';
+import {
+  abortCommand,
+  promoteCommand,
+  statusCommand,
+  type CommandResult,
+  type ControlOptions,
+  type ControlPorts,
+} from './commands.js';
+import { restoreKept, type RestoreOptions } from './restore.js';
+
+/** The commands that act on a live deploy through AWS alone. */
+export type ControlCommand = 'status' | 'promote' | 'abort' | 'rollback';
+
+export const CONTROL_USAGE = `  status --cluster C --service S [--json]
+                     Show the live deploy of a service (run, commit, phase, step, traffic, alarms, time
+                     left) and the kept release, read from AWS alone
+  promote --cluster C --service S [--wait 60s] [--json]
+                     End the hold or N%:pause step the running deploy is in; waits for the job's answer
+  abort --cluster C --service S [--wait 60s] [--json]
+                     Roll the running deploy back now
+  rollback --cluster C --service S [--stabilize-timeout 10m] [--dry-run]
+                     Bring back the release kept by keep-previous: scale it up, wait until steady, move
+                     all traffic to it, remove the newer one
+`;
+
+const FLAGS: Record<ControlCommand, readonly string[]> = {
+  status: ['cluster', 'service', 'json'],
+  promote: ['cluster', 'service', 'json', 'wait'],
+  abort: ['cluster', 'service', 'json', 'wait'],
+  rollback: ['cluster', 'service', 'stabilize-timeout', 'poll-interval', 'dry-run'],
+};
+
+/** Runs one control command with flags already split into a record; prints its text, returns the exit code. */
+export async function runControlCommand(
+  command: ControlCommand,
+  flags: Record<string, string>,
+  out: (text: string) => void,
+  ports: ControlPorts = awsControlPorts(),
+): Promise<number> {
+  const unknown = Object.keys(flags).filter((name) => !FLAGS[command].includes(name));
+  if (unknown.length) {
+    throw new UserError(
+      `${command} does not take --${unknown.join(', --')}; it takes --${FLAGS[command].join(', --')}`,
+    );
+  }
+  const read = recordInputs(flags);
+  let result: CommandResult;
+  if (command === 'rollback') {
+    const options: RestoreOptions = {
+      cluster: required(read, 'cluster'),
+      service: required(read, 'service'),
+      stabilizeTimeoutMs: duration(read, 'stabilize-timeout', '10m'),
+      pollIntervalMs: Math.max(1000, duration(read, 'poll-interval', '5s')),
+      dryRun: boolean(read, 'dry-run', false),
+    };
+    const outcome = await restoreKept(options, {
+      ...ports,
+      info: (m) => out(`${m}\n`),
+      warn: (m) => out(`warning: ${m}\n`),
+    });
+    result = { code: outcome.result === 'failed' ? 1 : 0, text: `${outcome.result}: ${outcome.reason}\n` };
+  } else {
+    const options: ControlOptions = {
+      cluster: required(read, 'cluster'),
+      service: required(read, 'service'),
+      json: boolean(read, 'json', false),
+      waitMs: duration(read, 'wait', '60s'),
+    };
+    const run = { status: statusCommand, promote: promoteCommand, abort: abortCommand }[command];
+    result = await run(options, ports);
+  }
+  out(result.text);
+  return result.code;
+}
+
+/** The SDK-backed ports, configured from the environment. */
+export function awsControlPorts(): ControlPorts {
+  const config = clientConfig();
+  return {
+    ecs: new SdkEcs(new ECSClient(config)),
+    lb: new SdkLoadBalancer(new ElasticLoadBalancingV2Client(config)),
+    identity: new SdkIdentity(new STSClient(config)),
+    clock: systemClock,
+  };
+}
