@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
 import { runMain } from '../action-main.js';
 import { runDeployPost } from '../deploy/post.js';
-import { runDeploy } from '../deploy/run.js';
+import { failureOf, runDeploy } from '../deploy/run.js';
+import { UserError } from '../errors.js';
 import { actionInputs, boolean } from '../inputs.js';
 import { runRollbackAction } from '../control/action.js';
 
@@ -12,7 +13,13 @@ if (core.getState('isPost') === 'true') {
   core.saveState('isPost', 'true');
   await runMain(async () => {
     // `rollback: true` brings back the release kept by keep-previous instead of deploying.
-    if (boolean(actionInputs, 'rollback', false)) await runRollbackAction(actionInputs);
-    else await runDeploy(actionInputs);
+    if (boolean(actionInputs, 'rollback', false)) {
+      const outcome = await runRollbackAction(actionInputs);
+      if (outcome.result === 'failed') throw new UserError(`Rollback failed: ${outcome.reason}`);
+      return;
+    }
+    const failure = failureOf(await runDeploy(actionInputs));
+    // The report is written; the step fails in one place, runMain.
+    if (failure) throw new UserError(failure);
   });
 }

@@ -9,7 +9,7 @@ import { refuseDeployInputsForRollback } from './settings.js';
 /**
  * The deploy action with `rollback: true`: brings back the release kept by `keep-previous`, for use from
  * a workflow. Outputs as a deploy's: `result` rolled-back (or dry-run), `reason`, `task-set-arn` (the
- * release brought back), `previous-task-set-arn` (the one removed).
+ * release brought back), `previous-task-set-arn` (the one removed). The caller fails the step on `failed`.
  */
 export async function runRollbackAction(
   read: InputReader,
@@ -44,7 +44,6 @@ export async function runRollbackAction(
     ...(outcome.diagnosis ? ['', renderDiagnosisMarkdown(outcome.diagnosis)] : []),
   ].join('\n');
   await core.summary.addRaw(`${summary}\n`).write();
-  if (outcome.result === 'failed') core.setFailed(`Rollback failed: ${outcome.reason}`);
-  else core.info(outcome.reason);
+  if (outcome.result !== 'failed') core.info(outcome.reason);
   return outcome;
 }
