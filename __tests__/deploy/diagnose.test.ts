@@ -1,9 +1,5 @@
-import {
-  diagnose,
-  renderDiagnosisMarkdown,
-  renderDiagnosisText,
-  taskSetIdOf,
-} from '../../src/deploy/diagnose.js';
+import { diagnose, renderDiagnosisText, taskSetIdOf } from '../../src/deploy/diagnose.js';
+import { renderDiagnosisMarkdown } from '../../src/report/diagnosis.js';
 import { FakeAws, GREEN_TG } from '../support/fake-aws.js';
 import { FakeClock } from '../support/fake-clock.js';
 

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { boolean, duration, required, type InputReader } from '../inputs.js';
-import { renderDiagnosisMarkdown } from '../deploy/diagnose.js';
+import { renderDiagnosisMarkdown } from '../report/diagnosis.js';
 import { awsControlPorts } from './cli.js';
 import type { ControlPorts } from './commands.js';
 import { restoreKept, type RestoreOutcome } from './restore.js';

@@ -62,3 +62,20 @@ export function refuseDeployInputsForRollback(read: InputReader): void {
     );
   }
 }
+
+/**
+ * Pauses and keep-previous act on task sets: refuses them, naming the input, for a service whose
+ * deployment controller is another (abort and status work for every kind).
+ */
+export function refuseTaskSetOnlyInputs(
+  settings: { steps: readonly TrafficStep[]; keepPrevious: boolean },
+  service: string,
+  controller: string,
+): void {
+  if (controller === 'EXTERNAL') return;
+  const why = `service '${service}' uses the ${controller} deployment controller, and this works with task sets (EXTERNAL) only`;
+  const paused = settings.steps.find((step) => step.pause);
+  if (paused)
+    throw inputError('steps', `${paused.percent}%:pause`, `${why}; \`safe-deploy abort\` works for it`);
+  if (settings.keepPrevious) throw inputError('keep-previous', 'true', why);
+}

@@ -19,6 +19,7 @@ export type Phase =
   | 'finished';
 
 import type { AlarmStateValue } from '../aws/cloudwatch.js';
+import type { Diagnosis } from './diagnose.js';
 
 export type { AlarmStateValue };
 
@@ -66,6 +67,8 @@ export interface DeployPlan {
 
 /** Everything the report needs about one run. */
 export interface DeployReport {
+  /** Why green failed, as ECS reported it, when it did not steady, tasks stopped or targets were unhealthy. */
+  diagnosis?: Diagnosis;
   result: DeployResult;
   reason: string;
   plan: DeployPlan;

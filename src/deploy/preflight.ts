@@ -3,6 +3,7 @@ import { resolveAlarms } from '../alarms/resolve.js';
 import type { AlarmState } from '../aws/cloudwatch.js';
 import type { Service } from '../aws/ecs.js';
 import { UserError } from '../errors.js';
+import { refuseTaskSetOnlyInputs } from '../control/settings.js';
 import type { DeployContext, Release, ResolvedAlarms } from './context.js';
 import { checkTaskSets, TaskSetDeploy } from './kinds/task-sets.js';
 import { Blocked, type CheckedRollout } from './rollout.js';
@@ -46,6 +47,7 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
 
   const service = await calls.retry('read the service', () => deps.ecs.describeService(s.cluster, s.service));
   if (!service) throw new UserError(`Service '${s.service}' was not found in cluster '${s.cluster}'`);
+  refuseTaskSetOnlyInputs(s, service.name, service.controller);
   if (service.controller !== 'EXTERNAL') {
     throw new UserError(
       `Service '${service.name}' uses the ${service.controller} deployment controller; safe-deploy needs EXTERNAL ` +

@@ -1,8 +1,8 @@
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import type { CloudWatchPort } from '../aws/cloudwatch.js';
-import type { EcsPort } from '../aws/ecs.js';
-import type { LoadBalancerPort } from '../aws/load-balancer.js';
+import type { EcsControlPort, EcsPort } from '../aws/ecs.js';
+import type { LoadBalancerPort, TargetHealthPort } from '../aws/load-balancer.js';
 import { systemClock, type Clock } from '../clock.js';
 import { checkReviewed } from '../github/review.js';
 import type { InputReader } from '../inputs.js';
@@ -24,8 +24,8 @@ export const STATE_KEY = 'deploy';
 
 /** The AWS ports a deploy uses. */
 export interface AwsPorts {
-  ecs: EcsPort;
-  lb: LoadBalancerPort;
+  ecs: EcsPort & EcsControlPort;
+  lb: LoadBalancerPort & TargetHealthPort;
   cloudwatch: CloudWatchPort;
 }
 
@@ -69,6 +69,7 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
       clock: runtime.clock ?? systemClock,
       log: actionLog,
       identity,
+      runUrl: runUrl(env, identity),
       signal: cancel.signal,
       runHook: (name, command, hookEnv, signal) => {
         core.info(`${name}: bash -eo pipefail -c ${JSON.stringify(command)}`);

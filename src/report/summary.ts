@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { describeError } from '../errors.js';
 import { formatDuration } from '../duration.js';
+import { renderDiagnosisMarkdown } from './diagnosis.js';
 import type { DeployPlan, DeployReport, DeployResult, TimelineEntry, TrafficStep } from '../deploy/model.js';
 import { heldAtBox } from '../deploy/plan.js';
 import {
@@ -28,6 +29,7 @@ export function renderSummary(report: DeployReport): string {
   const span: ChartSpan = { startMs: Date.parse(report.startedAt), endMs: Date.parse(report.finishedAt) };
   const sections = [
     headline(report, span),
+    ...(report.diagnosis ? [renderDiagnosisMarkdown(report.diagnosis)] : []),
     deployedTable(report),
     ...(report.manifestLines?.length ? [report.manifestLines.join('\n')] : []),
     trafficSection(report.timeline, span),

@@ -13,7 +13,9 @@ import { Blocked, YieldToEarlierRun } from '../rollout.js';
 import { greenShare, ListenerRouter, type ListenerRoute } from '../routing/listener.js';
 import { ScaleRouter } from '../routing/scale.js';
 import type { SavedDeploy, TaskSetTarget } from '../saved.js';
-import { Stop } from '../watch.js';
+import { NotSteady, Stop } from '../watch.js';
+import { diagnose, type Diagnosis } from '../diagnose.js';
+import { encodeKept, runKey } from '../../control/channel.js';
 
 const HEARTBEAT_EVERY_MS = 60_000;
 
@@ -216,6 +218,13 @@ export class TaskSetDeploy implements CheckedRollout {
       deps.ecs.deleteTaskSet(s.cluster, s.service, left.set.arn),
     );
     const tags = left.set.tags;
+    if (left.kind === 'kept') {
+      // Not abandoned: the release a deploy kept for a rollback; blue now stands in that place.
+      deps.log.info(
+        `Removed ${left.set.arn}, the release kept by run ${left.keptBy}: blue is the one to go back to now`,
+      );
+      return;
+    }
     const whose =
       left.kind === 'own-earlier-attempt'
         ? `attempt ${tags[TAG.runAttempt]} of this run`
@@ -302,6 +311,24 @@ export class LiveTaskSets implements LiveRollout {
     deps.saveState(this.saved('finished'));
   }
 
+  controlArn(): string {
+    return this.green.arn;
+  }
+
+  diagnose(): Promise<Diagnosis> {
+    const s = this.ctx.settings;
+    return diagnose(
+      {
+        cluster: s.cluster,
+        service: s.service,
+        since: this.ctx.startedAt,
+        taskSetArn: this.green.arn,
+        targetGroupArn: this.checked.route?.greenTargetGroup,
+      },
+      this.ctx.deps,
+    );
+  }
+
   async stabilise(): Promise<void> {
     this.ctx.timeline.enter('stabilize');
     await this.waitSteady('green');
@@ -369,10 +396,13 @@ export class LiveTaskSets implements LiveRollout {
     await calls.retry('make green PRIMARY', () => ecs.makePrimary(s.cluster, s.service, this.green.arn));
     this.stopWatchingTraffic?.();
     // From here green is the running version: a failure to remove blue is reported, never rolled back.
-    try {
-      await calls.persist('delete blue', () => ecs.deleteTaskSet(s.cluster, s.service, blue.arn));
-    } catch (error) {
-      log.warn(`Green is PRIMARY but blue ${blue.arn} could not be deleted: ${describeError(error)}`);
+    const kept = s.keepPrevious && (await this.keepBlue());
+    if (!kept) {
+      try {
+        await calls.persist('delete blue', () => ecs.deleteTaskSet(s.cluster, s.service, blue.arn));
+      } catch (error) {
+        log.warn(`Green is PRIMARY but blue ${blue.arn} could not be deleted: ${describeError(error)}`);
+      }
     }
     const after = await calls.retry('read the service', () => ecs.describeService(s.cluster, s.service));
     const primary = after?.taskSets.find((t) => t.status === 'PRIMARY');
@@ -381,10 +411,44 @@ export class LiveTaskSets implements LiveRollout {
         `ECS does not show green as PRIMARY after promotion (PRIMARY is ${primary?.arn ?? 'none'})`,
       );
     }
-    timeline.mark('green is PRIMARY, blue removed');
+    timeline.mark(kept ? 'green is PRIMARY, blue kept at 0% for rollback' : 'green is PRIMARY, blue removed');
     timeline.enter('finished');
     deps.saveState(this.saved('finished'));
-    log.info(`Promoted ${this.green.arn}; removed blue ${blue.arn}`);
+    log.info(
+      kept
+        ? `Promoted ${this.green.arn}; kept blue ${blue.arn} at 0%: \`safe-deploy rollback --cluster ${s.cluster} --service ${s.service}\` brings it back`
+        : `Promoted ${this.green.arn}; removed blue ${blue.arn}`,
+    );
+  }
+
+  /**
+   * keep-previous: blue stays, scaled to zero, tagged as kept (so the next deploy replaces it as a kept
+   * release rather than removing it as abandoned, and `safe-deploy rollback` finds it). False when it could
+   * not be kept; blue is then deleted as without keep-previous.
+   */
+  private async keepBlue(): Promise<boolean> {
+    const { settings: s, deps, calls } = this.ctx;
+    const blue = this.checked.blue;
+    const route = this.checked.route;
+    try {
+      await calls.persist('scale blue to 0%', () => deps.ecs.scaleTaskSet(s.cluster, s.service, blue.arn, 0));
+      await calls.persist('tag blue as kept', () =>
+        deps.ecs.tagResource(
+          blue.arn,
+          encodeKept({
+            keptBy: runKey(deps.identity.runId, deps.identity.runAttempt),
+            at: new Date(deps.clock.now()).toISOString(),
+            routing: route ? 'listener' : 'task-sets',
+            production: route?.production,
+            testListenerArn: route?.testListenerArn,
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      deps.log.warn(`Could not keep blue ${blue.arn} for a rollback (${describeError(error)}); removing it`);
+      return false;
+    }
   }
 
   rollBack(): Promise<RollbackOutcome> {
@@ -432,16 +496,18 @@ export class LiveTaskSets implements LiveRollout {
         const want = set.computedDesiredCount;
         last = `${set.stabilityStatus}, ${set.runningCount ?? '?'}/${want ?? '?'} running`;
         let ready = isSteady(set);
-        if (ready && route && want) {
+        if (ready && route && want !== 0) {
           const health = await calls.once('read green’s target health', () =>
             lb.targetHealth(route.greenTargetGroup),
           );
           if (health === LATER) return false;
-          last += `, ${health.healthy}/${want} healthy`;
-          ready = health.healthy >= want;
+          // Where ECS does not say how many tasks it wants, every registered target must be healthy.
+          const need = want ?? health.total;
+          last += `, ${health.healthy}/${need} healthy`;
+          ready = health.healthy >= need;
         }
         if (!ready && clock.now() >= limit) {
-          throw new Stop(
+          throw new NotSteady(
             `${what} did not reach a steady state within ${formatDuration(s.stabilizeTimeoutMs)} (${last})`,
           );
         }
