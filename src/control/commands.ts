@@ -38,7 +38,7 @@ export interface CommandResult {
   text: string;
 }
 
-const ANSWER_POLL_MS = 2000;
+const ANSWER_POLL_MS = 1000;
 
 /** `safe-deploy status`: the live deploy of a service, read from AWS alone. */
 export async function statusCommand(options: ControlOptions, ports: ControlPorts): Promise<CommandResult> {
@@ -107,19 +107,24 @@ async function request(
   await ports.ecs.tagResource(channel.arn, encodeRequest(written));
   const asked = `${action} requested of run ${written.run}${written.hold ? ` at ${written.hold}` : ''} by ${by} at ${written.at}`;
   const answer =
-    options.waitMs > 0 ? await waitForAnswer(channel.arn, written, options.waitMs, ports) : undefined;
-  const ignored = answer?.text.startsWith('ignored') ?? false;
+    options.waitMs > 0
+      ? await waitForAnswer(channel.arn, written, options.waitMs, options, ports)
+      : undefined;
+  const ignored = answer !== 'gone' && (answer?.text.startsWith('ignored') ?? false);
   if (options.json) {
     return {
       code: ignored ? 1 : 0,
-      text: `${JSON.stringify({ request: written, resource: channel.arn, answer: answer ?? null }, null, 2)}\n`,
+      text: `${JSON.stringify({ request: written, resource: channel.arn, answer: answer === 'gone' ? { gone: true } : (answer ?? null) }, null, 2)}\n`,
     };
   }
-  const outcome = answer
-    ? `the job answered: ${answer.text}`
-    : options.waitMs > 0
-      ? `no answer from the job within ${formatDuration(options.waitMs)}; it reads requests once a poll interval (\`safe-deploy status\` shows when it does)`
-      : 'not waiting for the job to answer';
+  const outcome =
+    answer === 'gone'
+      ? "the deploy's task set is gone: the job took the request and rolled back"
+      : answer
+        ? `the job answered: ${answer.text}`
+        : options.waitMs > 0
+          ? `no answer from the job within ${formatDuration(options.waitMs)}; it reads requests once a poll interval (\`safe-deploy status\` shows when it does)`
+          : 'not waiting for the job to answer';
   return { code: ignored ? 1 : 0, text: `${asked}\n${outcome}\n` };
 }
 
@@ -127,14 +132,33 @@ async function waitForAnswer(
   arn: string,
   asked: ControlRequest,
   waitMs: number,
+  options: ControlOptions,
   ports: ControlPorts,
-): Promise<ControlAnswer | undefined> {
+): Promise<ControlAnswer | 'gone' | undefined> {
   const until = ports.clock.now() + waitMs;
   for (;;) {
-    const answer = decodeAnswer(await ports.ecs.resourceTags(arn));
+    const tags = await readTags(arn, options, ports);
+    // Gone: the deploy ended meanwhile (an abort's rollback removes green once it answered).
+    if (!tags) return 'gone';
+    const answer = decodeAnswer(tags);
     if (answer?.requestAt === asked.at) return answer;
     if (ports.clock.now() >= until) return undefined;
     await ports.clock.sleep(Math.min(ANSWER_POLL_MS, until - ports.clock.now()));
+  }
+}
+
+/** The resource's tags; undefined when a task set is no longer in the service. */
+async function readTags(
+  arn: string,
+  options: ControlOptions,
+  ports: ControlPorts,
+): Promise<Record<string, string> | undefined> {
+  try {
+    return await ports.ecs.resourceTags(arn);
+  } catch (error) {
+    const service = await ports.ecs.describeService(options.cluster, options.service);
+    if (service && service.arn !== arn && !service.taskSets.some((t) => t.arn === arn)) return undefined;
+    throw error;
   }
 }
 
