@@ -250,6 +250,43 @@ describe('rollback to the kept release', () => {
     },
   );
 
+  test('a rollback stopped half way (traffic moved, newer one not removed yet) is finished by the next', async () => {
+    const s = afterKeepPrevious('listener');
+    s.aws.taskSets[0]!.scale = { unit: 'PERCENT', value: 100 };
+    s.aws.actions.set(LISTENER, [
+      {
+        Type: 'forward',
+        ForwardConfig: {
+          TargetGroups: [
+            { TargetGroupArn: BLUE_TG, Weight: 100 },
+            { TargetGroupArn: GREEN_TG, Weight: 0 },
+          ],
+        },
+      },
+    ]);
+    expect(await restoreKept(restore, s.restorePorts)).toMatchObject({ result: 'restored' });
+    expect(s.aws.taskSets.map((t) => [t.taskSetArn, t.status])).toEqual([[BLUE_TASK_SET, 'PRIMARY']]);
+  });
+
+  test('traffic split between the two by someone else: refused, nothing changes', async () => {
+    const s = afterKeepPrevious('listener');
+    s.aws.actions.set(LISTENER, [
+      {
+        Type: 'forward',
+        ForwardConfig: {
+          TargetGroups: [
+            { TargetGroupArn: BLUE_TG, Weight: 30 },
+            { TargetGroupArn: GREEN_TG, Weight: 70 },
+          ],
+        },
+      },
+    ]);
+    await expect(restoreKept(restore, s.restorePorts)).rejects.toThrow(
+      'splits traffic between the kept release and the running one',
+    );
+    expect(s.aws.calls.filter((c) => /^(Update|Delete|Modify|Tag|Untag)/.test(c))).toEqual([]);
+  });
+
   test('a kept release that cannot steady goes back to 0%; the running one keeps all traffic', async () => {
     const s = afterKeepPrevious('listener');
     s.aws.greenSteadies = false; // in the fake only blue's ARN starts regardless: make it not start

@@ -93,6 +93,8 @@ export interface ControlAnswer {
 }
 
 const HOLD_KINDS = ['pause', 'step', 'one-box', 'bake'] as const;
+/** How far the asker's clock may be behind the job's. */
+const CLOCK_SKEW_MS = 10 * 60_000;
 
 /** `runId/attempt`: the identity of one job attempt. */
 export function runKey(runId: string, runAttempt: string): string {
@@ -237,7 +239,8 @@ export function decideRequest(
 ): RequestDecision {
   const request = decodeRequest(tags);
   if (!request || decodeAnswer(tags)?.requestAt === request.at) return { kind: 'none' };
-  if (request.run !== run || Date.parse(request.at) < startedAt) {
+  // Written before this run began (beyond clock skew between the asker and the job): not for it.
+  if (request.run !== run || Date.parse(request.at) < startedAt - CLOCK_SKEW_MS) {
     return {
       kind: 'ignore',
       request,

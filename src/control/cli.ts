@@ -2,12 +2,12 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { STSClient } from '@aws-sdk/client-sts';
 import { clientConfig } from '../aws/clients.js';
-import { SdkEcs } from '../aws/ecs.js';
+import { errorName, SdkEcs } from '../aws/ecs.js';
 import { SdkLoadBalancer } from '../aws/load-balancer.js';
 import { SdkIdentity } from '../aws/sts.js';
 import { systemClock } from '../clock.js';
-import { UserError } from '../errors.js';
-import { boolean, duration, recordInputs, required } from '../inputs.js';
+import { describeError, UserError } from '../errors.js';
+import { boolean, duration, recordInputs, required, type InputReader } from '../inputs.js';
 import {
   abortCommand,
   promoteCommand,
@@ -53,7 +53,25 @@ export async function runControlCommand(
       `${command} does not take --${unknown.join(', --')}; it takes --${FLAGS[command].join(', --')}`,
     );
   }
-  const read = recordInputs(flags);
+  try {
+    return await run(command, recordInputs(flags), out, ports);
+  } catch (error) {
+    // Missing permissions are the user's to fix: the message names the action, without a stack trace.
+    if (
+      /AccessDenied|UnauthorizedOperation|not authorized/i.test(`${errorName(error)} ${describeError(error)}`)
+    ) {
+      throw new UserError(`${describeError(error)} (the IAM actions each command needs: docs/operating.md)`);
+    }
+    throw error;
+  }
+}
+
+async function run(
+  command: ControlCommand,
+  read: InputReader,
+  out: (text: string) => void,
+  ports: ControlPorts,
+): Promise<number> {
   let result: CommandResult;
   if (command === 'rollback') {
     const options: RestoreOptions = {

@@ -1,4 +1,4 @@
-import type { EcsControlPort, EcsPort, Service, TaskSet } from '../aws/ecs.js';
+import { errorName, type EcsControlPort, type EcsPort, type Service, type TaskSet } from '../aws/ecs.js';
 import { UserError } from '../errors.js';
 import { CONTROL_TAG, decodeKept, decodeState, type KeptRelease, type LiveState } from './channel.js';
 
@@ -20,7 +20,14 @@ export interface KeptTaskSet {
 
 /** Reads the service, refusing one that is missing or deployed by CodeDeploy. */
 export async function readService(ecs: EcsPort, cluster: string, service: string): Promise<Service> {
-  const found = await ecs.describeService(cluster, service);
+  let found: Service | undefined;
+  try {
+    found = await ecs.describeService(cluster, service);
+  } catch (error) {
+    if (errorName(error) === 'ClusterNotFoundException')
+      throw new UserError(`Cluster '${cluster}' was not found`);
+    throw error;
+  }
   if (!found) throw new UserError(`Service '${service}' was not found in cluster '${cluster}'`);
   if (found.controller === 'CODE_DEPLOY') {
     throw new UserError(

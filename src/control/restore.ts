@@ -179,9 +179,12 @@ async function checkListener(ref: ForwardRef, plan: Plan, at: string, ports: Res
         `and the running one's (${newerGroup ?? 'none'}): it forwards to ${groups.join(', ') || 'nothing'}; not rolling back ${at}`,
     );
   }
-  if ((weights[keptGroup] ?? 0) > 0) {
+  // All traffic already on the kept release: an earlier rollback stopped half way, and this one finishes it.
+  const total = Object.values(weights).reduce((sum, weight) => sum + weight, 0);
+  const kept = weights[keptGroup] ?? 0;
+  if (kept > 0 && kept !== total) {
     throw new UserError(
-      `The ${ref.kind} ${ref.arn} already sends traffic to the kept release's target group (${JSON.stringify(weights)}); ` +
+      `The ${ref.kind} ${ref.arn} splits traffic between the kept release and the running one (${JSON.stringify(weights)}); ` +
         'someone else is moving traffic: not rolling back',
     );
   }
