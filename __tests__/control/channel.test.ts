@@ -131,6 +131,7 @@ describe('requests', () => {
     ],
     ['abort', state({ updated: '2026-12-02T14:50:00.000Z' }), 'silent since 2026-12-02T14:50:00.000Z'],
     ['abort', state({ phase: 'rollback' }), 'is already rolling back: nothing to abort'],
+    ['abort', state({ phase: 'promote', hold: undefined }), 'is promoting green: too late to abort'],
     ['promote', state({ phase: 'stabilize', hold: undefined }), 'is in stabilize, not holding'],
   ] as const)('%s refused for %j', (action, live, message) => {
     expect(() => requestFor(action, live, 'web/api', by, NOW)).toThrow(message);

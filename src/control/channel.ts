@@ -286,6 +286,14 @@ export function requestFor(
       : '';
     throw new UserError(`No deploy is running on ${where}${last}: nothing to ${action}`);
   }
+  if (state.phase === 'promote') {
+    throw new UserError(
+      `The deploy on ${where} (run ${state.runId}) is promoting green: too late to ${action}` +
+        (action === 'abort'
+          ? '; once it finished, `safe-deploy rollback` brings back a release kept by keep-previous'
+          : ''),
+    );
+  }
   if (state.phase === 'rollback') {
     throw new UserError(
       `The deploy on ${where} (run ${state.runId}) is already rolling back: nothing to ${action}`,

@@ -66,7 +66,7 @@ export class JobControl {
     const { ecs, calls } = this.deps;
     const tags = await calls.once('read the control tags', () => ecs.resourceTags(this.arn));
     if (tags === LATER) return { kind: 'continue' };
-    await this.publish(tags);
+    await this.publish({}, tags);
     const run = runKey(this.deps.identity.runId, this.deps.identity.runAttempt);
     const decision = decideRequest(tags, run, this.deps.startedAt, this.deps.progress().hold);
     switch (decision.kind) {
@@ -106,9 +106,15 @@ export class JobControl {
    * Writes the state tags that differ from `current` (the tags just read; else what this run last wrote),
    * so a write that failed is made again at the next poll.
    */
-  async publish(current: Record<string, string> = this.written): Promise<void> {
+  async publish(
+    { promoting = false }: { promoting?: boolean } = {},
+    current: Record<string, string> = this.written,
+  ): Promise<void> {
     if (this.disabled) return;
-    const state = encodeState(this.state());
+    const state = encodeState({
+      ...this.state(),
+      ...(promoting ? { phase: 'promote', hold: undefined } : {}),
+    });
     const changed = Object.fromEntries(
       Object.entries(state).filter(([key, value]) => key !== CONTROL_TAG.updated && current[key] !== value),
     );

@@ -77,8 +77,12 @@ export async function runLifecycle(
     await log.group('Shift traffic', () => shift(ctx, green, rollout, progress));
     if (settings.afterTraffic) await hook(ctx, green, 'after-traffic', settings.afterTraffic);
     await log.group('Bake', () => bake(ctx, green));
-    await log.group('Promote', () => green.promote());
+    // Past this point green becomes the running version: an abort would come too late to be safe.
     control.stop();
+    await log.group('Promote', async () => {
+      await control?.job.publish({ promoting: true });
+      await green.promote();
+    });
     await control.job.publish();
     return report(
       ctx,
