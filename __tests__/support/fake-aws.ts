@@ -74,6 +74,11 @@ export class FakeAws {
   private readonly scaledAt = new Map<string, number>();
   /** Errors to throw from the next calls of a command. */
   private readonly failures = new Map<string, Error[]>();
+  /** Windows of fake time in which calls fail (an outage, a throttling storm). */
+  private readonly outages: { from: number; until: number; error: Error; commands: string[] | undefined }[] =
+    [];
+  /** Commands whose next calls never answer (a request that hangs). */
+  private readonly hangs = new Map<string, number>();
   private nextId = 2;
 
   constructor(private readonly clock: FakeClock) {
@@ -138,6 +143,19 @@ export class FakeAws {
     this.failures.set(command, [...(this.failures.get(command) ?? []), ...Array<Error>(times).fill(error)]);
   }
 
+  /**
+   * From now until `ms` of fake time have passed, every call of `commands` (of every command when none is
+   * named) fails with `error`: an outage or a throttling storm, as the SDK surfaces it after its retries.
+   */
+  failFor(ms: number, error: Error, commands?: string[]): void {
+    this.outages.push({ from: this.clock.now(), until: this.clock.now() + ms, error, commands });
+  }
+
+  /** The next `times` calls of `command` never answer. */
+  hang(command: string, times = 1): void {
+    this.hangs.set(command, (this.hangs.get(command) ?? 0) + times);
+  }
+
   weights(arn = LISTENER): Record<string, number> {
     const forward = this.actions.get(arn)!.find((a) => a.Type === 'forward')!;
     return Object.fromEntries(
@@ -157,8 +175,18 @@ export class FakeAws {
     return this.calls.filter((c) => c === command).length;
   }
 
-  private call<T>(command: string, run: () => T): T {
+  private call<T>(command: string, run: () => T): T | Promise<T> {
     this.calls.push(command);
+    const hanging = this.hangs.get(command) ?? 0;
+    if (hanging > 0) {
+      this.hangs.set(command, hanging - 1);
+      return new Promise<T>(() => undefined);
+    }
+    const now = this.clock.now();
+    const outage = this.outages.find(
+      (o) => now >= o.from && now < o.until && (!o.commands || o.commands.includes(command)),
+    );
+    if (outage) throw outage.error;
     const queued = this.failures.get(command);
     if (queued?.length) throw queued.shift()!;
     return run();

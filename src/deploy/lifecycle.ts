@@ -82,11 +82,7 @@ export async function runLifecycle(
       `${green.ids().taskSetArn ?? 'green'} is PRIMARY and takes all traffic`,
     );
   } catch (error) {
-    if (error instanceof YieldToEarlierRun) {
-      log.warn(error.message);
-      await error.own.backOff();
-      return report(ctx, release, checked, error.own.ids(), 'blocked', error.message);
-    }
+    if (error instanceof YieldToEarlierRun) return backOff(ctx, release, checked, error);
     const reason = stopReason(error);
     const ids = (live ?? rollout).ids();
     const undo = live ?? rollout;
@@ -265,6 +261,26 @@ async function rollBack(
   }
   deps.log.info('Rollback confirmed by AWS: all traffic on blue, blue at 100%, green deleted');
   return report(ctx, release, checked, ids, 'rolled-back', reason);
+}
+
+/** The run that lost the start race removes its own green, and only that; traffic is the other run's. */
+async function backOff(
+  ctx: DeployContext,
+  release: Release,
+  checked: Preflight,
+  error: YieldToEarlierRun,
+): Promise<DeployReport> {
+  ctx.deps.log.warn(error.message);
+  const ids = error.own.ids();
+  try {
+    await error.own.backOff();
+  } catch (failure) {
+    const reason =
+      `${error.message}; its own task set ${ids.taskSetArn ?? ''} could not be removed ` +
+      `(${describeError(failure)}): the post step tries again`;
+    return report(ctx, release, checked, ids, 'blocked', reason);
+  }
+  return report(ctx, release, checked, ids, 'blocked', error.message);
 }
 
 /** What the user reads for an error that stopped the deploy. */

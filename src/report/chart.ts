@@ -63,8 +63,9 @@ export function describeAlarmChanges(changes: readonly AlarmChange[]): string[] 
 }
 
 /**
- * A fixed-width area chart of green's traffic share: rows are 10% bands, columns are equal slices of
- * the deploy, and the line under the axis marks alarm changes. Hand-drawn because a chart library would
+ * A fixed-width area chart of green's traffic share: rows are 10% bands drawn in eighths, so 1%, 5% and
+ * 10% stand at their own heights; columns are equal slices of the deploy, and the line under the axis
+ * marks alarm changes. Hand-drawn because a chart library would
  * add a heavy dependency to the bundle for sixty columns of text.
  */
 export function textTrafficChart(timeline: readonly TimelineEntry[], span: ChartSpan): string {
@@ -77,7 +78,7 @@ export function textTrafficChart(timeline: readonly TimelineEntry[], span: Chart
 
   const lines: string[] = [];
   for (const level of LEVELS) {
-    const row = values.map((v) => (filled(v, level) ? '█' : ' ')).join('');
+    const row = values.map((v) => cellAt(v, level)).join('');
     lines.push(`${String(level).padStart(3)} ┤${row}`.trimEnd());
   }
   lines.push(`  0 └${'─'.repeat(WIDTH)}`);
@@ -161,9 +162,17 @@ function windowMax(
   return Math.max(max, atEnd);
 }
 
-function filled(value: number, level: number): boolean {
-  // Rows are 10% bands rounded to the nearest band, but any traffic at all lights the lowest one.
-  return value >= level - 5 || (level === 10 && value > 0);
+/** Eighths of a cell, from the bottom: a band holds 10%, so each step is 1.25%. */
+const EIGHTHS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/**
+ * The cell of the band (level-10, level] for a share: full when the share fills the band, a partial block
+ * as high as the part of the band it fills (1% is the lowest eighth, 5% half a band), blank below it.
+ */
+function cellAt(value: number, level: number): string {
+  const fraction = (value - (level - 10)) / 10;
+  if (fraction <= 0) return ' ';
+  return EIGHTHS[Math.min(EIGHTHS.length, Math.ceil(fraction * EIGHTHS.length)) - 1]!;
 }
 
 function columnOf(offsetMs: number, duration: number): number {
