@@ -96,6 +96,27 @@ describe('throttling on every read never rolls back by itself', () => {
   );
 });
 
+test('every call throttled for 10 s from the moment of promotion: promoted once they answer, never rolled back', async () => {
+  const s = scenario();
+  const ports = s.aws.ports();
+  const ecs = Object.create(ports.ecs) as typeof ports.ecs;
+  let stormed = false;
+  ecs.makePrimary = async (...args) => {
+    if (!stormed) {
+      stormed = true;
+      s.aws.failFor(10_000, throttled());
+    }
+    return ports.ecs.makePrimary(...args);
+  };
+  const report = await deploy(s, { 'bake-time': '1m', 'poll-interval': '1s' }, { ecs });
+  expect(report.result).toBe('deployed');
+  expect(s.aws.primary()?.taskSetArn).not.toBe(BLUE_TASK_SET);
+  expect(s.aws.taskSets).toHaveLength(1);
+  expect(
+    s.logs.filter((l) => l.startsWith('warning: Could not make green PRIMARY (Rate exceeded)')).length,
+  ).toBeGreaterThan(5);
+});
+
 describe('outages and hanging requests', () => {
   test('ECS and ELB answering 503 for 70 s inside a 5-minute timeout: retried until they answer, deployed', async () => {
     const s = scenario();
