@@ -2,7 +2,15 @@ import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { realTimer } from '../../src/deploy/calls.js';
 import { TAG } from '../../src/deploy/leftovers.js';
 import { BLUE_TASK_SET, BLUE_TG, GREEN_TG, LISTENER } from '../support/fake-aws.js';
-import { deploy, expectRolledBack, MUTATING, scenario, type Scenario } from './harness.js';
+import {
+  deploy,
+  expectRolledBack,
+  leftover,
+  MUTATING,
+  racingRun,
+  scenario,
+  type Scenario,
+} from './harness.js';
 
 // Faults a careful user met when trying a deploy, each pinned here on the fake clock: throttling on every
 // read, outages, hanging requests, re-runs, start races, someone else moving the listener, the one box.
@@ -112,9 +120,13 @@ test('every call throttled for 10 s from the moment of promotion: promoted once 
   expect(report.result).toBe('deployed');
   expect(s.aws.primary()?.taskSetArn).not.toBe(BLUE_TASK_SET);
   expect(s.aws.taskSets).toHaveLength(1);
+  // Tried again only once alarms could be read again: the pause between tries is never blind.
   expect(
-    s.logs.filter((l) => l.startsWith('warning: Could not make green PRIMARY (Rate exceeded)')).length,
-  ).toBeGreaterThan(5);
+    s.logs.filter((l) => l.startsWith('warning: Could not make green PRIMARY (Rate exceeded)')),
+  ).toHaveLength(1);
+  expect(
+    s.logs.filter((l) => l.startsWith('warning: Could not read alarms (Rate exceeded)')).length,
+  ).toBeGreaterThanOrEqual(9);
 });
 
 describe('outages and hanging requests', () => {
@@ -192,21 +204,8 @@ describe('outages and hanging requests', () => {
 describe('runs and re-runs', () => {
   test('a later attempt of the same run owns what an earlier attempt left: traffic back on blue, leftover removed, deployed', async () => {
     const s = scenario();
-    const leftover = 'arn:aws:ecs:us-east-1:111111111111:task-set/web/api/ecs-svc/0000000000000000077';
-    s.aws.taskSets.push({
-      taskSetArn: leftover,
-      status: 'ACTIVE',
-      scale: { unit: 'PERCENT', value: 100 },
-      loadBalancers: [{ targetGroupArn: GREEN_TG, containerName: 'app', containerPort: 80 }],
-      createdAt: new Date(s.clock.now() - 60_000),
-      tags: [
-        { key: TAG.repository, value: 'octo/shop' },
-        { key: TAG.runId, value: '99' },
-        { key: TAG.runAttempt, value: '1' },
-        // Killed a moment ago: the heartbeat is fresh, which would block any other run.
-        { key: TAG.heartbeat, value: new Date(s.clock.now() - 30_000).toISOString() },
-      ],
-    });
+    // Killed a moment ago: the heartbeat is fresh, which would block any other run.
+    const left = leftover(s, { id: 77, runId: '99', attempt: '1', heartbeatAgoMs: 30_000 });
     s.aws.actions.set(LISTENER, forward(90, 10));
     const report = await deploy(
       s,
@@ -217,24 +216,13 @@ describe('runs and re-runs', () => {
     );
     expect(report.result).toBe('deployed');
     expect(greenWeights(s)[0]).toBe(0);
-    expect(s.aws.taskSets.map((t) => t.taskSetArn)).not.toContain(leftover);
-    expect(s.logs).toContain(`warning: Removed task set ${leftover} left by attempt 1 of this run`);
+    expect(s.aws.taskSets.map((t) => t.taskSetArn)).not.toContain(left);
+    expect(s.logs).toContain(`warning: Removed task set ${left} left by attempt 1 of this run`);
   });
 
   test('another run with a fresh heartbeat still blocks, and nothing changes', async () => {
     const s = scenario();
-    s.aws.taskSets.push({
-      taskSetArn: 'arn:aws:ecs:us-east-1:111111111111:task-set/web/api/ecs-svc/0000000000000000078',
-      status: 'ACTIVE',
-      scale: { unit: 'PERCENT', value: 100 },
-      createdAt: new Date(s.clock.now() - 60_000),
-      tags: [
-        { key: TAG.repository, value: 'octo/shop' },
-        { key: TAG.runId, value: '98' },
-        { key: TAG.runAttempt, value: '1' },
-        { key: TAG.heartbeat, value: new Date(s.clock.now() - 30_000).toISOString() },
-      ],
-    });
+    leftover(s, { id: 78, runId: '98', heartbeatAgoMs: 30_000 });
     const report = await deploy(
       s,
       {},
@@ -246,27 +234,13 @@ describe('runs and re-runs', () => {
 
   test('a run that lost the start race and cannot delete its own green touches nothing else', async () => {
     const s = scenario();
-    const ports = s.aws.ports();
-    const rivalArn = 'arn:aws:ecs:us-east-1:111111111111:task-set/web/api/ecs-svc/0000000000000000000';
-    const ecs = Object.create(ports.ecs) as typeof ports.ecs;
-    ecs.createTaskSet = async (...args) => {
-      const mine = await ports.ecs.createTaskSet(...args);
-      s.aws.taskSets.push({
-        taskSetArn: rivalArn,
-        status: 'ACTIVE',
-        scale: { unit: 'PERCENT', value: 100 },
-        loadBalancers: [{ targetGroupArn: GREEN_TG }],
-        createdAt: new Date(s.clock.now() - 1000),
-        tags: [{ key: TAG.runId, value: '98' }],
-      });
-      s.aws.actions.set(LISTENER, forward(90, 10));
+    const { ecs } = racingRun(s, () =>
       s.aws.fail(
         'DeleteTaskSet',
         Object.assign(new Error('boom'), { name: 'ServerException', $metadata: { httpStatusCode: 500 } }),
         1000,
-      );
-      return mine;
-    };
+      ),
+    );
     const saved: string[] = [];
     const report = await deploy(s, {}, { ecs, saveState: (state) => saved.push(state.stage) });
     expect(report.result).toBe('blocked');
@@ -403,18 +377,12 @@ describe('alarm prefixes', () => {
 describe('deployment records that tell the truth', () => {
   test("an abandoned run's record is closed by the run that removes its task set", async () => {
     const s = scenario();
-    s.aws.taskSets.push({
-      taskSetArn: 'arn:aws:ecs:us-east-1:111111111111:task-set/web/api/ecs-svc/0000000000000000079',
-      status: 'ACTIVE',
-      scale: { unit: 'PERCENT', value: 0 },
-      createdAt: new Date(s.clock.now() - 3_600_000),
-      tags: [
-        { key: TAG.repository, value: 'octo/shop' },
-        { key: TAG.runId, value: '98' },
-        { key: TAG.runAttempt, value: '1' },
-        { key: TAG.heartbeat, value: new Date(s.clock.now() - 3_600_000).toISOString() },
-        { key: TAG.deploymentId, value: '4242' },
-      ],
+    leftover(s, {
+      id: 79,
+      runId: '98',
+      heartbeatAgoMs: 3_600_000,
+      scale: 0,
+      tags: { [TAG.deploymentId]: '4242' },
     });
     const closed: [number, string][] = [];
     const report = await deploy(
