@@ -14,6 +14,9 @@ import { describeError, UserError } from '../errors.js';
 import { renderPlanText } from '../report/summary.js';
 import { resolveAlarms } from '../alarms/resolve.js';
 import { AlarmWatch, type Breach } from '../alarms/watch.js';
+import { GreenBlueAnalysis } from '../compare/analysis.js';
+import { describeResult } from '../compare/format.js';
+import { describeRule } from '../compare/parse.js';
 import type { DeployPlan, DeployReport, DeployResult, Phase, TimelineEntry } from './model.js';
 import { rollBack, type RollbackTarget } from './rollback.js';
 import type { DeploySettings } from './settings.js';
@@ -131,6 +134,7 @@ export class DeployEngine {
   private lastAlarmRead = 0;
   private trafficStartedAt: number | undefined;
   private deploymentId: number | undefined;
+  private analysis: GreenBlueAnalysis | undefined;
 
   constructor(
     private readonly settings: DeploySettings,
@@ -157,6 +161,7 @@ export class DeployEngine {
       pollIntervalMs: s.pollIntervalMs,
       alarms: this.watched,
       testListener: Boolean(s.testListenerArn),
+      comparisons: s.comparisons.map((c) => ({ name: c.name, text: c.text, rule: describeRule(c) })),
     };
   }
 
@@ -244,6 +249,18 @@ export class DeployEngine {
     this.blue = primaries[0]!;
     log.info(`Blue: ${this.blue.arn} (${this.blue.taskDefinition}), desired count ${service.desiredCount}`);
     await this.resolveTargetGroups();
+    if (s.comparisons.length > 0) {
+      this.analysis = new GreenBlueAnalysis(s.comparisons, cloudwatch, {
+        blue: {
+          targetGroupArn: this.blueTg,
+          taskDefinitionArn: this.blue.taskDefinition,
+          taskSetArn: this.blue.arn,
+        },
+        green: { targetGroupArn: this.greenTg },
+        ...(s.production ? { loadBalancerArn: loadBalancerArnOf(s.production.arn) } : {}),
+      });
+      for (const line of await this.analysis.verify(this.deps.clock.now())) log.info(`Comparing ${line}`);
+    }
 
     // The state at the start: an alarm already firing blocks the deploy, it does not roll it back.
     for (const alarm of uniqueByName([...blockers, ...watched, ...oneBox])) this.blockIfFiring(alarm);
@@ -388,6 +405,7 @@ export class DeployEngine {
       tags: { ...this.runTags(), [TAG.heartbeat]: new Date(this.deps.clock.now()).toISOString() },
     });
     this.lastHeartbeat = this.deps.clock.now();
+    this.analysis?.greenCreated({ taskSetArn: this.green.arn, taskDefinitionArn: this.taskDefinitionArn });
     this.save(false);
     this.mark('green created');
     log.info(`Green: ${this.green.arn} at ${scale}%`);
@@ -704,6 +722,7 @@ export class DeployEngine {
       // Polls start one interval apart, however long the reads take, so "once per poll interval" holds.
       const polledAt = clock.now();
       await this.pollAlarms(alarms);
+      await this.compareVersions();
       this.checkTimeAndCancellation(() => `${options.label}${options.progressNote?.() ?? ''}`);
       await this.heartbeat();
       const now = clock.now();
@@ -765,6 +784,22 @@ export class DeployEngine {
         `alarm ${breach.alarm} is in ${breach.state}${breach.reason ? `: ${breach.reason}` : ''}`,
       );
     }
+  }
+
+  /** Green versus blue, once green takes production traffic: a failed comparison is a breach. */
+  private async compareVersions(): Promise<void> {
+    const analysis = this.analysis;
+    if (!analysis || this.traffic === 0) return;
+    const verdict = await this.attempt('read the green-versus-blue comparisons', () =>
+      analysis.poll(this.deps.clock.now(), { traffic: this.traffic, phase: this.phase }),
+    );
+    if (verdict === LATER) return;
+    for (const result of verdict.changed)
+      this.deps.log.info(`Comparison ${result.name}: ${describeResult(result)}`);
+    if (!verdict.failed) return;
+    this.mark(`comparison ${verdict.failed.name} failed`);
+    this.timeline.at(-1)!.comparison = verdict.failed.name;
+    throw new Stop(verdict.reason!);
   }
 
   /** `where` says what the deploy was waiting for, so a timeout reason tells the user what to fix. */
@@ -898,6 +933,7 @@ export class DeployEngine {
       ...(this.blue ? { previousTaskSetArn: this.blue.arn } : {}),
       ...(this.release.manifestLines ? { manifestLines: this.release.manifestLines } : {}),
       timeline: this.timeline,
+      ...(this.analysis ? { comparisons: this.analysis.report() } : {}),
       startedAt: new Date(this.startedAt).toISOString(),
       finishedAt: new Date(this.deps.clock.now()).toISOString(),
     };
