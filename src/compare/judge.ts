@@ -3,6 +3,7 @@
 // typed and actively kept, and add little to the bundle. simple-statistics has no binomial or t
 // distribution functions (its t-test returns the statistic without a p-value), and jStat's last release
 // is years old and untyped; hand-written tail sums would be the maths the issue asks us not to write.
+import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
 import binomialTest from '@stdlib/stats-binomial-test';
 import ttest from '@stdlib/stats-ttest';
 import type { ComparisonResult, Rule } from './model.js';
@@ -24,9 +25,10 @@ export interface Counts {
 export type Judgement = Omit<ComparisonResult, 'name' | 'unit'>;
 
 /**
- * Judges "green's error rate ≤ factor × blue's + margin" on counts: blue's rate is taken at its
- * one-sided upper limit (so a blue that was lucky does not make green fail), and green fails only when
- * an exact binomial test rejects "green's rate is at most the bound" at ALPHA. Until green served
+ * Judges "green's error rate ≤ factor × blue's + margin" on counts. The bound shown is the rule applied
+ * to blue's observed rate; the test holds green to the rule applied to blue's one-sided upper limit
+ * (Clopper-Pearson at 1 - ALPHA), so a blue that was lucky does not make green fail, and green fails
+ * only when an exact binomial test rejects "green's rate is at most that" at ALPHA. Until green served
  * `minSamples` requests (and blue served any), the result is `waiting`, never a pass.
  */
 export function judgeRate(blue: Counts, green: Counts, rule: Rule, minSamples: number): Judgement {
@@ -41,12 +43,14 @@ export function judgeRate(blue: Counts, green: Counts, rule: Rule, minSamples: n
   if (b.requests === 0 || g.requests === 0 || g.requests < minSamples) {
     return { ...base, state: 'waiting', bound: undefined, pValue: undefined };
   }
-  const blueUpper = binomialTest(b.errors, b.requests, { alternative: 'less', alpha: ALPHA }).ci[1]!;
-  const bound = Math.min(1, rule.factor * blueUpper + rule.margin);
-  if (bound >= 1) return { ...base, state: 'pass', bound, pValue: 1 };
-  // At or under the bound the one-sided p-value is about one half or more: no test can reject.
+  const bound = Math.min(1, rule.factor * (b.errors / b.requests) + rule.margin);
+  // At or under the bound (and so under the tested one) the one-sided p-value is about one half or
+  // more: no test can reject, and none is run.
   if (g.errors <= bound * g.requests) return { ...base, state: 'pass', bound, pValue: undefined };
-  const test = binomialTest(g.errors, g.requests, { p: bound, alternative: 'greater', alpha: ALPHA });
+  const blueUpper = b.errors === b.requests ? 1 : betaQuantile(1 - ALPHA, b.errors + 1, b.requests - b.errors);
+  const tested = Math.min(1, rule.factor * blueUpper + rule.margin);
+  if (tested >= 1) return { ...base, state: 'pass', bound, pValue: 1 };
+  const test = binomialTest(g.errors, g.requests, { p: tested, alternative: 'greater', alpha: ALPHA });
   return { ...base, state: test.rejected ? 'fail' : 'pass', bound, pValue: test.pValue };
 }
 

@@ -1,6 +1,7 @@
 import binomial from '@stdlib/random-base-binomial';
 import { judgeRate, type Counts } from './judge.js';
 import type { Rule } from './model.js';
+import { DEFAULT_ERROR_RULE, DEFAULT_MIN_REQUESTS } from './parse.js';
 
 /**
  * Simulated canaries, for the tests of the statistics and `scripts/bench-compare.mjs` (never bundled in
@@ -96,3 +97,25 @@ export function simulateMany(model: CanaryModel, runs: number, firstSeed = 1): C
     maxPoll: polls.at(-1),
   };
 }
+
+/**
+ * The canary the benchmark and the README describe: 1,000 requests a second, green at 1% for a
+ * five-minute step polled every 10 s, blue failing 1% of requests, the built-in error-rate's default
+ * rule and minimum, and a service-wide alarm at twice blue's error rate.
+ */
+export const BENCH_CANARY: Omit<CanaryModel, 'greenErrorRate'> = {
+  requestsPerSecond: 1000,
+  share: 0.01,
+  pollSeconds: 10,
+  polls: 30,
+  blueErrorRate: 0.01,
+  rule: DEFAULT_ERROR_RULE,
+  minSamples: DEFAULT_MIN_REQUESTS,
+  alarmThreshold: 0.02,
+};
+
+/** The benchmark's runs: at least 1,000 of an equal green, and of greens at 3× and 10× blue's error rate. */
+export const BENCH_RUNS = 1000;
+
+/** The strictest rule a user may write (green ≤ 1× blue): the false-rollback rate of any rule is at most its. */
+export const STRICTEST_RULE: Rule = { factor: 1, margin: 0 };
