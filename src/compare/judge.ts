@@ -40,14 +40,15 @@ export function judgeRate(blue: Counts, green: Counts, rule: Rule, minSamples: n
     samples: g.requests,
     minSamples,
   };
-  if (b.requests === 0 || g.requests === 0 || g.requests < minSamples) {
-    return { ...base, state: 'waiting', bound: undefined, pValue: undefined };
+  const bound = b.requests > 0 ? Math.min(1, rule.factor * (b.errors / b.requests) + rule.margin) : undefined;
+  if (bound === undefined || g.requests === 0 || g.requests < minSamples) {
+    return { ...base, state: 'waiting', bound, pValue: undefined };
   }
-  const bound = Math.min(1, rule.factor * (b.errors / b.requests) + rule.margin);
   // At or under the bound (and so under the tested one) the one-sided p-value is about one half or
   // more: no test can reject, and none is run.
   if (g.errors <= bound * g.requests) return { ...base, state: 'pass', bound, pValue: undefined };
-  const blueUpper = b.errors === b.requests ? 1 : betaQuantile(1 - ALPHA, b.errors + 1, b.requests - b.errors);
+  const blueUpper =
+    b.errors === b.requests ? 1 : betaQuantile(1 - ALPHA, b.errors + 1, b.requests - b.errors);
   const tested = Math.min(1, rule.factor * blueUpper + rule.margin);
   if (tested >= 1) return { ...base, state: 'pass', bound, pValue: 1 };
   const test = binomialTest(g.errors, g.requests, { p: tested, alternative: 'greater', alpha: ALPHA });
