@@ -1,8 +1,9 @@
 // The statistics of green versus blue, from stdlib (@stdlib/stats-*): its per-function packages give
-// the exact binomial test (with Clopper-Pearson limits) and Student's t-test with one-sided p-values, are
-// typed and actively kept, and add little to the bundle. simple-statistics has no binomial or t
-// distribution functions (its t-test returns the statistic without a p-value), and jStat's last release
-// is years old and untyped; hand-written tail sums would be the maths the issue asks us not to write.
+// the exact binomial test, the beta quantile of Clopper-Pearson limits and Student's t-test with
+// one-sided p-values, typed and actively kept. simple-statistics has no binomial or t distribution
+// (its t-test returns the statistic without a p-value); jStat's last release is years old and untyped;
+// hand-written tail sums would be the maths the issue asks us not to write. The cost is the bundle:
+// about 750 KB minified for the three (the distribution functions alone would be about 430 KB).
 import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
 import binomialTest from '@stdlib/stats-binomial-test';
 import ttest from '@stdlib/stats-ttest';
