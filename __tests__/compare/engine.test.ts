@@ -1,4 +1,6 @@
 import { dimensionOf } from '../../src/aws/cloudwatch.js';
+import { GreenBlueAnalysis } from '../../src/compare/analysis.js';
+import { parseComparisons } from '../../src/compare/parse.js';
 import { loadBalancerArnOf } from '../../src/aws/load-balancer.js';
 import { UserError } from '../../src/errors.js';
 import { renderSummary } from '../../src/report/summary.js';
@@ -228,4 +230,34 @@ describe('green versus blue in a deploy', () => {
       s.logs.filter((l) => l.startsWith('warning: Could not read the green-versus-blue comparisons')),
     ).toHaveLength(3);
   });
+
+  test('a comparison that reads the same series for both versions is refused, green removed', async () => {
+    const s = scenario();
+    // Green deploys blue's own task definition, and the series names the version by its revision.
+    const report = await deploy(s, {
+      'task-definition': 'api:1',
+      'listener-arn': '',
+      routing: 'task-sets',
+      compare: 'rate(Shop/Errors{Version=${revision}}, Shop/Requests{Version=${revision}}) <= 2x blue',
+    });
+    expectRolledBack(s, report);
+    expect(report.reason).toContain('reads the same series for blue and green');
+    // Refused when green was created, before it took any traffic.
+    expect(Math.max(...report.timeline.map((e) => e.traffic))).toBe(0);
+  });
+});
+
+test('the ALB built-ins refuse a Network Load Balancer', () => {
+  const read = { getMetricData: () => Promise.resolve([]) };
+  const nlb = 'arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/shop/0123456789abcdef';
+  expect(
+    () =>
+      new GreenBlueAnalysis(parseComparisons('error-rate', { listenerRouting: true }), read, {
+        blue: { targetGroupArn: BLUE_TG },
+        green: { targetGroupArn: GREEN_TG },
+        loadBalancerArn: nlb,
+      }),
+  ).toThrow(
+    `Input 'compare': "error-rate" reads ApplicationELB metrics, but ${nlb} is not an Application Load Balancer`,
+  );
 });

@@ -2,7 +2,14 @@ import type { CloudWatchPort, MetricSeries } from '../aws/cloudwatch.js';
 import { describeError, UserError } from '../errors.js';
 import { describeResult, formatValue } from './format.js';
 import { judgeRate, judgeValues, type Judgement } from './judge.js';
-import type { Comparison, ComparisonReport, ComparisonResult, StepResult, VersionIdentity } from './model.js';
+import type {
+  Comparison,
+  ComparisonReport,
+  ComparisonResult,
+  Series,
+  StepResult,
+  VersionIdentity,
+} from './model.js';
 import { describeRule } from './parse.js';
 import { buildQueries, byMinute, placeholderValues, total, type VersionQueries } from './queries.js';
 
@@ -44,11 +51,41 @@ export class GreenBlueAnalysis {
     private readonly versions: { blue: VersionIdentity; green: VersionIdentity; loadBalancerArn?: string },
   ) {
     this.green = { ...versions.green };
+    const lb = versions.loadBalancerArn;
+    const elb = comparisons.find((c) =>
+      seriesOf(c).some((x) => x.kind === 'metric' && x.namespace === 'AWS/ApplicationELB'),
+    );
+    if (elb && lb && !/:loadbalancer\/app\//.test(lb)) {
+      throw new UserError(
+        `Input 'compare': ${JSON.stringify(elb.text)} reads ApplicationELB metrics, but ${lb} is not an ` +
+          'Application Load Balancer',
+      );
+    }
   }
 
-  /** Green's task set and task definition, once created: the placeholders of user series need them. */
+  /**
+   * Green's task set and task definition, once created: the placeholders of user series need them. A
+   * comparison whose queries come out the same for both versions (green runs blue's task definition and
+   * the series names the revision) could never tell them apart: that is an input error.
+   */
   greenCreated(identity: VersionIdentity): void {
     Object.assign(this.green, identity);
+    const queries = this.queries(this.green);
+    const same = this.comparisons.find((_, index) => {
+      const of = (version: 'blue' | 'green') =>
+        JSON.stringify(
+          queries
+            .find((q) => q.comparison === index && q.version === version)!
+            .queries.map(({ query }) => ({ ...query, id: '' })),
+        );
+      return of('blue') === of('green');
+    });
+    if (same) {
+      throw new UserError(
+        `Input 'compare': ${JSON.stringify(same.text)} reads the same series for blue and green ` +
+          "(green's identity in it is blue's): name the version with a placeholder that differs, such as ${task-set}",
+      );
+    }
   }
 
   /**
@@ -221,6 +258,11 @@ function refused(comparison: Comparison, error: unknown): UserError {
   return new UserError(
     `Input 'compare': CloudWatch refused ${JSON.stringify(comparison.text)}: ${describeError(error)}${hint}`,
   );
+}
+
+function seriesOf(comparison: Comparison): Series[] {
+  const m = comparison.measure;
+  return m.kind === 'rate' ? [m.errors, m.requests] : [m.value];
 }
 
 function definedOnly(identity: VersionIdentity): VersionIdentity {
