@@ -199,6 +199,19 @@ describe('green versus blue in a deploy', () => {
     expect(s.aws.calls.filter((c) => MUTATING.includes(c))).toEqual([]);
   });
 
+  test('a series blue has no data for is a warning in validation: it could never fail', async () => {
+    const s = scenario();
+    const report = await deploy(s, {
+      'dry-run': 'true',
+      compare: 'Shop/Latncy{Version=${revision}}:p99 <= 1.2x blue',
+    });
+    expect(report.result).toBe('dry-run');
+    expect(s.logs).toContain(
+      'warning: Comparing Latncy: green ≤ 1.2× blue, judged after 3 minutes of data; blue has no data in the ' +
+        'last 15 minutes: check the metric, its dimensions and placeholders, as without data the comparison can never fail',
+    );
+  });
+
   test('a query CloudWatch refuses is an input error before anything changes, naming the line', async () => {
     const s = scenario();
     const invalid = Object.assign(new Error('The value SEARCH for parameter Expression is not valid.'), {

@@ -91,9 +91,10 @@ export class GreenBlueAnalysis {
   /**
    * Reads blue's series over the last minutes before anything changes: CloudWatch refusing a query (a
    * bad expression, a missing permission) is an input error naming `compare` and quoting the line.
-   * Returns a line per comparison with blue's recent value, for the log and the dry run.
+   * Returns a line per comparison with blue's recent value, for the log and the dry run; `noData` when
+   * blue has none (a typo in a metric or a dimension reads as no data, never as an error).
    */
-  async verify(now: number): Promise<string[]> {
+  async verify(now: number): Promise<{ line: string; noData: boolean }[]> {
     // Green does not exist yet: its queries are checked with blue's identity where green's is unknown.
     const stand = { ...this.versions.blue, ...definedOnly(this.green) };
     const queries = this.queries(stand);
@@ -122,8 +123,16 @@ export class GreenBlueAnalysis {
     }
     return this.comparisons.map((comparison, index) => {
       const { blue } = this.judge(comparison, index, queries, series);
-      const recent = `blue ${formatValue(blue, comparison.unit)} in the last ${VERIFY_WINDOW_MS / MINUTE} minutes`;
-      return `${comparison.name}: ${describeRule(comparison)}; ${recent}`;
+      const minutes = VERIFY_WINDOW_MS / MINUTE;
+      const recent =
+        blue === undefined
+          ? `blue has no data in the last ${minutes} minutes: check the metric, its dimensions and ` +
+            'placeholders, as without data the comparison can never fail'
+          : `blue ${formatValue(blue, comparison.unit)} in the last ${minutes} minutes`;
+      return {
+        line: `${comparison.name}: ${describeRule(comparison)}; ${recent}`,
+        noData: blue === undefined,
+      };
     });
   }
 

@@ -36,7 +36,7 @@ const LABEL = /^([A-Za-z][\w.-]{0,63}):\s+(.+)$/;
 const MIN_TAIL = /\s+min\s+(\d{1,9})(?:\s+(requests|samples|minutes))?\s*$/i;
 const RULE_TAIL =
   /\s*(?:<=|≤)\s*(?:(\d+(?:\.\d+)?)\s*[x×*]\s*)?blue(?:\s*\+\s*(\d+(?:\.\d+)?)\s*(%|pt|points?|ms|s)?)?\s*$/i;
-const LATENCY = /^(p(\d{1,2}(?:\.\d{1,3})?)|average)-latency$/;
+const LATENCY = /^(p(\d{1,2}(?:\.\d{1,2})?)|average)-latency$/;
 const METRIC = /^([^\s{}()'"]+)\/([^\s/{}():'"]+)(?:\{(.*)\})?(?::([^\s{}]+))?$/;
 const STAT =
   /^(SampleCount|Average|Sum|Minimum|Maximum|IQM|p\d{1,2}(\.\d+)?|(tm|wm|tc|ts|pr|TM|WM|TC|TS|PR)\d{1,2}(\.\d+)?|(TM|WM|TC|TS|PR)\([\d.%:]*\))$/;

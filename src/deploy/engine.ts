@@ -259,7 +259,10 @@ export class DeployEngine {
         green: { targetGroupArn: this.greenTg },
         ...(s.production ? { loadBalancerArn: loadBalancerArnOf(s.production.arn) } : {}),
       });
-      for (const line of await this.analysis.verify(this.deps.clock.now())) log.info(`Comparing ${line}`);
+      for (const { line, noData } of await this.analysis.verify(this.deps.clock.now())) {
+        if (noData) log.warn(`Comparing ${line}`);
+        else log.info(`Comparing ${line}`);
+      }
     }
 
     // The state at the start: an alarm already firing blocks the deploy, it does not roll it back.
