@@ -342,17 +342,14 @@ describe('the bake and min-requests', () => {
       s,
       { steps: 'AllAtOnce', 'bake-time': '2s', 'poll-interval': '1s', 'min-requests': '100' },
       {
-        cloudwatch: {
-          ...ports.cloudwatch,
-          describeAlarms: (names) => ports.cloudwatch.describeAlarms(names),
-          alarmsWithPrefix: (prefix) => ports.cloudwatch.alarmsWithPrefix(prefix),
+        cloudwatch: Object.assign(Object.create(ports.cloudwatch) as typeof ports.cloudwatch, {
           // Requests reach green 1.5 s after the bake starts (the bake's first read marks its start).
-          requestCount: async (...args) => {
+          requestCount: async (...args: Parameters<typeof ports.cloudwatch.requestCount>) => {
             if (!bakeStart) bakeStart = s.clock.now();
             if (s.clock.now() - bakeStart >= 1500) s.aws.requestCount = 150;
             return ports.cloudwatch.requestCount(...args);
           },
-        },
+        }),
       },
     );
     expect(report.result).toBe('deployed');

@@ -3,6 +3,8 @@ import {
   DescribeAlarmsCommand,
   GetMetricDataCommand,
   type DescribeAlarmsCommandInput,
+  type GetMetricDataCommandInput,
+  type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import {
   CreateTaskSetCommand,
@@ -43,6 +45,20 @@ export const BLUE_TASK_SET = `${ACCOUNT}:task-set/web/api/ecs-svc/00000000000000
 type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 
 /**
+ * How the fake names a GetMetricData query: `Namespace/Metric{Dim=Value,...}:Stat` (dimensions sorted
+ * by name), or the expression itself.
+ */
+export function seriesKey(query: MetricDataQuery): string {
+  if (query.Expression !== undefined) return query.Expression;
+  const metric = query.MetricStat?.Metric;
+  const dims = [...(metric?.Dimensions ?? [])]
+    .sort((a, b) => (a.Name ?? '').localeCompare(b.Name ?? ''))
+    .map((d) => `${d.Name}=${d.Value}`)
+    .join(',');
+  return `${metric?.Namespace}/${metric?.MetricName}{${dims}}:${query.MetricStat?.Stat}`;
+}
+
+/**
  * An in-memory ECS service behind an ALB listener, with CloudWatch alarms, served through
  * aws-sdk-client-mock so the real SDK adapters run unchanged. Tests change its state as time passes
  * (an alarm entering ALARM, green never steadying) and assert on what a user would check.
@@ -62,6 +78,13 @@ export class FakeAws {
   readonly calls: string[] = [];
   /** Green's requests so far, as GetMetricData reports them. */
   requestCount = 0;
+  /**
+   * Per-query answers to GetMetricData, by `seriesKey` of the query: the data points a series has
+   * (read when asked, so they can grow as time passes). A query with no entry answers no data.
+   */
+  readonly metricSeries = new Map<string, () => { at: number; value: number }[]>();
+  /** The queries of every GetMetricData call, in order. */
+  readonly metricCalls: MetricDataQuery[][] = [];
   /** Whether a new task set ever reaches STEADY_STATE. */
   greenSteadies = true;
   /** The next listener or rule change answers success but leaves the actions as they were. */
@@ -377,10 +400,27 @@ export class FakeAws {
         };
       }),
     );
-    this.cwMock.on(GetMetricDataCommand).callsFake(() =>
-      this.call('GetMetricData', () => ({
-        MetricDataResults: [{ Id: 'requests', Values: [this.requestCount] }],
-      })),
+    this.cwMock.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) =>
+      this.call('GetMetricData', () => {
+        const queries = input.MetricDataQueries ?? [];
+        if (queries.length > 500) throw new Error('at most 500 queries a call');
+        this.metricCalls.push(queries);
+        const start = new Date(input.StartTime!).getTime();
+        const end = new Date(input.EndTime!).getTime();
+        return {
+          MetricDataResults: queries.map((q) => {
+            const series = this.metricSeries.get(seriesKey(q));
+            if (!series) return { Id: q.Id, Values: q.Id === 'requests' ? [this.requestCount] : [] };
+            const points = series().filter((p) => p.at >= start && p.at < end);
+            return {
+              Id: q.Id,
+              Label: q.Id,
+              Timestamps: points.map((p) => new Date(p.at)),
+              Values: points.map((p) => p.value),
+            };
+          }),
+        };
+      }),
     );
   }
 

@@ -4,7 +4,9 @@ import type { AlarmState } from '../aws/cloudwatch.js';
 import type { Service } from '../aws/ecs.js';
 import { UserError } from '../errors.js';
 import type { DeployContext, Release, ResolvedAlarms } from './context.js';
-import { checkTaskSets, TaskSetDeploy } from './kinds/task-sets.js';
+import { loadBalancerArnOf } from '../aws/load-balancer.js';
+import type { GreenBlueAnalysis } from '../compare/analysis.js';
+import { checkTaskSets, TaskSetDeploy, type CheckedTaskSets } from './kinds/task-sets.js';
 import { Blocked, type CheckedRollout } from './rollout.js';
 
 /** What validation established, read only: nothing in AWS has changed yet. */
@@ -12,6 +14,8 @@ export interface Preflight {
   alarms: ResolvedAlarms;
   service: Service;
   rollout: CheckedRollout;
+  /** Green against blue, when `compare` declares comparisons. */
+  analysis: GreenBlueAnalysis | undefined;
 }
 
 /**
@@ -53,6 +57,7 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
     );
   }
   const checked = await checkTaskSets(ctx, service);
+  const analysis = await compareVersions(ctx, checked);
 
   // The state at the start: an alarm already firing blocks the deploy, it does not roll it back.
   const blockers = new Set(alarms.blockers);
@@ -71,7 +76,39 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
     }
   }
   const taskDefinition = await checkTaskDefinition(ctx, release);
-  return { alarms, service, rollout: new TaskSetDeploy(ctx, checked, taskDefinition) };
+  return { alarms, service, rollout: new TaskSetDeploy(ctx, checked, taskDefinition), analysis };
+}
+
+/**
+ * The green-versus-blue analysis, when comparisons are declared. Its statistics are loaded only then, so
+ * a deploy without `compare` does not pay for them. Blue's recent data is read once, so a query that
+ * CloudWatch refuses fails here, before anything changes.
+ */
+async function compareVersions(
+  ctx: DeployContext,
+  checked: CheckedTaskSets,
+): Promise<GreenBlueAnalysis | undefined> {
+  const { settings: s, deps, calls } = ctx;
+  if (s.comparisons.length === 0) return undefined;
+  const { GreenBlueAnalysis } = await import('../compare/analysis.js');
+  const route = checked.route;
+  const analysis = new GreenBlueAnalysis(s.comparisons, deps.cloudwatch, {
+    blue: {
+      ...(route ? { targetGroupArn: route.blueTargetGroup } : {}),
+      taskDefinitionArn: checked.blue.taskDefinition,
+      taskSetArn: checked.blue.arn,
+    },
+    green: route ? { targetGroupArn: route.greenTargetGroup } : {},
+    ...(route ? { loadBalancerArn: loadBalancerArnOf(route.production.arn) } : {}),
+  });
+  const lines = await calls.retry('read blue’s recent metrics for the comparisons', () =>
+    analysis.verify(deps.clock.now()),
+  );
+  for (const { line, noData } of lines) {
+    if (noData) deps.log.warn(`Comparing ${line}`);
+    else deps.log.info(`Comparing ${line}`);
+  }
+  return analysis;
 }
 
 function blockIfFiring(alarm: AlarmState, isBlocker: boolean, insufficientDataIsBreach: boolean): void {

@@ -47,6 +47,19 @@ export function alarmChanges(timeline: readonly TimelineEntry[], startMs: number
   return changes;
 }
 
+/** The marker drawn under the chart where a green-versus-blue comparison failed. */
+export const COMPARISON_MARK = 'x';
+
+/** Green-versus-blue comparisons that failed, `offsetMs` after the start, from the timeline. */
+export function comparisonFailures(
+  timeline: readonly TimelineEntry[],
+  startMs: number,
+): { offsetMs: number; comparison: string }[] {
+  return ordered(timeline)
+    .filter((e) => e.comparison !== undefined)
+    .map((e) => ({ offsetMs: Date.parse(e.at) - startMs, comparison: e.comparison! }));
+}
+
 /** The marker drawn under the chart for a change: `!` into ALARM, `?` into INSUFFICIENT_DATA, `o` back to OK. */
 export function changeMarker(change: AlarmChange): string {
   if (change.to === 'ALARM') return '!';
@@ -84,13 +97,16 @@ export function textTrafficChart(timeline: readonly TimelineEntry[], span: Chart
   lines.push(`  0 └${'─'.repeat(WIDTH)}`);
 
   const changes = alarmChanges(entries, span.startMs);
-  if (changes.length > 0) {
+  const failures = comparisonFailures(entries, span.startMs);
+  if (changes.length > 0 || failures.length > 0) {
     const marks = Array.from({ length: WIDTH }, () => ' ');
     for (const change of changes) {
       const column = columnOf(change.offsetMs, duration);
       // Where two changes share a column, an alarm firing matters more than one clearing.
       if (marks[column] !== '!') marks[column] = changeMarker(change);
     }
+    // A failed comparison is the reason for the rollback that follows: its mark wins its column.
+    for (const failure of failures) marks[columnOf(failure.offsetMs, duration)] = COMPARISON_MARK;
     lines.push(`${' '.repeat(PREFIX)}${marks.join('')}`.trimEnd());
   }
   lines.push(axisLabels(duration));
