@@ -1,3 +1,4 @@
+import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
 
 /** The REST client the deployment record and the review check use. */
@@ -15,6 +16,8 @@ export interface GitHubConnection {
  * `GITHUB_API_URL` once, when it is first imported, and GitHub Enterprise or a test stand-in set it later.
  */
 export function githubClient({ token, baseUrl }: GitHubConnection): GitHubClient {
+  // Every client is made here, so registering the token here masks it in the log of every action.
+  registerSecret(token);
   return getOctokit(token, { baseUrl: apiBaseUrl(baseUrl) });
 }
 
@@ -44,4 +47,9 @@ export function describeApiError(error: unknown): string {
 /** Per-request options that stop one slow API call from stalling a deploy. */
 export function requestTimeout(ms = 15_000): { request: { signal: AbortSignal } } {
   return { request: { signal: AbortSignal.timeout(ms) } };
+}
+
+/** Masks `value` in the job log from now on (the runner replaces it with `***`); empty values are skipped. */
+export function registerSecret(value: string | undefined): void {
+  if (value && value.trim()) core.setSecret(value);
 }
