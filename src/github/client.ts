@@ -1,8 +1,23 @@
 import * as core from '@actions/core';
-import { getOctokit } from '@actions/github';
+import type { getOctokit as GetOctokit } from '@actions/github';
 
 /** The REST client the deployment record and the review check use. */
-export type GitHubClient = ReturnType<typeof getOctokit>;
+export type GitHubClient = ReturnType<typeof GetOctokit>;
+
+/**
+ * `@actions/github` parses the file at GITHUB_EVENT_PATH as soon as it is imported and throws a bare
+ * SyntaxError on one that is not JSON, before any action code can say what is wrong. No action here uses its
+ * `context` (each reads the event itself, with a clear error), so it is imported with the variable hidden.
+ */
+const { getOctokit } = await (async () => {
+  const eventPath = process.env.GITHUB_EVENT_PATH;
+  delete process.env.GITHUB_EVENT_PATH;
+  try {
+    return await import('@actions/github');
+  } finally {
+    if (eventPath !== undefined) process.env.GITHUB_EVENT_PATH = eventPath;
+  }
+})();
 
 /** Where and how to reach the GitHub API. */
 export interface GitHubConnection {
