@@ -59,6 +59,8 @@ export class PullRequestApi {
   author = 'dave';
   permissions: Record<string, string> = { maria: 'write', dave: 'write', mallory: 'read' };
   forbidden = new Set<'comments' | 'statuses'>();
+  /** Listing comments fails with a 500, as in a GitHub outage. */
+  outage = false;
   private nextId = 1000;
   private readonly pageSize = 2;
 
@@ -70,6 +72,7 @@ export class PullRequestApi {
         : undefined;
     github
       .on('GET', '/repos/octo/shop/issues/(\\d+)/comments', (req, [issue]) => {
+        if (this.outage) return { status: 500, body: { message: 'Server Error' } };
         const all = this.comments.filter((c) => c.issue === Number(issue));
         const page = Number(req.query.get('page') ?? '1');
         const last = Math.max(1, Math.ceil(all.length / this.pageSize));
@@ -136,6 +139,7 @@ export class PullRequestApi {
     this.author = 'dave';
     this.permissions = { maria: 'write', dave: 'write', mallory: 'read' };
     this.forbidden = new Set();
+    this.outage = false;
   }
 
   /** Posts a comment as `account` (what a person or another workflow does outside the action). */

@@ -66,5 +66,9 @@ export function requestTimeout(ms = 15_000): { request: { signal: AbortSignal } 
 
 /** Masks `value` in the job log from now on (the runner replaces it with `***`); empty values are skipped. */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.trim()) core.setSecret(value);
+  if (!value || !value.trim() || registered.has(value)) return;
+  registered.add(value);
+  core.setSecret(value);
 }
+
+const registered = new Set<string>();
