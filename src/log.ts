@@ -37,7 +37,9 @@ export function commandSafe(text: string): string {
   let token: string;
   do token = `safe-deploy-${randomBytes(16).toString('hex')}`;
   while (text.includes(token));
-  return `::stop-commands::${token}\n${text}\n::${token}::`;
+  // The resume command must be a line of its own: text that ends a line keeps ending one after it.
+  const ends = text.endsWith('\n');
+  return `::stop-commands::${token}\n${ends ? text : `${text}\n`}::${token}::${ends ? '\n' : ''}`;
 }
 
 /** A line a person follows in the log. */

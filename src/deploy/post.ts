@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { systemClock, type Clock } from '../clock.js';
 import { describeError } from '../errors.js';
+import * as log from '../log.js';
 import { recordFromId } from '../report/deployment-record.js';
 import type { EngineDeps, SavedDeploy } from './engine.js';
 import { rollBack } from './rollback.js';
@@ -24,14 +25,14 @@ export async function runDeployPost(
     core.info('safe-deploy post: the deploy finished; nothing to clean up');
     return;
   }
-  core.warning(
+  log.warning(
     `safe-deploy post: the deploy of ${state.cluster}/${state.service} did not finish (cancelled or stopped); rolling back`,
   );
   const outcome = await rollBack(state, {
     ...ports,
     clock,
-    info: (m) => core.info(m),
-    warn: (m) => core.warning(m),
+    info: (m) => log.info(m),
+    warn: (m) => log.warning(m),
   });
   const token = core.getInput('github-token');
   if (state.deploymentId !== undefined && token) {
@@ -42,13 +43,13 @@ export async function runDeployPost(
         'cancelled: rolled back to blue',
       );
     } catch (error) {
-      core.warning(`Could not mark the deployment record failed: ${describeError(error)}`);
+      log.warning(`Could not mark the deployment record failed: ${describeError(error)}`);
     }
   }
   core.setOutput('result', 'rolled-back');
   core.setOutput('reason', 'the job was cancelled');
   if (!outcome.verified) {
-    core.setFailed(`Rollback after cancellation NOT confirmed by AWS: ${outcome.problems.join('; ')}`);
+    log.setFailed(`Rollback after cancellation NOT confirmed by AWS: ${outcome.problems.join('; ')}`);
     return;
   }
   core.info(

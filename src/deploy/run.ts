@@ -4,6 +4,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { readFileSync } from 'node:fs';
 import { clientConfig } from '../aws/clients.js';
+import * as log from '../log.js';
 import { SdkCloudWatch } from '../aws/cloudwatch.js';
 import { SdkEcs } from '../aws/ecs.js';
 import { SdkLoadBalancer } from '../aws/load-balancer.js';
@@ -40,7 +41,7 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
   const ports = runtime.ports ?? awsPorts();
   const cancel = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
-    core.warning(`Received ${signal}: the job was cancelled, rolling back`);
+    log.warning(`Received ${signal}: the job was cancelled, rolling back`);
     cancel.abort();
   };
   process.on('SIGINT', onSignal);
@@ -83,7 +84,7 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
     await record?.finish(report.result === 'deployed', `${report.result}: ${report.reason}`);
     if (report.result === 'deployed') core.info(`Deployed: ${report.reason}`);
     else if (report.result === 'dry-run') core.info(report.reason);
-    else core.setFailed(`${report.result === 'blocked' ? 'Blocked' : 'Rolled back'}: ${report.reason}`);
+    else log.setFailed(`${report.result === 'blocked' ? 'Blocked' : 'Rolled back'}: ${report.reason}`);
     return report;
   } catch (error) {
     await record?.finish(false, 'safe-deploy stopped before deploying');
@@ -143,7 +144,7 @@ function loadRelease(settings: DeploySettings, env: NodeJS.ProcessEnv): Release 
 
 function warnIfUnpinned(image: string | undefined): void {
   if (image && !isPinned(image)) {
-    core.warning(
+    log.warning(
       `Input 'image': ${image} is not pinned by digest (@sha256:...); a tag can move between stages. ` +
         'Use the package action to deploy the exact image that was built.',
     );
@@ -183,8 +184,8 @@ function safeReadJson(path: string): unknown {
 
 /** Grouped action logs. */
 export const actionLog: DeployLog = {
-  info: (m) => core.info(m),
-  warn: (m) => core.warning(m),
-  debug: (m) => core.debug(m),
-  group: (name, run) => core.group(name, run),
+  info: (m) => log.info(m),
+  warn: (m) => log.warning(m),
+  debug: (m) => log.debug(m),
+  group: (name, run) => log.group(name, run),
 };
