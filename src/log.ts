@@ -84,3 +84,12 @@ export function setFailed(message: string): void {
 export function plainOutput(text: string, env: NodeJS.ProcessEnv = process.env): string {
   return env.GITHUB_ACTIONS === 'true' ? commandSafe(text) : text;
 }
+
+/** Masks `value` in the job log from now on (the runner prints `***` instead); empty values are skipped. */
+export function registerSecret(value: string | undefined): void {
+  if (!value || !value.trim() || registered.has(value)) return;
+  registered.add(value);
+  core.setSecret(value);
+}
+
+const registered = new Set<string>();

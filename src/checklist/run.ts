@@ -1,6 +1,5 @@
 import * as core from '@actions/core';
 import { UserError } from '../errors.js';
-import { registerSecret } from '../github/client.js';
 import type { InputReader } from '../inputs.js';
 import * as log from '../log.js';
 import {
@@ -70,7 +69,7 @@ export async function runChecklist(read: InputReader, deps: ChecklistDeps = {}):
     read,
     deps.workspace ?? process.env.GITHUB_WORKSPACE ?? process.cwd(),
   );
-  registerSecret(settings.token);
+  log.registerSecret(settings.token);
   const event = deps.event ?? readRunnerEvent();
   const trigger = readTrigger(event.name, event.payload);
   if (trigger.kind === 'ignored') {

@@ -1,5 +1,7 @@
-import * as core from '@actions/core';
 import type { getOctokit as GetOctokit } from '@actions/github';
+import { registerSecret } from '../log.js';
+
+export { registerSecret };
 
 /** The REST client the deployment record and the review check use. */
 export type GitHubClient = ReturnType<typeof GetOctokit>;
@@ -63,12 +65,3 @@ export function describeApiError(error: unknown): string {
 export function requestTimeout(ms = 15_000): { request: { signal: AbortSignal } } {
   return { request: { signal: AbortSignal.timeout(ms) } };
 }
-
-/** Masks `value` in the job log from now on (the runner replaces it with `***`); empty values are skipped. */
-export function registerSecret(value: string | undefined): void {
-  if (!value || !value.trim() || registered.has(value)) return;
-  registered.add(value);
-  core.setSecret(value);
-}
-
-const registered = new Set<string>();
