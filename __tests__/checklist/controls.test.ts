@@ -1,4 +1,5 @@
-import { parseItems } from '../../src/checklist/checklist.js';
+import { parseItems, renderComment } from '../../src/checklist/checklist.js';
+import { DEFAULT_TEMPLATE } from '../../src/checklist/default-template.js';
 import { octokitChecklistGitHub } from '../../src/checklist/github.js';
 import { runChecklist, type ChecklistResult } from '../../src/checklist/run.js';
 import { readState } from '../../src/checklist/state.js';
@@ -222,3 +223,11 @@ function stateOf(id: number, keys: string[] = []): string {
   });
   return Buffer.from(json).toString('base64url');
 }
+
+test('a checklist from an earlier version (no record) is left alone: the action posts its own', async () => {
+  const legacy = api.post(ACTIONS_BOT, tickAll(renderComment(DEFAULT_TEMPLATE)));
+  const result = await run(api.pullRequestEvent('opened'));
+  expect(result).toMatchObject({ comment: 'created', tally: { checked: 0 }, status: 'failure' });
+  expect(api.checklists().map((c) => c.id)).toEqual([legacy.id, expect.any(Number)]);
+  expect(legacy.body).toBe(tickAll(renderComment(DEFAULT_TEMPLATE)));
+});

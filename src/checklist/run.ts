@@ -113,7 +113,7 @@ export async function runChecklist(read: InputReader, deps: ChecklistDeps = {}):
   const existing = found.comment;
   const referee = new Referee(github, settings, pull?.author);
   let state = existing ? await verifiedRecord(github, settings, existing, trigger, headSha) : emptyState();
-  const reverted: string[] = [];
+  const reverted: Reverted[] = [];
   if (trigger.kind === 'checklist-edited' && existing) {
     state = await attribute(trigger, state, referee, reverted);
   }
@@ -122,6 +122,12 @@ export async function runChecklist(read: InputReader, deps: ChecklistDeps = {}):
     ? await keep(github, guard, settings, existing, state, reverted)
     : await create(github, guard, settings.template, trigger.number);
   return report(github, guard, settings, outcome, reverted, headSha);
+}
+
+/** An answer put back: the item's key and why. */
+interface Reverted {
+  key: string;
+  why: string;
 }
 
 interface CommentOutcome {
@@ -254,7 +260,7 @@ async function attribute(
   edit: Extract<Trigger, { kind: 'checklist-edited' }>,
   state: ChecklistState,
   referee: Referee,
-  reverted: string[],
+  reverted: Reverted[],
 ): Promise<ChecklistState> {
   if (edit.from === undefined) return state;
   // With a personal access token or an app's, the action's own writes come back as edits too: a body that
@@ -272,7 +278,7 @@ async function attribute(
       `${sender} edited the checklist's hidden record; only the action writes it. The edit's answers are not counted.`,
     );
     const previous = readState(edit.from);
-    reverted.push(...changed.map(([key]) => `${key} (edited with the record, by ${sender})`));
+    reverted.push(...changed.map(([key]) => ({ key, why: `edited with the record, by ${sender}` })));
     return typeof previous === 'object' ? previous : emptyState(state.comment);
   }
   const refusal = edit.sender ? await referee.refusal(edit.sender) : 'the edit names no sender';
@@ -281,7 +287,7 @@ async function attribute(
       `Put back ${changed.length} answer(s) changed by ${sender}: ${refusal}. ` +
         `Changed: ${changed.map(([key, answer]) => `"${key}" ${describeAnswer(answer)}`).join('; ')}`,
     );
-    reverted.push(...changed.map(([key]) => `${key} (by ${sender})`));
+    reverted.push(...changed.map(([key]) => ({ key, why: `by ${sender}` })));
     return state;
   }
   const answers = new Map(state.answers);
@@ -310,7 +316,7 @@ async function keep(
   { template }: ChecklistSettings,
   existing: PullComment,
   state: ChecklistState,
-  reverted: string[],
+  reverted: Reverted[],
 ): Promise<CommentOutcome> {
   const current = isCurrent(existing.body, template);
   const inTemplate = new Set(parseItems(template).map((item) => item.key));
@@ -327,19 +333,16 @@ async function keep(
   const source = current ? existing.body : renderComment(template);
   const body = withState(applyAnswers(source, answerFor, struck), { ...kept, comment: existing.id });
   if (current) {
-    for (const [key, shown] of answersIn(existing.body)) {
-      if (!struck.has(key) && shown !== answerFor(key) && !reverted.some((r) => r.startsWith(`${key} (`))) {
-        reverted.push(`${key} (not attributed to anyone allowed)`);
-      }
-    }
-    const unattributed = reverted.filter((r) => r.endsWith('(not attributed to anyone allowed)'));
+    const already = new Set(reverted.map((r) => r.key));
+    const unattributed = [...answersIn(existing.body)]
+      .filter(([key, shown]) => !struck.has(key) && shown !== answerFor(key) && !already.has(key))
+      .map(([key]) => key);
     if (unattributed.length > 0) {
+      reverted.push(...unattributed.map((key) => ({ key, why: 'not attributed to anyone allowed' })));
       log.warning(
         `Put back ${unattributed.length} answer(s) in the checklist that no edit by someone allowed accounts for ` +
-          `(ticked by someone not allowed, or in an edit whose run was skipped; tick them again): ` +
-          unattributed
-            .map((r) => `"${r.slice(0, r.length - ' (not attributed to anyone allowed)'.length)}"`)
-            .join('; '),
+          `(given by someone not allowed, or in an edit whose run was skipped; answer them again): ` +
+          unattributed.map((key) => `"${key}"`).join('; '),
       );
     }
   }
@@ -389,7 +392,7 @@ async function report(
   guard: PermissionGuard,
   settings: ChecklistSettings,
   outcome: CommentOutcome,
-  reverted: string[],
+  reverted: Reverted[],
   headSha: string | undefined,
 ): Promise<ChecklistResult> {
   const { state } = outcome;
@@ -429,7 +432,7 @@ async function report(
     ...(outcome.url ? { commentUrl: outcome.url } : {}),
     ...(status ? { status } : {}),
     missingPermissions: guard.missing,
-    reverted,
+    reverted: reverted.map(({ key, why }) => `${key} (${why})`),
   };
 }
 
