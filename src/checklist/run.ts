@@ -277,8 +277,11 @@ async function attribute(
     log.warning(
       `${sender} edited the checklist's hidden record; only the action writes it. The edit's answers are not counted.`,
     );
-    const previous = readState(edit.from);
     reverted.push(...changed.map(([key]) => ({ key, why: `edited with the record, by ${sender}` })));
+    // Keep the record the run started from, unless that is the edited one (nothing vouched for another).
+    const edited = readState(edit.body);
+    if (typeof edited !== 'object' || stateDigest(edited) !== stateDigest(state)) return state;
+    const previous = readState(edit.from);
     return typeof previous === 'object' ? previous : emptyState(state.comment);
   }
   const refusal = edit.sender ? await referee.refusal(edit.sender) : 'the edit names no sender';
