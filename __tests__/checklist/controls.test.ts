@@ -231,3 +231,34 @@ test('a checklist from an earlier version (no record) is left alone: the action 
   expect(api.checklists().map((c) => c.id)).toEqual([legacy.id, expect.any(Number)]);
   expect(legacy.body).toBe(tickAll(renderComment(DEFAULT_TEMPLATE)));
 });
+
+test('a second, forged record line put before the real one is refused, and the real record stays first', async () => {
+  const checklist = await posted();
+  const forged = `<!-- safe-deploy:checklist-state ${stateOf(checklist.id, ['the change can deploy without triggering alarms'])} -->`;
+  const result = await run(
+    api.edit(checklist.id, MARIA, (b) =>
+      tickAll(b).replace('<!-- safe-deploy:checklist -->', `<!-- safe-deploy:checklist -->\n${forged}`),
+    ),
+  );
+  expect(result.tally).toMatchObject({ checked: 0 });
+  expect(record(checklist)).toEqual({});
+  // The next tick by a maintainer counts as usual.
+  const next = await run(api.edit(checklist.id, MARIA, (b) => b.replace('- [ ]', '- [x]')));
+  expect(next.tally).toMatchObject({ checked: 1 });
+});
+
+test('deleting a ticked item, or fencing it off, leaves it unticked: the count never goes up', async () => {
+  const checklist = await posted();
+  await run(api.edit(checklist.id, MARIA, tickAll));
+  const result = await run(
+    api.edit(checklist.id, DAVE, (b) =>
+      b
+        .replace(/- \[x\] Unit and integration tests.*\n/, '')
+        .replace('### Rollout', '```\n### Rollout')
+        .concat('```\n'),
+    ),
+  );
+  expect(result.tally).toMatchObject({ total: 8, complete: false });
+  expect(result.tally!.checked).toBeLessThan(8);
+  expect(last().state).toBe('failure');
+});
