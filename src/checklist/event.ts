@@ -51,8 +51,8 @@ interface EventPayload {
 // The pull request changed in a way that needs the comment and the status: new, reopened, new commits (a
 // status belongs to a commit), or a new base. Other actions (closed, labeled, assigned...) change nothing.
 const PULL_REQUEST_ACTIONS = ['opened', 'reopened', 'synchronize', 'edited'];
-// pull_request_target carries the same payload. This action runs no code from the pull request, so it is
-// safe there; a workflow that also checks out and runs the pull request's code with that write token is not.
+// pull_request_target carries the same payload and is read the same way, but the docs never use it: it hands a
+// write token to runs that anyone can trigger from a fork (see "Forks" in docs/checklist.md).
 const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
 
 /**
