@@ -269,11 +269,11 @@ describe('verifying a manifest', () => {
       `Input 'manifest': ${JSON.stringify(empty)} is not valid: a folder with no manifest.json in it`,
     );
     expect(() => verifyManifest('/dev/zero', own)).toThrow(
-      `Input 'manifest': "/dev/zero" is not valid: not a regular file`,
+      `Input 'manifest': "/dev/zero" is not valid: a device, not a regular file`,
     );
     const huge = write(' '.repeat(MAX_MANIFEST_BYTES + 1));
     expect(() => verifyManifest(huge, own)).toThrow(
-      `is not valid: ${MAX_MANIFEST_BYTES + 1} bytes, too large for a manifest (at most ${MAX_MANIFEST_BYTES} bytes)`,
+      `is not valid: too large for a manifest: ${MAX_MANIFEST_BYTES + 1} bytes (at most 1 MiB)`,
     );
   });
 
@@ -285,9 +285,11 @@ describe('verifying a manifest', () => {
   });
 
   test('a file that is not JSON, or no file, is refused naming the input', () => {
-    expect(() => verifyManifest(write('hello'), own)).toThrow(/^Input 'manifest': .* cannot be read as JSON/);
+    expect(() => verifyManifest(write('hello'), own)).toThrow(
+      /^Input 'manifest': .* is not valid: not valid JSON/,
+    );
     expect(() => verifyManifest(join(dir, 'nothing-here'), own)).toThrow(
-      /^Input 'manifest': .*nothing-here" is not valid: cannot be read as JSON \(ENOENT/,
+      /^Input 'manifest': .*nothing-here" is not valid: no such file$/,
     );
   });
 });

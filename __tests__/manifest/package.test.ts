@@ -143,17 +143,14 @@ test.each([
   [{ image: 'shop/api:latest' }, `Input 'image': "shop/api:latest" is not valid: pin the image by digest`],
   [
     { image: 'shop/api@sha256:abc' },
-    `Input 'image': "shop/api@sha256:abc" is not valid: pin the image by digest`,
+    `Input 'image': "shop/api@sha256:abc" is not valid: the digest "sha256:abc" is not sha256: followed by 64 lowercase hex digits`,
   ],
   [{ image: 'shop/api latest', 'allow-tags': 'true' }, `Input 'image': "shop/api latest" is not valid`],
   [
     { 'container-name': 'web' },
     `Input 'container-name': "web" is not valid: the task definition has no such container (its containers: app)`,
   ],
-  [
-    { 'task-definition': 'nope.json' },
-    `Input 'task-definition': "nope.json" is not valid: the task definition file cannot be read`,
-  ],
+  [{ 'task-definition': 'nope.json' }, `Input 'task-definition': "nope.json" is not valid: no such file`],
 ])('bad input %j is refused and nothing is written', async (extra, message) => {
   const { uploads, upload } = recorder();
   await expect(runPackage(inputs(extra), { env, upload })).rejects.toThrow(message);

@@ -44,7 +44,7 @@ describe('reading a task definition file', () => {
   });
 
   test.each([
-    ['missing.json', undefined, 'the task definition file cannot be read'],
+    ['missing.json', undefined, 'no such file'],
     ['truncated.json', '{ "family": ', 'not valid JSON'],
     ['list.json', '[]', 'a task definition needs a "containerDefinitions" list'],
     ['no-containers.json', '{ "family": "api" }', 'a task definition needs a "containerDefinitions" list'],
