@@ -58,7 +58,7 @@ describe('deploy settings', () => {
   });
 
   test('alarm lists split on commas and newlines', () => {
-    expect(parse({ alarms: 'a, b\nc,,a' }).alarms).toEqual(['a', 'b', 'c']);
+    expect(parse({ alarms: 'a, b\n\nc, a\n' }).alarms).toEqual(['a', 'b', 'c']);
   });
 
   test('a task definition file is found on disk', () => {
