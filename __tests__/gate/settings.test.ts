@@ -158,7 +158,7 @@ describe('parseGateSettings', () => {
     [
       'calendar: a missing file',
       { calendar: `${FIXTURES}/missing.ics` },
-      `Input 'calendar': "${FIXTURES}/missing.ics" cannot be read`,
+      `Input 'calendar': "${FIXTURES}/missing.ics" is not valid: no such file`,
     ],
     [
       'calendar: an unparsable file',

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import Holidays from 'date-holidays';
 import ICAL from 'ical.js';
 import { DateTime, IANAZone } from 'luxon';
 import { UserError, describeError, inputError } from '../errors.js';
+import { readInputFile } from '../files.js';
 import { splitList } from '../inputs.js';
 
 /**
@@ -160,15 +160,7 @@ export class IcsCalendar implements Closure {
 
   /** Reads and parses the file; a missing or unparsable file is a UserError naming the input. */
   static load(path: string, input = 'calendar'): IcsCalendar {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      throw new UserError(
-        `Input '${input}': ${JSON.stringify(path)} cannot be read: ${describeError(error)}`,
-      );
-    }
-    return IcsCalendar.parse(text, path, input);
+    return IcsCalendar.parse(readInputFile({ input, kind: 'calendar', path }), path, input);
   }
 
   /** Parses iCalendar text read from `path`. */
