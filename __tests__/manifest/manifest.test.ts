@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -388,6 +389,54 @@ describe('the summary', () => {
     c.image = 'api:latest';
     expect(summarizeManifest(createManifest(c)).join('\n')).toContain(
       '- Image digest: **none**: the image is a tag, which can move',
+    );
+  });
+});
+
+describe('bad manifests the deploy refuses before any AWS call', () => {
+  test('a duplicate key is an error, not "the last one wins"', () => {
+    const manifest = createManifest(content());
+    // A second "image" after the checksummed one: JSON.parse would keep it and the checksum would still hold.
+    const text = JSON.stringify(manifest, null, 2).replace(
+      `"image": "${IMAGE}",`,
+      `"image": "${IMAGE}",\n  "image": "${IMAGE}",`,
+    );
+    expect(() => verifyManifest(write(text), own)).toThrow(
+      /^Input 'manifest': ".*" is not valid: the key "image" appears twice in one object \(again at line 4, column 3\)/,
+    );
+  });
+
+  test('a symbolic link out of the workspace is refused', () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'workspace-'));
+    const target = write(createManifest(content()));
+    symlinkSync(target, join(workspace, 'manifest.json'));
+    expect(() => verifyManifest(join(workspace, 'manifest.json'), own, workspace)).toThrow(
+      `it leads through the symbolic link ${join(workspace, 'manifest.json')} to ${target}, outside the workspace`,
+    );
+    // The folder a download put it in, linked from elsewhere, is refused the same way.
+    const folder = join(dir, 'artifact-folder');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'manifest.json'), JSON.stringify(createManifest(content())));
+    symlinkSync(folder, join(workspace, 'artifact'));
+    expect(() => verifyManifest(join(workspace, 'artifact'), own, workspace)).toThrow(
+      'outside the workspace',
+    );
+  });
+
+  test('a FIFO is refused without waiting for a writer', () => {
+    const fifo = join(dir, 'manifest.fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => verifyManifest(fifo, own)).toThrow(
+      `Input 'manifest': ${JSON.stringify(fifo)} is not valid: a named pipe (FIFO), not a regular file`,
+    );
+  });
+
+  test('a task definition ECS would refuse is refused even with a good checksum', () => {
+    const bad = content();
+    bad.taskDefinition.containerDefinitions!.push({ name: 'sidecar', image: 'envoy@sha256:xyz' });
+    expect(() => verifyManifest(write(createManifest(bad)), own)).toThrow('container "sidecar" of ');
+    expect(() => verifyManifest(write(createManifest(bad)), own)).toThrow(
+      'has the image "envoy@sha256:xyz", which is not valid: the digest "sha256:xyz" is not sha256:',
     );
   });
 });
