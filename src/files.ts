@@ -87,7 +87,7 @@ export function checkInputFile(file: InputFile): string {
   const stats = statSync(absolute, { throwIfNoEntry: false });
   if (!stats) throw fileError(file.input, file.path, 'no such file');
   checkStats(file, stats);
-  if (file.within !== undefined) checkWithin(file, absolute);
+  if (file.within !== undefined) checkWithin(file, absolute, file.within);
   return absolute;
 }
 
@@ -150,8 +150,8 @@ function tooLarge(file: InputFile, size: number | undefined, limit: number): Use
  * symbolic link on the path inside the workspace, and the file itself, must resolve to a place inside
  * it. Links above the workspace (a runner's own `/home` link) are the machine's, not the input's.
  */
-function checkWithin(file: InputFile, absolute: string): void {
-  const workspace = resolve(file.within!);
+function checkWithin(file: InputFile, absolute: string, within: string): void {
+  const workspace = resolve(within);
   const root = realOrSelf(workspace);
   const parts = absolute.split(sep);
   for (let i = 1; i <= parts.length; i++) {

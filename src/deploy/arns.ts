@@ -39,16 +39,12 @@ const OTHER_KINDS: Record<string, string> = {
 
 /** Splits an ARN; `undefined` for text that is not one. */
 export function parseArn(text: string): Arn | undefined {
-  const match = /^arn:([\w-]+):([\w-]+):([\w-]*):(\d{12}|):(.+)$/.exec(text);
-  if (!match) return undefined;
-  const [, partition, service, region, account, resource] = match as unknown as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
+  const groups =
+    /^arn:(?<partition>[\w-]+):(?<service>[\w-]+):(?<region>[\w-]*):(?<account>\d{12}|):(?<resource>.+)$/.exec(
+      text,
+    )?.groups;
+  if (!groups) return undefined;
+  const { partition = '', service = '', region = '', account = '', resource = '' } = groups;
   return { partition, service, region, account, resource };
 }
 
