@@ -23,6 +23,10 @@ describe('lists', () => {
     );
   });
 
+  test('only line breaks, as a block scalar around an empty expression gives, is no list', () => {
+    expect(list(recordInputs({ alarms: '\n' }), 'alarms')).toEqual([]);
+  });
+
   test('as the runner passes it (INPUT_ variables), a list of only spaces is refused too', async () => {
     const { actionInputs } = await import('../src/inputs.js');
     process.env['INPUT_BLOCKER-ALARMS'] = '   ';

@@ -82,7 +82,9 @@ export function count(read: InputReader, name: string, fallback: number): number
 export function list(read: InputReader, name: string): string[] {
   const text = read(name);
   const raw = read.raw?.(name) ?? text;
-  if (!text && raw) {
+  // Only line breaks is what a block scalar around an empty expression gives (`alarms: |` then
+  // `${{ vars.ALARMS }}`): no list, as meant. Spaces are typed, and so a mistake.
+  if (!text && raw.replace(/[\r\n]/g, '')) {
     throw inputError(name, raw, 'a list of only spaces: give at least one item, or leave the input out');
   }
   return splitList(text, name);

@@ -141,7 +141,7 @@ gate: { blocker-alarms: [sev1] }
     const message = errorOf(`defaults: { cluster: web, service: api, routing: listener }
 stages:
   - name: gamma
-    listener-arn: arn:aws:elasticloadbalancing:us-west-2:111111111111:listener/app/web/0123456789abcdef/0123456789abcdef
+    listener-arn: arn:aws:elasticloadbalancing:us-west-2:222222222222:listener/app/web/0123456789abcdef/0123456789abcdef
     targets: [{ region: us-west-2, role: '${ROLE}' }]
   - name: prod
     targets:
@@ -278,7 +278,7 @@ gate: { blocker-alarms: [''], role: '${ROLE}', region: us-east-1 }
 
   it("refuses an ARN of another region than the target's", () => {
     const listener = (region: string) =>
-      `arn:aws:elasticloadbalancing:${region}:111111111111:listener/app/web/0123456789abcdef/0123456789abcdef`;
+      `arn:aws:elasticloadbalancing:${region}:222222222222:listener/app/web/0123456789abcdef/0123456789abcdef`;
     const message =
       errorOf(`defaults: { cluster: web, service: api, listener-arn: '${listener('us-east-1')}' }
 stages:
@@ -286,7 +286,7 @@ stages:
     targets:
       - { region: us-east-1, role: '${ROLE}' }
       - { region: eu-west-1, role: '${ROLE}' }
-      - { region: eu-west-1, role: '${ROLE}', cluster: 'arn:aws:ecs:us-east-1:111111111111:cluster/web' }
+      - { region: eu-west-1, role: '${ROLE}', cluster: 'arn:aws:ecs:us-east-1:222222222222:cluster/web' }
 `);
     expect(message).not.toContain('targets[0]');
     expect(message).toContain(
@@ -294,7 +294,19 @@ stages:
         "this ARN is in region us-east-1, but the deploy works in eu-west-1 (the target's region)",
     );
     expect(message).toContain(
-      `stages[0].targets[2] (line 7): deploy input 'cluster': "arn:aws:ecs:us-east-1:111111111111:cluster/web" is not valid: this ARN is in region us-east-1`,
+      `stages[0].targets[2] (line 7): deploy input 'cluster': "arn:aws:ecs:us-east-1:222222222222:cluster/web" is not valid: this ARN is in region us-east-1`,
+    );
+  });
+
+  it("refuses an ARN of another account than the target's role", () => {
+    const message =
+      errorOf(`defaults: { cluster: web, service: 'arn:aws:ecs:us-east-1:333333333333:service/web/api' }
+stages:
+  - name: a
+    targets: [{ region: us-east-1, role: '${ROLE}' }]
+`);
+    expect(message).toContain(
+      "stages[0].targets[0] (line 4): deploy input 'service' is in account 333333333333, but the target's role is in account 222222222222",
     );
   });
 

@@ -80,8 +80,9 @@ export function parseDeploySettings(
   const cluster = nameOrArn(read, 'cluster', 'cluster');
   const service = nameOrArn(read, 'service', 'service');
   checkServiceCluster(cluster, service);
-  if (!read('steps') && read.raw?.('steps')) {
-    throw inputError('steps', read.raw('steps'), 'only spaces: give the steps, or leave the input out');
+  const rawSteps = read.raw?.('steps') ?? '';
+  if (!read('steps') && rawSteps.replace(/[\r\n]/g, '')) {
+    throw inputError('steps', rawSteps, 'only spaces: give the steps, or leave the input out');
   }
   const stepsText = read('steps') || 'Canary10Percent5Minutes';
   const steps = parseSteps(stepsText, 'steps');

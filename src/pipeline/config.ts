@@ -1,6 +1,7 @@
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { z } from 'zod';
 import { UserError, describeError } from '../errors.js';
+import { parseArn } from '../deploy/arns.js';
 import { parseDeploySettings } from '../deploy/settings.js';
 import { parseSteps } from '../deploy/steps.js';
 import { parseGateSettings } from '../gate/settings.js';
@@ -267,6 +268,8 @@ function checkResolved(
       if (!settings.cluster || !settings.service) return;
       const refused = settingsValid(s, t) ? deployInputProblem(settings, target.region) : undefined;
       if (refused) report(['stages', s, 'targets', t], refused, target);
+      const foreign = settingsValid(s, t) ? otherAccountProblem(settings, target.role) : undefined;
+      if (foreign) report(['stages', s, 'targets', t], foreign, target);
       const key = concurrencyKey(settings.cluster, settings.service, target.region, target.role);
       const first = places.get(key);
       if (first !== undefined) {
@@ -348,6 +351,28 @@ function deployInputProblem(settings: DeploySettings, region: string): string | 
   } catch (error) {
     return describeError(error).replace(/^Input(s?) /, 'deploy input$1 ');
   }
+}
+
+const ARN_SETTINGS = [
+  'cluster',
+  'service',
+  'listener-arn',
+  'listener-rule-arn',
+  'test-listener-arn',
+] as const;
+
+/**
+ * An ARN of another account than the target's role: the deploy job's credentials are that role's, and
+ * ECS and ELBv2 act only in their own account, so the deploy would fail there, after earlier stages.
+ */
+function otherAccountProblem(settings: DeploySettings, role: string): string | undefined {
+  const account = roleAccount(role);
+  const foreign = ARN_SETTINGS.flatMap((name) => {
+    const arnAccount = parseArn(settings[name] ?? '')?.account;
+    return arnAccount && account && arnAccount !== account ? [`'${name}' is in account ${arnAccount}`] : [];
+  });
+  if (!foreign.length) return undefined;
+  return `deploy input ${foreign.join(', ')}, but the target's role is in account ${account}`;
 }
 
 /** Deploy settings as the deploy action's input text: lists one per line, booleans and numbers as text. */
