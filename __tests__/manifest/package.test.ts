@@ -223,3 +223,12 @@ test('a tag-only image in another container of the file gets the warning the ima
     '::warning::Input \'task-definition\': container "envoy" of "td.json" runs envoy:v1, which is not pinned by digest',
   );
 });
+
+test('a manifest whose source a deploy would refuse (a short GITHUB_SHA) is not written', async () => {
+  const { uploads, upload } = recorder();
+  await expect(runPackage(inputs(), { env: { ...env, GITHUB_SHA: 'abc123' }, upload })).rejects.toThrow(
+    'The manifest would be refused by every deploy, so it was not written: source.commit: expected a full commit SHA',
+  );
+  expect(uploads).toEqual([]);
+  expect(existsSync(join(workspace, 'tmp'))).toBe(false);
+});

@@ -224,13 +224,18 @@ export function verifyManifest(
  * ECS would accept. The package action runs it on what it is about to write, so it never writes a
  * manifest a deploy would refuse.
  */
-export function checkManifest(raw: unknown, from: { input: string; path: string }): DeployManifest {
+export function checkManifest(
+  raw: unknown,
+  from: { input: string; path: string },
+  schemaError: (problems: string) => UserError = (problems) =>
+    inputError(from.input, from.path, `not a safe-deploy manifest: ${problems}`),
+): DeployManifest {
   const parsed = Manifest.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues
       .map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`)
       .join('; ');
-    throw inputError(from.input, from.path, `not a safe-deploy manifest: ${problems}`);
+    throw schemaError(problems);
   }
   checkTaskDefinition(parsed.data.taskDefinition, from);
   return parsed.data as DeployManifest;

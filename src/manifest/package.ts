@@ -118,7 +118,12 @@ export async function runPackage(
     );
   }
   // What a deploy checks before any AWS call is checked here too: a manifest it would refuse is not written.
-  checkManifest(JSON.parse(JSON.stringify(manifest)), from);
+  checkManifest(
+    JSON.parse(JSON.stringify(manifest)),
+    from,
+    (problems) =>
+      new UserError(`The manifest would be refused by every deploy, so it was not written: ${problems}`),
+  );
   if (statSync(settings.path, { throwIfNoEntry: false })?.isDirectory()) {
     throw inputError(
       'path',
