@@ -74,8 +74,12 @@ describe('for the preflight', () => {
       kind: 'existing',
       reference: 'arn:aws:ecs:us-east-1:222222222222:task-definition/api:7',
     },
-    production: { kind: 'rule', arn: RULE },
-    testListenerArn: undefined,
+    route: {
+      kind: 'listener',
+      production: { kind: 'rule', arn: RULE },
+      testListenerArn: undefined,
+      minRequests: 0,
+    },
   });
 
   test('the ARN inputs are listed by input; names are not ARNs', () => {
