@@ -2,7 +2,9 @@ import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { resolveAlarms } from '../alarms/resolve.js';
 import type { AlarmState } from '../aws/cloudwatch.js';
 import type { Service } from '../aws/ecs.js';
-import { UserError } from '../errors.js';
+import { errorName } from '../aws/ecs.js';
+import { describeError, UserError } from '../errors.js';
+import { arnInputs, notFoundError, otherAccountError, parseArn } from './arns.js';
 import type { DeployContext, Release, ResolvedAlarms } from './context.js';
 import { loadBalancerArnOf } from '../aws/load-balancer.js';
 import type { GreenBlueAnalysis } from '../compare/analysis.js';
@@ -48,8 +50,29 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
     log.warn('No alarms are watched: a bad version is only rolled back by a failing hook or a timeout');
   }
 
-  const service = await calls.retry('read the service', () => deps.ecs.describeService(s.cluster, s.service));
-  if (!service) throw new UserError(`Service '${s.service}' was not found in cluster '${s.cluster}'`);
+  const service = await calls
+    .retry('read the service', () => deps.ecs.describeService(s.cluster, s.service))
+    .catch((error: unknown) => {
+      // A cluster that does not exist (or is another account's) is the user's to fix, named as such.
+      if (errorName(error) === 'ClusterNotFoundException') {
+        throw notFoundError('cluster', s.cluster, 'cluster', deps.region, describeError(error));
+      }
+      throw error;
+    });
+  if (!service) {
+    throw notFoundError(
+      'service',
+      s.service,
+      'service',
+      deps.region,
+      `no active service of that name in cluster '${s.cluster}'`,
+    );
+  }
+  // ECS describes only the caller's own services, so the service's account is the caller's: an ARN input
+  // of another account would only fail later as "not found" with less to go on.
+  const account = parseArn(service.arn)?.account;
+  const foreign = account ? otherAccountError(arnInputs(s), account) : undefined;
+  if (foreign) throw foreign;
   if (service.controller !== 'EXTERNAL') {
     throw new UserError(
       `Service '${service.name}' uses the ${service.controller} deployment controller; safe-deploy needs EXTERNAL ` +
@@ -134,7 +157,7 @@ async function checkTaskDefinition(
     ctx.deps.ecs.describeTaskDefinition(existing),
   );
   if (!found?.taskDefinitionArn) {
-    throw new UserError(`Input 'task-definition': ${JSON.stringify(existing)} does not exist in ECS`);
+    throw notFoundError('task-definition', existing, 'task definition', ctx.deps.region);
   }
   // A new revision of the existing definition (a container's image replaced), registered in prepare.
   if (revise) return { register: revise(found) };

@@ -16,6 +16,7 @@ import {
 import { readInputFile } from '../files.js';
 import { recordFromId, startDeploymentRecord, type DeploymentRecord } from '../report/deployment-record.js';
 import { renderPlanText, timelineOutput, writeSummary } from '../report/summary.js';
+import { clientRegion } from './arns.js';
 import type { Release } from './context.js';
 import { runHookCommand } from './hook.js';
 import type { RunIdentity } from './leftovers.js';
@@ -64,6 +65,7 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
   process.on('SIGTERM', onSignal);
 
   const [owner = '', repo = ''] = identity.repository.split('/');
+  const region = clientRegion(env)?.region;
   const state = new SavedState();
   // The record is created once validation passed, beside the deploy: the first AWS call never waits for
   // GitHub, a GitHub stall never delays a rollback, and a deploy blocked in validation leaves no record.
@@ -98,6 +100,7 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
             )
           : Promise.resolve(),
       deploymentId: () => state.deploymentId,
+      ...(region ? { region } : {}),
       ...(runtime.onTrafficRestored ? { onTrafficRestored: runtime.onTrafficRestored } : {}),
     });
     report.reason = report.reason || report.result;
