@@ -1,5 +1,5 @@
 import { BLUE_TASK_SET, BLUE_TG, GREEN_TG, LISTENER, TEST_LISTENER } from '../support/fake-aws.js';
-import { deploy, expectRolledBack, MUTATING, scenario } from './harness.js';
+import { deploy, expectRolledBack, MUTATING, racingRun, scenario } from './harness.js';
 
 const throttled = (): Error => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
 
@@ -397,8 +397,8 @@ describe('before anything changes', () => {
 
   test('a task definition that does not exist is refused', async () => {
     const s = scenario();
-    await expect(deploy(s, { 'task-definition': 'other:3' })).rejects.toThrow(
-      `Input 'task-definition': "other:3" does not exist in ECS`,
+    await expect(deploy(s, { 'task-definition': 'other:3' }, { region: 'us-east-1' })).rejects.toThrow(
+      `Input 'task-definition': "other:3": no such task definition in region us-east-1;`,
     );
     expect(s.aws.calls.filter((c) => MUTATING.includes(c))).toEqual([]);
   });
@@ -713,33 +713,7 @@ test('a listener left split by someone else is put back on blue, with a warning,
 
 test('two runs creating green at once: the later one removes only its own task set and leaves traffic alone', async () => {
   const s = scenario();
-  const ports = s.aws.ports();
-  const rivalArn = 'arn:aws:ecs:us-east-1:111111111111:task-set/web/api/ecs-svc/0000000000000000000';
-  const ecs = Object.create(ports.ecs) as typeof ports.ecs;
-  ecs.createTaskSet = async (...args) => {
-    const mine = await ports.ecs.createTaskSet(...args);
-    // The other run created its green a moment earlier and has started shifting traffic.
-    s.aws.taskSets.push({
-      taskSetArn: rivalArn,
-      status: 'ACTIVE',
-      scale: { unit: 'PERCENT', value: 100 },
-      loadBalancers: [{ targetGroupArn: GREEN_TG }],
-      createdAt: new Date(s.clock.now() - 1000),
-      tags: [{ key: 'safe-deploy:run-id', value: '98' }],
-    });
-    s.aws.actions.set(LISTENER, [
-      {
-        Type: 'forward',
-        ForwardConfig: {
-          TargetGroups: [
-            { TargetGroupArn: BLUE_TG, Weight: 90 },
-            { TargetGroupArn: GREEN_TG, Weight: 10 },
-          ],
-        },
-      },
-    ]);
-    return mine;
-  };
+  const { ecs, rivalArn } = racingRun(s);
   const report = await deploy(s, {}, { ecs });
   expect(report.result).toBe('blocked');
   expect(report.reason).toBe(
@@ -747,4 +721,39 @@ test('two runs creating green at once: the later one removes only its own task s
   );
   expect(s.aws.weights()).toEqual({ [BLUE_TG]: 90, [GREEN_TG]: 10 });
   expect(s.aws.taskSets.map((t) => t.taskSetArn)).toEqual([BLUE_TASK_SET, rivalArn]);
+});
+
+describe('ARNs that point nowhere', () => {
+  test('a listener that does not exist names the input, the ARN, the region looked in and what AWS said', async () => {
+    const s = scenario();
+    s.aws.fail(
+      'DescribeListeners',
+      Object.assign(new Error('One or more listeners not found'), { name: 'ListenerNotFoundException' }),
+    );
+    await expect(deploy(s, {}, { region: 'us-east-1' })).rejects.toThrow(
+      `Input 'listener-arn': "${LISTENER}": no such listener in region us-east-1 (AWS said: One or more listeners not found)`,
+    );
+    expect(s.aws.calls.filter((c) => MUTATING.includes(c))).toEqual([]);
+  });
+
+  test('a cluster that does not exist names the input and the region', async () => {
+    const s = scenario();
+    s.aws.fail(
+      'DescribeServices',
+      Object.assign(new Error('Cluster not found.'), { name: 'ClusterNotFoundException' }),
+    );
+    await expect(deploy(s, { cluster: 'nope' }, { region: 'us-east-1' })).rejects.toThrow(
+      `Input 'cluster': "nope": no such cluster in region us-east-1 (AWS said: Cluster not found.)`,
+    );
+  });
+
+  test("an ARN of another account than the service's is refused before any change, naming each", async () => {
+    const s = scenario();
+    const foreign = LISTENER.replace('111111111111', '222222222222');
+    await expect(deploy(s, { 'listener-arn': foreign })).rejects.toThrow(
+      `Input 'listener-arn': "${foreign}" is in account 222222222222; the deploy's credentials are for account 111111111111`,
+    );
+    expect(s.aws.calls).not.toContain('DescribeListeners');
+    expect(s.aws.calls.filter((c) => MUTATING.includes(c))).toEqual([]);
+  });
 });

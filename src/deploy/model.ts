@@ -20,6 +20,7 @@ export type Phase =
 
 import type { AlarmStateValue } from '../aws/cloudwatch.js';
 import type { Diagnosis } from './diagnose.js';
+import type { ComparisonReport } from '../compare/model.js';
 
 export type { AlarmStateValue };
 
@@ -45,6 +46,8 @@ export interface TimelineEntry {
   alarms: Record<string, AlarmStateValue>;
   /** What happened, in a few words ("traffic 10%", "alarm api-5xx ALARM", "green steady"). */
   note?: string;
+  /** The green-versus-blue comparison that failed at this moment, by name. */
+  comparison?: string;
 }
 
 /** What the deploy is going to do, as printed by dry-run and the summary. */
@@ -63,6 +66,8 @@ export interface DeployPlan {
   /** Alarms watched for the whole deploy, resolved from names and prefixes. */
   alarms: string[];
   testListener: boolean;
+  /** Green-versus-blue comparisons: the line as written and its rule in words. */
+  comparisons?: { name: string; text: string; rule: string }[];
 }
 
 /** Everything the report needs about one run. */
@@ -80,6 +85,8 @@ export interface DeployReport {
   /** Markdown lines describing the manifest (image digest, checksum), when deployed from one. */
   manifestLines?: string[];
   timeline: TimelineEntry[];
+  /** Each green-versus-blue comparison's values, step by step. */
+  comparisons?: ComparisonReport[];
   startedAt: string;
   finishedAt: string;
 }

@@ -2,10 +2,14 @@ import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { resolveAlarms } from '../alarms/resolve.js';
 import type { AlarmState } from '../aws/cloudwatch.js';
 import type { Service } from '../aws/ecs.js';
-import { UserError } from '../errors.js';
+import { errorName } from '../aws/ecs.js';
+import { describeError, UserError } from '../errors.js';
+import { arnInputs, notFoundError, otherAccountError, parseArn } from './arns.js';
 import { refuseTaskSetOnlyInputs } from '../control/settings.js';
 import type { DeployContext, Release, ResolvedAlarms } from './context.js';
-import { checkTaskSets, TaskSetDeploy } from './kinds/task-sets.js';
+import { loadBalancerArnOf } from '../aws/load-balancer.js';
+import type { GreenBlueAnalysis } from '../compare/analysis.js';
+import { checkTaskSets, TaskSetDeploy, type CheckedTaskSets } from './kinds/task-sets.js';
 import { Blocked, type CheckedRollout } from './rollout.js';
 
 /** What validation established, read only: nothing in AWS has changed yet. */
@@ -13,6 +17,8 @@ export interface Preflight {
   alarms: ResolvedAlarms;
   service: Service;
   rollout: CheckedRollout;
+  /** Green against blue, when `compare` declares comparisons. */
+  analysis: GreenBlueAnalysis | undefined;
 }
 
 /**
@@ -45,8 +51,29 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
     log.warn('No alarms are watched: a bad version is only rolled back by a failing hook or a timeout');
   }
 
-  const service = await calls.retry('read the service', () => deps.ecs.describeService(s.cluster, s.service));
-  if (!service) throw new UserError(`Service '${s.service}' was not found in cluster '${s.cluster}'`);
+  const service = await calls
+    .retry('read the service', () => deps.ecs.describeService(s.cluster, s.service))
+    .catch((error: unknown) => {
+      // A cluster that does not exist (or is another account's) is the user's to fix, named as such.
+      if (errorName(error) === 'ClusterNotFoundException') {
+        throw notFoundError('cluster', s.cluster, 'cluster', deps.region, describeError(error));
+      }
+      throw error;
+    });
+  if (!service) {
+    throw notFoundError(
+      'service',
+      s.service,
+      'service',
+      deps.region,
+      `no active service of that name in cluster '${s.cluster}'`,
+    );
+  }
+  // ECS describes only the caller's own services, so the service's account is the caller's: an ARN input
+  // of another account would only fail later as "not found" with less to go on.
+  const account = parseArn(service.arn)?.account;
+  const foreign = account ? otherAccountError(arnInputs(s), account) : undefined;
+  if (foreign) throw foreign;
   refuseTaskSetOnlyInputs(s, service.name, service.controller);
   if (service.controller !== 'EXTERNAL') {
     throw new UserError(
@@ -55,6 +82,7 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
     );
   }
   const checked = await checkTaskSets(ctx, service);
+  const analysis = await compareVersions(ctx, checked);
 
   // The state at the start: an alarm already firing blocks the deploy, it does not roll it back.
   const blockers = new Set(alarms.blockers);
@@ -73,7 +101,39 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
     }
   }
   const taskDefinition = await checkTaskDefinition(ctx, release);
-  return { alarms, service, rollout: new TaskSetDeploy(ctx, checked, taskDefinition) };
+  return { alarms, service, rollout: new TaskSetDeploy(ctx, checked, taskDefinition), analysis };
+}
+
+/**
+ * The green-versus-blue analysis, when comparisons are declared. Its statistics are loaded only then, so
+ * a deploy without `compare` does not pay for them. Blue's recent data is read once, so a query that
+ * CloudWatch refuses fails here, before anything changes.
+ */
+async function compareVersions(
+  ctx: DeployContext,
+  checked: CheckedTaskSets,
+): Promise<GreenBlueAnalysis | undefined> {
+  const { settings: s, deps, calls } = ctx;
+  if (s.comparisons.length === 0) return undefined;
+  const { GreenBlueAnalysis } = await import('../compare/analysis.js');
+  const route = checked.route;
+  const analysis = new GreenBlueAnalysis(s.comparisons, deps.cloudwatch, {
+    blue: {
+      ...(route ? { targetGroupArn: route.blueTargetGroup } : {}),
+      taskDefinitionArn: checked.blue.taskDefinition,
+      taskSetArn: checked.blue.arn,
+    },
+    green: route ? { targetGroupArn: route.greenTargetGroup } : {},
+    ...(route ? { loadBalancerArn: loadBalancerArnOf(route.production.arn) } : {}),
+  });
+  const lines = await calls.retry('read blue’s recent metrics for the comparisons', () =>
+    analysis.verify(deps.clock.now()),
+  );
+  for (const { line, noData } of lines) {
+    if (noData) deps.log.warn(`Comparing ${line}`);
+    else deps.log.info(`Comparing ${line}`);
+  }
+  return analysis;
 }
 
 function blockIfFiring(alarm: AlarmState, isBlocker: boolean, insufficientDataIsBreach: boolean): void {
@@ -99,7 +159,7 @@ async function checkTaskDefinition(
     ctx.deps.ecs.describeTaskDefinition(existing),
   );
   if (!found?.taskDefinitionArn) {
-    throw new UserError(`Input 'task-definition': ${JSON.stringify(existing)} does not exist in ECS`);
+    throw notFoundError('task-definition', existing, 'task definition', ctx.deps.region);
   }
   // A new revision of the existing definition (a container's image replaced), registered in prepare.
   if (revise) return { register: revise(found) };

@@ -1,15 +1,22 @@
 import * as core from '@actions/core';
-import { readFileSync } from 'node:fs';
 import type { CloudWatchPort } from '../aws/cloudwatch.js';
 import type { EcsControlPort, EcsPort } from '../aws/ecs.js';
 import type { LoadBalancerPort, TargetHealthPort } from '../aws/load-balancer.js';
+import * as log from '../log.js';
 import { systemClock, type Clock } from '../clock.js';
 import { checkReviewed } from '../github/review.js';
 import type { InputReader } from '../inputs.js';
 import { expectedSource, verifyManifest, summarizeManifest } from '../manifest/manifest.js';
-import { isPinned, readTaskDefinitionFile, renderTaskDefinition } from '../manifest/render.js';
+import {
+  isPinned,
+  readTaskDefinitionFile,
+  renderTaskDefinition,
+  unpinnedImageWarnings,
+} from '../manifest/render.js';
+import { readInputFile } from '../files.js';
 import { recordFromId, startDeploymentRecord, type DeploymentRecord } from '../report/deployment-record.js';
 import { renderPlanText, timelineOutput, writeSummary } from '../report/summary.js';
+import { clientRegion } from './arns.js';
 import type { Release } from './context.js';
 import { runHookCommand } from './hook.js';
 import type { RunIdentity } from './leftovers.js';
@@ -51,13 +58,14 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
 
   const cancel = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
-    core.warning(`Received ${signal}: the job was cancelled, rolling back`);
+    log.warning(`Received ${signal}: the job was cancelled, rolling back`);
     cancel.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
   const [owner = '', repo = ''] = identity.repository.split('/');
+  const region = clientRegion(env)?.region;
   const state = new SavedState();
   // The record is created once validation passed, beside the deploy: the first AWS call never waits for
   // GitHub, a GitHub stall never delays a rollback, and a deploy blocked in validation leaves no record.
@@ -72,7 +80,7 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
       runUrl: runUrl(env, identity),
       signal: cancel.signal,
       runHook: (name, command, hookEnv, signal) => {
-        core.info(`${name}: bash -eo pipefail -c ${JSON.stringify(command)}`);
+        log.info(`${name}: bash -eo pipefail -c ${JSON.stringify(command)}`);
         return runHookCommand(command, hookEnv, signal);
       },
       checkReview: () => checkReviewed({ token: settings.githubToken, owner, repo, sha: identity.commit }),
@@ -87,12 +95,13 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
       },
       closeAbandonedRecord: (id, description) =>
         settings.githubToken
-          ? recordFromId(settings.githubToken, owner, repo, id, { warn: core.warning }).finish(
+          ? recordFromId(settings.githubToken, owner, repo, id, { warn: log.warning }).finish(
               'error',
               description,
             )
           : Promise.resolve(),
       deploymentId: () => state.deploymentId,
+      ...(region ? { region } : {}),
       ...(runtime.onTrafficRestored ? { onTrafficRestored: runtime.onTrafficRestored } : {}),
     });
     report.reason = report.reason || report.result;
@@ -103,8 +112,8 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
       await (await record).finish(outcome, `${report.result}: ${report.reason}`);
       state.recordFinished();
     }
-    if (report.result === 'deployed') core.info(`Deployed: ${report.reason}`);
-    else if (report.result === 'dry-run') core.info(report.reason);
+    if (report.result === 'deployed') log.info(`Deployed: ${report.reason}`);
+    else if (report.result === 'dry-run') log.info(report.reason);
     return report;
   } catch (error) {
     // Only errors the user must fix before any change reach here; a record exists only if changes began.
@@ -215,7 +224,7 @@ function loadRelease(settings: DeploySettings, env: NodeJS.ProcessEnv): Release 
     case 'manifest': {
       const event = env.GITHUB_EVENT_PATH ? safeReadJson(env.GITHUB_EVENT_PATH) : {};
       const manifest = verifyManifest(source.path, expectedSource(env, event, source.commit));
-      core.info(`Manifest ${source.path} verified: ${manifest.checksum}, image ${manifest.image}`);
+      log.info(`Manifest ${source.path} verified: ${manifest.checksum}, image ${manifest.image}`);
       warnIfUnpinned(manifest.image);
       return {
         register: manifest.taskDefinition,
@@ -225,9 +234,12 @@ function loadRelease(settings: DeploySettings, env: NodeJS.ProcessEnv): Release 
     }
     case 'file': {
       const definition = readTaskDefinitionFile(source.path, 'task-definition');
+      const from = { input: 'task-definition', path: source.path };
       warnIfUnpinned(source.image);
+      for (const warning of unpinnedImageWarnings(definition, from, source.image && source.containerName))
+        core.warning(warning);
       return {
-        register: renderTaskDefinition(definition, source.containerName, source.image),
+        register: renderTaskDefinition(definition, source.containerName, source.image, from),
         ...(source.image ? { image: source.image } : {}),
       };
     }
@@ -246,7 +258,7 @@ function loadRelease(settings: DeploySettings, env: NodeJS.ProcessEnv): Release 
 
 function warnIfUnpinned(image: string | undefined): void {
   if (image && !isPinned(image)) {
-    core.warning(
+    log.warning(
       `Input 'image': ${image} is not pinned by digest (@sha256:...); a tag can move between stages. ` +
         'Use the package action to deploy the exact image that was built.',
     );
@@ -278,7 +290,7 @@ function runUrl(env: NodeJS.ProcessEnv, identity: RunIdentity): string {
 
 function safeReadJson(path: string): unknown {
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(readInputFile({ input: 'GITHUB_EVENT_PATH', kind: 'event payload', path }));
   } catch {
     return {};
   }
@@ -286,8 +298,8 @@ function safeReadJson(path: string): unknown {
 
 /** Grouped action logs. */
 export const actionLog: DeployLog = {
-  info: (m) => core.info(m),
-  warn: (m) => core.warning(m),
-  debug: (m) => core.debug(m),
-  group: (name, run) => core.group(name, run),
+  info: (m) => log.info(m),
+  warn: (m) => log.warning(m),
+  debug: (m) => log.debug(m),
+  group: (name, run) => log.group(name, run),
 };

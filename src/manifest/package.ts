@@ -5,13 +5,21 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { describeError, inputError, UserError } from '../errors.js';
 import { boolean, optional, required, type InputReader } from '../inputs.js';
 import {
+  checkManifest,
   createManifest,
   MANIFEST_FILE,
   SCHEMA_VERSION,
   summarizeManifest,
   type DeployManifest,
 } from './manifest.js';
-import { isPinned, readTaskDefinitionFile, renderTaskDefinition } from './render.js';
+import {
+  imageProblem,
+  isPinned,
+  readTaskDefinitionFile,
+  renderTaskDefinition,
+  unpinnedImageWarnings,
+} from './render.js';
+import * as log from '../log.js';
 
 /** Uploads files as a workflow artifact; injected so unit tests need no artifact service. */
 export type ArtifactUpload = (
@@ -41,7 +49,8 @@ export function parsePackageSettings(read: InputReader, env: NodeJS.ProcessEnv):
   const containerName = required(read, 'container-name');
   const image = required(read, 'image');
   const allowTags = boolean(read, 'allow-tags', false);
-  if (/\s/.test(image)) throw inputError('image', image, 'an image reference has no spaces');
+  const problem = imageProblem(image);
+  if (problem) throw inputError('image', image, problem);
   if (!isPinned(image) && !allowTags) {
     throw inputError(
       'image',
@@ -79,7 +88,7 @@ export async function runPackage(
   const settings = parsePackageSettings(read, env);
   const source = buildSource(env);
   if (!isPinned(settings.image)) {
-    core.warning(
+    log.warning(
       `Input 'image': ${settings.image} is a tag, not a digest; a tag can point elsewhere by the time a later stage deploys`,
     );
   }
@@ -88,12 +97,15 @@ export async function runPackage(
     'task-definition',
     env.GITHUB_WORKSPACE ?? process.cwd(),
   );
+  const from = { input: 'task-definition', path: settings.taskDefinition };
+  for (const warning of unpinnedImageWarnings(definition, from, settings.containerName))
+    core.warning(warning);
   let manifest: DeployManifest;
   try {
     manifest = createManifest({
       schemaVersion: SCHEMA_VERSION,
       image: settings.image,
-      taskDefinition: renderTaskDefinition(definition, settings.containerName, settings.image),
+      taskDefinition: renderTaskDefinition(definition, settings.containerName, settings.image, from),
       source,
       createdAt: (deps.now?.() ?? new Date()).toISOString(),
     });
@@ -106,6 +118,13 @@ export async function runPackage(
       `has no canonical JSON form to checksum (${describeError(error)})`,
     );
   }
+  // What a deploy checks before any AWS call is checked here too: a manifest it would refuse is not written.
+  checkManifest(
+    JSON.parse(JSON.stringify(manifest)),
+    from,
+    (problems) =>
+      new UserError(`The manifest would be refused by every deploy, so it was not written: ${problems}`),
+  );
   if (statSync(settings.path, { throwIfNoEntry: false })?.isDirectory()) {
     throw inputError(
       'path',
@@ -115,10 +134,10 @@ export async function runPackage(
   }
   mkdirSync(dirname(settings.path), { recursive: true });
   writeFileSync(settings.path, `${JSON.stringify(manifest, null, 2)}\n`);
-  core.info(`Wrote the manifest to ${settings.path}`);
-  core.info(`  image:    ${manifest.image}`);
-  core.info(`  checksum: ${manifest.checksum}`);
-  core.info(`  commit:   ${source.repository}@${source.commit}`);
+  log.info(`Wrote the manifest to ${settings.path}`);
+  log.info(`  image:    ${manifest.image}`);
+  log.info(`  checksum: ${manifest.checksum}`);
+  log.info(`  commit:   ${source.repository}@${source.commit}`);
   core.setOutput('manifest', settings.path);
   core.setOutput('checksum', manifest.checksum);
   core.setOutput('image', manifest.image);
@@ -130,7 +149,7 @@ export async function runPackage(
     .addHeading('safe-deploy package', 2)
     .addRaw([...summarizeManifest(manifest), `- Artifact: ${artifact}`].join('\n'), true)
     .write()
-    .catch((error: unknown) => core.debug(`no job summary: ${describeError(error)}`));
+    .catch((error: unknown) => log.debug(`no job summary: ${describeError(error)}`));
   return manifest;
 }
 
@@ -169,7 +188,7 @@ async function upload(
   env: NodeJS.ProcessEnv,
 ): Promise<string> {
   if (!send) {
-    core.info(
+    log.info(
       `The workflow artifact service is not available here (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL ` +
         `are not set, as when running outside a GitHub runner), so the manifest was not uploaded; it is ` +
         `written to ${settings.path}.`,
@@ -189,7 +208,7 @@ async function upload(
     }
     throw new Error(message, { cause: error });
   }
-  core.info(
+  log.info(
     `Uploaded the manifest as workflow artifact '${settings.name}' (${basename(settings.path)}` +
       `${id ? `, artifact id ${id}` : ''}); later jobs download it with actions/download-artifact`,
   );
