@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import * as log from '../log.js';
 import { boolean, duration, required, type InputReader } from '../inputs.js';
 import { renderDiagnosisMarkdown } from '../report/diagnosis.js';
 import { awsControlPorts } from './cli.js';
@@ -26,7 +27,7 @@ export async function runRollbackAction(
       pollIntervalMs: duration(read, 'poll-interval', '10s'),
       dryRun: boolean(read, 'dry-run', false),
     },
-    { ...ports, info: (m) => core.info(m), warn: (m) => core.warning(m) },
+    { ...ports, info: (m) => log.info(m), warn: (m) => log.warning(m) },
   );
   core.setOutput('result', outcome.result === 'dry-run' ? 'dry-run' : 'rolled-back');
   core.setOutput('reason', outcome.reason);
@@ -44,6 +45,6 @@ export async function runRollbackAction(
     ...(outcome.diagnosis ? ['', renderDiagnosisMarkdown(outcome.diagnosis)] : []),
   ].join('\n');
   await core.summary.addRaw(`${summary}\n`).write();
-  if (outcome.result !== 'failed') core.info(outcome.reason);
+  if (outcome.result !== 'failed') log.info(outcome.reason);
   return outcome;
 }
