@@ -200,6 +200,31 @@ describe('keep-previous, then rollback', () => {
     expect(s.aws.taskSets).toHaveLength(1);
   });
 
+  test('a deploy that fails keeps the kept release: it is still there to roll back to', async () => {
+    const s = scenario();
+    await deploy(s, { steps: 'AllAtOnce', 'bake-time': '1m', 'keep-previous': 'true' });
+    const running = s.aws.primary()!.taskSetArn!;
+    s.clock.after(MINUTE, () => s.aws.setAlarm('api-5xx', 'ALARM', 'x'));
+    const failed = await deploy(s, { steps: '10%:5m, 100%', 'keep-previous': 'true' });
+    s.aws.setAlarm('api-5xx', 'OK', 'fine');
+    expect(failed.result).toBe('rolled-back');
+    expect(s.aws.taskSets.map((t) => [t.taskSetArn, t.status, t.scale?.value])).toEqual([
+      [BLUE_TASK_SET, 'ACTIVE', 0],
+      [running, 'PRIMARY', 100],
+    ]);
+    const outcome = await restoreKept(
+      {
+        cluster: 'web',
+        service: 'api',
+        stabilizeTimeoutMs: 10 * MINUTE,
+        pollIntervalMs: 5000,
+        dryRun: false,
+      },
+      { ...s.aws.ports(), clock: s.clock, info: () => undefined, warn: () => undefined },
+    );
+    expect(outcome).toMatchObject({ result: 'restored', restoredArn: BLUE_TASK_SET, removedArn: running });
+  });
+
   test('refused for an ECS-controller service, naming the input, before any change', async () => {
     const s = scenario();
     s.aws.controller = 'ECS';

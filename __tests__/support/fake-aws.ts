@@ -396,8 +396,10 @@ export class FakeAws {
     );
     elb.on(DescribeTargetHealthCommand).callsFake((input: { TargetGroupArn: string }) =>
       this.call('DescribeTargetHealth', () => {
-        const set = this.taskSets.find((t) => t.loadBalancers?.[0]?.targetGroupArn === input.TargetGroupArn);
-        const running = set ? (this.refresh(set).runningCount ?? 0) : 0;
+        // Every task set behind the group registers its running tasks (a kept one at 0% has none).
+        const running = this.taskSets
+          .filter((t) => t.loadBalancers?.[0]?.targetGroupArn === input.TargetGroupArn)
+          .reduce((sum, t) => sum + (this.refresh(t).runningCount ?? 0), 0);
         return {
           TargetHealthDescriptions: [
             ...Array.from({ length: running }, () => ({ TargetHealth: { State: 'healthy' } })),

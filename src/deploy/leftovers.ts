@@ -88,6 +88,7 @@ export function earlierRun(
       t.arn !== mine.arn &&
       t.arn !== blueArn &&
       t.status !== 'DRAINING' &&
+      !decodeKept(t.tags) &&
       (at(t) < at(mine) || (at(t) === at(mine) && t.arn < mine.arn)),
   );
 }

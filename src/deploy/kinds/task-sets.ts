@@ -169,7 +169,9 @@ export class TaskSetDeploy implements CheckedRollout {
       log.warn(
         `The listener sent traffic to ${route.greenTargetGroup} before this deploy: moving it all to blue first`,
       );
-    if (leftovers.length || split) {
+    // A kept release stays through this deploy (a failed one leaves it to roll back to) until promotion.
+    const removable = leftovers.filter((left) => left.kind !== 'kept');
+    if (removable.length || split) {
       if (route) {
         const router = new ListenerRouter(route, lb, calls);
         await calls.retry('move traffic to blue', () => lb.setWeights(route.production, router.weights(0)));
@@ -183,7 +185,7 @@ export class TaskSetDeploy implements CheckedRollout {
       if (blue.scalePercent !== 100) {
         await calls.retry('scale blue to 100%', () => ecs.scaleTaskSet(s.cluster, s.service, blue.arn, 100));
       }
-      for (const left of leftovers) await this.removeLeftover(left);
+      for (const left of removable) await this.removeLeftover(left);
     }
     let taskDefinitionArn: string;
     if ('register' in this.taskDefinition) {
@@ -233,13 +235,6 @@ export class TaskSetDeploy implements CheckedRollout {
       deps.ecs.deleteTaskSet(s.cluster, s.service, left.set.arn),
     );
     const tags = left.set.tags;
-    if (left.kind === 'kept') {
-      // Not abandoned: the release a deploy kept for a rollback; blue now stands in that place.
-      deps.log.info(
-        `Removed ${left.set.arn}, the release kept by run ${left.keptBy}: blue is the one to go back to now`,
-      );
-      return;
-    }
     const whose =
       left.kind === 'own-earlier-attempt'
         ? `attempt ${tags[TAG.runAttempt]} of this run`
@@ -419,6 +414,7 @@ export class LiveTaskSets implements LiveRollout {
         log.warn(`Green is PRIMARY but blue ${blue.arn} could not be deleted: ${describeError(error)}`);
       }
     }
+    await this.replaceKept(kept);
     const after = await calls.retry('read the service', () => ecs.describeService(s.cluster, s.service));
     const primary = after?.taskSets.find((t) => t.status === 'PRIMARY');
     if (primary?.arn !== this.green.arn) {
@@ -434,6 +430,30 @@ export class LiveTaskSets implements LiveRollout {
         ? `Promoted ${this.green.arn}; kept blue ${blue.arn} at 0%: \`safe-deploy rollback --cluster ${s.cluster} --service ${s.service}\` brings it back`
         : `Promoted ${this.green.arn}; removed blue ${blue.arn}`,
     );
+  }
+
+  /**
+   * A release an earlier deploy kept is two releases old once green is PRIMARY: removed (not as abandoned),
+   * and blue, when kept, is the one to go back to from now on.
+   */
+  private async replaceKept(blueKept: boolean): Promise<void> {
+    const { settings: s, deps, calls } = this.ctx;
+    for (const left of this.checked.leftovers) {
+      if (left.kind !== 'kept') continue;
+      try {
+        await calls.persist('remove the release kept earlier', () =>
+          deps.ecs.deleteTaskSet(s.cluster, s.service, left.set.arn),
+        );
+        deps.log.info(
+          `Removed ${left.set.arn}, the release kept by run ${left.keptBy}` +
+            (blueKept
+              ? ': blue is the one to go back to now'
+              : ' (this deploy keeps none: keep-previous is off)'),
+        );
+      } catch (error) {
+        deps.log.warn(`Could not remove ${left.set.arn}, the release kept earlier: ${describeError(error)}`);
+      }
+    }
   }
 
   /**
