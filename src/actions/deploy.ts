@@ -1,15 +1,15 @@
-import * as core from '@actions/core';
 import { runMain } from '../action-main.js';
-import { runDeployPost } from '../deploy/post.js';
-import { runDeploy } from '../deploy/run.js';
+import { parseDeploySettings } from '../deploy/settings.js';
 import { actionInputs } from '../inputs.js';
 
-// One bundle serves both the main and the post step: the main step marks the state, the post step reads it.
-if (core.getState('isPost') === 'true') {
-  await runMain(() => runDeployPost());
-} else {
-  core.saveState('isPost', 'true');
+/**
+ * The deploy action's main step. Its inputs are parsed before the engine and the AWS SDK load, so a bad
+ * input fails at the cost of a bare Node start.
+ */
+export async function run(): Promise<void> {
   await runMain(async () => {
+    parseDeploySettings(actionInputs);
+    const { runDeploy } = await import('../deploy/run.js');
     await runDeploy(actionInputs);
   });
 }

@@ -18,9 +18,10 @@ import { runHookCommand } from './hook.js';
 import { DeployEngine, type DeployLog, type EngineDeps, type Release, type RunIdentity } from './engine.js';
 import type { DeployReport } from './model.js';
 import { parseDeploySettings, type DeploySettings } from './settings.js';
+import { STATE_KEY } from './state.js';
 
-/** The state key the post step reads. */
-export const STATE_KEY = 'deploy';
+/** The state key the post step reads (in its own module, so the post step reads it without the SDK). */
+export { STATE_KEY };
 
 /** Ports and hooks the deploy runs with; real AWS clients unless a caller (the benchmark) injects others. */
 export interface DeployRuntime {
