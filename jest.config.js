@@ -11,6 +11,7 @@ const base = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   testTimeout: 30000,
+  setupFilesAfterEnv: ['<rootDir>/__tests__/support/plain-output.ts'],
 };
 
 /** Tests that start moto_server or run a built entry (dist/…, bin/safe-deploy.js). */
