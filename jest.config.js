@@ -10,7 +10,6 @@ const base = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
-  testTimeout: 30000,
   setupFilesAfterEnv: ['<rootDir>/__tests__/support/plain-output.ts'],
 };
 
@@ -38,6 +37,8 @@ export default {
       globalTeardown: '<rootDir>/__tests__/support/remove-dist.mjs',
     },
   ],
+  // Global options (jest ignores them inside a project).
+  testTimeout: 30000,
   // moto and the GitHub stand-in are started per test file on free loopback ports.
   maxWorkers: 2,
 };

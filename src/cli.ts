@@ -32,7 +32,11 @@ export async function main(
 ): Promise<number> {
   let code: number = ExitCode.ok;
   const context: CliContext = {
-    streams: (json): CliIO => ({ out: stdout, log: json ? stderr : stdout }),
+    streams: (json): CliIO => ({
+      out: stdout,
+      log: json ? stderr : stdout,
+      logIsTerminal: Boolean(json ? process.stderr.isTTY : process.stdout.isTTY),
+    }),
     exit: (value) => (code = value),
   };
   const program = new Command('safe-deploy')

@@ -30,8 +30,14 @@ interface CliRun {
   stderr: string;
 }
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  const child = spawn(node24(), [cliBin(), ...args], {
+function cli(args: string[], env: Record<string, string> = {}, terminal = false): Promise<CliRun> {
+  const command = [node24(), cliBin(), ...args];
+  // `script` gives the CLI a pseudo-terminal, as a person's shell would.
+  const quoted = command.map((arg) => `'${arg.replace(/'/g, "'\\''")}'`).join(' ');
+  const [file, argv] = terminal
+    ? ['script', ['-qfec', quoted, '/dev/null']]
+    : [command[0]!, command.slice(1)];
+  const child = spawn(file as string, argv as string[], {
     cwd: root,
     // Outside a runner: no GITHUB_ACTIONS, no GITHUB_OUTPUT.
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...moto.env, ...env },
@@ -82,6 +88,15 @@ test('deploy runs a whole deploy in plain text: phases as headings, no workflow 
   expect(state.taskSets).toEqual([
     expect.objectContaining({ status: 'PRIMARY', targetGroup: seeded.greenTargetGroup }),
   ]);
+});
+
+test('at a terminal, a progress line says what each hold waits for, the time left and the alarms', async () => {
+  const run = await cli(['deploy', ...flags(), '--steps', '50%:3s, 100%', '--bake-time', '2s'], {}, true);
+  expect(run.code).toBe(0);
+  // Redrawn in place (carriage return, erase line) after each poll of the 3 s step and the bake.
+  expect(run.stdout).toMatch(/\r\x1b\[Kstep 1\/2: 50% · \ds of 3s, \ds left · 1 alarm OK/);
+  expect(run.stdout).toMatch(/\r\x1b\[Kbake · \ds of 2s, \ds left · 1 alarm OK/);
+  expect(run.stdout).toContain('result: deployed');
 });
 
 test('deploy --json prints only the result on stdout; the log goes to stderr', async () => {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { recordInputs } from '../inputs.js';
 import { addInputOptions, inputValues, readActionInputs } from './action-inputs.js';
 import { ExitCode, type CliCommand } from './context.js';
+import { ProgressLine } from './progress.js';
 import { inRunner, plainTerminal } from './terminal.js';
 
 /** The exit code of a deploy's result (see ExitCode). */
@@ -29,13 +30,18 @@ export const deployCommand: CliCommand = (program: Command, context) => {
     .option('--json', 'print the result as JSON on stdout (logs go to stderr)');
   addInputOptions(command, inputs).action(async (options: { json?: boolean }) => {
     const io = context.streams(Boolean(options.json));
-    const restore = inRunner() ? () => undefined : plainTerminal(io);
+    // At a terminal, a line under the log says what each hold waits for, the time left and the alarms.
+    const progress = io.logIsTerminal && !inRunner() ? new ProgressLine(io.log) : undefined;
+    const restore = inRunner()
+      ? () => undefined
+      : plainTerminal(progress ? { ...io, log: (t) => progress.log(t) } : io);
     try {
       const { parseDeploySettings } = await import('../deploy/settings.js');
       const read = recordInputs(inputValues(command, inputs));
       parseDeploySettings(read);
       const { runDeploy } = await import('../deploy/run.js');
-      const report = await runDeploy(read);
+      const report = await runDeploy(read, progress ? { progress: (hold) => progress.update(hold) } : {});
+      progress?.done();
       restore();
       const summary = {
         result: report.result,
@@ -49,6 +55,7 @@ export const deployCommand: CliCommand = (program: Command, context) => {
       else io.out(`result: ${report.result}\nreason: ${report.reason}\n`);
       context.exit(deployExitCode(report.result));
     } finally {
+      progress?.done();
       restore();
     }
   });

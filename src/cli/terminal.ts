@@ -12,6 +12,8 @@ import { join } from 'node:path';
 export interface CliIO {
   out(text: string): void;
   log(text: string): void;
+  /** True when `log` goes to a terminal (a progress line can be redrawn in place there). */
+  logIsTerminal?: boolean;
 }
 
 /** True inside a GitHub Actions step, where workflow commands are what the runner reads. */

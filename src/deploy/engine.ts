@@ -15,6 +15,7 @@ import { renderPlanText } from '../report/summary.js';
 import { resolveAlarms } from '../alarms/resolve.js';
 import { AlarmWatch, type Breach } from '../alarms/watch.js';
 import type { DeployPlan, DeployReport, DeployResult, Phase, TimelineEntry } from './model.js';
+import type { HoldProgress } from './progress.js';
 import { rollBack, type RollbackTarget } from './rollback.js';
 import type { DeploySettings } from './settings.js';
 
@@ -49,6 +50,8 @@ export interface DeployLog {
   warn(message: string): void;
   debug(message: string): void;
   group<T>(name: string, run: () => Promise<T>): Promise<T>;
+  /** After each poll of a hold, where it stands (the CLI's progress line); optional. */
+  progress?(hold: HoldProgress): void;
 }
 
 /** Everything the engine talks to; all of it injected so tests run it against mocks and a fake clock. */
@@ -707,6 +710,14 @@ export class DeployEngine {
       this.checkTimeAndCancellation(() => `${options.label}${options.progressNote?.() ?? ''}`);
       await this.heartbeat();
       const now = clock.now();
+      log.progress?.({
+        label: options.label,
+        elapsedMs: now - began,
+        ...(until > began ? { totalMs: until - began } : {}),
+        watched: alarms.length,
+        notOk: this.watch.notOk(alarms),
+        note: options.progressNote?.() ?? '',
+      });
       const finished = (options.done ? await options.done() : true) && now >= until;
       if (finished && this.lastAlarmRead >= Math.min(until, now)) return;
       if (now - lastProgress >= PROGRESS_EVERY_MS) {

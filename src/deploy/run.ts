@@ -26,6 +26,8 @@ export { STATE_KEY };
 /** Ports and hooks the deploy runs with; real AWS clients unless a caller (the benchmark) injects others. */
 export interface DeployRuntime {
   ports?: Pick<EngineDeps, 'ecs' | 'lb' | 'cloudwatch'>;
+  /** Where each hold stands after each poll (the CLI's progress line). */
+  progress?: DeployLog['progress'];
   clock?: Clock;
   env?: NodeJS.ProcessEnv;
   onTrafficRestored?(): void;
@@ -63,7 +65,7 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
   const engine = new DeployEngine(settings, release, {
     ...ports,
     clock: runtime.clock ?? systemClock,
-    log: actionLog,
+    log: runtime.progress ? { ...actionLog, progress: runtime.progress } : actionLog,
     identity,
     signal: cancel.signal,
     runHook: (name, command, hookEnv, signal) => {
