@@ -197,3 +197,21 @@ test('the gate flags are the inputs of gate/action.yml; deploy flags are not gat
   expect(run.code).toBe(2);
   expect(run.stderr).toContain("unknown option '--listener-arn'");
 });
+
+test('npx safe-deploy runs the same file as node bin/safe-deploy.js', async () => {
+  const direct = await cli(['--help']);
+  const npx = await new Promise<CliRun>((done) => {
+    // Where the build is laid out as the repository (package.json with its bin, dist/, bin/).
+    const child = spawn('npx', ['--no-install', 'safe-deploy', '--help'], {
+      cwd: resolve(cliBin(), '..', '..'),
+      env: { PATH: `${resolve(node24(), '..')}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? '/tmp' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+  expect(npx).toEqual({ code: 0, stdout: direct.stdout, stderr: '' });
+  expect(direct.stdout).toContain('Usage: safe-deploy [options] [command]');
+});
