@@ -46,6 +46,18 @@ test('a mistyped input is refused before anything runs, with a suggestion', asyn
   expect(result.stderr).toContain('(Did you mean --service?)');
 });
 
+test('an input given twice is refused, not silently replaced', async () => {
+  const result = await run(['deploy', '--alarms', 'api-5xx', '--alarms', 'api-latency']);
+  expect(result.code).toBe(ExitCode.usage);
+  expect(result.stderr).toContain("option '--alarms <value>' argument 'api-latency' is invalid. given twice");
+});
+
+test('a flag without its value is refused', async () => {
+  const result = await run(['deploy', '--cluster']);
+  expect(result.code).toBe(ExitCode.usage);
+  expect(result.stderr).toContain("option '--cluster <value>' argument missing");
+});
+
 test('a stray argument is refused too', async () => {
   const result = await run(['deploy', 'web']);
   expect(result.code).toBe(ExitCode.usage);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parse } from 'yaml';
 
 /** One input of an action.yml, as the CLI offers it: `--<name>`. */
@@ -47,6 +47,12 @@ export function addInputOptions(command: Command, inputs: readonly ActionInput[]
   for (const input of inputs) {
     const option = new Option(`--${input.name} ${input.boolean ? '[value]' : '<value>'}`, input.description);
     if (input.default !== undefined) option.default(undefined, input.default || '""');
+    // A second --alarms would silently replace the first: a deploy watching fewer alarms than meant.
+    option.argParser((value: string, previous: unknown) => {
+      if (previous !== undefined)
+        throw new InvalidArgumentError('given twice: for a list, separate the items with commas');
+      return value;
+    });
     command.addOption(option);
   }
   return command;
