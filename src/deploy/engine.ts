@@ -13,7 +13,7 @@ import { formatDuration } from '../duration.js';
 import { describeError, UserError } from '../errors.js';
 import { renderPlanText } from '../report/summary.js';
 import { resolveAlarms } from '../alarms/resolve.js';
-import { AlarmWatch, type Breach } from '../alarms/watch.js';
+import { AlarmWatch, breachReason, type Breach } from '../alarms/watch.js';
 import type { DeployPlan, DeployReport, DeployResult, Phase, TimelineEntry } from './model.js';
 import { rollBack, type RollbackTarget } from './rollback.js';
 import type { DeploySettings } from './settings.js';
@@ -741,7 +741,11 @@ export class DeployEngine {
     }
     let changed: AlarmState[];
     try {
-      changed = await this.watch.read(names);
+      changed = await this.watch.read(names, {
+        prefixes: this.settings.alarmPrefixes,
+        now: clock.now(),
+        warn: (message) => log.warn(message),
+      });
     } catch (error) {
       if (!isTransient(error)) throw error;
       log.warn(`Could not read alarms (${describeError(error)}); holding until they can be read`);
@@ -760,11 +764,7 @@ export class DeployEngine {
       );
     }
     const breach: Breach | undefined = this.watch.breach(names);
-    if (breach) {
-      throw new Stop(
-        `alarm ${breach.alarm} is in ${breach.state}${breach.reason ? `: ${breach.reason}` : ''}`,
-      );
-    }
+    if (breach) throw new Stop(breachReason(breach));
   }
 
   /** `where` says what the deploy was waiting for, so a timeout reason tells the user what to fix. */
