@@ -65,6 +65,7 @@ export class AlarmWatch {
   private readonly baseline = new Map<string, number>();
   private lastFullAt: number | undefined;
   private fullInFlight = false;
+  private fullFailing = false;
   private settledFull: FullRead | undefined;
   private historyInFlight = false;
   /** A history read's answer, weighed after the poll's state reads. */
@@ -113,7 +114,7 @@ export class AlarmWatch {
       }
     }
     // The history is weighed against the states just read, so an alarm still in ALARM is reported as such.
-    this.explainHistory();
+    this.explainHistory(changed);
     return changed;
   }
 
@@ -232,9 +233,13 @@ export class AlarmWatch {
       // A full read the poll waits for fails the poll (the caller says it could not read alarms); one
       // beside the polls is tried again later.
       if (foreground) throw result.error;
-      this.warn(`Could not read every watched alarm (${describe(result.error)}); trying again next poll`);
+      if (!this.fullFailing) {
+        this.warn(`Could not read every watched alarm (${describe(result.error)}); trying again next poll`);
+      }
+      this.fullFailing = true;
       return;
     }
+    this.fullFailing = false;
     const returned = new Map(result.alarms.map((alarm) => [alarm.name, alarm]));
     for (const name of result.names) {
       if (returned.has(name)) this.missing.delete(name);
@@ -321,7 +326,8 @@ export class AlarmWatch {
    * state read could see it. Round trips told only by a newer state-change time are explained by a history
    * read made after they were seen; without history, each counts as a breach.
    */
-  private explainHistory(): void {
+  private explainHistory(changed: AlarmState[]): void {
+    const before = this.recoveredBreach;
     for (const { transitions, readAt, named, plan } of this.pendingHistory.splice(0)) {
       this.unexplained = this.unexplained.filter((entry) => entry.seenAt > readAt);
       for (const change of [...transitions].sort((a, b) => a.at - b.at)) {
@@ -341,16 +347,36 @@ export class AlarmWatch {
         if (created) this.matched.add(change.name);
       }
     }
-    if (!this.historyOff) return;
-    for (const { alarm } of this.unexplained.splice(0)) {
-      if (this.breaching(alarm.state, false)) continue;
-      this.recoveredBreach ??= {
-        alarm: alarm.name,
-        state: 'ALARM',
-        reason: alarm.reason,
-        recovered: { state: alarm.state, ...(alarm.changedAt ? { at: alarm.changedAt } : {}), unseen: true },
-      };
+    if (this.historyOff) {
+      for (const { alarm } of this.unexplained.splice(0)) {
+        if (this.breaching(alarm.state, false)) continue;
+        this.recoveredBreach ??= {
+          alarm: alarm.name,
+          state: 'ALARM',
+          reason: alarm.reason,
+          recovered: {
+            state: alarm.state,
+            ...(alarm.changedAt ? { at: alarm.changedAt } : {}),
+            unseen: true,
+          },
+        };
+      }
     }
+    this.reportRecovered(before, changed);
+  }
+
+  /** A round trip found now is a change of this poll too, so the timeline shows the state it passed. */
+  private reportRecovered(before: Breach | undefined, changed: AlarmState[]): void {
+    const found = this.recoveredBreach;
+    if (!found || found === before) return;
+    const alarm = this.states.get(found.alarm);
+    changed.push({
+      name: found.alarm,
+      type: alarm?.type ?? 'metric',
+      state: found.state,
+      reason: found.reason,
+      ...(found.recovered?.at ? { changedAt: found.recovered.at } : {}),
+    });
   }
 }
 
