@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import {
@@ -43,6 +43,8 @@ const results = {
   date: new Date().toISOString(),
   node: spawnSync(node24(), ['--version']).stdout.toString().trim(),
   machine: `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+  // What else ran meanwhile: compare a run's numbers with its floors (node -e 0), not with another run's.
+  loadAverage: { start: round(loadavg()[0]) },
 };
 try {
   results.coldStart = await coldStarts();
@@ -52,6 +54,7 @@ try {
   results.callsPerPoll = await callsPerPoll();
   results.canary = await canaryCalls();
   results.bundles = bundles();
+  results.loadAverage.end = round(loadavg()[0]);
 } finally {
   await github.stop();
   await proxy.stop();
@@ -515,7 +518,7 @@ function renderTable(r) {
     );
   }
   return [
-    `Measured ${r.date.slice(0, 10)} in one \`npm run bench\` on one machine (${r.machine}), Node ${r.node}; ECS and ELB on moto_server, CloudWatch alarms on the stand-in, GitHub on a local stand-in.`,
+    `Measured ${r.date.slice(0, 10)} in one \`npm run bench\` on one machine (${r.machine}, load average ${r.loadAverage.start} at the start and ${r.loadAverage.end} at the end), Node ${r.node}; ECS and ELB on moto_server, CloudWatch alarms on the stand-in, GitHub on a local stand-in.`,
     '',
     '| what | result |',
     '| --- | --- |',

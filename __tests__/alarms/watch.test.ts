@@ -230,6 +230,23 @@ describe('an alarm that fires and recovers between two polls (issue 10, defect 1
     expect(r.watch.breach(['api-5xx'])).toBeUndefined();
   });
 
+  test('the history of an alarm under a prefix deleted before the watch started is not a breach', async () => {
+    const r = rig(['api-5xx', 'api-old']);
+    r.aws.setAlarm('api-old', 'ALARM', 'old alarm');
+    await r.clock.sleep(10_000);
+    r.aws.alarms.delete('api-old');
+    await r.clock.sleep(5_000);
+    for (let i = 0; i < 3; i++) await r.poll(['api-5xx'], { prefixes: ['api-'] });
+    expect(r.watch.breach(['api-5xx'])).toBeUndefined();
+    // One created and fired after the start is watched, though no read ever returned it.
+    r.aws.addAlarm('api-new');
+    r.clock.after(100, () => r.aws.setAlarm('api-new', 'ALARM', 'new one fired'));
+    r.clock.after(300, () => void r.aws.alarms.delete('api-new'));
+    await r.poll(['api-5xx'], { prefixes: ['api-'] });
+    await r.poll(['api-5xx'], { prefixes: ['api-'] });
+    expect(r.watch.breach(['api-5xx'])).toMatchObject({ alarm: 'api-new', state: 'ALARM' });
+  });
+
   test('throttled history reads lose nothing: the next read covers the gap', async () => {
     const r = rig(['api-5xx']);
     await r.poll(['api-5xx']);
@@ -267,5 +284,32 @@ describe('an alarm that fires and recovers between two polls (issue 10, defect 1
       /^alarm api-latency changed state at \S+ and was back in OK by the next read; its history could not be read/,
     );
     expect(r.aws.cwMock.commandCalls(DescribeAlarmHistoryCommand)).toHaveLength(1);
+  });
+
+  test('a history read that never answers turns the history off within a minute; round trips still count', async () => {
+    const r = rig(['api-5xx']);
+    const port = r.aws.ports().cloudwatch;
+    const watch = new AlarmWatch(
+      {
+        describeAlarms: (names, options) => port.describeAlarms(names, options),
+        alarmsWithPrefix: (prefix, options) => port.alarmsWithPrefix(prefix, options),
+        stateChangesSince: () => new Promise(() => undefined),
+        requestCount: () => Promise.resolve(0),
+      },
+      false,
+    );
+    const poll = async () => {
+      await watch.read(['api-5xx'], { now: r.clock.now(), warn: (m) => r.warnings.push(m) });
+      await new Promise((resolve) => setImmediate(resolve));
+      await r.clock.sleep(POLL);
+    };
+    await poll();
+    r.clock.after(200, () => r.aws.setAlarm('api-5xx', 'ALARM', 'errors'));
+    r.clock.after(600, () => r.aws.setAlarm('api-5xx', 'OK'));
+    for (let i = 0; i < 125 && !watch.breach(['api-5xx']); i++) await poll();
+    expect(r.warnings).toEqual([
+      expect.stringMatching(/^Could not read the alarm history \(no answer in 60 s\)/),
+    ]);
+    expect(watch.breach(['api-5xx'])).toMatchObject({ alarm: 'api-5xx', recovered: { unseen: true } });
   });
 });

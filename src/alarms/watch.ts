@@ -28,6 +28,10 @@ export interface WatchReadOptions {
 export const HISTORY_OVERLAP_MS = 30_000;
 /** A poll waits at most this long (real time) for its history read; a later answer counts next poll. */
 export const HISTORY_WAIT_MS = 1_000;
+const HISTORY_UNREADABLE = 'Could not read the alarm history';
+const HISTORY_FALLBACK =
+  ': an alarm that enters ALARM and recovers between two polls is told only by its state-change time, ' +
+  'and any such round trip counts as a breach. Allow cloudwatch:DescribeAlarmHistory to tell them apart';
 /** Named batches a full read has in flight at once, to stay clear of the DescribeAlarms quota. */
 const FULL_READ_BATCHES_IN_FLIGHT = 4;
 
@@ -64,10 +68,13 @@ export class AlarmWatch {
   /** Each alarm's state-change time when first read: history up to then is already in its state. */
   private readonly baseline = new Map<string, number>();
   private lastFullAt: number | undefined;
+  /** When the watch first read (the deploy's clock): an alarm first seen in the history counts from then. */
+  private startedAt: number | undefined;
   private fullInFlight = false;
   private fullFailing = false;
   private settledFull: FullRead | undefined;
-  private historyInFlight = false;
+  /** When the history read in flight started, if one is. */
+  private historyInFlight: number | undefined;
   /** A history read's answer, weighed after the poll's state reads. */
   private pendingHistory: {
     transitions: AlarmTransition[];
@@ -96,6 +103,7 @@ export class AlarmWatch {
     const plan = planReads(names, options.prefixes ?? []);
     const changed: AlarmState[] = [];
     const now = options.now;
+    this.startedAt ??= now;
     if (now === undefined) {
       this.applyFull(await this.fullRead(names, plan, 0), changed, true);
       return changed;
@@ -270,7 +278,7 @@ export class AlarmWatch {
     ) {
       return;
     }
-    if (!this.baseline.has(alarm.name)) this.baseline.set(alarm.name, alarm.changedAt ?? -Infinity);
+    if (!this.baseline.has(alarm.name)) this.baseline.set(alarm.name, alarm.changedAt ?? now);
     if (
       before &&
       before.state === alarm.state &&
@@ -292,8 +300,16 @@ export class AlarmWatch {
    */
   private async readHistory(names: readonly string[], plan: ReadPlan, now: number): Promise<void> {
     const read = this.cloudwatch.stateChangesSince;
-    if (this.historyOff || !read || this.historyInFlight) return;
-    this.historyInFlight = true;
+    if (this.historyOff || !read) return;
+    if (this.historyInFlight !== undefined) {
+      // A history read that never answers must not leave round trips unexplained for the whole deploy.
+      if (now - this.historyInFlight > FULL_READ_EVERY_MS) {
+        this.historyOff = true;
+        this.warn(`${HISTORY_UNREADABLE} (no answer in ${FULL_READ_EVERY_MS / 1000} s)${HISTORY_FALLBACK}`);
+      }
+      return;
+    }
+    this.historyInFlight = now;
     const from = this.historyFrom ?? now - HISTORY_OVERLAP_MS;
     const named = new Set(names);
     const history = read
@@ -304,14 +320,11 @@ export class AlarmWatch {
       })
       .catch((error: unknown) => {
         if (THROTTLING.has(errorName(error))) return;
+        if (this.historyOff) return;
         this.historyOff = true;
-        this.warn(
-          `Could not read the alarm history (${describe(error)}): an alarm that enters ALARM and recovers ` +
-            'between two polls is told only by its state-change time, and any such round trip counts as a ' +
-            'breach. Allow cloudwatch:DescribeAlarmHistory to tell them apart',
-        );
+        this.warn(`${HISTORY_UNREADABLE} (${describe(error)})${HISTORY_FALLBACK}`);
       })
-      .finally(() => (this.historyInFlight = false));
+      .finally(() => (this.historyInFlight = undefined));
     let timer: NodeJS.Timeout | undefined;
     const wait = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, HISTORY_WAIT_MS);
@@ -333,8 +346,9 @@ export class AlarmWatch {
       for (const change of [...transitions].sort((a, b) => a.at - b.at)) {
         const created = !named.has(change.name);
         if (created && !this.matched.has(change.name) && !underPrefix(change.name, plan.prefixes)) continue;
-        const base = this.baseline.get(change.name);
-        if (base !== undefined && change.at <= base) continue;
+        // History up to an alarm's first read is in the state read; one never read counts from the start.
+        const base = this.baseline.get(change.name) ?? this.startedAt ?? -Infinity;
+        if (change.at <= base) continue;
         if (!this.breaching(change.to, created)) continue;
         const current = this.states.get(change.name);
         if (current?.state === change.to && (current.changedAt ?? -Infinity) <= change.at) continue;

@@ -53,7 +53,7 @@ export interface CloudWatchPort {
    * Every alarm state change in the account and region at or after `since` (DescribeAlarmHistory,
    * `StateUpdate` items, metric and composite alarms). Optional: a port without it has no history.
    */
-  stateChangesSince?(since: Date, signal?: AbortSignal): Promise<AlarmTransition[]>;
+  stateChangesSince?(since: Date): Promise<AlarmTransition[]>;
   /** Sum of `AWS/ApplicationELB` `RequestCount` for one target group of one load balancer since `start`. */
   requestCount(loadBalancerArn: string, targetGroupArn: string, start: Date, end: Date): Promise<number>;
 }
@@ -87,7 +87,7 @@ export class SdkCloudWatch implements CloudWatchPort {
     });
   }
 
-  async stateChangesSince(since: Date, signal?: AbortSignal): Promise<AlarmTransition[]> {
+  async stateChangesSince(since: Date): Promise<AlarmTransition[]> {
     const found: AlarmTransition[] = [];
     let NextToken: string | undefined;
     do {
@@ -99,7 +99,6 @@ export class SdkCloudWatch implements CloudWatchPort {
           MaxRecords: ALARM_BATCH,
           NextToken,
         }),
-        signal ? { abortSignal: signal } : {},
       );
       for (const item of out.AlarmHistoryItems ?? []) {
         const transition = toTransition(item);
