@@ -220,6 +220,18 @@ describe('an alarm that fires and recovers between two polls (issue 10, defect 1
     expect(r.watch.breach(['api-5xx'])).toBeUndefined();
   });
 
+  test('an INSUFFICIENT_DATA round trip is a breach under insufficient-data: rollback', async () => {
+    const r = rig(['api-5xx'], true);
+    await r.poll(['api-5xx']);
+    r.clock.after(200, () => r.aws.setAlarm('api-5xx', 'INSUFFICIENT_DATA', 'no datapoints'));
+    r.clock.after(700, () => r.aws.setAlarm('api-5xx', 'OK'));
+    await r.poll(['api-5xx']);
+    await r.poll(['api-5xx']);
+    expect(breachReason(r.watch.breach(['api-5xx'])!)).toMatch(
+      /^alarm api-5xx entered INSUFFICIENT_DATA at \S+ between two reads and already recovered \(OK now\): no datapoints$/,
+    );
+  });
+
   test('a round trip before the watch started is not a breach', async () => {
     const r = rig(['api-5xx']);
     r.aws.setAlarm('api-5xx', 'ALARM');
