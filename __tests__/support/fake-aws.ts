@@ -346,10 +346,11 @@ export class FakeAws {
     );
 
     // DescribeAlarms as the CloudWatch API reference describes it (API_DescribeAlarms): `AlarmNames`
-    // (at most 100) or `AlarmNamePrefix`, never both; `StateValue` keeps only alarms currently in that
-    // state; `MaxRecords` is 1 to 100 (default 50) and `NextToken` continues the listing; alarms come in
-    // name order; each carries `StateUpdatedTimestamp` (MetricAlarm/CompositeAlarm). Only the alarm
-    // types asked for in `AlarmTypes` are returned (metric alarms when it is omitted).
+    // (at most 100 items) or `AlarmNamePrefix` ("If this parameter is specified, you cannot specify
+    // AlarmNames"); `StateValue` returns "only alarms that are currently in the state that you
+    // specify"; `MaxRecords` is 1 to 100 and `NextToken` continues the listing; `AlarmTypes` omitted
+    // means metric alarms only; MetricAlarm and CompositeAlarm carry `StateUpdatedTimestamp`. The
+    // reference leaves the order and the default page size open: the fake lists by name, 50 a page.
     this.cwMock.on(DescribeAlarmsCommand).callsFake((input: DescribeAlarmsCommandInput) =>
       this.call('DescribeAlarms', () => {
         if ((input.AlarmNames?.length ?? 0) > 100) throw new Error('at most 100 alarm names a call');
@@ -383,10 +384,11 @@ export class FakeAws {
         };
       }),
     );
-    // DescribeAlarmHistory (API_DescribeAlarmHistory): without `AlarmName`, the history of every alarm;
-    // `HistoryItemType` `StateUpdate` items, `StartDate` inclusive, newest first unless `ScanBy` says
-    // `TimestampAscending`, `MaxRecords` 1 to 100 (default 50) with `NextToken`; `HistoryData` is JSON
-    // with `oldState` and `newState`, the summary reads "Alarm updated from OK to ALARM".
+    // DescribeAlarmHistory (API_DescribeAlarmHistory): without `AlarmName`, the history of every alarm
+    // (kept after an alarm is deleted); `HistoryItemType` `StateUpdate`, `StartDate`/`EndDate`,
+    // `AlarmTypes` as above, `MaxRecords` 1 to 100 with `NextToken`, `ScanBy` `TimestampDescending`
+    // (newest first, the fake's default) or `TimestampAscending`. `HistoryData` is JSON with `oldState`
+    // and `newState`; the summary reads "Alarm updated from OK to ALARM".
     this.cwMock.on(DescribeAlarmHistoryCommand).callsFake((input: DescribeAlarmHistoryCommandInput) =>
       this.call('DescribeAlarmHistory', () => {
         const max = input.MaxRecords ?? 50;
