@@ -412,6 +412,10 @@ export function breachReason(breach: Breach): string {
   );
 }
 
+/** One line for the log: an SDK error's message can run over several lines (a body it could not parse). */
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message || error.name : String(error);
+  if (!(error instanceof Error)) return String(error);
+  const first = (error.message || error.name).split('\n')[0]!.trim();
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status && status >= 500 ? `${first}, HTTP ${status}` : first;
 }
