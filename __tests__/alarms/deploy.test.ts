@@ -42,4 +42,31 @@ describe('the deploy watches alarms through the cheap reads', () => {
     expect(fullReads).toBeGreaterThanOrEqual(Math.floor(steady.length / 6));
     expect(fullReads).toBeLessThanOrEqual(Math.ceil(steady.length / 6) + 2);
   });
+
+  test('an alarm created under a prefix during the deploy is watched: its ALARM rolls back', async () => {
+    const s = scenario(['api-5xx']);
+    s.clock.after(90_000, () => {
+      s.aws.addAlarm('api-checkout-errors');
+      s.aws.setAlarm('api-checkout-errors', 'ALARM', 'checkout failing');
+    });
+    const report = await deploy(s, { alarms: '', 'alarm-prefixes': 'api-' });
+    expectRolledBack(s, report);
+    expect(report.plan.alarms).toEqual(['api-5xx']);
+    expect(report.reason).toBe('alarm api-checkout-errors is in ALARM: checkout failing');
+  });
+
+  test('without DescribeAlarmHistory the deploy says so once and goes on', async () => {
+    const s = scenario(['api-5xx']);
+    s.aws.fail(
+      'DescribeAlarmHistory',
+      Object.assign(new Error('not authorized to perform: cloudwatch:DescribeAlarmHistory'), {
+        name: 'AccessDenied',
+      }),
+    );
+    const report = await deploy(s, { steps: 'AllAtOnce', 'bake-time': '2m' });
+    expect(report.result).toBe('deployed');
+    expect(s.logs.filter((l) => l.startsWith('warning: Could not read the alarm history'))).toEqual([
+      expect.stringContaining('Allow cloudwatch:DescribeAlarmHistory to tell them apart'),
+    ]);
+  });
 });
