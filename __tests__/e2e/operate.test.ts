@@ -132,10 +132,10 @@ test('an abort during a hold rolls back at once', async () => {
 test('promote or abort with nothing running, rollback with nothing kept: clear errors, nothing changes', async () => {
   const before = await readDeployState(moto, seeded);
   const promote = await cli('promote', ...target());
-  expect(promote.code).toBe(1);
+  expect(promote.code).toBe(2);
   expect(promote.stderr).toContain('No deploy is running on web/api: nothing to promote');
   const rollback = await cli('rollback', ...target());
-  expect(rollback.code).toBe(1);
+  expect(rollback.code).toBe(2);
   expect(rollback.stderr).toContain('No release is kept on web/api: nothing to roll back to');
   const action = await deploy({ rollback: 'true', 'task-definition': '', 'container-name': '', image: '' });
   expect(action.code).toBe(1);

@@ -1,23 +1,23 @@
-import * as core from '@actions/core';
 import { runMain } from '../action-main.js';
-import { runDeployPost } from '../deploy/post.js';
-import { failureOf, runDeploy } from '../deploy/run.js';
+import { parseDeploySettings } from '../deploy/settings.js';
 import { UserError } from '../errors.js';
 import { actionInputs, boolean } from '../inputs.js';
-import { runRollbackAction } from '../control/action.js';
 
-// One bundle serves both the main and the post step: the main step marks the state, the post step reads it.
-if (core.getState('isPost') === 'true') {
-  await runMain(() => runDeployPost());
-} else {
-  core.saveState('isPost', 'true');
+/**
+ * The deploy action's main step. Its inputs are parsed before the engine and the AWS SDK load, so a bad
+ * input fails at the cost of a bare Node start.
+ */
+export async function run(): Promise<void> {
   await runMain(async () => {
     // `rollback: true` brings back the release kept by keep-previous instead of deploying.
     if (boolean(actionInputs, 'rollback', false)) {
+      const { runRollbackAction } = await import('../control/action.js');
       const outcome = await runRollbackAction(actionInputs);
       if (outcome.result === 'failed') throw new UserError(`Rollback failed: ${outcome.reason}`);
       return;
     }
+    parseDeploySettings(actionInputs);
+    const { failureOf, runDeploy } = await import('../deploy/run.js');
     const failure = failureOf(await runDeploy(actionInputs));
     // The report is written; the step fails in one place, runMain.
     if (failure) throw new UserError(failure);

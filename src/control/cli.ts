@@ -21,18 +21,6 @@ import { restoreKept, type RestoreOptions } from './restore.js';
 /** The commands that act on a live deploy through AWS alone. */
 export type ControlCommand = 'status' | 'promote' | 'abort' | 'rollback';
 
-export const CONTROL_USAGE = `  status --cluster C --service S [--json]
-                     Show the live deploy of a service (run, commit, phase, step, traffic, alarms, time
-                     left) and the kept release, read from AWS alone
-  promote --cluster C --service S [--wait 60s] [--json]
-                     End the hold or N%:pause step the running deploy is in; waits for the job's answer
-  abort --cluster C --service S [--wait 60s] [--json]
-                     Roll the running deploy back now
-  rollback --cluster C --service S [--stabilize-timeout 10m] [--dry-run]
-                     Bring back the release kept by keep-previous: scale it up, wait until steady, move
-                     all traffic to it, remove the newer one
-`;
-
 const FLAGS: Record<ControlCommand, readonly string[]> = {
   status: ['cluster', 'service', 'json'],
   promote: ['cluster', 'service', 'json', 'wait'],
