@@ -157,7 +157,8 @@ export class FakeAws {
     return this.calls.filter((c) => c === command).length;
   }
 
-  private call<T>(command: string, run: () => T): T {
+  /** Records a call by command name and throws the next failure queued for it (also for fake-ecs-deployments). */
+  call<T>(command: string, run: () => T): T {
     this.calls.push(command);
     const queued = this.failures.get(command);
     if (queued?.length) throw queued.shift()!;
