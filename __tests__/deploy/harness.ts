@@ -1,4 +1,6 @@
-import { DeployEngine, type EngineDeps } from '../../src/deploy/engine.js';
+import type { DeployDeps } from '../../src/deploy/context.js';
+import { runLifecycle } from '../../src/deploy/lifecycle.js';
+import { renderPlanText } from '../../src/report/summary.js';
 import type { DeployReport } from '../../src/deploy/model.js';
 import { parseDeploySettings } from '../../src/deploy/settings.js';
 import { recordInputs } from '../../src/inputs.js';
@@ -35,7 +37,7 @@ export function scenario(alarms: string[] = ['api-5xx']): Scenario {
 export async function deploy(
   s: Scenario,
   inputs: Record<string, string> = {},
-  deps: Partial<EngineDeps> = {},
+  deps: Partial<DeployDeps> = {},
 ): Promise<DeployReport> {
   const settings = parseDeploySettings(
     recordInputs({
@@ -48,7 +50,7 @@ export async function deploy(
       ...inputs,
     }),
   );
-  const engine = new DeployEngine(
+  return runLifecycle(
     settings,
     { existing: settings.taskDefinition.kind === 'existing' ? settings.taskDefinition.reference : 'api:7' },
     {
@@ -63,11 +65,11 @@ export async function deploy(
       identity: { repository: 'octo/shop', commit: 'abc1234', runId: '99', runAttempt: '1' },
       runHook: async () => 0,
       saveState: () => undefined,
+      describePlan: renderPlanText,
       signal: s.cancel.signal,
       ...deps,
     },
   );
-  return engine.run();
 }
 
 /** Asserts what a user checks after a rollback: all traffic on blue, blue at 100% and PRIMARY, no green. */

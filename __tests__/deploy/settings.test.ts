@@ -37,12 +37,11 @@ describe('deploy settings', () => {
   test('defaults follow the product contract', () => {
     const s = parse({ 'listener-arn': LISTENER });
     expect(s).toMatchObject({
-      routing: 'listener',
+      route: { kind: 'listener', minRequests: 0 },
       stepsText: 'Canary10Percent5Minutes',
       oneBox: false,
       oneBoxBakeMs: 600_000,
       bakeMs: 300_000,
-      minRequests: 0,
       pollIntervalMs: 10_000,
       insufficientData: 'ignore',
       stabilizeTimeoutMs: 600_000,
@@ -55,7 +54,7 @@ describe('deploy settings', () => {
   });
 
   test('routing defaults to task-sets without a listener', () => {
-    expect(parse({}).routing).toBe('task-sets');
+    expect(parse({}).route).toEqual({ kind: 'task-sets' });
   });
 
   test('alarm lists split on commas and newlines', () => {

@@ -4,7 +4,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { SdkCloudWatch } from '../../src/aws/cloudwatch.js';
 import { SdkEcs } from '../../src/aws/ecs.js';
 import { SdkLoadBalancer } from '../../src/aws/load-balancer.js';
-import { DeployEngine } from '../../src/deploy/engine.js';
+import { runLifecycle } from '../../src/deploy/lifecycle.js';
 import type { DeployReport } from '../../src/deploy/model.js';
 import { parseDeploySettings } from '../../src/deploy/settings.js';
 import { recordInputs } from '../../src/inputs.js';
@@ -52,7 +52,7 @@ async function deploy(
       ...inputs,
     }),
   );
-  const engine = new DeployEngine(
+  return runLifecycle(
     settings,
     { register: taskDefinitionJson('shop/api@sha256:' + 'b'.repeat(64)) as never },
     {
@@ -72,7 +72,6 @@ async function deploy(
       ...(onTrafficRestored ? { onTrafficRestored } : {}),
     },
   );
-  return engine.run();
 }
 
 test('a listener canary deploy ends with green PRIMARY behind all traffic and blue gone', async () => {

@@ -330,9 +330,12 @@ stages:
       service: 'api',
       taskDefinition: { kind: 'manifest', path: manifest },
       stepsText: '10%:5m, 100%',
-      routing: 'listener',
-      production: { kind: 'listener', arn: listener('listener', '') },
-      testListenerArn: listener('listener', '1'),
+      route: {
+        kind: 'listener',
+        production: { kind: 'listener', arn: listener('listener', '') },
+        testListenerArn: listener('listener', '1'),
+        minRequests: 500,
+      },
       alarms: ['api-5xx', 'api-latency'],
       alarmPrefixes: ['api-sev'],
       blockerAlarms: ['sev1'],
@@ -340,7 +343,6 @@ stages:
       oneBoxAlarms: ['api-one-box'],
       oneBoxBakeMs: 20 * 60_000,
       bakeMs: 60 * 60_000,
-      minRequests: 500,
       pollIntervalMs: 30_000,
       insufficientData: 'rollback',
       beforeTraffic: './smoke-test.sh',
@@ -351,9 +353,8 @@ stages:
       dryRun: false,
       environment: 'web/api@us-east-1',
     });
-    expect(second!.production).toEqual({
-      kind: 'rule',
-      arn: listener('listener-rule', '/0123456789abcdef'),
+    expect(second!.route).toMatchObject({
+      production: { kind: 'rule', arn: listener('listener-rule', '/0123456789abcdef') },
     });
   });
 
@@ -364,12 +365,11 @@ stages:
     const { settings } = deployStepSettings(entry);
     expect(settings).toMatchObject({
       stepsText: 'Canary10Percent5Minutes',
-      routing: 'task-sets',
+      route: { kind: 'task-sets' },
       alarms: [],
       oneBox: false,
       oneBoxBakeMs: 10 * 60_000,
       bakeMs: 5 * 60_000,
-      minRequests: 0,
       pollIntervalMs: 10_000,
       insufficientData: 'ignore',
       stabilizeTimeoutMs: 10 * 60_000,

@@ -7,7 +7,6 @@ import {
   ModifyRuleCommand,
   type Action,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { UserError } from '../errors.js';
 
 /** A listener, or a listener rule, whose forward action splits traffic between target groups. */
 export interface ForwardRef {
@@ -101,7 +100,11 @@ export class SdkLoadBalancer implements LoadBalancerPort {
 /** The forward action's weights by target group (a plain forward to one group is 100% to it). */
 function forwardWeights(actions: Action[], ref: ForwardRef): Weights {
   const forward = actions.find((a) => a.Type === 'forward');
-  if (!forward) throw new UserError(`The ${ref.kind} ${ref.arn} has no forward action to shift traffic with`);
+  if (!forward) {
+    throw Object.assign(new Error(`The ${ref.kind} ${ref.arn} has no forward action to shift traffic with`), {
+      name: 'NoForwardAction',
+    });
+  }
   const groups = forward.ForwardConfig?.TargetGroups ?? [];
   if (groups.length === 0 && forward.TargetGroupArn) return { [forward.TargetGroupArn]: 100 };
   return Object.fromEntries(groups.map((g) => [g.TargetGroupArn ?? '', g.Weight ?? 1]));
@@ -119,6 +122,6 @@ export function loadBalancerArnOf(arn: string): string {
     /^(arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:)listener(?:-rule)?\/(app|net)\/([^/]+)\/([^/]+)\//.exec(
       arn,
     );
-  if (!match) throw new UserError(`Cannot tell the load balancer of ${arn}`);
+  if (!match) throw new Error(`Cannot tell the load balancer of ${arn}`);
   return `${match[1]}loadbalancer/${match[2]}/${match[3]}/${match[4]}`;
 }

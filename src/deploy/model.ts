@@ -52,7 +52,8 @@ export interface DeployPlan {
   /** The `steps` input as given (preset name or list). */
   stepsText: string;
   steps: TrafficStep[];
-  oneBox: { bakeMs: number; alarms: string[] } | undefined;
+  /** With `one-box`: its bake, its own alarms and green's share of traffic (known once the service is read). */
+  oneBox: { bakeMs: number; alarms: string[]; share?: number } | undefined;
   bakeMs: number;
   minRequests: number;
   pollIntervalMs: number;

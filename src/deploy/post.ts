@@ -2,56 +2,162 @@ import * as core from '@actions/core';
 import { systemClock, type Clock } from '../clock.js';
 import { describeError } from '../errors.js';
 import { recordFromId } from '../report/deployment-record.js';
-import type { EngineDeps, SavedDeploy } from './engine.js';
-import { rollBack } from './rollback.js';
-import { awsPorts, runIdentity, STATE_KEY } from './run.js';
+import { AwsCalls } from './calls.js';
+import { rollBackTaskSets, findGreenByTags } from './rollback.js';
+import { awsPorts, runIdentity, STATE_KEY, type AwsPorts } from './run.js';
+import type { SavedDeploy, TaskSetTarget } from './saved.js';
+
+/** What the post step did, for its outputs and the deployment record. */
+interface PostOutcome {
+  result: 'rolled-back' | 'deployed' | 'blocked';
+  reason: string;
+  /** The record's final status: true success, false failure, 'error' ended without deploying. */
+  record: boolean | 'error';
+  /** Problems AWS still shows; the step fails when there are any. */
+  problems: string[];
+}
 
 /**
- * The action's post step (`post-if: always()`): when the main step did not finish (the job was
- * cancelled, or the runner stopped it), it finds the deployment from saved state and rolls it back.
+ * The action's post step (`post-if: always()`). When the main step was stopped before it finished (the
+ * job cancelled or timed out, the runner killing it), it acts from saved state alone:
+ * - stopped while deploying: roll back to blue;
+ * - stopped while promoting: if AWS shows green PRIMARY, finish the promotion (roll forward), else roll
+ *   back; a half-promoted service must never be left without a PRIMARY task set;
+ * - a run that had lost the start race: delete only its own task set, never touching traffic.
+ * It decides from the saved state before it loads the AWS SDK, so a post step with nothing to do is cheap.
  */
-export async function runDeployPost(
-  ports: Pick<EngineDeps, 'ecs' | 'lb'> = awsPorts(),
-  clock: Clock = systemClock,
-): Promise<void> {
+export async function runDeployPost(ports?: AwsPorts, clock: Clock = systemClock): Promise<void> {
   const saved = core.getState(STATE_KEY);
   if (!saved) {
     core.info('safe-deploy post: the deploy changed nothing in AWS; nothing to clean up');
     return;
   }
   const state = JSON.parse(saved) as SavedDeploy;
-  if (state.finished) {
+  if (state.stage === 'finished') {
     core.info('safe-deploy post: the deploy finished; nothing to clean up');
     return;
   }
-  core.warning(
-    `safe-deploy post: the deploy of ${state.cluster}/${state.service} did not finish (cancelled or stopped); rolling back`,
-  );
-  const outcome = await rollBack(state, {
-    ...ports,
+  const aws = ports ?? (await awsPorts());
+  const calls = new AwsCalls({
     clock,
-    info: (m) => core.info(m),
-    warn: (m) => core.warning(m),
+    log: { info: core.info, warn: core.warning, debug: core.debug, group: (_n, run) => run() },
+    callTimeoutMs: 30_000,
+    pause: (_what) => clock.sleep(5000),
   });
-  const token = core.getInput('github-token');
-  if (state.deploymentId !== undefined && token) {
-    const [owner = '', repo = ''] = runIdentity(process.env).repository.split('/');
-    try {
-      await recordFromId(token, owner, repo, state.deploymentId).finish(
-        false,
-        'cancelled: rolled back to blue',
+  const { target } = state;
+  const where = `${target.cluster}/${target.service}`;
+  let outcome: PostOutcome;
+  if (state.stage === 'yielded') {
+    core.warning(`safe-deploy post: this run had backed off from ${where}; deleting only its own task set`);
+    outcome = await deleteOwnGreen(target, aws, calls);
+  } else if (state.stage === 'promoting' && (await greenIsPrimary(target, aws, calls))) {
+    core.warning(
+      `safe-deploy post: the deploy of ${where} was stopped while promoting green; finishing the promotion`,
+    );
+    outcome = await finishPromotion(target, aws, calls);
+  } else {
+    core.warning(
+      `safe-deploy post: the deploy of ${where} was stopped before it finished (cancelled or timed out); rolling back`,
+    );
+    const rolled = await rollBackTaskSets(target, {
+      ...aws,
+      clock,
+      calls,
+      info: (m) => core.info(m),
+      warn: (m) => core.warning(m),
+    });
+    outcome = {
+      result: 'rolled-back',
+      reason: 'the deploy was stopped before it finished; rolled back to blue by the post step',
+      record: false,
+      problems: rolled.problems,
+    };
+    if (rolled.verified) {
+      core.info(
+        `Rolled back: all traffic on blue ${target.blueArn}; green ${rolled.greenArn ?? '(none)'} deleted`,
       );
-    } catch (error) {
-      core.warning(`Could not mark the deployment record failed: ${describeError(error)}`);
     }
   }
-  core.setOutput('result', 'rolled-back');
-  core.setOutput('reason', 'the job was cancelled');
-  if (!outcome.verified) {
-    core.setFailed(`Rollback after cancellation NOT confirmed by AWS: ${outcome.problems.join('; ')}`);
-    return;
+  await finishRecord(state, outcome);
+  core.setOutput('result', outcome.result);
+  core.setOutput('reason', outcome.reason);
+  if (outcome.problems.length) {
+    throw new Error(`safe-deploy post: NOT confirmed by AWS: ${outcome.problems.join('; ')}`);
   }
-  core.info(
-    `Rolled back after cancellation: all traffic on blue ${state.blueArn}; green ${outcome.greenArn ?? '(none)'} deleted`,
+}
+
+async function greenIsPrimary(target: TaskSetTarget, aws: AwsPorts, calls: AwsCalls): Promise<boolean> {
+  const greenArn = target.greenArn;
+  if (!greenArn) return false;
+  const service = await calls.persist('read the service', () =>
+    aws.ecs.describeService(target.cluster, target.service),
   );
+  return service?.taskSets.find((t) => t.arn === greenArn)?.status === 'PRIMARY';
+}
+
+/** Green is PRIMARY already: remove blue and check that green takes all traffic. */
+async function finishPromotion(target: TaskSetTarget, aws: AwsPorts, calls: AwsCalls): Promise<PostOutcome> {
+  const problems: string[] = [];
+  await calls.persist('delete blue', () =>
+    aws.ecs.deleteTaskSet(target.cluster, target.service, target.blueArn),
+  );
+  const listener = target.listener;
+  if (listener) {
+    const weights = await calls.persist('read the listener', () => aws.lb.readWeights(listener.production));
+    const total = Object.values(weights).reduce((a, b) => a + b, 0);
+    if (total === 0 || weights[listener.greenTargetGroup] !== total) {
+      problems.push(
+        `the ${listener.production.kind} does not send all traffic to green: ${JSON.stringify(weights)}`,
+      );
+    }
+  }
+  const service = await calls.persist('read the service', () =>
+    aws.ecs.describeService(target.cluster, target.service),
+  );
+  const blue = service?.taskSets.find((t) => t.arn === target.blueArn && t.status !== 'DRAINING');
+  if (blue) problems.push(`blue task set ${blue.arn} still exists`);
+  if (!problems.length)
+    core.info(`Promotion finished: ${target.greenArn} is PRIMARY, blue ${target.blueArn} removed`);
+  return {
+    result: 'deployed',
+    reason: 'the deploy was stopped while promoting; the post step finished the promotion',
+    record: problems.length === 0,
+    problems,
+  };
+}
+
+/** A run that backed off owns nothing but its own task set. */
+async function deleteOwnGreen(target: TaskSetTarget, aws: AwsPorts, calls: AwsCalls): Promise<PostOutcome> {
+  const greenArn = target.greenArn ?? (await findGreenByTags(target, { ecs: aws.ecs, calls }));
+  const problems: string[] = [];
+  if (greenArn) {
+    try {
+      await calls.persist('delete this run’s task set', () =>
+        aws.ecs.deleteTaskSet(target.cluster, target.service, greenArn),
+      );
+    } catch (error) {
+      problems.push(describeError(error));
+    }
+  }
+  return {
+    result: 'blocked',
+    reason: 'another run was deploying this service; this run backed off and removed only its own task set',
+    record: 'error',
+    problems,
+  };
+}
+
+/** Gives the deployment record its one final status, unless the main step already did. */
+async function finishRecord(state: SavedDeploy, outcome: PostOutcome): Promise<void> {
+  const token = core.getInput('github-token');
+  if (state.deploymentId === undefined || state.recordFinished || !token) return;
+  const [owner = '', repo = ''] = runIdentity(process.env).repository.split('/');
+  try {
+    await recordFromId(token, owner, repo, state.deploymentId).finish(
+      outcome.record,
+      `${outcome.result}: ${outcome.reason}`,
+    );
+  } catch (error) {
+    core.warning(`Could not give the deployment record its final status: ${describeError(error)}`);
+  }
 }

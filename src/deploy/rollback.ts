@@ -1,29 +1,15 @@
-import { isSteady, type EcsPort } from '../aws/ecs.js';
-import type { ForwardRef, LoadBalancerPort } from '../aws/load-balancer.js';
+import { isSteady, type EcsPort, type TaskSet } from '../aws/ecs.js';
+import type { LoadBalancerPort } from '../aws/load-balancer.js';
 import type { Clock } from '../clock.js';
-import { describeError } from '../errors.js';
-import type { Routing } from './model.js';
-
-/** What a rollback needs to know: everything the post step saves, so it never has to guess. */
-export interface RollbackTarget {
-  cluster: string;
-  service: string;
-  routing: Routing;
-  blueArn: string;
-  /** Unknown only when the run stopped while creating green; then it is found by `runTags`. */
-  greenArn: string | undefined;
-  production: ForwardRef | undefined;
-  testListenerArn: string | undefined;
-  blueTargetGroup: string | undefined;
-  greenTargetGroup: string | undefined;
-  /** Tags that identify the green task set of this run. */
-  runTags: Record<string, string>;
-}
+import type { AwsCalls } from './calls.js';
+import { ListenerRouter } from './routing/listener.js';
+import type { TaskSetTarget } from './saved.js';
 
 export interface RollbackDeps {
   ecs: EcsPort;
   lb: LoadBalancerPort;
   clock: Clock;
+  calls: AwsCalls;
   info(message: string): void;
   warn(message: string): void;
   /** Called once production traffic is back on blue (for the timeline and the latency benchmark). */
@@ -38,75 +24,53 @@ export interface RollbackOutcome {
   greenArn: string | undefined;
 }
 
-const ATTEMPTS = 6;
 const BLUE_STEADY_TIMEOUT_MS = 5 * 60_000;
+const READ_EVERY_MS = 2000;
 
 /**
  * Puts production and test traffic back on blue, scales blue back to 100%, deletes green, then re-reads
- * AWS and reports success only when AWS shows it. Idempotent: the post step may run it again.
- * Each call is retried beyond the SDK's own retries, because a rollback must not give up early.
+ * AWS and reports success only when AWS shows it. Idempotent: the post step may run it again. Every call
+ * goes through the call policy's `persist`: a rollback does not give up on a passing fault.
  */
-export async function rollBack(target: RollbackTarget, deps: RollbackDeps): Promise<RollbackOutcome> {
-  const { ecs, lb } = deps;
+export async function rollBackTaskSets(target: TaskSetTarget, deps: RollbackDeps): Promise<RollbackOutcome> {
+  const { ecs, calls } = deps;
   const { cluster, service } = target;
   const greenArn = target.greenArn ?? (await findGreenByTags(target, deps));
+  const router = target.listener ? new ListenerRouter(target.listener, deps.lb, calls) : undefined;
 
-  if (
-    target.routing === 'listener' &&
-    target.production &&
-    target.blueTargetGroup &&
-    target.greenTargetGroup
-  ) {
-    const weights = { [target.blueTargetGroup]: 100, [target.greenTargetGroup]: 0 };
-    await retry('move production traffic to blue', deps, () => lb.setWeights(target.production!, weights));
-    deps.onTrafficRestored?.();
-    if (target.testListenerArn) {
-      await retry('move test traffic to blue', deps, () =>
-        lb.setWeights({ kind: 'listener', arn: target.testListenerArn! }, weights),
-      );
-    }
-    await retry('scale blue to 100%', deps, () => ecs.scaleTaskSet(cluster, service, target.blueArn, 100));
+  if (router) {
+    await router.restore(() => deps.onTrafficRestored?.());
+    await calls.persist('scale blue to 100%', () => ecs.scaleTaskSet(cluster, service, target.blueArn, 100));
   } else {
     // Both task sets sit behind one target group, so traffic follows running tasks. Blue may be at 0%
     // (during the bake): green keeps serving until blue's tasks run again, or the service would have
     // fewer tasks than it needs, possibly none, while they start.
-    await retry('scale blue to 100%', deps, () => ecs.scaleTaskSet(cluster, service, target.blueArn, 100));
+    await calls.persist('scale blue to 100%', () => ecs.scaleTaskSet(cluster, service, target.blueArn, 100));
     if (greenArn) {
       await waitForBlue(target, deps);
-      await retry('scale green to 0%', deps, () => ecs.scaleTaskSet(cluster, service, greenArn, 0));
+      await calls.persist('scale green to 0%', () => ecs.scaleTaskSet(cluster, service, greenArn, 0));
     }
     deps.onTrafficRestored?.();
   }
-  if (greenArn) await retry('delete green', deps, () => ecs.deleteTaskSet(cluster, service, greenArn));
+  if (greenArn) await calls.persist('delete green', () => ecs.deleteTaskSet(cluster, service, greenArn));
 
-  const problems = await verify(target, greenArn, deps);
+  const problems = [
+    ...(router ? await router.verifyRestored() : []),
+    ...(await verifyTaskSets(target, greenArn, deps)),
+  ];
   return { verified: problems.length === 0, problems, greenArn };
 }
 
-async function verify(
-  target: RollbackTarget,
+/** Blue back at 100% and steady, green gone (DRAINING counts as gone: ECS is removing it). */
+async function verifyTaskSets(
+  target: TaskSetTarget,
   greenArn: string | undefined,
   deps: RollbackDeps,
 ): Promise<string[]> {
-  const { ecs, lb, clock } = deps;
-  const problems: string[] = [];
-  if (target.routing === 'listener' && target.production && target.blueTargetGroup) {
-    const refs: ForwardRef[] = [target.production];
-    if (target.testListenerArn) refs.push({ kind: 'listener', arn: target.testListenerArn });
-    for (const ref of refs) {
-      const weights = await retry(`read ${ref.kind} weights`, deps, () => lb.readWeights(ref));
-      const total = Object.values(weights).reduce((a, b) => a + b, 0);
-      if (total === 0 || weights[target.blueTargetGroup] !== total) {
-        problems.push(
-          `${ref.kind} ${ref.arn} still sends traffic elsewhere than blue: ${JSON.stringify(weights)}`,
-        );
-      }
-    }
-  }
-  // Blue back at 100% and steady, green gone (DRAINING counts as gone: ECS is removing it).
+  const { ecs, clock, calls } = deps;
   const deadline = clock.now() + BLUE_STEADY_TIMEOUT_MS;
   for (;;) {
-    const service = await retry('read the service', deps, () =>
+    const service = await calls.persist('read the service', () =>
       ecs.describeService(target.cluster, target.service),
     );
     const blue = service?.taskSets.find((t) => t.arn === target.blueArn);
@@ -114,16 +78,22 @@ async function verify(
       ? service?.taskSets.find((t) => t.arn === greenArn && t.status !== 'DRAINING')
       : undefined;
     const steady = blue !== undefined && isSteady(blue);
-    if (blue && blue.scalePercent === 100 && steady && !green) break;
-    if (clock.now() >= deadline) {
-      if (!blue) problems.push(`blue task set ${target.blueArn} is gone`);
-      else if (blue.scalePercent !== 100) problems.push(`blue is at ${blue.scalePercent}%, not 100%`);
-      else if (!steady) problems.push('blue did not reach a steady state');
-      if (green) problems.push(`green task set ${green.arn} still exists`);
-      break;
-    }
-    await clock.sleep(2000);
+    if (blue && blue.scalePercent === 100 && steady && !green) return [];
+    if (clock.now() >= deadline) return rollbackProblems(target, blue, green);
+    await clock.sleep(READ_EVERY_MS);
   }
+}
+
+function rollbackProblems(
+  target: TaskSetTarget,
+  blue: TaskSet | undefined,
+  green: TaskSet | undefined,
+): string[] {
+  const problems: string[] = [];
+  if (!blue) problems.push(`blue task set ${target.blueArn} is gone`);
+  else if (blue.scalePercent !== 100) problems.push(`blue is at ${blue.scalePercent}%, not 100%`);
+  else if (!isSteady(blue)) problems.push('blue did not reach a steady state');
+  if (green) problems.push(`green task set ${green.arn} still exists`);
   return problems;
 }
 
@@ -131,11 +101,11 @@ async function verify(
  * Waits (bounded) until blue runs all its tasks. Past the bound green goes anyway: a rollback must not
  * leave traffic split, and blue's tasks keep starting.
  */
-async function waitForBlue(target: RollbackTarget, deps: RollbackDeps): Promise<void> {
-  const { ecs, clock } = deps;
+async function waitForBlue(target: TaskSetTarget, deps: RollbackDeps): Promise<void> {
+  const { ecs, clock, calls } = deps;
   const deadline = clock.now() + BLUE_STEADY_TIMEOUT_MS;
   for (;;) {
-    const blue = await retry('read blue', deps, () =>
+    const blue = await calls.persist('read blue', () =>
       ecs.describeTaskSet(target.cluster, target.service, target.blueArn),
     );
     if (!blue || isSteady(blue)) return;
@@ -146,30 +116,28 @@ async function waitForBlue(target: RollbackTarget, deps: RollbackDeps): Promise<
       );
       return;
     }
-    await clock.sleep(2000);
+    await clock.sleep(READ_EVERY_MS);
   }
 }
 
-async function findGreenByTags(target: RollbackTarget, deps: RollbackDeps): Promise<string | undefined> {
-  const service = await retry('read the service', deps, () =>
+/** This run's green, found by the tags it was created with (when the run stopped while creating it). */
+export async function findGreenByTags(
+  target: TaskSetTarget,
+  deps: Pick<RollbackDeps, 'ecs' | 'calls'>,
+): Promise<string | undefined> {
+  const service = await deps.calls.persist('read the service', () =>
     deps.ecs.describeService(target.cluster, target.service),
   );
-  const entries = Object.entries(target.runTags);
-  const green = service?.taskSets.find(
-    (t) => t.arn !== target.blueArn && t.status !== 'DRAINING' && entries.every(([k, v]) => t.tags[k] === v),
-  );
-  return green?.arn;
+  return service ? taggedGreen(service.taskSets, target)?.arn : undefined;
 }
 
-async function retry<T>(what: string, deps: RollbackDeps, call: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (attempt >= ATTEMPTS)
-        throw new Error(`Rollback could not ${what}: ${describeError(error)}`, { cause: error });
-      deps.warn(`Rollback: ${what} failed (${describeError(error)}); trying again`);
-      await deps.clock.sleep(Math.min(16_000, 500 * 2 ** attempt));
-    }
-  }
+/** The task set other than blue that carries every one of this run's tags. */
+export function taggedGreen(
+  taskSets: readonly TaskSet[],
+  target: Pick<TaskSetTarget, 'blueArn' | 'runTags'>,
+): TaskSet | undefined {
+  const entries = Object.entries(target.runTags);
+  return taskSets.find(
+    (t) => t.arn !== target.blueArn && t.status !== 'DRAINING' && entries.every(([k, v]) => t.tags[k] === v),
+  );
 }

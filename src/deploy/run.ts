@@ -1,43 +1,54 @@
 import * as core from '@actions/core';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { readFileSync } from 'node:fs';
-import { clientConfig } from '../aws/clients.js';
-import { SdkCloudWatch } from '../aws/cloudwatch.js';
-import { SdkEcs } from '../aws/ecs.js';
-import { SdkLoadBalancer } from '../aws/load-balancer.js';
+import type { CloudWatchPort } from '../aws/cloudwatch.js';
+import type { EcsPort } from '../aws/ecs.js';
+import type { LoadBalancerPort } from '../aws/load-balancer.js';
 import { systemClock, type Clock } from '../clock.js';
 import { checkReviewed } from '../github/review.js';
 import type { InputReader } from '../inputs.js';
 import { expectedSource, verifyManifest, summarizeManifest } from '../manifest/manifest.js';
 import { isPinned, readTaskDefinitionFile, renderTaskDefinition } from '../manifest/render.js';
-import { startDeploymentRecord } from '../report/deployment-record.js';
-import { timelineOutput, writeSummary } from '../report/summary.js';
+import { recordFromId, startDeploymentRecord, type DeploymentRecord } from '../report/deployment-record.js';
+import { renderPlanText, timelineOutput, writeSummary } from '../report/summary.js';
+import type { Release } from './context.js';
 import { runHookCommand } from './hook.js';
-import { DeployEngine, type DeployLog, type EngineDeps, type Release, type RunIdentity } from './engine.js';
+import type { RunIdentity } from './leftovers.js';
+import { runLifecycle } from './lifecycle.js';
+import type { DeployLog } from './log.js';
 import type { DeployReport } from './model.js';
+import type { SavedDeploy } from './saved.js';
 import { parseDeploySettings, type DeploySettings } from './settings.js';
 
 /** The state key the post step reads. */
 export const STATE_KEY = 'deploy';
 
+/** The AWS ports a deploy uses. */
+export interface AwsPorts {
+  ecs: EcsPort;
+  lb: LoadBalancerPort;
+  cloudwatch: CloudWatchPort;
+}
+
 /** Ports and hooks the deploy runs with; real AWS clients unless a caller (the benchmark) injects others. */
 export interface DeployRuntime {
-  ports?: Pick<EngineDeps, 'ecs' | 'lb' | 'cloudwatch'>;
+  ports?: AwsPorts;
   clock?: Clock;
   env?: NodeJS.ProcessEnv;
   onTrafficRestored?(): void;
 }
 
-/** Runs the deploy action: parse inputs, deploy, report. Fails the step unless the result is deployed or dry-run. */
+/**
+ * Runs the deploy action: parse inputs, deploy, report (outputs, job summary, deployment record). Returns
+ * the report; the action fails the step for a result other than deployed or dry-run (see `failureOf`).
+ */
 export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}): Promise<DeployReport> {
   const env = runtime.env ?? process.env;
   const settings = parseDeploySettings(read);
   const identity = runIdentity(env);
   const release = loadRelease(settings, env);
+  // Loaded only once the inputs are known to be good: a bad input fails without paying for the SDK.
+  const ports = runtime.ports ?? (await awsPorts());
 
-  const ports = runtime.ports ?? awsPorts();
   const cancel = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
     core.warning(`Received ${signal}: the job was cancelled, rolling back`);
@@ -47,46 +58,61 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
   process.on('SIGTERM', onSignal);
 
   const [owner = '', repo = ''] = identity.repository.split('/');
-  const record = settings.dryRun
-    ? undefined
-    : await startDeploymentRecord({
-        token: settings.githubToken,
-        owner,
-        repo,
-        ref: identity.commit,
-        environment: settings.environment,
-        description: `safe-deploy ${settings.cluster}/${settings.service}`,
-        logUrl: runUrl(env, identity),
-      });
-
-  const engine = new DeployEngine(settings, release, {
-    ...ports,
-    clock: runtime.clock ?? systemClock,
-    log: actionLog,
-    identity,
-    signal: cancel.signal,
-    runHook: (name, command, hookEnv, signal) => {
-      core.info(`${name}: bash -eo pipefail -c ${JSON.stringify(command)}`);
-      return runHookCommand(command, hookEnv, signal);
-    },
-    checkReview: () => checkReviewed({ token: settings.githubToken, owner, repo, sha: identity.commit }),
-    saveState: (state) => core.saveState(STATE_KEY, JSON.stringify(state)),
-    ...(runtime.onTrafficRestored ? { onTrafficRestored: runtime.onTrafficRestored } : {}),
-  });
-  engine.setDeploymentId(record?.id);
-
+  const state = new SavedState();
+  // The record is created once validation passed, beside the deploy: the first AWS call never waits for
+  // GitHub, a GitHub stall never delays a rollback, and a deploy blocked in validation leaves no record.
+  let record: Promise<DeploymentRecord> | undefined;
+  let changed = false;
   try {
-    const report = await engine.run();
+    const report = await runLifecycle(settings, release, {
+      ...ports,
+      clock: runtime.clock ?? systemClock,
+      log: actionLog,
+      identity,
+      signal: cancel.signal,
+      runHook: (name, command, hookEnv, signal) => {
+        core.info(`${name}: bash -eo pipefail -c ${JSON.stringify(command)}`);
+        return runHookCommand(command, hookEnv, signal);
+      },
+      checkReview: () => checkReviewed({ token: settings.githubToken, owner, repo, sha: identity.commit }),
+      saveState: (saved) => state.save(saved),
+      describePlan: renderPlanText,
+      onChangesBegin: () => {
+        changed = true;
+        record = startRecord(settings, identity, owner, repo, env).then((started) => {
+          if (started.id !== undefined) state.setDeploymentId(started.id);
+          return started;
+        });
+      },
+      closeAbandonedRecord: (id, description) =>
+        settings.githubToken
+          ? recordFromId(settings.githubToken, owner, repo, id, { warn: core.warning }).finish(
+              'error',
+              description,
+            )
+          : Promise.resolve(),
+      deploymentId: () => state.deploymentId,
+      ...(runtime.onTrafficRestored ? { onTrafficRestored: runtime.onTrafficRestored } : {}),
+    });
     report.reason = report.reason || report.result;
     setOutputs(report);
     await writeSummary(report);
-    await record?.finish(report.result === 'deployed', `${report.result}: ${report.reason}`);
+    if (record) {
+      const outcome = report.result === 'deployed' ? true : report.result === 'rolled-back' ? false : 'error';
+      await (await record).finish(outcome, `${report.result}: ${report.reason}`);
+      state.recordFinished();
+    }
     if (report.result === 'deployed') core.info(`Deployed: ${report.reason}`);
     else if (report.result === 'dry-run') core.info(report.reason);
-    else core.setFailed(`${report.result === 'blocked' ? 'Blocked' : 'Rolled back'}: ${report.reason}`);
     return report;
   } catch (error) {
-    await record?.finish(false, 'safe-deploy stopped before deploying');
+    // Only errors the user must fix before any change reach here; a record exists only if changes began.
+    if (record) {
+      await (
+        await record
+      ).finish(false, changed ? 'safe-deploy failed after it began changing AWS' : 'safe-deploy failed');
+      state.recordFinished();
+    }
     throw error;
   } finally {
     process.off('SIGINT', onSignal);
@@ -94,8 +120,85 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
   }
 }
 
-/** The SDK-backed ports, configured from the environment with adaptive retries. */
-export function awsPorts(): Pick<EngineDeps, 'ecs' | 'lb' | 'cloudwatch'> {
+/** The message the step fails with, or undefined when the result is a success (deployed, dry-run). */
+export function failureOf(report: DeployReport): string | undefined {
+  if (report.result === 'deployed' || report.result === 'dry-run') return undefined;
+  return `${report.result === 'blocked' ? 'Blocked' : 'Rolled back'}: ${report.reason}`;
+}
+
+/**
+ * The saved state, the post step's only input: the lifecycle's latest state plus the deployment record's
+ * id (which arrives on its own time) and whether the main step already gave the record its final status.
+ */
+class SavedState {
+  private last: SavedDeploy | undefined;
+  private id: number | undefined;
+  private finished = false;
+
+  get deploymentId(): number | undefined {
+    return this.id;
+  }
+
+  save(state: SavedDeploy): void {
+    this.last = state;
+    this.write();
+  }
+
+  setDeploymentId(id: number): void {
+    this.id = id;
+    this.write();
+  }
+
+  recordFinished(): void {
+    this.finished = true;
+    this.write();
+  }
+
+  private write(): void {
+    if (!this.last) return;
+    core.saveState(
+      STATE_KEY,
+      JSON.stringify({
+        ...this.last,
+        ...(this.id !== undefined ? { deploymentId: this.id } : {}),
+        ...(this.finished ? { recordFinished: true } : {}),
+      } satisfies SavedDeploy),
+    );
+  }
+}
+
+function startRecord(
+  settings: DeploySettings,
+  identity: RunIdentity,
+  owner: string,
+  repo: string,
+  env: NodeJS.ProcessEnv,
+): Promise<DeploymentRecord> {
+  return startDeploymentRecord({
+    token: settings.githubToken,
+    owner,
+    repo,
+    ref: identity.commit,
+    environment: settings.environment,
+    description: `safe-deploy ${settings.cluster}/${settings.service}`,
+    logUrl: runUrl(env, identity),
+  });
+}
+
+/** The SDK-backed ports, configured from the environment; the SDK is loaded only when they are needed. */
+export async function awsPorts(): Promise<AwsPorts> {
+  const [{ clientConfig }, { CloudWatchClient }, { ECSClient }, { ElasticLoadBalancingV2Client }] =
+    await Promise.all([
+      import('../aws/clients.js'),
+      import('@aws-sdk/client-cloudwatch'),
+      import('@aws-sdk/client-ecs'),
+      import('@aws-sdk/client-elastic-load-balancing-v2'),
+    ]);
+  const [{ SdkCloudWatch }, { SdkEcs }, { SdkLoadBalancer }] = await Promise.all([
+    import('../aws/cloudwatch.js'),
+    import('../aws/ecs.js'),
+    import('../aws/load-balancer.js'),
+  ]);
   const config = clientConfig();
   return {
     ecs: new SdkEcs(new ECSClient(config)),
@@ -127,17 +230,16 @@ function loadRelease(settings: DeploySettings, env: NodeJS.ProcessEnv): Release 
         ...(source.image ? { image: source.image } : {}),
       };
     }
-    case 'existing':
+    case 'existing': {
       warnIfUnpinned(source.image);
+      const { containerName, image } = source;
       return {
         existing: source.reference,
-        ...(source.containerName && source.image
-          ? {
-              revise: (existing) => renderTaskDefinition(existing, source.containerName, source.image),
-              image: source.image,
-            }
+        ...(containerName && image
+          ? { revise: (existing) => renderTaskDefinition(existing, containerName, image), image }
           : {}),
       };
+    }
   }
 }
 

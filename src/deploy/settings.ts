@@ -3,7 +3,7 @@ import { formatDuration } from '../duration.js';
 import { inputError, UserError } from '../errors.js';
 import { boolean, count, duration, list, oneOf, optional, required, type InputReader } from '../inputs.js';
 import type { ForwardRef } from '../aws/load-balancer.js';
-import type { Routing, TrafficStep } from './model.js';
+import type { TrafficStep } from './model.js';
 import { parseSteps } from './steps.js';
 
 /** Where the new version's task definition comes from. */
@@ -12,6 +12,18 @@ export type TaskDefinitionSource =
   | { kind: 'existing'; reference: string; containerName?: string; image?: string }
   | { kind: 'manifest'; path: string; commit?: string };
 
+/** How traffic moves between blue and green, with the settings that only that routing has. */
+export type RouteSettings =
+  | {
+      kind: 'listener';
+      /** The production listener or rule whose forward action holds blue's and green's target groups. */
+      production: ForwardRef;
+      testListenerArn: string | undefined;
+      /** The bake does not end before green's target group served this many requests. */
+      minRequests: number;
+    }
+  | { kind: 'task-sets' };
+
 /** Every deploy input, parsed and checked once. Nothing downstream re-reads the raw strings. */
 export interface DeploySettings {
   cluster: string;
@@ -19,9 +31,8 @@ export interface DeploySettings {
   taskDefinition: TaskDefinitionSource;
   stepsText: string;
   steps: TrafficStep[];
-  routing: Routing;
-  production: ForwardRef | undefined;
-  testListenerArn: string | undefined;
+  /** How traffic moves; listener-only settings exist only on the listener route. */
+  route: RouteSettings;
   alarms: string[];
   alarmPrefixes: string[];
   blockerAlarms: string[];
@@ -29,7 +40,6 @@ export interface DeploySettings {
   oneBoxAlarms: string[];
   oneBoxBakeMs: number;
   bakeMs: number;
-  minRequests: number;
   pollIntervalMs: number;
   insufficientData: 'ignore' | 'rollback';
   beforeTraffic: string | undefined;
@@ -116,15 +126,18 @@ export function parseDeploySettings(read: InputReader): DeploySettings {
     throw inputError('stabilize-timeout', read('stabilize-timeout'), 'must be longer than 0s');
   }
 
+  // (listener routing without a production route was refused above)
+  const route: RouteSettings =
+    routing === 'listener' && production
+      ? { kind: 'listener', production, testListenerArn, minRequests }
+      : { kind: 'task-sets' };
   return {
     cluster,
     service,
     taskDefinition: taskDefinitionSource(read),
     stepsText,
     steps,
-    routing,
-    production,
-    testListenerArn,
+    route,
     alarms: list(read, 'alarms'),
     alarmPrefixes: list(read, 'alarm-prefixes'),
     blockerAlarms: list(read, 'blocker-alarms'),
@@ -132,7 +145,6 @@ export function parseDeploySettings(read: InputReader): DeploySettings {
     oneBoxAlarms: list(read, 'one-box-alarms'),
     oneBoxBakeMs,
     bakeMs,
-    minRequests,
     pollIntervalMs,
     insufficientData: oneOf(read, 'insufficient-data', ['ignore', 'rollback'] as const, 'ignore'),
     beforeTraffic: optional(read, 'before-traffic'),

@@ -15,8 +15,12 @@ import {
 export interface DeploymentRecord {
   /** The deployment's id, to save for the post step; undefined when no record could be created. */
   readonly id: number | undefined;
-  /** Posts `success` or `failure` with the run's log URL. Never throws; only the first call counts. */
-  finish(success: boolean, description: string): Promise<void>;
+  /**
+   * Posts the final status with the run's log URL: `success` (true), `failure` (false), or `error` for a
+   * run that ended without deploying or rolling back (it backed off, or was abandoned). Never throws; only
+   * the first call counts.
+   */
+  finish(outcome: boolean | 'error', description: string): Promise<void>;
 }
 
 /** What a record needs; `baseUrl` defaults to `GITHUB_API_URL`. */
@@ -130,14 +134,14 @@ class ApiDeploymentRecord implements DeploymentRecord {
     private readonly warn: (message: string) => void,
   ) {}
 
-  async finish(success: boolean, description: string): Promise<void> {
+  async finish(outcome: boolean | 'error', description: string): Promise<void> {
     if (this.finished) return;
     this.finished = true;
-    await this.post(success ? 'success' : 'failure', clip(description));
+    await this.post(outcome === 'error' ? 'error' : outcome ? 'success' : 'failure', clip(description));
   }
 
   /** Posts one status; a failure is a warning, never an exception. */
-  async post(state: 'in_progress' | 'success' | 'failure', description: string): Promise<void> {
+  async post(state: 'in_progress' | 'success' | 'failure' | 'error', description: string): Promise<void> {
     try {
       await this.octokit.rest.repos.createDeploymentStatus({
         owner: this.owner,

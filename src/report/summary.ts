@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
 import { describeError } from '../errors.js';
 import { formatDuration } from '../duration.js';
-import type { DeployPlan, DeployReport, DeployResult, TimelineEntry } from '../deploy/model.js';
+import type { DeployPlan, DeployReport, DeployResult, TimelineEntry, TrafficStep } from '../deploy/model.js';
+import { heldAtBox } from '../deploy/plan.js';
 import {
   alarmChanges,
   describeAlarmChanges,
@@ -68,8 +69,10 @@ export function renderPlanText(plan: DeployPlan): string {
     `Plan for ${serviceName(plan)} (${routingText(plan)}${plan.testListener ? ', test listener first' : ''}):`,
   ];
   let n = 0;
-  if (plan.oneBox) lines.push(`  ${++n}. one box: 1 task, bake ${formatDuration(plan.oneBox.bakeMs)}`);
-  for (const step of plan.steps) lines.push(`  ${++n}. ${stepText(step.percent, step.holdMs)}`);
+  if (plan.oneBox)
+    lines.push(`  ${++n}. one box: 1 task${boxShareText(plan)}, bake ${formatDuration(plan.oneBox.bakeMs)}`);
+  for (const step of plan.steps)
+    lines.push(`  ${++n}. ${stepText(step.percent, step.holdMs)}${heldText(plan, step)}`);
   lines.push(`  then bake ${bakeText(plan)}, then promote green and remove blue`);
   lines.push(`  ${alarmText(plan)}`);
   return lines.join('\n');
@@ -167,9 +170,15 @@ function timelineTable(timeline: readonly TimelineEntry[], startMs: number): str
 function planSection(plan: DeployPlan): string {
   const rows: string[] = [];
   let n = 0;
-  if (plan.oneBox) rows.push(`| ${++n} | one box (1 task) | bake ${formatDuration(plan.oneBox.bakeMs)} |`);
+  if (plan.oneBox) {
+    rows.push(
+      `| ${++n} | one box (1 task${boxShareText(plan)}) | bake ${formatDuration(plan.oneBox.bakeMs)} |`,
+    );
+  }
   for (const step of plan.steps) {
-    rows.push(`| ${++n} | ${step.percent}% | ${step.holdMs ? formatDuration(step.holdMs) : '—'} |`);
+    rows.push(
+      `| ${++n} | ${step.percent}%${heldText(plan, step)} | ${step.holdMs ? formatDuration(step.holdMs) : '—'} |`,
+    );
   }
   const details = [
     `- Routing: ${routingText(plan)}${plan.testListener ? '; test listener gets green first' : ''}`,
@@ -181,6 +190,17 @@ function planSection(plan: DeployPlan): string {
   return ['### Plan', '', '| Step | Green traffic | Hold |', '|--:|--:|---|', ...rows, '', ...details].join(
     '\n',
   );
+}
+
+/** ", ~20% of traffic" once the service's size is known. */
+function boxShareText(plan: DeployPlan): string {
+  return plan.oneBox?.share !== undefined ? `, ~${plan.oneBox.share}% of traffic` : '';
+}
+
+/** A step at or below the one box's share holds at the box's share: the plan says so. */
+function heldText(plan: DeployPlan, step: TrafficStep): string {
+  const share = plan.oneBox?.share;
+  return share !== undefined && heldAtBox(step, share) ? ` (held at the one box's ${share}%)` : '';
 }
 
 function stepText(percent: number, holdMs: number): string {

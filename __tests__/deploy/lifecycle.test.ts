@@ -458,7 +458,7 @@ describe('task sets left by other runs', () => {
     const report = await deploy(s);
     expect(report.result).toBe('deployed');
     expect(s.logs).toContain(
-      'warning: Removed task set arn:aws:ecs:us-east-1:111111111111:task-set/web/api/ecs-svc/9 left by run 98 (attempt 1)',
+      'warning: Removed task set arn:aws:ecs:us-east-1:111111111111:task-set/web/api/ecs-svc/9 left by run 98 (attempt 1), abandoned',
     );
   });
 

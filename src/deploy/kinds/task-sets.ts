@@ -1,0 +1,489 @@
+import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import { isSteady, type Service, type TaskSet } from '../../aws/ecs.js';
+import { loadBalancerArnOf, type Weights } from '../../aws/load-balancer.js';
+import { formatDuration } from '../../duration.js';
+import { describeError, UserError } from '../../errors.js';
+import { LATER } from '../calls.js';
+import type { DeployContext } from '../context.js';
+import { classifyLeftovers, earlierRun, runTags, TAG, type Leftover } from '../leftovers.js';
+import { oneBoxShare, oneTaskScale } from '../plan.js';
+import { findGreenByTags, rollBackTaskSets, taggedGreen, type RollbackOutcome } from '../rollback.js';
+import type { CheckedRollout, LiveRollout, RolloutIds } from '../rollout.js';
+import { Blocked, YieldToEarlierRun } from '../rollout.js';
+import { greenShare, ListenerRouter, type ListenerRoute } from '../routing/listener.js';
+import { ScaleRouter } from '../routing/scale.js';
+import type { SavedDeploy, TaskSetTarget } from '../saved.js';
+import { Stop } from '../watch.js';
+
+const HEARTBEAT_EVERY_MS = 60_000;
+
+/** The task-set deploy (EXTERNAL controller) once validated: blue, the resolved route, leftovers to remove. */
+export interface CheckedTaskSets {
+  service: Service;
+  blue: TaskSet;
+  route: ListenerRoute | undefined;
+  /** The production route's weights at the start (listener routing). */
+  initialWeights: Weights;
+  leftovers: Leftover[];
+}
+
+/**
+ * Validates an EXTERNAL service for a task-set deploy, reading only: exactly one PRIMARY task set (blue),
+ * the listener's two target groups (one of them blue's), and no other run deploying it.
+ */
+export async function checkTaskSets(ctx: DeployContext, service: Service): Promise<CheckedTaskSets> {
+  const { settings: s, deps, calls } = ctx;
+  const primaries = service.taskSets.filter((t) => t.status === 'PRIMARY');
+  if (primaries.length !== 1) {
+    throw new UserError(
+      `Service '${service.name}' has ${primaries.length} PRIMARY task sets; it needs exactly one (the running version)`,
+    );
+  }
+  const blue = primaries[0] as TaskSet;
+  deps.log.info(`Blue: ${blue.arn} (${blue.taskDefinition}), desired count ${service.desiredCount}`);
+
+  let route: ListenerRoute | undefined;
+  let initialWeights: Weights = {};
+  if (s.route.kind === 'listener') {
+    const { production, testListenerArn } = s.route;
+    initialWeights = await calls.retry('read the listener', () => readForward(ctx, production));
+    const groups = Object.keys(initialWeights);
+    const blueTg = blue.targetGroupArns[0];
+    const greenTg = groups.find((g) => g !== blueTg);
+    if (groups.length !== 2 || !blueTg || !greenTg || !groups.includes(blueTg)) {
+      throw new UserError(
+        `The ${production.kind} ${production.arn} must forward to two target groups, one of them blue's ` +
+          `(${blueTg ?? 'blue has no load balancer'}); it forwards to ${groups.join(', ') || 'none'}`,
+      );
+    }
+    if (testListenerArn) {
+      const test = Object.keys(
+        await calls.retry('read the test listener', () =>
+          readForward(ctx, { kind: 'listener', arn: testListenerArn }),
+        ),
+      );
+      if (!test.includes(blueTg) || !test.includes(greenTg)) {
+        throw new UserError(
+          `The test listener ${testListenerArn} must forward to the same two target groups as production`,
+        );
+      }
+    }
+    route = {
+      kind: 'listener',
+      production,
+      testListenerArn,
+      blueTargetGroup: blueTg,
+      greenTargetGroup: greenTg,
+    };
+    deps.log.info(`Target groups: blue ${blueTg}, green ${greenTg}`);
+  }
+
+  const leftovers = classifyLeftovers(service.taskSets, blue.arn, deps.identity, deps.clock.now());
+  for (const left of leftovers) {
+    if (left.kind === 'foreign') {
+      throw new Blocked(
+        `Task set ${left.set.arn} was not created by safe-deploy; another deployment may be in progress. ` +
+          'Remove it or wait for it to finish',
+      );
+    }
+    if (left.kind === 'live') {
+      const tags = left.set.tags;
+      throw new Blocked(
+        `Run ${tags[TAG.runId]} (attempt ${tags[TAG.runAttempt] ?? '?'}) of ${tags[TAG.repository] ?? 'another repository'} ` +
+          `is deploying this service (task set ${left.set.arn}, last seen ${formatDuration(left.ageMs)} ago)`,
+      );
+    }
+  }
+  return { service, blue, route, initialWeights, leftovers };
+}
+
+/** The listener's forward weights; a listener without a forward action is the user's to fix. */
+async function readForward(ctx: DeployContext, ref: ListenerRoute['production']): Promise<Weights> {
+  try {
+    return await ctx.deps.lb.readWeights(ref);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'NoForwardAction') throw new UserError(error.message);
+    throw error;
+  }
+}
+
+/** The task-set deploy before green exists. */
+export class TaskSetDeploy implements CheckedRollout {
+  private readonly target: TaskSetTarget;
+
+  constructor(
+    private readonly ctx: DeployContext,
+    private readonly checked: CheckedTaskSets,
+    private readonly taskDefinition: { arn: string } | { register: RegisterTaskDefinitionCommandInput },
+  ) {
+    const s = ctx.settings;
+    this.target = {
+      cluster: s.cluster,
+      service: s.service,
+      routing: s.route.kind,
+      blueArn: checked.blue.arn,
+      greenArn: undefined,
+      listener: checked.route,
+      runTags: runTags(ctx.deps.identity),
+    };
+  }
+
+  /** Green's share of traffic while it runs one task beside blue (the one-box stage). */
+  get boxShare(): number {
+    return oneBoxShare(this.checked.service.desiredCount);
+  }
+
+  saved(stage: SavedDeploy['stage'] = 'deploying'): SavedDeploy {
+    return { kind: 'task-sets', stage, target: this.target };
+  }
+
+  ids(): RolloutIds {
+    return { previousTaskSetArn: this.checked.blue.arn };
+  }
+
+  /** The first changes: traffic and blue as this deploy needs them, leftovers removed, green created. */
+  async prepare(): Promise<LiveTaskSets> {
+    const { settings: s, deps, calls, timeline } = this.ctx;
+    const { ecs, lb, log } = deps;
+    const { blue, route, initialWeights, leftovers } = this.checked;
+    timeline.enter('prepare');
+    const split = route !== undefined && greenShare(initialWeights, route.greenTargetGroup) > 0;
+    if (split)
+      log.warn(
+        `The listener sent traffic to ${route.greenTargetGroup} before this deploy: moving it all to blue first`,
+      );
+    if (leftovers.length || split) {
+      if (route) {
+        const router = new ListenerRouter(route, lb, calls);
+        await calls.retry('move traffic to blue', () => lb.setWeights(route.production, router.weights(0)));
+        if (route.testListenerArn) {
+          const test = route.testListenerArn;
+          await calls.retry('move test traffic to blue', () =>
+            lb.setWeights({ kind: 'listener', arn: test }, router.weights(0)),
+          );
+        }
+      }
+      if (blue.scalePercent !== 100) {
+        await calls.retry('scale blue to 100%', () => ecs.scaleTaskSet(s.cluster, s.service, blue.arn, 100));
+      }
+      for (const left of leftovers) await this.removeLeftover(left);
+    }
+    let taskDefinitionArn: string;
+    if ('register' in this.taskDefinition) {
+      const input = this.taskDefinition.register;
+      taskDefinitionArn = await calls.retry('register the task definition', () =>
+        ecs.registerTaskDefinition(input),
+      );
+      log.info(`Registered ${taskDefinitionArn}`);
+    } else {
+      taskDefinitionArn = this.taskDefinition.arn;
+    }
+    deps.saveState(this.saved());
+    const scale = route ? (s.oneBox ? oneTaskScale(this.checked.service.desiredCount) : 100) : 0;
+    const tags = { ...this.target.runTags, [TAG.heartbeat]: new Date(deps.clock.now()).toISOString() };
+    const green = await calls.create(
+      'create green',
+      () =>
+        ecs.createTaskSet(s.cluster, s.service, {
+          taskDefinition: taskDefinitionArn,
+          template: blue,
+          targetGroupArn: route?.greenTargetGroup,
+          scalePercent: scale,
+          tags,
+        }),
+      async () => {
+        const service = await ecs.describeService(s.cluster, s.service);
+        return service ? taggedGreen(service.taskSets, this.target) : undefined;
+      },
+    );
+    this.target.greenArn = green.arn;
+    deps.saveState(this.saved());
+    timeline.mark('green created');
+    log.info(`Green: ${green.arn} at ${scale}%`);
+    const live = new LiveTaskSets(this.ctx, this.checked, this.target, green, taskDefinitionArn);
+    await live.yieldToEarlierRun();
+    return live;
+  }
+
+  /** Rolls back a deploy that stopped before green was fully created (found by its tags, if at all). */
+  rollBack(): Promise<RollbackOutcome> {
+    return rollBack(this.ctx, this.target);
+  }
+
+  private async removeLeftover(left: Leftover): Promise<void> {
+    const { settings: s, deps, calls } = this.ctx;
+    await calls.retry('remove a task set left by an earlier run', () =>
+      deps.ecs.deleteTaskSet(s.cluster, s.service, left.set.arn),
+    );
+    const tags = left.set.tags;
+    const whose =
+      left.kind === 'own-earlier-attempt'
+        ? `attempt ${tags[TAG.runAttempt]} of this run`
+        : `run ${tags[TAG.runId]} (attempt ${tags[TAG.runAttempt]}), abandoned`;
+    deps.log.warn(`Removed task set ${left.set.arn} left by ${whose}`);
+    const recordId = Number(tags[TAG.deploymentId]);
+    if (Number.isInteger(recordId) && recordId > 0 && deps.closeAbandonedRecord) {
+      await deps.closeAbandonedRecord(
+        recordId,
+        `abandoned: its task set was removed by run ${deps.identity.runId} (attempt ${deps.identity.runAttempt})`,
+      );
+    }
+  }
+}
+
+/** The task-set deploy once green exists: every method has blue, green and the route at hand. */
+export class LiveTaskSets implements LiveRollout {
+  private readonly listener: ListenerRouter | undefined;
+  private readonly scale: ScaleRouter;
+  private lastHeartbeat: number;
+  private stopWatchingTraffic: (() => void) | undefined;
+  /** Green runs all its tasks (not only the one box's). */
+  private fullSize: boolean;
+  private recordTagged = false;
+
+  constructor(
+    private readonly ctx: DeployContext,
+    private readonly checked: CheckedTaskSets,
+    private readonly target: TaskSetTarget,
+    private readonly green: TaskSet,
+    private readonly taskDefinitionArn: string,
+  ) {
+    const { settings: s, deps, calls, watch } = ctx;
+    this.listener = checked.route ? new ListenerRouter(checked.route, deps.lb, calls) : undefined;
+    this.scale = new ScaleRouter(deps.ecs, calls, s.cluster, s.service, checked.blue.arn, green.arn, (what) =>
+      this.waitSteady(what),
+    );
+    this.lastHeartbeat = deps.clock.now();
+    this.fullSize = !s.oneBox;
+    watch.addCheck(() => this.heartbeat());
+  }
+
+  ids(): RolloutIds {
+    return {
+      taskDefinitionArn: this.taskDefinitionArn,
+      taskSetArn: this.green.arn,
+      previousTaskSetArn: this.checked.blue.arn,
+    };
+  }
+
+  saved(stage: SavedDeploy['stage'] = 'deploying'): SavedDeploy {
+    return { kind: 'task-sets', stage, target: this.target };
+  }
+
+  hookEnv(): Record<string, string> {
+    const s = this.ctx.settings;
+    return {
+      SAFE_DEPLOY_CLUSTER: s.cluster,
+      SAFE_DEPLOY_SERVICE: s.service,
+      SAFE_DEPLOY_TASK_SET_ARN: this.green.arn,
+      SAFE_DEPLOY_TASK_DEFINITION_ARN: this.taskDefinitionArn,
+      SAFE_DEPLOY_GREEN_TARGET_GROUP_ARN: this.checked.route?.greenTargetGroup ?? '',
+      SAFE_DEPLOY_TRAFFIC: String(this.ctx.timeline.traffic),
+    };
+  }
+
+  /** Two runs that started together: the later task set backs off, so two runs never shift one service. */
+  async yieldToEarlierRun(): Promise<void> {
+    const { settings: s, deps, calls } = this.ctx;
+    const service = await calls.retry('read the service', () =>
+      deps.ecs.describeService(s.cluster, s.service),
+    );
+    const earlier = service ? earlierRun(service.taskSets, this.green, this.checked.blue.arn) : undefined;
+    if (earlier) throw new YieldToEarlierRun(earlier.arn, this);
+  }
+
+  /** The run that backed off deletes its own task set and nothing else: traffic and blue are the other run's. */
+  async backOff(): Promise<void> {
+    const { settings: s, deps, calls } = this.ctx;
+    deps.saveState(this.saved('yielded'));
+    await calls.persist('delete this run’s task set', () =>
+      deps.ecs.deleteTaskSet(s.cluster, s.service, this.green.arn),
+    );
+    deps.saveState(this.saved('finished'));
+  }
+
+  async stabilise(): Promise<void> {
+    this.ctx.timeline.enter('stabilize');
+    await this.waitSteady('green');
+    this.ctx.timeline.mark('green steady');
+  }
+
+  async testTraffic(): Promise<void> {
+    if (!this.listener?.route.testListenerArn) return;
+    this.ctx.timeline.enter('test-traffic');
+    await this.listener.testTraffic();
+    this.ctx.timeline.mark('test listener 100% green');
+  }
+
+  /** One green task takes its proportional share of traffic; the one-box bake follows in the lifecycle. */
+  async oneBox(share: number): Promise<void> {
+    const { settings: s, deps, calls, timeline } = this.ctx;
+    if (this.listener) {
+      await this.shift(share);
+      return;
+    }
+    const scale = oneTaskScale(this.checked.service.desiredCount);
+    await calls.retry('scale green to one task', () =>
+      deps.ecs.scaleTaskSet(s.cluster, s.service, this.green.arn, scale),
+    );
+    await this.waitSteady('green (one box)');
+    timeline.moved(share, `one box: 1 task, ~${share}% of traffic`);
+    deps.log.info(`One box: green runs 1 task and takes about ${share}% of production traffic`);
+  }
+
+  /** Moves green's share of production traffic to `percent`. */
+  async shift(percent: number): Promise<void> {
+    const { deps, timeline, watch } = this.ctx;
+    const listener = this.listener;
+    if (listener) {
+      if (!this.fullSize && percent > this.boxShare()) await this.growGreen();
+      await listener.shift(timeline.traffic, percent);
+      // From the first move on, someone else moving the listener is noticed within a poll, not at the next step.
+      this.stopWatchingTraffic ??= watch.addCheck(() => listener.checkUnchanged(timeline.traffic));
+    } else {
+      await this.scale.shift(percent);
+    }
+    timeline.moved(percent, `traffic ${percent}%`);
+    deps.log.info(`Green takes ${percent}% of production traffic`);
+  }
+
+  /** Green's request count since it first took traffic, or undefined when it cannot be counted now. */
+  async requestsSince(from: number, to: number): Promise<number | undefined> {
+    const route = this.checked.route;
+    if (!route) return undefined;
+    const lbArn = loadBalancerArnOf(route.production.arn);
+    const counted = await this.ctx.calls.once("read green's request count", () =>
+      this.ctx.deps.cloudwatch.requestCount(lbArn, route.greenTargetGroup, new Date(from), new Date(to)),
+    );
+    return counted === LATER ? undefined : counted;
+  }
+
+  async promote(): Promise<void> {
+    const { settings: s, deps, calls, timeline } = this.ctx;
+    const { ecs, log } = deps;
+    const blue = this.checked.blue;
+    timeline.enter('promote');
+    // The last look before green becomes the running version: is the traffic still where this deploy put it?
+    if (this.listener) await this.listener.confirm(timeline.traffic);
+    deps.saveState(this.saved('promoting'));
+    await calls.retry('make green PRIMARY', () => ecs.makePrimary(s.cluster, s.service, this.green.arn));
+    this.stopWatchingTraffic?.();
+    // From here green is the running version: a failure to remove blue is reported, never rolled back.
+    try {
+      await calls.persist('delete blue', () => ecs.deleteTaskSet(s.cluster, s.service, blue.arn));
+    } catch (error) {
+      log.warn(`Green is PRIMARY but blue ${blue.arn} could not be deleted: ${describeError(error)}`);
+    }
+    const after = await calls.retry('read the service', () => ecs.describeService(s.cluster, s.service));
+    const primary = after?.taskSets.find((t) => t.status === 'PRIMARY');
+    if (primary?.arn !== this.green.arn) {
+      throw new Stop(
+        `ECS does not show green as PRIMARY after promotion (PRIMARY is ${primary?.arn ?? 'none'})`,
+      );
+    }
+    timeline.mark('green is PRIMARY, blue removed');
+    timeline.enter('finished');
+    deps.saveState(this.saved('finished'));
+    log.info(`Promoted ${this.green.arn}; removed blue ${blue.arn}`);
+  }
+
+  rollBack(): Promise<RollbackOutcome> {
+    this.stopWatchingTraffic?.();
+    return rollBack(this.ctx, this.target);
+  }
+
+  private boxShare(): number {
+    return oneBoxShare(this.checked.service.desiredCount);
+  }
+
+  /** Listener routing after one box: green grows to full size before it takes more than the box's share. */
+  private async growGreen(): Promise<void> {
+    const { settings: s, deps, calls, timeline } = this.ctx;
+    const current = await calls.retry('read green', () =>
+      deps.ecs.describeTaskSet(s.cluster, s.service, this.green.arn),
+    );
+    if (!current) throw new Stop(`green task set ${this.green.arn} disappeared`);
+    if (current.scalePercent < 100) {
+      await calls.retry('scale green to full size', () =>
+        deps.ecs.scaleTaskSet(s.cluster, s.service, this.green.arn, 100),
+      );
+      await this.waitSteady('green (full size)');
+      timeline.mark('green scaled to 100%');
+    }
+    this.fullSize = true;
+  }
+
+  /** Waits for green to be steady (and, behind its own target group, healthy) within stabilize-timeout. */
+  private async waitSteady(what: string): Promise<void> {
+    const { settings: s, deps, calls, watch } = this.ctx;
+    const { ecs, lb, clock } = deps;
+    const limit = clock.now() + s.stabilizeTimeoutMs;
+    const route = this.checked.route;
+    let last = 'not read yet';
+    await watch.hold(clock.now(), {
+      label: `waiting for ${what} to be steady`,
+      progressNote: () => `, ${last}`,
+      done: async () => {
+        const set = await calls.once(`read ${what}`, () =>
+          ecs.describeTaskSet(s.cluster, s.service, this.green.arn),
+        );
+        if (set === LATER) return false;
+        if (!set) throw new Stop(`${what} task set ${this.green.arn} disappeared`);
+        const want = set.computedDesiredCount;
+        last = `${set.stabilityStatus}, ${set.runningCount ?? '?'}/${want ?? '?'} running`;
+        let ready = isSteady(set);
+        if (ready && route && want) {
+          const health = await calls.once('read green’s target health', () =>
+            lb.targetHealth(route.greenTargetGroup),
+          );
+          if (health === LATER) return false;
+          last += `, ${health.healthy}/${want} healthy`;
+          ready = health.healthy >= want;
+        }
+        if (!ready && clock.now() >= limit) {
+          throw new Stop(
+            `${what} did not reach a steady state within ${formatDuration(s.stabilizeTimeoutMs)} (${last})`,
+          );
+        }
+        return ready;
+      },
+    });
+  }
+
+  /** Tags green with a fresh heartbeat every minute, and with the deployment record's id once it exists. */
+  private async heartbeat(): Promise<void> {
+    const { deps, calls } = this.ctx;
+    const now = deps.clock.now();
+    const recordId = deps.deploymentId?.();
+    const newRecord = recordId !== undefined && !this.recordTagged;
+    if (now - this.lastHeartbeat < HEARTBEAT_EVERY_MS && !newRecord) return;
+    this.lastHeartbeat = now;
+    if (newRecord) this.recordTagged = true;
+    await calls.bestEffort('heartbeat tag', () =>
+      deps.ecs.tagTaskSet(this.green.arn, {
+        [TAG.heartbeat]: new Date(now).toISOString(),
+        ...(recordId !== undefined ? { [TAG.deploymentId]: String(recordId) } : {}),
+      }),
+    );
+  }
+}
+
+async function rollBack(ctx: DeployContext, target: TaskSetTarget): Promise<RollbackOutcome> {
+  const { deps, calls, timeline } = ctx;
+  const outcome = await rollBackTaskSets(target, {
+    ecs: deps.ecs,
+    lb: deps.lb,
+    clock: deps.clock,
+    calls,
+    info: (m) => deps.log.info(m),
+    warn: (m) => deps.log.warn(m),
+    onTrafficRestored: () => {
+      timeline.moved(0, 'traffic back on blue');
+      deps.onTrafficRestored?.();
+    },
+  });
+  deps.saveState({ kind: 'task-sets', stage: 'finished', target: { ...target, greenArn: outcome.greenArn } });
+  return outcome;
+}
+
+export { findGreenByTags };

@@ -1,0 +1,319 @@
+import { AlarmWatch } from '../alarms/watch.js';
+import { isTransient } from '../aws/transient.js';
+import { formatDuration } from '../duration.js';
+import { describeError, UserError } from '../errors.js';
+import { AwsCalls } from './calls.js';
+import type { DeployContext, DeployDeps, Release } from './context.js';
+import type { DeployPlan, DeployReport, DeployResult } from './model.js';
+import { heldAtBox, stepShare } from './plan.js';
+import { preflight, type Preflight } from './preflight.js';
+import type { RollbackOutcome } from './rollback.js';
+import {
+  Blocked,
+  YieldToEarlierRun,
+  type CheckedRollout,
+  type LiveRollout,
+  type RolloutIds,
+} from './rollout.js';
+import type { DeploySettings } from './settings.js';
+import { Timeline } from './timeline.js';
+import { DeployWatch, Stop } from './watch.js';
+
+const MINUTE = 60_000;
+/** Before the bake time has passed the request count is only progress, read this often. */
+const REQUEST_COUNT_EVERY_MS = 30_000;
+
+/**
+ * The deploy, as the runbook reads (README, "How a deploy goes"):
+ * validate → prepare → stabilise → test traffic → before-traffic → one box → shift → after-traffic → bake
+ * → promote, or roll back from any point after validation. Each phase is one call; what a phase does for
+ * a kind of service lives behind the rollout port, the waiting in the watch, the AWS policy in the calls.
+ * Throws only for errors the user must fix before anything changed.
+ */
+export async function runLifecycle(
+  settings: DeploySettings,
+  release: Release,
+  deps: DeployDeps,
+): Promise<DeployReport> {
+  const ctx = context(settings, deps);
+  const { log } = deps;
+  let checked: Preflight;
+  try {
+    checked = await log.group('Validate', () => preflight(ctx, release));
+  } catch (error) {
+    if (error instanceof Blocked) return report(ctx, release, undefined, undefined, 'blocked', error.message);
+    throw error;
+  }
+  ctx.watch.watchAlarms(checked.alarms);
+  const plan = planOf(settings, checked);
+  if (deps.describePlan) log.info(deps.describePlan(plan));
+  if (settings.dryRun) {
+    return report(
+      ctx,
+      release,
+      checked,
+      checked.rollout.ids(),
+      'dry-run',
+      'dry run: validated the inputs and read the current state; nothing changed',
+    );
+  }
+  deps.onChangesBegin?.();
+  const rollout = checked.rollout;
+  let live: LiveRollout | undefined;
+  try {
+    live = await log.group('Prepare', () => rollout.prepare());
+    const green = live;
+    await log.group('Stabilise green', () => green.stabilise());
+    if (settings.route.kind === 'listener' && settings.route.testListenerArn) {
+      await log.group('Test traffic', () => green.testTraffic());
+    }
+    if (settings.beforeTraffic) await hook(ctx, green, 'before-traffic', settings.beforeTraffic);
+    if (settings.oneBox) await log.group('One box', () => oneBox(ctx, green, rollout));
+    await log.group('Shift traffic', () => shift(ctx, green, rollout));
+    if (settings.afterTraffic) await hook(ctx, green, 'after-traffic', settings.afterTraffic);
+    await log.group('Bake', () => bake(ctx, green));
+    await log.group('Promote', () => green.promote());
+    return report(
+      ctx,
+      release,
+      checked,
+      green.ids(),
+      'deployed',
+      `${green.ids().taskSetArn ?? 'green'} is PRIMARY and takes all traffic`,
+    );
+  } catch (error) {
+    if (error instanceof YieldToEarlierRun) {
+      log.warn(error.message);
+      await error.own.backOff();
+      return report(ctx, release, checked, error.own.ids(), 'blocked', error.message);
+    }
+    const reason = stopReason(error);
+    const ids = (live ?? rollout).ids();
+    const undo = live ?? rollout;
+    return log.group('Roll back', () => rollBack(ctx, release, checked, ids, undo, reason));
+  }
+}
+
+function context(settings: DeploySettings, deps: DeployDeps): DeployContext {
+  const startedAt = deps.clock.now();
+  const alarmWatch = new AlarmWatch(deps.cloudwatch, settings.insufficientData === 'rollback');
+  // A hung call is abandoned after a few polls, so alarms are never unread for long whatever else fails.
+  const callTimeoutMs = Math.min(30_000, Math.max(5_000, 3 * settings.pollIntervalMs));
+  const timeline = new Timeline(
+    () => deps.clock.now(),
+    () => alarmWatch.notOk(watch.allAlarms()),
+  );
+  const watch: DeployWatch = new DeployWatch({
+    clock: deps.clock,
+    log: deps.log,
+    alarms: alarmWatch,
+    timeline,
+    pollIntervalMs: settings.pollIntervalMs,
+    deadline: startedAt + settings.timeoutMs,
+    timeoutMs: settings.timeoutMs,
+    signal: deps.signal,
+    alarmReadLimitMs: callTimeoutMs,
+    ...(deps.timer ? { timer: deps.timer } : {}),
+  });
+  const calls = new AwsCalls({
+    clock: deps.clock,
+    log: deps.log,
+    callTimeoutMs,
+    pause: (what) => watch.pause(what),
+    ...(deps.timer ? { timer: deps.timer } : {}),
+  });
+  return { settings, deps, watch, calls, timeline, alarmWatch, startedAt };
+}
+
+/** The plan the settings and the service describe: what dry-run prints is what runs. */
+function planOf(s: DeploySettings, checked: Preflight): DeployPlan {
+  return {
+    cluster: s.cluster,
+    service: s.service,
+    routing: s.route.kind,
+    stepsText: s.stepsText,
+    steps: s.steps,
+    oneBox: s.oneBox
+      ? { bakeMs: s.oneBoxBakeMs, alarms: checked.alarms.oneBoxOnly, share: checked.rollout.boxShare }
+      : undefined,
+    bakeMs: s.bakeMs,
+    minRequests: s.route.kind === 'listener' ? s.route.minRequests : 0,
+    pollIntervalMs: s.pollIntervalMs,
+    alarms: checked.alarms.watched,
+    testListener: s.route.kind === 'listener' && Boolean(s.route.testListenerArn),
+  };
+}
+
+/** One green task beside blue takes its share, and bakes with the one-box alarms watched too. */
+async function oneBox(ctx: DeployContext, green: LiveRollout, rollout: CheckedRollout): Promise<void> {
+  const { settings: s, timeline, watch } = ctx;
+  timeline.enter('one-box');
+  await green.oneBox(rollout.boxShare);
+  await watch.hold(ctx.deps.clock.now() + s.oneBoxBakeMs, { label: 'one-box bake', oneBoxAlarms: true });
+}
+
+/** Each step moves green to its share (a step at or below the one box's share holds there) and holds it. */
+async function shift(ctx: DeployContext, green: LiveRollout, rollout: CheckedRollout): Promise<void> {
+  const { settings: s, timeline, watch, deps } = ctx;
+  timeline.enter('shift');
+  const box = s.oneBox ? rollout.boxShare : undefined;
+  for (const [index, step] of s.steps.entries()) {
+    const share = stepShare(step, box);
+    const label = `step ${index + 1}/${s.steps.length}: ${step.percent}%`;
+    if (heldAtBox(step, box)) {
+      timeline.mark(`${label} held at the one box's ${share}%`);
+      deps.log.info(`${label}: held at the one box's ${share}% of traffic (the box already takes more)`);
+    } else if (share !== timeline.traffic) {
+      await green.shift(share);
+    }
+    if (step.holdMs > 0) await watch.hold(deps.clock.now() + step.holdMs, { label });
+  }
+}
+
+/** 100% on green, blue still running, alarms watched: for bake-time and until green served min-requests. */
+async function bake(ctx: DeployContext, green: LiveRollout): Promise<void> {
+  const { settings: s, timeline, watch, deps } = ctx;
+  timeline.enter('bake');
+  const minRequests = s.route.kind === 'listener' ? s.route.minRequests : 0;
+  const until = deps.clock.now() + s.bakeMs;
+  const trafficFrom = firstTrafficAt(ctx);
+  let requests = 0;
+  let lastCount = -Infinity;
+  await watch.hold(until, {
+    label: 'bake',
+    progressNote: () => (minRequests > 0 ? `, ${requests}/${minRequests} requests` : ''),
+    done: async () => {
+      if (minRequests === 0 || requests >= minRequests) return true;
+      const now = deps.clock.now();
+      // Once the bake time has passed, every poll reads the count: the bake ends within a poll of reaching it.
+      if (now < until && now - lastCount < REQUEST_COUNT_EVERY_MS) return false;
+      lastCount = now;
+      // Whole minutes (the metric's period) around green's traffic: CloudWatch wants StartTime < EndTime.
+      const from = Math.floor(trafficFrom / MINUTE) * MINUTE;
+      const to = Math.ceil((now + 1) / MINUTE) * MINUTE;
+      const counted = await green.requestsSince(from, to);
+      if (counted !== undefined) requests = counted;
+      return requests >= minRequests;
+    },
+  });
+  timeline.mark(
+    minRequests > 0
+      ? `baked ${formatDuration(s.bakeMs)}, ${requests} requests`
+      : `baked ${formatDuration(s.bakeMs)}`,
+  );
+}
+
+/** Runs a hook with alarms watched and the overall timeout applying to it; a non-zero exit is a Stop. */
+async function hook(
+  ctx: DeployContext,
+  green: LiveRollout,
+  name: 'before-traffic' | 'after-traffic',
+  command: string,
+): Promise<void> {
+  const { deps, timeline, watch } = ctx;
+  await deps.log.group(`${name} hook`, async () => {
+    timeline.enter(name);
+    let code: number | undefined;
+    const stop = new AbortController();
+    const done = deps.runHook(name, command, green.hookEnv(), stop.signal).then(
+      (exit) => (code = exit),
+      (error: unknown) => {
+        deps.log.warn(`${name} hook could not run: ${describeError(error)}`);
+        code = -1;
+      },
+    );
+    try {
+      await watch.hold(deps.clock.now(), {
+        label: `${name} hook`,
+        done: () => code !== undefined,
+        wake: done,
+      });
+    } catch (error) {
+      // The deploy stops here: a hook left running would hold the step open after the rollback.
+      if (code === undefined) {
+        deps.log.warn(`Stopping the ${name} hook: the deploy is rolling back`);
+        stop.abort();
+      }
+      throw error;
+    }
+    if (code !== 0) throw new Stop(`${name} hook failed with exit code ${code}: ${command}`);
+    timeline.mark(`${name} passed`);
+  });
+}
+
+async function rollBack(
+  ctx: DeployContext,
+  release: Release,
+  checked: Preflight,
+  ids: RolloutIds,
+  undo: { rollBack(): Promise<RollbackOutcome> },
+  reason: string,
+): Promise<DeployReport> {
+  const { deps, timeline } = ctx;
+  deps.log.warn(`Rolling back: ${reason}`);
+  timeline.enter('rollback');
+  const outcome = await undo.rollBack();
+  if (!outcome.verified) {
+    return report(
+      ctx,
+      release,
+      checked,
+      ids,
+      'rolled-back',
+      `${reason}; ROLLBACK NOT CONFIRMED BY AWS: ${outcome.problems.join('; ')}`,
+    );
+  }
+  deps.log.info('Rollback confirmed by AWS: all traffic on blue, blue at 100%, green deleted');
+  return report(ctx, release, checked, ids, 'rolled-back', reason);
+}
+
+/** What the user reads for an error that stopped the deploy. */
+function stopReason(error: unknown): string {
+  if (error instanceof Stop || error instanceof UserError) return error.message;
+  return `AWS error: ${describeError(error)}${isTransient(error) ? ' (a passing fault that outlasted every retry)' : ''}`;
+}
+
+function firstTrafficAt(ctx: DeployContext): number {
+  const first = ctx.timeline.entries.find((e) => e.traffic > 0);
+  return first ? Date.parse(first.at) : ctx.startedAt;
+}
+
+function report(
+  ctx: DeployContext,
+  release: Release,
+  checked: Preflight | undefined,
+  ids: RolloutIds | undefined,
+  result: DeployResult,
+  reason: string,
+): DeployReport {
+  const { settings: s, deps, timeline } = ctx;
+  if (result !== 'rolled-back') timeline.mark(result);
+  const plan: DeployPlan = checked
+    ? planOf(s, checked)
+    : {
+        cluster: s.cluster,
+        service: s.service,
+        routing: s.route.kind,
+        stepsText: s.stepsText,
+        steps: s.steps,
+        oneBox: s.oneBox ? { bakeMs: s.oneBoxBakeMs, alarms: [] } : undefined,
+        bakeMs: s.bakeMs,
+        minRequests: s.route.kind === 'listener' ? s.route.minRequests : 0,
+        pollIntervalMs: s.pollIntervalMs,
+        alarms: [],
+        testListener: s.route.kind === 'listener' && Boolean(s.route.testListenerArn),
+      };
+  return {
+    result,
+    reason,
+    plan,
+    ...(release.image ? { image: release.image } : {}),
+    ...(release.manifestLines ? { manifestLines: release.manifestLines } : {}),
+    ...(ids?.taskDefinitionArn ? { taskDefinitionArn: ids.taskDefinitionArn } : {}),
+    ...(ids?.taskSetArn ? { taskSetArn: ids.taskSetArn } : {}),
+    ...(ids?.previousTaskSetArn ? { previousTaskSetArn: ids.previousTaskSetArn } : {}),
+    timeline: timeline.entries,
+    startedAt: new Date(ctx.startedAt).toISOString(),
+    finishedAt: new Date(deps.clock.now()).toISOString(),
+  };
+}

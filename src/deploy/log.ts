@@ -1,0 +1,7 @@
+/** Where a deploy writes what a user follows: grouped per phase in the action, plain on the CLI. */
+export interface DeployLog {
+  info(message: string): void;
+  warn(message: string): void;
+  debug(message: string): void;
+  group<T>(name: string, run: () => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,113 @@
+import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import { resolveAlarms } from '../alarms/resolve.js';
+import type { AlarmState } from '../aws/cloudwatch.js';
+import type { Service } from '../aws/ecs.js';
+import { UserError } from '../errors.js';
+import type { DeployContext, Release, ResolvedAlarms } from './context.js';
+import { checkTaskSets, TaskSetDeploy } from './kinds/task-sets.js';
+import { Blocked, type CheckedRollout } from './rollout.js';
+
+/** What validation established, read only: nothing in AWS has changed yet. */
+export interface Preflight {
+  alarms: ResolvedAlarms;
+  service: Service;
+  rollout: CheckedRollout;
+}
+
+/**
+ * Validates everything before the first change: the alarms exist and none fires, the service is of a kind
+ * safe-deploy deploys and is ready for it, the commit was reviewed when asked, and the task definition
+ * exists. Throws Blocked (result `blocked`) or a UserError (the user must fix an input).
+ */
+export async function preflight(ctx: DeployContext, release: Release): Promise<Preflight> {
+  const { settings: s, deps, calls } = ctx;
+  const { cloudwatch, log } = deps;
+  const watchedStates = await resolveAlarms(cloudwatch, s.alarms, s.alarmPrefixes, 'alarms');
+  const watched = watchedStates.map((a) => a.name);
+  for (const prefix of s.alarmPrefixes) {
+    if (!watched.some((name) => name.startsWith(prefix))) {
+      log.warn(
+        `Input 'alarm-prefixes': no alarm starts with ${JSON.stringify(prefix)}; nothing is watched for it`,
+      );
+    }
+  }
+  const oneBoxStates = s.oneBox ? await resolveAlarms(cloudwatch, s.oneBoxAlarms, [], 'one-box-alarms') : [];
+  const watchedSet = new Set(watched);
+  const oneBoxOnly = oneBoxStates.map((a) => a.name).filter((n) => !watchedSet.has(n));
+  const blockerStates = await resolveAlarms(cloudwatch, s.blockerAlarms, [], 'blocker-alarms');
+  const alarms: ResolvedAlarms = { watched, oneBoxOnly, blockers: blockerStates.map((a) => a.name) };
+  log.info(
+    `Watching ${watched.length} alarm(s)${watched.length ? `: ${preview(watched)}` : ''}` +
+      (oneBoxOnly.length ? `; during one box also ${preview(oneBoxOnly)}` : ''),
+  );
+  if (watched.length === 0) {
+    log.warn('No alarms are watched: a bad version is only rolled back by a failing hook or a timeout');
+  }
+
+  const service = await calls.retry('read the service', () => deps.ecs.describeService(s.cluster, s.service));
+  if (!service) throw new UserError(`Service '${s.service}' was not found in cluster '${s.cluster}'`);
+  if (service.controller !== 'EXTERNAL') {
+    throw new UserError(
+      `Service '${service.name}' uses the ${service.controller} deployment controller; safe-deploy needs EXTERNAL ` +
+        '(task sets) so it can run two versions side by side',
+    );
+  }
+  const checked = await checkTaskSets(ctx, service);
+
+  // The state at the start: an alarm already firing blocks the deploy, it does not roll it back.
+  const blockers = new Set(alarms.blockers);
+  for (const alarm of uniqueByName([...blockerStates, ...watchedStates, ...oneBoxStates])) {
+    blockIfFiring(alarm, blockers.has(alarm.name), s.insufficientData === 'rollback');
+  }
+
+  if (s.requireReview) {
+    const review = await deps.checkReview?.();
+    if (review && !review.ok) throw new Blocked(review.reason);
+    if (review?.ok) {
+      log.info(
+        `Commit ${deps.identity.commit.slice(0, 7)} reached the branch through an approved pull request` +
+          (review.by ? ` (approved by ${review.by})` : ''),
+      );
+    }
+  }
+  const taskDefinition = await checkTaskDefinition(ctx, release);
+  return { alarms, service, rollout: new TaskSetDeploy(ctx, checked, taskDefinition) };
+}
+
+function blockIfFiring(alarm: AlarmState, isBlocker: boolean, insufficientDataIsBreach: boolean): void {
+  const insufficientBreach = !isBlocker && alarm.state === 'INSUFFICIENT_DATA' && insufficientDataIsBreach;
+  if (alarm.state === 'ALARM' || insufficientBreach) {
+    const role = isBlocker ? 'blocker alarm' : 'watched alarm';
+    throw new Blocked(
+      `${role} ${alarm.name} is already in ${alarm.state}${alarm.reason ? ` (${alarm.reason})` : ''}; ` +
+        'not starting a deploy while it fires',
+    );
+  }
+}
+
+/** The task definition to deploy: an existing one as it is, or what to register. */
+async function checkTaskDefinition(
+  ctx: DeployContext,
+  release: Release,
+): Promise<{ arn: string } | { register: RegisterTaskDefinitionCommandInput }> {
+  const { existing, revise, register } = release;
+  if (register) return { register };
+  if (!existing) throw new UserError("Input 'task-definition': nothing to deploy");
+  const found = await ctx.calls.retry('read the task definition', () =>
+    ctx.deps.ecs.describeTaskDefinition(existing),
+  );
+  if (!found?.taskDefinitionArn) {
+    throw new UserError(`Input 'task-definition': ${JSON.stringify(existing)} does not exist in ECS`);
+  }
+  // A new revision of the existing definition (a container's image replaced), registered in prepare.
+  if (revise) return { register: revise(found) };
+  return { arn: found.taskDefinitionArn };
+}
+
+function preview(names: string[]): string {
+  return names.length > 8 ? `${names.slice(0, 8).join(', ')} and ${names.length - 8} more` : names.join(', ');
+}
+
+function uniqueByName(alarms: AlarmState[]): AlarmState[] {
+  return [...new Map(alarms.map((a) => [a.name, a])).values()];
+}

@@ -1,0 +1,62 @@
+import type { AlarmStateValue } from '../aws/cloudwatch.js';
+import type { Phase, TimelineEntry } from './model.js';
+
+/**
+ * Appends a timeline entry. A bare phase entry followed within a second by what happened in that phase
+ * reads as one row, so the table does not fill with "entered phase" lines.
+ */
+export function appendEntry(entries: TimelineEntry[], entry: TimelineEntry): void {
+  const last = entries.at(-1);
+  if (
+    last &&
+    last.note === undefined &&
+    last.phase === entry.phase &&
+    Date.parse(entry.at) - Date.parse(last.at) < 1000
+  ) {
+    entries.pop();
+  }
+  entries.push(entry);
+}
+
+/** The deploy's moments: each phase entered, each traffic move, each alarm change, with green's share. */
+export class Timeline {
+  readonly entries: TimelineEntry[] = [];
+  private current: Phase = 'validate';
+  private share = 0;
+
+  constructor(
+    private readonly now: () => number,
+    /** The watched alarms that are not OK right now. */
+    private readonly alarms: () => Record<string, AlarmStateValue>,
+  ) {}
+
+  get phase(): Phase {
+    return this.current;
+  }
+
+  /** Green's share of production traffic, 0-100, as last recorded. */
+  get traffic(): number {
+    return this.share;
+  }
+
+  enter(phase: Phase): void {
+    this.current = phase;
+    this.mark();
+  }
+
+  /** Records green's new share of production traffic. */
+  moved(percent: number, note: string): void {
+    this.share = percent;
+    this.mark(note);
+  }
+
+  mark(note?: string): void {
+    appendEntry(this.entries, {
+      at: new Date(this.now()).toISOString(),
+      phase: this.current,
+      traffic: this.share,
+      alarms: this.alarms(),
+      ...(note ? { note } : {}),
+    });
+  }
+}

@@ -1,0 +1,203 @@
+import type { AlarmState } from '../aws/cloudwatch.js';
+import { isTransient } from '../aws/transient.js';
+import type { AlarmWatch } from '../alarms/watch.js';
+import type { Clock } from '../clock.js';
+import { formatDuration } from '../duration.js';
+import { describeError } from '../errors.js';
+import { realTimer } from './calls.js';
+import type { DeployLog } from './log.js';
+import type { Timeline } from './timeline.js';
+
+/** Ends the deploy after changes began: the result is `rolled-back`, the message is the reason. */
+export class Stop extends Error {}
+
+/** Something checked on every poll while it is registered (traffic still as set, a comparison, a request). */
+export type PollCheck = () => Promise<void>;
+
+export interface DeployWatchOptions {
+  clock: Clock;
+  log: DeployLog;
+  alarms: AlarmWatch;
+  timeline: Timeline;
+  pollIntervalMs: number;
+  /** When the deploy's own `timeout` runs out (epoch ms), and the input's value for the reason. */
+  deadline: number;
+  timeoutMs: number;
+  /** Aborted when the job is cancelled. */
+  signal: AbortSignal | undefined;
+  /** Real-time bound of one alarm read; the watch goes on checking the timeout meanwhile. */
+  alarmReadLimitMs: number;
+  timer?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+export interface HoldOptions {
+  /** What the deploy is waiting for, for progress lines and a timeout's reason. */
+  label: string;
+  /** Watch the one-box alarms too during this hold. */
+  oneBoxAlarms?: boolean;
+  /** The hold ends only once this is true (and `until` has passed). */
+  done?: () => boolean | Promise<boolean>;
+  /** Resolves when `done` may have become true, to wake the hold early. */
+  wake?: Promise<unknown>;
+  /** Appended to progress lines and the timeout reason (", 2/4 running"). */
+  progressNote?: () => string;
+}
+
+const PROGRESS_EVERY_MS = 60_000;
+
+/**
+ * The one wait loop of a deploy. Every wait (a step's hold, the bake, green stabilising, a hook running,
+ * a retry after a passing fault) goes through `hold`, which once per poll interval reads the alarms,
+ * checks the overall timeout and cancellation, and runs the registered poll checks. A breach, the timeout
+ * or cancellation ends the wait with a Stop. A wait never ends on a stale alarm read: the last read that
+ * answered must have started at or after the wait's end.
+ */
+export class DeployWatch {
+  private readonly checks = new Set<PollCheck>();
+  private watched: readonly string[] = [];
+  private oneBoxOnly: readonly string[] = [];
+  private lastAlarmRead = -Infinity;
+  private inflight: Promise<void> | undefined;
+  private readResult: { startedAt: number; changed: AlarmState[] } | { error: unknown } | undefined;
+
+  constructor(private readonly options: DeployWatchOptions) {}
+
+  /** The alarms validation resolved: watched for the whole deploy, and during the one-box stage only. */
+  watchAlarms(alarms: { watched: readonly string[]; oneBoxOnly: readonly string[] }): void {
+    this.watched = alarms.watched;
+    this.oneBoxOnly = alarms.oneBoxOnly;
+  }
+
+  /** Every alarm the deploy watches at some point, for the timeline. */
+  allAlarms(): string[] {
+    return [...this.watched, ...this.oneBoxOnly];
+  }
+
+  /** Runs `check` on every poll until the returned function is called. */
+  addCheck(check: PollCheck): () => void {
+    this.checks.add(check);
+    return () => this.checks.delete(check);
+  }
+
+  /** Waits until `until` (epoch ms) has passed and `done` is true, watching as it goes. */
+  async hold(until: number, options: HoldOptions): Promise<void> {
+    const { clock, log, pollIntervalMs } = this.options;
+    const alarms = options.oneBoxAlarms ? this.allAlarms() : this.watched;
+    const began = clock.now();
+    let lastProgress = began;
+    let woken = false;
+    void options.wake?.then(() => (woken = true));
+    const where = (): string => `${options.label}${options.progressNote?.() ?? ''}`;
+    for (;;) {
+      // Polls start one interval apart, however long the reads take, so "once per poll interval" holds.
+      const polledAt = clock.now();
+      await this.pollAlarms(alarms);
+      this.checkTimeAndCancellation(where);
+      for (const check of [...this.checks]) await check();
+      const now = clock.now();
+      const finished = (options.done ? await options.done() : true) && now >= until;
+      if (finished && this.lastAlarmRead >= Math.min(until, now)) return;
+      if (now - lastProgress >= PROGRESS_EVERY_MS) {
+        lastProgress = now;
+        const total = until > began ? `/${formatDuration(until - began)}` : '';
+        log.info(`${options.label}: ${formatDuration(now - began)}${total}${options.progressNote?.() ?? ''}`);
+      }
+      if (woken) {
+        // What the wake announced is checked at once, but only once: a wake is no reason to poll hot.
+        woken = false;
+        options.wake = undefined;
+        continue;
+      }
+      const nextPoll = polledAt + pollIntervalMs;
+      await this.sleep(Math.max(0, Math.min(nextPoll, until > now ? until : Infinity) - now), options.wake);
+    }
+  }
+
+  /** Waits about one poll interval, watched: the pause between two tries of a call. */
+  pause(label: string): Promise<void> {
+    return this.hold(this.options.clock.now() + this.options.pollIntervalMs, { label });
+  }
+
+  /** Throws a Stop when the job was cancelled or the deploy's timeout has run out. */
+  checkTimeAndCancellation(where: () => string): void {
+    if (this.options.signal?.aborted) throw new Stop('the job was cancelled');
+    if (this.options.clock.now() >= this.options.deadline) {
+      throw new Stop(
+        `the deploy did not finish within timeout ${formatDuration(this.options.timeoutMs)} (${where()})`,
+      );
+    }
+  }
+
+  private async sleep(ms: number, wake?: Promise<unknown>): Promise<void> {
+    const controller = new AbortController();
+    const abort = (): void => controller.abort();
+    this.options.signal?.addEventListener('abort', abort, { once: true });
+    void wake?.then(abort);
+    try {
+      await this.options.clock.sleep(ms, controller.signal);
+    } finally {
+      this.options.signal?.removeEventListener('abort', abort);
+    }
+  }
+
+  /**
+   * Reads the alarms, bounded in real time: a read that hangs is left to finish on its own (never two at
+   * once) while the loop goes on checking the timeout and cancellation, and its answer is used when it
+   * comes. A passing fault leaves the alarms unread for this poll; the hold then cannot end on it.
+   */
+  private async pollAlarms(names: readonly string[]): Promise<void> {
+    const { clock, log, alarms } = this.options;
+    if (names.length === 0) {
+      this.lastAlarmRead = clock.now();
+      return;
+    }
+    if (!this.inflight) {
+      const startedAt = clock.now();
+      this.inflight = alarms
+        .read(names)
+        .then(
+          (changed) => void (this.readResult = { startedAt, changed }),
+          (error: unknown) => void (this.readResult = { error }),
+        )
+        .finally(() => (this.inflight = undefined));
+    }
+    const stop = new AbortController();
+    await Promise.race([
+      this.inflight,
+      (this.options.timer ?? realTimer)(this.options.alarmReadLimitMs, stop.signal),
+    ]);
+    stop.abort();
+    const result = this.readResult;
+    this.readResult = undefined;
+    if (!result) {
+      log.warn(
+        `Alarms did not answer within ${formatDuration(this.options.alarmReadLimitMs)}; still waiting for them`,
+      );
+      return;
+    }
+    if ('error' in result) {
+      if (!isTransient(result.error)) throw result.error;
+      log.warn(`Could not read alarms (${describeError(result.error)}); holding until they can be read`);
+      return;
+    }
+    this.lastAlarmRead = Math.max(this.lastAlarmRead, result.startedAt);
+    const { timeline } = this.options;
+    for (const alarm of result.changed) {
+      if (alarm.state !== 'OK' || timeline.entries.some((e) => alarm.name in e.alarms)) {
+        timeline.mark(`alarm ${alarm.name} ${alarm.state}`);
+      }
+    }
+    const vanished = alarms.vanished(names);
+    if (vanished) {
+      throw new Stop(
+        `alarm ${vanished} no longer exists in CloudWatch: the deploy would go on unwatched by it`,
+      );
+    }
+    const breach = alarms.breach(names);
+    if (breach) {
+      throw new Stop(
+        `alarm ${breach.alarm} is in ${breach.state}${breach.reason ? `: ${breach.reason}` : ''}`,
+      );
+    }
+  }
+}
