@@ -16,6 +16,8 @@ export const MUTATING = [
   'ModifyRule',
   'RegisterTaskDefinition',
   'TagResource',
+  'UpdateService',
+  'StopServiceDeployment',
 ];
 
 export interface Scenario {

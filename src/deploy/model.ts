@@ -60,6 +60,8 @@ export interface DeployPlan {
   /** Alarms watched for the whole deploy, resolved from names and prefixes. */
   alarms: string[];
   testListener: boolean;
+  /** For ECS-controller services: the controller and strategy, then what each step means for it. */
+  kind?: string[];
 }
 
 /** Everything the report needs about one run. */

@@ -4,13 +4,17 @@ import type { AlarmState } from '../aws/cloudwatch.js';
 import type { Service } from '../aws/ecs.js';
 import { UserError } from '../errors.js';
 import type { DeployContext, Release, ResolvedAlarms } from './context.js';
+import { LiveEcsNative } from './kinds/ecs-native.js';
+import { LiveEcsRolling } from './kinds/ecs-rolling.js';
+import { checkEcsService, EcsServiceDeploy, type EcsDeployStart } from './kinds/ecs-service.js';
+import { serviceKind } from './kinds/service-kind.js';
 import { checkTaskSets, TaskSetDeploy } from './kinds/task-sets.js';
-import { Blocked, type CheckedRollout } from './rollout.js';
+import { Blocked, type CheckedRollout, type LiveRollout } from './rollout.js';
+import { checkPlanFitsTimeout } from './settings.js';
 
 /** What validation established, read only: nothing in AWS has changed yet. */
 export interface Preflight {
   alarms: ResolvedAlarms;
-  service: Service;
   rollout: CheckedRollout;
 }
 
@@ -44,15 +48,16 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
     log.warn('No alarms are watched: a bad version is only rolled back by a failing hook or a timeout');
   }
 
-  const service = await calls.retry('read the service', () => deps.ecs.describeService(s.cluster, s.service));
-  if (!service) throw new UserError(`Service '${s.service}' was not found in cluster '${s.cluster}'`);
-  if (service.controller !== 'EXTERNAL') {
-    throw new UserError(
-      `Service '${service.name}' uses the ${service.controller} deployment controller; safe-deploy needs EXTERNAL ` +
-        '(task sets) so it can run two versions side by side',
-    );
-  }
-  const checked = await checkTaskSets(ctx, service);
+  // The controller and strategy decide the kind of deploy; task sets are read only for EXTERNAL services.
+  const configuration = await calls.retry('read the service', () =>
+    deps.ecs.describeServiceConfiguration(s.cluster, s.service),
+  );
+  if (!configuration) throw new UserError(`Service '${s.service}' was not found in cluster '${s.cluster}'`);
+  const kind = serviceKind(configuration);
+  const checked =
+    kind.kind === 'task-sets'
+      ? await checkTaskSets(ctx, await readTaskSetService(ctx))
+      : await checkEcsService(ctx, configuration, kind);
 
   // The state at the start: an alarm already firing blocks the deploy, it does not roll it back.
   const blockers = new Set(alarms.blockers);
@@ -71,7 +76,26 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
     }
   }
   const taskDefinition = await checkTaskDefinition(ctx, release);
-  return { alarms, service, rollout: new TaskSetDeploy(ctx, checked, taskDefinition) };
+  // Default steps are the kind's: the task-set canary, or ECS moving traffic itself.
+  if (!s.stepsGiven) checkPlanFitsTimeout({ ...s, steps: 'kind' in checked ? [] : s.steps });
+  if ('kind' in checked) {
+    const live = checked.kind.kind === 'rolling' ? liveRolling : liveNative;
+    return { alarms, rollout: new EcsServiceDeploy(ctx, checked, taskDefinition, live) };
+  }
+  return { alarms, rollout: new TaskSetDeploy(ctx, checked, taskDefinition) };
+}
+
+const liveRolling = (ctx: DeployContext, start: EcsDeployStart): LiveRollout =>
+  new LiveEcsRolling(ctx, start);
+const liveNative = (ctx: DeployContext, start: EcsDeployStart): LiveRollout => new LiveEcsNative(ctx, start);
+
+async function readTaskSetService(ctx: DeployContext): Promise<Service> {
+  const { settings: s, deps, calls } = ctx;
+  const service = await calls.retry('read the task sets', () =>
+    deps.ecs.describeService(s.cluster, s.service),
+  );
+  if (!service) throw new UserError(`Service '${s.service}' was not found in cluster '${s.cluster}'`);
+  return service;
 }
 
 function blockIfFiring(alarm: AlarmState, isBlocker: boolean, insufficientDataIsBreach: boolean): void {

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import type { CloudWatchPort } from '../aws/cloudwatch.js';
-import type { EcsPort } from '../aws/ecs.js';
+import type { EcsControllerPort, EcsPort } from '../aws/ecs.js';
 import type { LoadBalancerPort } from '../aws/load-balancer.js';
 import { systemClock, type Clock } from '../clock.js';
 import { checkReviewed } from '../github/review.js';
@@ -24,7 +24,7 @@ export const STATE_KEY = 'deploy';
 
 /** The AWS ports a deploy uses. */
 export interface AwsPorts {
-  ecs: EcsPort;
+  ecs: EcsPort & EcsControllerPort;
   lb: LoadBalancerPort;
   cloudwatch: CloudWatchPort;
 }

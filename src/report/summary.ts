@@ -65,6 +65,14 @@ export function timelineOutput(timeline: readonly TimelineEntry[]): string {
 
 /** The plan as plain text for the log and dry-run: one numbered line per stage, then bake and alarms. */
 export function renderPlanText(plan: DeployPlan): string {
+  if (plan.kind) {
+    const [what = '', ...steps] = plan.kind;
+    return [
+      `Plan for ${serviceName(plan)}: ${what}`,
+      ...steps.map((l, i) => `  ${i + 1}. ${l}`),
+      `  ${alarmText(plan)}`,
+    ].join('\n');
+  }
   const lines = [
     `Plan for ${serviceName(plan)} (${routingText(plan)}${plan.testListener ? ', test listener first' : ''}):`,
   ];
