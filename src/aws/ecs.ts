@@ -221,6 +221,7 @@ export class SdkEcs implements EcsPort, EcsControllerPort {
         ...(update.deploymentConfiguration
           ? { deploymentConfiguration: update.deploymentConfiguration }
           : {}),
+        ...(update.forceNewDeployment ? { forceNewDeployment: true } : {}),
       }),
     );
     if (!out.service?.serviceArn) throw new Error('UpdateService returned no service');
@@ -374,6 +375,8 @@ export interface ServiceUpdate {
   taskDefinition: string;
   /** The whole configuration to send; ECS replaces the service's with it, so callers merge with the current one. */
   deploymentConfiguration?: DeploymentConfiguration;
+  /** Start a deployment even though the task definition is the one the service names already. */
+  forceNewDeployment?: boolean;
 }
 
 /** A ListServiceDeployments entry. */

@@ -71,7 +71,10 @@ export async function rollBackEcs(target: EcsTarget, deps: EcsRollbackDeps): Pro
     const service = await deps.calls.persist('read the service', () =>
       deps.ecs.describeServiceConfiguration(target.cluster, target.service),
     );
-    if (service && service.taskDefinition !== target.previousTaskDefinition) {
+    // The update back also runs when ECS already names the previous task definition but its own rollback
+    // failed: then a forced new deployment starts the previous tasks again.
+    const sameTaskDefinition = service?.taskDefinition === target.previousTaskDefinition;
+    if (service && (!sameTaskDefinition || problems.length > 0)) {
       const configuration = updateBackConfiguration(target, service);
       info(
         `Updating the service back to ${previous}` +
@@ -81,6 +84,7 @@ export async function rollBackEcs(target: EcsTarget, deps: EcsRollbackDeps): Pro
         deps.ecs.updateService(target.cluster, target.service, {
           taskDefinition: target.previousTaskDefinition,
           ...(configuration ? { deploymentConfiguration: configuration } : {}),
+          ...(sameTaskDefinition ? { forceNewDeployment: true } : {}),
         }),
       );
     }
