@@ -103,6 +103,9 @@ test('an update back to the previous task definition reads as a finished rollbac
   ]);
 });
 
-test('moto has no service-deployment API: the calls fail, so a deploy must fall back to updating back', async () => {
-  await expect(ecs.listServiceDeployments(seeded.cluster, seeded.service)).rejects.toThrow();
+test('moto has no service-deployment API: it answers as an endpoint without it does, at once', async () => {
+  await expect(ecs.listServiceDeployments(seeded.cluster, seeded.service)).rejects.toMatchObject({
+    name: 'UnknownOperationException',
+    $metadata: { httpStatusCode: 400 },
+  });
 });

@@ -14,8 +14,10 @@ import os
 import sys
 import time
 
+from moto.core.exceptions import JsonRESTError
 from moto.core.utils import utcnow
 from moto.ecs import models
+from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.moto_api._internal import mock_random
 
 ROLLOUT_SECONDS = float(os.environ.get("SAFE_DEPLOY_MOTO_ROLLOUT_SECONDS", "0"))
@@ -102,6 +104,22 @@ def describe_services(self, cluster_str, service_names_or_arns):
                 service.pending_count = 0
     return services, failures
 
+
+def _no_service_deployments(self):
+    raise JsonRESTError(
+        "UnknownOperationException", "moto does not implement the ECS service-deployment API"
+    )
+
+
+# moto answers an operation it lacks with a 500, which the SDK retries as a server fault; an endpoint
+# without the operation answers 400 UnknownOperationException, and so does this one.
+for _operation in (
+    "list_service_deployments",
+    "describe_service_deployments",
+    "describe_service_revisions",
+    "stop_service_deployment",
+):
+    setattr(EC2ContainerServiceResponse, _operation, _no_service_deployments)
 
 models.EC2ContainerServiceBackend.create_service = create_service
 models.EC2ContainerServiceBackend.update_service = update_service

@@ -1,9 +1,8 @@
 import type { EcsControllerPort, ServiceConfiguration, ServiceDeploymentRecord } from '../../aws/ecs.js';
-import { isTransient } from '../../aws/transient.js';
 import type { Clock } from '../../clock.js';
 import { formatDuration } from '../../duration.js';
 import { describeError } from '../../errors.js';
-import type { AwsCalls } from '../calls.js';
+import { LATER, type AwsCalls } from '../calls.js';
 import type { RollbackOutcome } from '../rollback.js';
 import type { EcsTarget } from '../saved.js';
 import {
@@ -155,7 +154,7 @@ async function readServiceDeployment(
 
 /**
  * A service-deployment call, which some endpoints lack (moto) or a role may not be allowed: passing faults
- * are retried by the call policy; any other error means the API is not there for this rollback, and the
+ * are retried by the call policy; any other error (or faults that outlast it) means the API is not there for this rollback, and the
  * update back is the way instead.
  */
 async function optional<T>(
@@ -164,9 +163,10 @@ async function optional<T>(
   call: () => Promise<T>,
 ): Promise<T | undefined> {
   try {
-    return await deps.calls.persist(what, call);
+    // One try first: an endpoint without the API says so at once; passing faults get the rollback's persistence.
+    const first = await deps.calls.once(what, call);
+    return first === LATER ? await deps.calls.persist(what, call) : first;
   } catch (error) {
-    if (isTransient(error)) throw error;
     deps.warn(`Could not ${what} (${describeError(error)})`);
     return undefined;
   }
