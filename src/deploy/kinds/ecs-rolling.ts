@@ -69,6 +69,7 @@ export class LiveEcsRolling implements LiveRollout {
       },
     });
     timeline.mark(`all tasks run ${next}`);
+    deps.log.info(`All tasks run ${next} and take all traffic: ${last}`);
   }
 
   testTraffic(): Promise<void> {
@@ -81,9 +82,8 @@ export class LiveEcsRolling implements LiveRollout {
 
   /** Traffic moved with the tasks during stabilise: the one step only records it. */
   shift(percent: number): Promise<void> {
-    const { timeline, deps } = this.ctx;
+    const { timeline } = this.ctx;
     if (timeline.traffic !== percent) timeline.moved(percent, `traffic ${percent}% (all tasks replaced)`);
-    deps.log.info(`All tasks run ${shortTaskDefinition(this.target.taskDefinition)} and take all traffic`);
     return Promise.resolve();
   }
 

@@ -1,5 +1,6 @@
 import type { DeploymentConfiguration, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import type { ServiceConfiguration } from '../../aws/ecs.js';
+import { formatDuration } from '../../duration.js';
 import { describeError, UserError } from '../../errors.js';
 import { LATER } from '../calls.js';
 import type { DeployContext } from '../context.js';
@@ -146,7 +147,7 @@ export class EcsServiceDeploy implements CheckedRollout {
     } else {
       lines.push(
         `UpdateService to the new task definition; ECS starts new tasks and stops old ones, traffic follows the healthy tasks`,
-        `then bake ${Math.round(this.ctx.settings.bakeMs / 1000)}s with all tasks on the new task definition, alarms watched; ` +
+        `then bake ${formatDuration(this.ctx.settings.bakeMs)} with all tasks on the new task definition, alarms watched; ` +
           `a failure updates back to ${shortTaskDefinition(this.checked.previousTaskDefinition)}`,
       );
     }
