@@ -37,6 +37,15 @@ const READ_EVERY_MS = 5_000;
 export async function rollBackEcs(target: EcsTarget, deps: EcsRollbackDeps): Promise<RollbackOutcome> {
   const { info, warn } = deps;
   const previous = shortTaskDefinition(target.previousTaskDefinition);
+  if (target.taskDefinition === target.previousTaskDefinition) {
+    // The deploy asked for the task definition the service already ran: ECS started nothing to undo.
+    return {
+      verified: true,
+      problems: [],
+      greenArn: undefined,
+      confirmation: `the service still runs ${previous}`,
+    };
+  }
   const problems: string[] = [];
   const arn = target.serviceDeploymentArn ?? (await findServiceDeployment(target, deps));
   let rolledBackByEcs = false;
