@@ -98,3 +98,16 @@ test('a deploy of the task definition the service already ran has nothing to und
   expect(outcome).toMatchObject({ verified: true, confirmation: 'the service still runs api:1' });
   expect(fake.count('UpdateService')).toBe(0);
 });
+
+test('a service someone else updated meanwhile is left to their deployment', async () => {
+  const service = new FakeEcsDeployments(fake, clock);
+  await ecs.updateService('web', 'api', { taskDefinition: NEW });
+  await ecs.updateService('web', 'api', { taskDefinition: TASK_DEFINITION(9) });
+  const outcome = await rollBack(target('rolling'));
+  expect(outcome).toMatchObject({
+    verified: false,
+    problems: ['the service was updated to api:9 by someone else; not rolled back'],
+  });
+  expect(service.updates.map((u) => u.taskDefinition)).toEqual([NEW, TASK_DEFINITION(9)]);
+  expect(fake.count('StopServiceDeployment')).toBe(0);
+});

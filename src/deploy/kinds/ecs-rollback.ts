@@ -47,6 +47,21 @@ export async function rollBackEcs(target: EcsTarget, deps: EcsRollbackDeps): Pro
     };
   }
   const problems: string[] = [];
+  // Someone else's newer deployment is theirs: stopping it or updating back would undo their change.
+  const before = await deps.calls.persist('read the service', () =>
+    deps.ecs.describeServiceConfiguration(target.cluster, target.service),
+  );
+  const now = before?.taskDefinition;
+  if (now && now !== target.taskDefinition && now !== target.previousTaskDefinition) {
+    warn(
+      `The service was updated to ${shortTaskDefinition(now)} by someone else; leaving it to that deployment`,
+    );
+    return {
+      verified: false,
+      problems: [`the service was updated to ${shortTaskDefinition(now)} by someone else; not rolled back`],
+      greenArn: undefined,
+    };
+  }
   const arn = target.serviceDeploymentArn ?? (await findServiceDeployment(target, deps));
   let rolledBackByEcs = false;
   if (arn) {
