@@ -176,6 +176,19 @@ function timelineTable(timeline: readonly TimelineEntry[], startMs: number): str
 }
 
 function planSection(plan: DeployPlan): string {
+  if (plan.kind) {
+    // An ECS-controller service: ECS moves the traffic; the plan says how, a line each.
+    const [what = '', ...steps] = plan.kind;
+    return [
+      '### Plan',
+      '',
+      what,
+      '',
+      ...steps.map((line, i) => `${i + 1}. ${line}`),
+      '',
+      `- ${alarmMarkdown('Watched alarms', plan.alarms)} (read every ${formatDuration(plan.pollIntervalMs)})`,
+    ].join('\n');
+  }
   const rows: string[] = [];
   let n = 0;
   if (plan.oneBox) {

@@ -189,3 +189,13 @@ describe('refused before anything changes', () => {
     nothingChanged(s);
   });
 });
+
+test('the job summary plan says what ECS does instead of a traffic-step table', async () => {
+  const { renderSummary } = await import('../../../src/report/summary.js');
+  const { s } = setup();
+  const report = await deploy(s, rolling);
+  const summary = renderSummary(report);
+  expect(summary).toMatch(/### Plan\n\nECS controller, rolling update: ECS replaces the tasks in place/);
+  expect(summary).toContain('1. UpdateService to the new task definition');
+  expect(summary).not.toContain('Canary10Percent5Minutes');
+});
