@@ -118,7 +118,7 @@ async function rollingDemo() {
   const rolling = await seedRollingService(moto, { desiredCount: 3, alarms: ['worker-errors'] });
   console.log(
     bold(`\nSeeded ECS rolling service ${rolling.cluster}/${rolling.service}`) +
-      ': ECS deployment controller, no strategy, 3 tasks of api:1',
+      `: ECS deployment controller, no strategy, 3 tasks of ${rolling.taskDefinitionArn.split('/').at(-1)}`,
   );
   const inputs = {
     cluster: rolling.cluster,
