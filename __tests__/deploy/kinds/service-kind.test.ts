@@ -8,7 +8,6 @@ import { parseSteps } from '../../../src/deploy/steps.js';
 
 const LISTENER =
   'arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/app/shop/0123456789abcdef/aaaaaaaaaaaaaaaa';
-const TG = 'arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/api/1111111111111111';
 
 describe('the service kind from its controller and strategy', () => {
   test.each([
@@ -54,7 +53,6 @@ describe('inputs each kind cannot honour', () => {
     oneBox: false,
     minRequests: 0,
     beforeTraffic: undefined,
-    serviceTargetGroups: [TG],
   };
   const steps = (text: string) => ({ text, steps: parseSteps(text) });
   const rolling = { kind: 'rolling' } as const;
@@ -102,14 +100,15 @@ describe('inputs each kind cannot honour', () => {
     }
   });
 
-  test('min-requests: native cannot wait for it; rolling needs a target group', () => {
+  test('min-requests is refused for both ECS kinds, before the listener it would need', async () => {
     expect(() => checkKindInputs('api', native, { ...none, minRequests: 100 })).toThrow(
       /^Input 'min-requests': "100" is not valid: 'api' runs ECS's own BLUE_GREEN strategy: ECS ends its bake/,
     );
-    expect(() => checkKindInputs('api', rolling, { ...none, minRequests: 100 })).not.toThrow();
     expect(() =>
-      checkKindInputs('api', rolling, { ...none, minRequests: 100, serviceTargetGroups: [] }),
-    ).toThrow(/without a target group: there is no request count to wait for/);
+      checkKindInputs('api', rolling, { ...none, minRequests: 100, listenerArn: LISTENER }),
+    ).toThrow(
+      /^Input 'min-requests': "100" is not valid: 'api' is an ECS rolling service: its bake does not count requests/,
+    );
   });
 
   test('native services take any steps here (their shape is checked when the strategy is derived)', () => {

@@ -53,7 +53,6 @@ export async function checkEcsService(
     oneBox: s.oneBox,
     minRequests: s.route.kind === 'listener' ? s.route.minRequests : 0,
     beforeTraffic: s.beforeTraffic,
-    serviceTargetGroups: service.targetGroupArns,
   });
   const previousTaskDefinition = service.taskDefinition;
   if (!previousTaskDefinition) {

@@ -56,8 +56,6 @@ export interface KindInputs {
   oneBox: boolean;
   minRequests: number;
   beforeTraffic: string | undefined;
-  /** Target groups the service's tasks are registered in. */
-  serviceTargetGroups: string[];
 }
 
 /**
@@ -77,6 +75,17 @@ export function checkKindInputs(name: string, kind: ServiceKind, inputs: KindInp
       `${what}: its traffic moves with its tasks as ECS replaces them, so it has no traffic steps. Give ` +
         `AllAtOnce (or leave steps out); for steps, set the service's strategy to LINEAR or CANARY, or use an ` +
         `EXTERNAL service (see ${KINDS_GUIDE})`,
+    );
+  }
+  // Before the listener inputs: a user who added a listener only to count requests learns why that fails.
+  if (inputs.minRequests > 0) {
+    throw inputError(
+      'min-requests',
+      String(inputs.minRequests),
+      kind.kind === 'native'
+        ? `${what}: ECS ends its bake after bakeTimeInMinutes and cannot wait for a request count`
+        : `${what}: its bake does not count requests (min-requests counts green's own target group behind a ` +
+            `listener, which only an EXTERNAL service has); leave it out`,
     );
   }
   if (inputs.testListenerArn) {
@@ -112,22 +121,6 @@ export function checkKindInputs(name: string, kind: ServiceKind, inputs: KindInp
         : `${what}: ECS shifts production traffic without waiting for the job; use an ECS lifecycle hook at ` +
             `POST_TEST_TRAFFIC_SHIFT instead`,
     );
-  }
-  if (inputs.minRequests > 0) {
-    if (kind.kind === 'native') {
-      throw inputError(
-        'min-requests',
-        String(inputs.minRequests),
-        `${what}: ECS ends its bake after bakeTimeInMinutes and cannot wait for a request count`,
-      );
-    }
-    if (inputs.serviceTargetGroups.length === 0) {
-      throw inputError(
-        'min-requests',
-        String(inputs.minRequests),
-        `${what} without a target group: there is no request count to wait for`,
-      );
-    }
   }
 }
 
