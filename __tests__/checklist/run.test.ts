@@ -2,6 +2,7 @@ import { renderComment } from '../../src/checklist/checklist.js';
 import { DEFAULT_TEMPLATE } from '../../src/checklist/default-template.js';
 import type { ChecklistGitHub, CommitStatus, PullComment } from '../../src/checklist/github.js';
 import { runChecklist } from '../../src/checklist/run.js';
+import { emptyState, stateLine } from '../../src/checklist/state.js';
 import { recordInputs } from '../../src/inputs.js';
 
 // runChecklist against an in-memory API, for the failure paths the end-to-end tests do not cover.
@@ -18,26 +19,34 @@ function memoryGitHub(fail: Partial<Record<keyof ChecklistGitHub, number>> = {})
     if (fail[name]) throw new HttpError(fail[name]);
   };
   const api: ChecklistGitHub = {
-    async findComment(_pull, matches) {
-      guard('findComment');
-      return comments.find(matches);
+    async findComments(_pull, matches) {
+      guard('findComments');
+      return comments.filter(matches);
     },
     async createComment(_pull, body) {
       guard('createComment');
       const id = comments.length + 1;
       const comment = { id, body, url: `https://example/${id}`, author: actions };
       comments.push(comment);
-      return comment;
+      return { ...comment };
     },
     async updateComment(id, body) {
       guard('updateComment');
       const comment = comments.find((c) => c.id === id)!;
       comment.body = body;
-      return comment;
+      return { ...comment };
     },
-    async headSha() {
-      guard('headSha');
-      return 'f'.repeat(40);
+    async pullRequest() {
+      guard('pullRequest');
+      return { headSha: 'f'.repeat(40), author: 'dave' };
+    },
+    async permission(login) {
+      guard('permission');
+      return login === 'maria' ? 'write' : 'read';
+    },
+    async latestStatus() {
+      guard('latestStatus');
+      return undefined;
     },
     async setStatus(sha, status) {
       guard('setStatus');
@@ -51,11 +60,31 @@ const actions = { login: 'github-actions[bot]', bot: true, association: 'NONE' }
 const inputs = recordInputs({ 'github-token': 't', mode: 'require' });
 const opened = {
   name: 'pull_request',
-  payload: { action: 'opened', pull_request: { number: 4, head: { sha: 'a'.repeat(40) } } },
+  payload: {
+    action: 'opened',
+    pull_request: { number: 4, head: { sha: 'a'.repeat(40) }, user: { login: 'dave' } },
+  },
 };
+/** The action's comment 9 with every item ticked in the boxes, and maria's edit event that ticked them. */
+function tickedByMaria() {
+  const unticked = renderComment(DEFAULT_TEMPLATE, stateLine(emptyState(9)));
+  const body = unticked.replace(/- \[ \]/g, '- [x]');
+  const comment = { id: 9, body, user: { login: actions.login, type: 'Bot' }, author_association: 'NONE' };
+  const event = {
+    name: 'issue_comment',
+    payload: {
+      action: 'edited',
+      issue: { number: 4, pull_request: {}, user: { login: 'dave' } },
+      comment,
+      changes: { body: { from: unticked } },
+      sender: { login: 'maria' },
+    },
+  };
+  return { body, event };
+}
 
 test('when the comments cannot be read, nothing is posted (it could be a duplicate) and the count still comes out', async () => {
-  const github = memoryGitHub({ findComment: 403 });
+  const github = memoryGitHub({ findComments: 403 });
   const result = await runChecklist(inputs, { github: github.api, event: opened, repository: 'o/r' });
   expect(github.comments).toEqual([]);
   expect(result).toMatchObject({
@@ -67,48 +96,32 @@ test('when the comments cannot be read, nothing is posted (it could be a duplica
   expect(github.statuses).toHaveLength(1);
 });
 
-test('an edit event whose pull request cannot be read reports the count but sets no status', async () => {
-  const github = memoryGitHub({ headSha: 404 });
-  const body = renderComment(DEFAULT_TEMPLATE).replace(/- \[ \]/g, '- [x]');
+test('an edit whose pull request cannot be read counts nobody: the author cannot be told apart', async () => {
+  const github = memoryGitHub({ pullRequest: 404 });
+  const { body, event } = tickedByMaria();
   github.comments.push({ id: 9, body, url: 'https://example/9', author: actions });
-  const comment = { id: 9, body, user: { login: actions.login, type: 'Bot' }, author_association: 'NONE' };
-  const event = {
-    name: 'issue_comment',
-    payload: { action: 'edited', issue: { number: 4, pull_request: {} }, comment },
-  };
   const result = await runChecklist(inputs, { github: github.api, event, repository: 'o/r' });
-  expect(result).toMatchObject({ tally: { total: 8, checked: 8, complete: true }, status: 'not-set' });
+  expect(result).toMatchObject({ tally: { total: 8, checked: 0, complete: false }, status: 'not-set' });
+  expect(result.reverted).toHaveLength(8);
   expect(result.missingPermissions).toEqual(['pull-requests: write']);
   expect(github.statuses).toEqual([]);
 });
 
-test('an edit event whose comments cannot be listed counts the edited comment as the event carries it', async () => {
-  const github = memoryGitHub({ findComment: 403 });
-  const body = renderComment(DEFAULT_TEMPLATE).replace(/- \[ \]/g, '- [x]');
-  const comment = { id: 9, body, user: { login: actions.login, type: 'Bot' }, author_association: 'NONE' };
-  const event = {
-    name: 'issue_comment',
-    payload: { action: 'edited', issue: { number: 4, pull_request: {} }, comment },
-  };
+test('an edit whose comments cannot be listed counts nothing: the comment cannot be shown to be the checklist', async () => {
+  const github = memoryGitHub({ findComments: 403 });
+  const { event } = tickedByMaria();
   const result = await runChecklist(inputs, { github: github.api, event, repository: 'o/r' });
-  expect(result).toMatchObject({
-    comment: 'unchanged',
-    tally: { checked: 8, complete: true },
-    status: 'success',
-  });
+  expect(result).toMatchObject({ comment: 'not-written', tally: { checked: 0 }, status: 'failure' });
   expect(result.missingPermissions).toEqual(['pull-requests: write']);
 });
 
-test('an edit event for a checklist deleted since fails the step, saying how to get one back', async () => {
+test('an edit event for a checklist deleted since is ignored and sets nothing', async () => {
   const github = memoryGitHub();
-  const body = renderComment(DEFAULT_TEMPLATE);
-  const comment = { id: 9, body, user: { login: actions.login, type: 'Bot' }, author_association: 'NONE' };
-  const event = {
-    name: 'issue_comment',
-    payload: { action: 'edited', issue: { number: 4, pull_request: {} }, comment },
-  };
-  await expect(runChecklist(inputs, { github: github.api, event, repository: 'o/r' })).rejects.toThrow(
-    'Pull request #4 has no checklist comment any more (comment 9 was deleted or lost its marker)',
+  const { event } = tickedByMaria();
+  await expect(runChecklist(inputs, { github: github.api, event, repository: 'o/r' })).resolves.toMatchObject(
+    {
+      comment: 'ignored',
+    },
   );
   expect(github.statuses).toEqual([]);
 });
@@ -121,7 +134,7 @@ test('other API failures (a GitHub outage) fail the step rather than pass silent
 });
 
 test('an ignored event touches nothing', async () => {
-  const github = memoryGitHub({ findComment: 500, setStatus: 500 });
+  const github = memoryGitHub({ findComments: 500, setStatus: 500 });
   const event = {
     name: 'issue_comment',
     payload: { action: 'edited', issue: { number: 2 }, comment: { id: 1, body: 'x' } },
@@ -129,5 +142,6 @@ test('an ignored event touches nothing', async () => {
   await expect(runChecklist(inputs, { github: github.api, event, repository: 'o/r' })).resolves.toEqual({
     comment: 'ignored',
     missingPermissions: [],
+    reverted: [],
   });
 });

@@ -15,7 +15,35 @@ test('defaults: the built-in template in comment mode', () => {
     templateSource: 'built-in',
     mode: 'comment',
     token: 't',
+    authorsMayTick: false,
   });
+});
+
+test('authors may answer when the input or the template says so', () => {
+  writeFileSync(join(workspace, 'authors.md'), '<!-- safe-deploy:authors-may-tick -->\n- [ ] Docs updated\n');
+  const read = (inputs: Record<string, string>) =>
+    readChecklistSettings(recordInputs({ 'github-token': 't', ...inputs }), workspace).authorsMayTick;
+  expect(read({ 'authors-may-tick': 'true' })).toBe(true);
+  expect(read({ template: 'authors.md' })).toBe(true);
+  expect(read({ template: 'review.md' })).toBe(false);
+  expect(() => read({ 'authors-may-tick': 'sometimes' })).toThrow(/Input 'authors-may-tick'/);
+});
+
+test("a template whose comment would pass GitHub's 65,536-character limit is refused, naming the input", () => {
+  // Long enough with its answers recorded, though the template itself is under the limit.
+  const items = Array.from({ length: 400 }, (_, i) => `- [ ] Item ${i} ${'x'.repeat(60)}`).join('\n');
+  writeFileSync(join(workspace, 'huge.md'), items);
+  expect(items.length).toBeLessThan(65_536);
+  expect(() =>
+    readChecklistSettings(recordInputs({ 'github-token': 't', template: 'huge.md' }), workspace),
+  ).toThrow(
+    /^Input 'template': "huge.md" is not valid: the checklist comment would be up to [\d,]+ characters with every item answered; GitHub allows 65,536: shorten the template$/,
+  );
+  writeFileSync(join(workspace, 'fits.md'), items.split('\n').slice(0, 100).join('\n'));
+  expect(
+    readChecklistSettings(recordInputs({ 'github-token': 't', template: 'fits.md' }), workspace)
+      .templateSource,
+  ).toBe('fits.md');
 });
 
 test('a template path is read relative to the workspace', () => {

@@ -4,7 +4,9 @@ import { renderPlanText } from '../../src/report/summary.js';
 import type { DeployReport } from '../../src/deploy/model.js';
 import { parseDeploySettings } from '../../src/deploy/settings.js';
 import { recordInputs } from '../../src/inputs.js';
-import { FakeAws, LISTENER } from '../support/fake-aws.js';
+import type { EcsControllerPort, EcsPort } from '../../src/aws/ecs.js';
+import { TAG } from '../../src/deploy/leftovers.js';
+import { BLUE_TG, FakeAws, GREEN_TG, LISTENER } from '../support/fake-aws.js';
 import { FakeClock } from '../support/fake-clock.js';
 
 export const MUTATING = [
@@ -82,4 +84,73 @@ export function expectRolledBack(s: Scenario, report: DeployReport): void {
   expect(s.aws.taskSets).toHaveLength(1);
   expect(s.aws.primary()?.scale?.value).toBe(100);
   expect(report.timeline.at(-1)?.traffic).toBe(0);
+}
+
+/** A task set left by another safe-deploy run (or an earlier attempt of this one), with its tags. */
+export function leftover(
+  s: Scenario,
+  options: {
+    id: number;
+    runId: string;
+    attempt?: string;
+    heartbeatAgoMs: number;
+    scale?: number;
+    tags?: Record<string, string>;
+  },
+): string {
+  const arn = `arn:aws:ecs:us-east-1:111111111111:task-set/web/api/ecs-svc/${String(options.id).padStart(19, '0')}`;
+  const tags: Record<string, string> = {
+    [TAG.repository]: 'octo/shop',
+    [TAG.runId]: options.runId,
+    [TAG.runAttempt]: options.attempt ?? '1',
+    [TAG.heartbeat]: new Date(s.clock.now() - options.heartbeatAgoMs).toISOString(),
+    ...options.tags,
+  };
+  s.aws.taskSets.push({
+    taskSetArn: arn,
+    status: 'ACTIVE',
+    scale: { unit: 'PERCENT', value: options.scale ?? 100 },
+    loadBalancers: [{ targetGroupArn: GREEN_TG, containerName: 'app', containerPort: 80 }],
+    createdAt: new Date(s.clock.now() - options.heartbeatAgoMs),
+    tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
+  });
+  return arn;
+}
+
+/**
+ * An ECS port on which another run creates its green a moment before this run's CreateTaskSet answers,
+ * and moves the listener to 90/10: the start race. `then` runs after both exist.
+ */
+export function racingRun(
+  s: Scenario,
+  then: () => void = () => undefined,
+): { ecs: EcsPort & EcsControllerPort; rivalArn: string } {
+  const ports = s.aws.ports();
+  const rivalArn = 'arn:aws:ecs:us-east-1:111111111111:task-set/web/api/ecs-svc/0000000000000000000';
+  const ecs = Object.create(ports.ecs) as EcsPort & EcsControllerPort;
+  ecs.createTaskSet = async (...args) => {
+    const mine = await ports.ecs.createTaskSet(...args);
+    s.aws.taskSets.push({
+      taskSetArn: rivalArn,
+      status: 'ACTIVE',
+      scale: { unit: 'PERCENT', value: 100 },
+      loadBalancers: [{ targetGroupArn: GREEN_TG }],
+      createdAt: new Date(s.clock.now() - 1000),
+      tags: [{ key: 'safe-deploy:run-id', value: '98' }],
+    });
+    s.aws.actions.set(LISTENER, [
+      {
+        Type: 'forward',
+        ForwardConfig: {
+          TargetGroups: [
+            { TargetGroupArn: BLUE_TG, Weight: 90 },
+            { TargetGroupArn: GREEN_TG, Weight: 10 },
+          ],
+        },
+      },
+    ]);
+    then();
+    return mine;
+  };
+  return { ecs, rivalArn };
 }

@@ -1,5 +1,5 @@
 import { BLUE_TASK_SET, BLUE_TG, GREEN_TG, LISTENER, TEST_LISTENER } from '../support/fake-aws.js';
-import { deploy, expectRolledBack, MUTATING, scenario } from './harness.js';
+import { deploy, expectRolledBack, MUTATING, racingRun, scenario } from './harness.js';
 
 const throttled = (): Error => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
 
@@ -715,33 +715,7 @@ test('a listener left split by someone else is put back on blue, with a warning,
 
 test('two runs creating green at once: the later one removes only its own task set and leaves traffic alone', async () => {
   const s = scenario();
-  const ports = s.aws.ports();
-  const rivalArn = 'arn:aws:ecs:us-east-1:111111111111:task-set/web/api/ecs-svc/0000000000000000000';
-  const ecs = Object.create(ports.ecs) as typeof ports.ecs;
-  ecs.createTaskSet = async (...args) => {
-    const mine = await ports.ecs.createTaskSet(...args);
-    // The other run created its green a moment earlier and has started shifting traffic.
-    s.aws.taskSets.push({
-      taskSetArn: rivalArn,
-      status: 'ACTIVE',
-      scale: { unit: 'PERCENT', value: 100 },
-      loadBalancers: [{ targetGroupArn: GREEN_TG }],
-      createdAt: new Date(s.clock.now() - 1000),
-      tags: [{ key: 'safe-deploy:run-id', value: '98' }],
-    });
-    s.aws.actions.set(LISTENER, [
-      {
-        Type: 'forward',
-        ForwardConfig: {
-          TargetGroups: [
-            { TargetGroupArn: BLUE_TG, Weight: 90 },
-            { TargetGroupArn: GREEN_TG, Weight: 10 },
-          ],
-        },
-      },
-    ]);
-    return mine;
-  };
+  const { ecs, rivalArn } = racingRun(s);
   const report = await deploy(s, {}, { ecs });
   expect(report.result).toBe('blocked');
   expect(report.reason).toBe(

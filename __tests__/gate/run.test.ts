@@ -30,6 +30,9 @@ class FakeAlarms implements CloudWatchPort {
   requestCount(): Promise<number> {
     throw new Error('the gate reads no metrics');
   }
+  getMetricData(): Promise<never> {
+    throw new Error('the gate reads no metrics');
+  }
   private state(name: string): AlarmState {
     return { name, type: 'metric', state: this.alarms.get(name)!, reason: `Threshold Crossed: ${name}` };
   }
@@ -40,6 +43,7 @@ const noAws: CloudWatchPort = {
   describeAlarms: () => Promise.reject(new Error('called AWS without alarms')),
   alarmsWithPrefix: () => Promise.reject(new Error('called AWS without alarms')),
   requestCount: () => Promise.reject(new Error('called AWS without alarms')),
+  getMetricData: () => Promise.reject(new Error('called AWS without alarms')),
 };
 
 let files: { output: string; summary: string };

@@ -308,6 +308,7 @@ describe('.github/workflows/pipeline.yml', () => {
   insufficient-data: rollback
   before-traffic: ./smoke-test.sh
   after-traffic: ./load-test.sh
+  compare: ['error-rate <= 2x blue', p99-latency]
   stabilize-timeout: 15m
   timeout: 2h
   require-review: true
@@ -347,6 +348,10 @@ stages:
       insufficientData: 'rollback',
       beforeTraffic: './smoke-test.sh',
       afterTraffic: './load-test.sh',
+      comparisons: [
+        expect.objectContaining({ text: 'error-rate <= 2x blue' }),
+        expect.objectContaining({ text: 'p99-latency' }),
+      ],
       stabilizeTimeoutMs: 15 * 60_000,
       timeoutMs: 2 * 60 * 60_000,
       requireReview: true,

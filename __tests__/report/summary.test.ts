@@ -268,3 +268,35 @@ describe('writeSummary', () => {
     expect(written).toContain('| +4m23s | rollback | 0% |');
   });
 });
+
+describe('the text chart draws real heights', () => {
+  test.each([
+    [1, '▁'],
+    [5, '▄'],
+    [10, '█'],
+  ])('a %d%% canary stands at its own height in the lowest band', (percent, cellChar) => {
+    const report = deployedRun();
+    report.timeline = [
+      entry(0, { phase: 'validate', traffic: 0, alarms: {} }),
+      entry(60_000, { phase: 'shift', traffic: percent, alarms: {} }),
+      entry(10 * 60_000, { phase: 'finished', traffic: percent, alarms: {} }),
+    ];
+    report.finishedAt = report.timeline.at(-1)!.at;
+    const chart = textChart(renderSummary(report));
+    expect(chart.rows.get(10)!.trim().split('')).toEqual(expect.arrayContaining([cellChar]));
+    expect(new Set(chart.rows.get(10)!.trim().split(''))).toEqual(new Set([cellChar]));
+    expect(chart.rows.get(20)!.trim()).toBe('');
+  });
+
+  test('15% fills the lowest band and half of the next', () => {
+    const report = deployedRun();
+    report.timeline = [
+      entry(0, { phase: 'shift', traffic: 15, alarms: {} }),
+      entry(10 * 60_000, { phase: 'finished', traffic: 15, alarms: {} }),
+    ];
+    report.finishedAt = report.timeline.at(-1)!.at;
+    const chart = textChart(renderSummary(report));
+    expect(new Set(chart.rows.get(10)!.trim().split(''))).toEqual(new Set(['█']));
+    expect(new Set(chart.rows.get(20)!.trim().split(''))).toEqual(new Set(['▄']));
+  });
+});

@@ -3,6 +3,8 @@ import {
   DescribeAlarmsCommand,
   GetMetricDataCommand,
   type DescribeAlarmsCommandInput,
+  type GetMetricDataCommandInput,
+  type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import {
   CreateTaskSetCommand,
@@ -43,6 +45,20 @@ export const BLUE_TASK_SET = `${ACCOUNT}:task-set/web/api/ecs-svc/00000000000000
 type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 
 /**
+ * How the fake names a GetMetricData query: `Namespace/Metric{Dim=Value,...}:Stat` (dimensions sorted
+ * by name), or the expression itself.
+ */
+export function seriesKey(query: MetricDataQuery): string {
+  if (query.Expression !== undefined) return query.Expression;
+  const metric = query.MetricStat?.Metric;
+  const dims = [...(metric?.Dimensions ?? [])]
+    .sort((a, b) => (a.Name ?? '').localeCompare(b.Name ?? ''))
+    .map((d) => `${d.Name}=${d.Value}`)
+    .join(',');
+  return `${metric?.Namespace}/${metric?.MetricName}{${dims}}:${query.MetricStat?.Stat}`;
+}
+
+/**
  * An in-memory ECS service behind an ALB listener, with CloudWatch alarms, served through
  * aws-sdk-client-mock so the real SDK adapters run unchanged. Tests change its state as time passes
  * (an alarm entering ALARM, green never steadying) and assert on what a user would check.
@@ -62,6 +78,13 @@ export class FakeAws {
   readonly calls: string[] = [];
   /** Green's requests so far, as GetMetricData reports them. */
   requestCount = 0;
+  /**
+   * Per-query answers to GetMetricData, by `seriesKey` of the query: the data points a series has
+   * (read when asked, so they can grow as time passes). A query with no entry answers no data.
+   */
+  readonly metricSeries = new Map<string, () => { at: number; value: number }[]>();
+  /** The queries of every GetMetricData call, in order. */
+  readonly metricCalls: MetricDataQuery[][] = [];
   /** Whether a new task set ever reaches STEADY_STATE. */
   greenSteadies = true;
   /** The next listener or rule change answers success but leaves the actions as they were. */
@@ -74,6 +97,11 @@ export class FakeAws {
   private readonly scaledAt = new Map<string, number>();
   /** Errors to throw from the next calls of a command. */
   private readonly failures = new Map<string, Error[]>();
+  /** Windows of fake time in which calls fail (an outage, a throttling storm). */
+  private readonly outages: { from: number; until: number; error: Error; commands: string[] | undefined }[] =
+    [];
+  /** Commands whose next calls never answer (a request that hangs). */
+  private readonly hangs = new Map<string, number>();
   private nextId = 2;
 
   constructor(private readonly clock: FakeClock) {
@@ -138,6 +166,19 @@ export class FakeAws {
     this.failures.set(command, [...(this.failures.get(command) ?? []), ...Array<Error>(times).fill(error)]);
   }
 
+  /**
+   * From now until `ms` of fake time have passed, every call of `commands` (of every command when none is
+   * named) fails with `error`: an outage or a throttling storm, as the SDK surfaces it after its retries.
+   */
+  failFor(ms: number, error: Error, commands?: string[]): void {
+    this.outages.push({ from: this.clock.now(), until: this.clock.now() + ms, error, commands });
+  }
+
+  /** The next `times` calls of `command` never answer. */
+  hang(command: string, times = 1): void {
+    this.hangs.set(command, (this.hangs.get(command) ?? 0) + times);
+  }
+
   weights(arn = LISTENER): Record<string, number> {
     const forward = this.actions.get(arn)!.find((a) => a.Type === 'forward')!;
     return Object.fromEntries(
@@ -158,8 +199,18 @@ export class FakeAws {
   }
 
   /** Records a call by command name and throws the next failure queued for it (also for fake-ecs-deployments). */
-  call<T>(command: string, run: () => T): T {
+  call<T>(command: string, run: () => T): T | Promise<T> {
     this.calls.push(command);
+    const hanging = this.hangs.get(command) ?? 0;
+    if (hanging > 0) {
+      this.hangs.set(command, hanging - 1);
+      return new Promise<T>(() => undefined);
+    }
+    const now = this.clock.now();
+    const outage = this.outages.find(
+      (o) => now >= o.from && now < o.until && (!o.commands || o.commands.includes(command)),
+    );
+    if (outage) throw outage.error;
     const queued = this.failures.get(command);
     if (queued?.length) throw queued.shift()!;
     return run();
@@ -350,10 +401,27 @@ export class FakeAws {
         };
       }),
     );
-    this.cwMock.on(GetMetricDataCommand).callsFake(() =>
-      this.call('GetMetricData', () => ({
-        MetricDataResults: [{ Id: 'requests', Values: [this.requestCount] }],
-      })),
+    this.cwMock.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) =>
+      this.call('GetMetricData', () => {
+        const queries = input.MetricDataQueries ?? [];
+        if (queries.length > 500) throw new Error('at most 500 queries a call');
+        this.metricCalls.push(queries);
+        const start = new Date(input.StartTime!).getTime();
+        const end = new Date(input.EndTime!).getTime();
+        return {
+          MetricDataResults: queries.map((q) => {
+            const series = this.metricSeries.get(seriesKey(q));
+            if (!series) return { Id: q.Id, Values: q.Id === 'requests' ? [this.requestCount] : [] };
+            const points = series().filter((p) => p.at >= start && p.at < end);
+            return {
+              Id: q.Id,
+              Label: q.Id,
+              Timestamps: points.map((p) => new Date(p.at)),
+              Values: points.map((p) => p.value),
+            };
+          }),
+        };
+      }),
     );
   }
 

@@ -4,6 +4,7 @@ import {
   GetMetricDataCommand,
   type CompositeAlarm,
   type MetricAlarm,
+  type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 
 /** A CloudWatch alarm state. */
@@ -28,6 +29,28 @@ export interface CloudWatchPort {
   alarmsWithPrefix(prefix: string): Promise<AlarmState[]>;
   /** Sum of `AWS/ApplicationELB` `RequestCount` for one target group of one load balancer since `start`. */
   requestCount(loadBalancerArn: string, targetGroupArn: string, start: Date, end: Date): Promise<number>;
+  /** Reads metrics and metric-math expressions over [start, end): one GetMetricData call per 500 queries. */
+  getMetricData(queries: readonly MetricQuery[], start: Date, end: Date): Promise<MetricSeries[]>;
+}
+
+/** GetMetricData takes at most 500 queries a call. */
+export const METRIC_QUERY_BATCH = 500;
+
+/** One GetMetricData query: a metric with a statistic, or a metric-math expression. */
+export interface MetricQuery {
+  /** Starts with a lower-case letter; letters, digits and underscores. */
+  id: string;
+  metric?: { namespace: string; name: string; dimensions: { name: string; value: string }[]; stat: string };
+  expression?: string;
+  periodSeconds: number;
+}
+
+/** One time series answered for a query (an expression may answer several with the same id). */
+export interface MetricSeries {
+  id: string;
+  label: string;
+  timestamps: Date[];
+  values: number[];
 }
 
 /** `CloudWatchPort` over the AWS SDK. */
@@ -89,6 +112,49 @@ export class SdkCloudWatch implements CloudWatchPort {
     return (out.MetricDataResults?.[0]?.Values ?? []).reduce((sum, v) => sum + v, 0);
   }
 
+  async getMetricData(queries: readonly MetricQuery[], start: Date, end: Date): Promise<MetricSeries[]> {
+    const batches: MetricQuery[][] = [];
+    for (let i = 0; i < queries.length; i += METRIC_QUERY_BATCH) {
+      batches.push(queries.slice(i, i + METRIC_QUERY_BATCH));
+    }
+    const results = await Promise.all(batches.map((batch) => this.readMetrics(batch, start, end)));
+    return results.flat();
+  }
+
+  private async readMetrics(
+    queries: readonly MetricQuery[],
+    start: Date,
+    end: Date,
+  ): Promise<MetricSeries[]> {
+    // A page holds at most 100,800 data points; later pages continue the same series.
+    const series = new Map<string, MetricSeries>();
+    let NextToken: string | undefined;
+    do {
+      const out = await this.client.send(
+        new GetMetricDataCommand({
+          StartTime: start,
+          EndTime: end,
+          MetricDataQueries: queries.map(toQuery),
+          NextToken,
+        }),
+      );
+      for (const result of out.MetricDataResults ?? []) {
+        const key = `${result.Id}\u0000${result.Label ?? ''}`;
+        const found = series.get(key) ?? {
+          id: result.Id ?? '',
+          label: result.Label ?? '',
+          timestamps: [],
+          values: [],
+        };
+        found.timestamps.push(...(result.Timestamps ?? []));
+        found.values.push(...(result.Values ?? []));
+        series.set(key, found);
+      }
+      NextToken = out.NextToken;
+    } while (NextToken);
+    return [...series.values()];
+  }
+
   private async read(input: ConstructorParameters<typeof DescribeAlarmsCommand>[0]): Promise<AlarmState[]> {
     const found: AlarmState[] = [];
     let NextToken: string | undefined;
@@ -108,6 +174,25 @@ function toState(alarm: MetricAlarm | CompositeAlarm, type: AlarmState['type']):
     type,
     state: (alarm.StateValue ?? 'INSUFFICIENT_DATA') as AlarmStateValue,
     reason: alarm.StateReason ?? '',
+  };
+}
+
+function toQuery(query: MetricQuery): MetricDataQuery {
+  if (query.expression !== undefined) {
+    return { Id: query.id, Expression: query.expression, Period: query.periodSeconds };
+  }
+  const metric = query.metric!;
+  return {
+    Id: query.id,
+    MetricStat: {
+      Metric: {
+        Namespace: metric.namespace,
+        MetricName: metric.name,
+        Dimensions: metric.dimensions.map((d) => ({ Name: d.name, Value: d.value })),
+      },
+      Period: query.periodSeconds,
+      Stat: metric.stat,
+    },
   };
 }
 

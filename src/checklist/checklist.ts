@@ -35,7 +35,9 @@ export interface Tally {
 }
 
 // A list item (bullet `-`, `*`, `+` or ordered `1.` / `1)`) that starts with a task box, as GitHub renders it.
-const TASK_ITEM = /^(\s*(?:[-*+]|\d{1,9}[.)])\s+\[)([ xX])(\]\s+)(.*?)\s*$/;
+// Only the start of the line is matched by a regular expression, and every part of it is followed by a
+// character the part cannot match, so matching never backtracks: a 60,000-character line takes microseconds.
+const TASK_ITEM = /^(\s*(?:[-*+]|\d{1,9}[.)])[ \t]+\[)([ xX])(\][ \t]+)/;
 // A fence opener/closer: up to three spaces of indentation outside lists, more inside nested list items.
 const FENCE = /^\s*(`{3,}|~{3,})/;
 const HASH_MARKER = /<!-- safe-deploy:checklist-template sha256:([0-9a-f]+) -->/;
@@ -43,8 +45,7 @@ const HASH_MARKER = /<!-- safe-deploy:checklist-template sha256:([0-9a-f]+) -->/
 /** The task-list items of a Markdown document, skipping any inside fenced code blocks. */
 export function parseItems(markdown: string): ChecklistItem[] {
   const items: ChecklistItem[] = [];
-  forEachItemLine(markdown, (match, line) => {
-    const text = match[4]!;
+  forEachItemLine(markdown, (match, text, line) => {
     items.push({ text, key: itemKey(text), checked: match[2] !== ' ', struck: isStruck(text), line });
   });
   return items;
@@ -52,13 +53,36 @@ export function parseItems(markdown: string): ChecklistItem[] {
 
 /** Lower-cased text without emphasis, strike-through, code ticks, links' targets or extra spaces. */
 export function itemKey(text: string): string {
-  return text
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+  const plain = linkLabels(text)
     .replace(/[*_~`]/g, '')
-    .replace(/\s+/g, ' ')
-    .replace(/[\s.:;,!]+$/, '')
-    .trim()
-    .toLowerCase();
+    .replace(/\s+/g, ' ');
+  // Trailing punctuation and spaces, trimmed by hand: a regular expression anchored at the end backtracks
+  // over every run of them in the middle of the text.
+  let end = plain.length;
+  while (end > 0 && ' .:;,!'.includes(plain[end - 1]!)) end--;
+  return plain.slice(0, end).trim().toLowerCase();
+}
+
+/**
+ * `[label](target)` links replaced by their label, in one pass: each `]` and `)` is searched for once, so a
+ * line of thousands of `[` stays linear (the regular expression `\[([^\]]*)\]\([^)]*\)` is quadratic there).
+ */
+export function linkLabels(text: string): string {
+  let out = '';
+  let at = 0;
+  let close = -2; // the first `]` at or after the current `[`; -2 until searched
+  for (let open = text.indexOf('['); open !== -1; open = text.indexOf('[', open + 1)) {
+    if (open < at) continue;
+    if (close < open && close !== -1) close = text.indexOf(']', open + 1);
+    if (close === -1) break; // no `]` after here: no more links
+    if (text[close + 1] !== '(') continue;
+    const end = text.indexOf(')', close + 2);
+    if (end === -1) break; // no `)` after here: no more links
+    out += text.slice(at, open) + text.slice(open + 1, close);
+    at = end + 1;
+    close = -2;
+  }
+  return out + text.slice(at);
 }
 
 /**
@@ -122,51 +146,82 @@ export function commentAuthor(
   return { login: user.login, bot: user.type === 'Bot', association: association ?? 'NONE' };
 }
 
-// People whose own copy of the checklist grants nothing: they can already edit (tick) the real one. A personal
-// access token belongs to one of them, so the action's comment is still found when it posts with one.
-const MAINTAINERS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
+/** A reviewer's answer to one item: ticked, or struck through as not applicable. */
+export type Answer = 'checked' | 'struck';
 
-/**
- * Whether a comment with the marker may be taken for the checklist. Anyone can paste the marker and a row of
- * ticked boxes into a comment of their own, and the author of a pull request can then tick it; only a bot
- * (the action itself) or a maintainer counts, or the required status would be theirs to set.
- */
-export function mayHoldChecklist(author: CommentAuthor | undefined): boolean {
-  return !!author && (author.bot || MAINTAINERS.has(author.association));
+/** The answer a parsed item shows, if any (struck wins: a struck item does not count either way). */
+export function answerOf(item: ChecklistItem): Answer | undefined {
+  return item.struck ? 'struck' : item.checked ? 'checked' : undefined;
+}
+
+/** Each item key's answer in a Markdown body (the first item with that key), unanswered keys included. */
+export function answersIn(markdown: string): Map<string, Answer | undefined> {
+  const answers = new Map<string, Answer | undefined>();
+  for (const item of parseItems(markdown)) if (!answers.has(item.key)) answers.set(item.key, answerOf(item));
+  return answers;
 }
 
 /**
- * The checklist comment for `template`. Given the previous comment, the items that were ticked there and
- * are still in the template (matched by normalised text) stay ticked, and those struck through as not
- * applicable stay struck through (both are a reviewer's answer); everything else comes from the template.
+ * `body` with every item line showing the answer `answerFor` gives its key: ticked or not, struck through or
+ * not. Items the template itself strikes through (`struckInTemplate`) are left as they are; every other byte
+ * of the body stays as reviewers wrote it.
  */
-export function renderComment(template: string, previous?: string): string {
-  const answers = new Map<string, ChecklistItem>();
-  for (const item of previous ? parseItems(previous) : []) {
-    if ((item.checked || item.struck) && !answers.has(item.key)) answers.set(item.key, item);
-  }
-  const lines = normaliseNewlines(template).trim().split('\n');
-  forEachItemLine(lines.join('\n'), (match, line) => {
-    const answer = answers.get(itemKey(match[4]!));
-    if (!answer) return;
-    const text = answer.struck && !isStruck(match[4]!) ? `~~${match[4]}~~` : match[4]!;
-    lines[line] = `${match[1]}${answer.checked ? 'x' : match[2]}${match[3]}${text}`;
+export function applyAnswers(
+  body: string,
+  answerFor: (key: string) => Answer | undefined,
+  struckInTemplate: ReadonlySet<string> = new Set(),
+): string {
+  const lines = normaliseNewlines(body).split('\n');
+  forEachItemLine(lines.join('\n'), (match, text, line) => {
+    const key = itemKey(text);
+    if (struckInTemplate.has(key)) return;
+    const answer = answerFor(key);
+    const shown = answerOf({ text, key, checked: match[2] !== ' ', struck: isStruck(text), line });
+    if (shown === answer) return;
+    const bare = isStruck(text) ? unstrike(text) : text;
+    const newText = answer === 'struck' ? `~~${bare}~~` : bare;
+    lines[line] = `${match[1]}${answer === 'checked' ? 'x' : ' '}${match[3]}${newText}`;
   });
-  const header = `${COMMENT_MARKER}\n<!-- safe-deploy:checklist-template sha256:${templateHash(template)} -->`;
-  return `${header}\n${lines.join('\n')}\n`;
+  return lines.join('\n');
 }
 
-/** Whether the comment was written from this very template (so it must be left exactly as reviewers made it). */
+/** The checklist comment for `template`, with the given answers shown and `stateLine` hidden in its header. */
+export function renderComment(
+  template: string,
+  stateLine = '',
+  answerFor: (key: string) => Answer | undefined = () => undefined,
+): string {
+  const struck = new Set(
+    parseItems(template)
+      .filter((item) => item.struck)
+      .map((item) => item.key),
+  );
+  const body = applyAnswers(normaliseNewlines(template).trim(), answerFor, struck);
+  const header = [
+    COMMENT_MARKER,
+    `<!-- safe-deploy:checklist-template sha256:${templateHash(template)} -->`,
+    ...(stateLine ? [stateLine] : []),
+  ].join('\n');
+  return `${header}\n${body}\n`;
+}
+
+/** Whether the comment was written from this very template (so reviewers' text in it is kept as it is). */
 export function isCurrent(body: string, template: string): boolean {
   return commentTemplateHash(body) === templateHash(template);
 }
+
+/** GitHub refuses a comment body longer than this many characters. */
+export const COMMENT_LIMIT = 65_536;
 
 /** "3 of 8 items ticked", the status description and summary line. */
 export function describeTally({ total, checked }: Tally): string {
   return `${checked} of ${total} ${total === 1 ? 'item' : 'items'} ticked`;
 }
 
-function forEachItemLine(markdown: string, visit: (match: RegExpExecArray, line: number) => void): void {
+function forEachItemLine(
+  markdown: string,
+  visit: (match: RegExpExecArray, text: string, line: number) => void,
+): void {
   let fence: { char: string; length: number } | undefined;
   normaliseNewlines(markdown)
     .split('\n')
@@ -184,15 +239,24 @@ function forEachItemLine(markdown: string, visit: (match: RegExpExecArray, line:
         return;
       }
       const match = TASK_ITEM.exec(text);
-      if (match) visit(match, line);
+      if (match) visit(match, text.slice(match[0].length).trimEnd(), line);
     });
 }
 
 function isStruck(text: string): boolean {
   // GFM strike-through is `~~text~~` or `~text~`; an item whose whole text is struck does not apply.
-  return /^(~~?)[^~](?:.*[^~])?\1$/.test(text);
+  const fence = text.startsWith('~~') ? '~~' : text.startsWith('~') ? '~' : '';
+  if (!fence || !text.endsWith(fence)) return false;
+  const inner = text.slice(fence.length, text.length - fence.length);
+  return inner.length > 0 && !inner.startsWith('~') && !inner.endsWith('~');
 }
 
-function normaliseNewlines(text: string): string {
+function unstrike(text: string): string {
+  const fence = text.startsWith('~~') ? 2 : 1;
+  return text.slice(fence, text.length - fence);
+}
+
+/** CRLF and CR as LF: comments edited in the browser come back with CRLF. */
+export function normaliseNewlines(text: string): string {
   return text.replace(/\r\n?/g, '\n');
 }

@@ -1,4 +1,4 @@
-import { githubClient, requestTimeout } from '../github/client.js';
+import { githubClient, httpStatus, requestTimeout } from '../github/client.js';
 import { commentAuthor, type CommentAuthor } from './checklist.js';
 
 /** A comment on a pull request. */
@@ -20,14 +20,21 @@ export interface CommitStatus {
 /** The commit status context the checklist reports under (the name to require in branch protection). */
 export const STATUS_CONTEXT = 'safe-deploy/checklist';
 
+/** A repository permission as the collaborator permission API reports it (maintain folds into write). */
+export type RepositoryPermission = 'admin' | 'write' | 'read' | 'none';
+
 /** The pull-request side of the GitHub API the checklist needs. */
 export interface ChecklistGitHub {
-  /** The first comment on the pull request that satisfies `matches`, reading every page as needed. */
-  findComment(pull: number, matches: (comment: PullComment) => boolean): Promise<PullComment | undefined>;
+  /** The comments on the pull request that satisfy `matches`, oldest first, reading every page. */
+  findComments(pull: number, matches: (comment: PullComment) => boolean): Promise<PullComment[]>;
   createComment(pull: number, body: string): Promise<PullComment>;
   updateComment(id: number, body: string): Promise<PullComment>;
-  /** The pull request's current head commit. */
-  headSha(pull: number): Promise<string>;
+  /** The pull request's current head commit and its author. */
+  pullRequest(pull: number): Promise<{ headSha: string; author?: string }>;
+  /** What `login` may do in the repository (`none` for an account that is not a collaborator). */
+  permission(login: string): Promise<RepositoryPermission>;
+  /** The newest `safe-deploy/checklist` status on `sha` set by `creator`, if any. */
+  latestStatus(sha: string, creator: string): Promise<{ description: string } | undefined>;
   setStatus(sha: string, status: CommitStatus): Promise<void>;
 }
 
@@ -56,17 +63,13 @@ export function octokitChecklistGitHub({ token, owner, repo, baseUrl }: GitHubTa
     return { id: data.id, body: data.body ?? '', url: data.html_url, ...(author ? { author } : {}) };
   };
   return {
-    async findComment(pull, matches) {
-      let found: PullComment | undefined;
+    async findComments(pull, matches) {
+      const found: PullComment[] = [];
       await octokit.paginate(
         octokit.rest.issues.listComments,
         { owner, repo, issue_number: pull, per_page: 100, request: request() },
-        (response, done) => {
-          const hit = response.data.map(comment).find(matches);
-          if (hit && !found) {
-            found = hit;
-            done();
-          }
+        (response) => {
+          found.push(...response.data.map(comment).filter(matches));
           return [];
         },
       );
@@ -92,9 +95,37 @@ export function octokitChecklistGitHub({ token, owner, repo, baseUrl }: GitHubTa
       });
       return comment(data);
     },
-    async headSha(pull) {
+    async pullRequest(pull) {
       const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: pull, request: request() });
-      return data.head.sha;
+      return { headSha: data.head.sha, ...(data.user?.login ? { author: data.user.login } : {}) };
+    },
+    async permission(login) {
+      try {
+        const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
+          owner,
+          repo,
+          username: login,
+          request: request(),
+        });
+        const level = data.permission;
+        return level === 'admin' || level === 'write' || level === 'read' ? level : 'none';
+      } catch (error) {
+        // 404: not a collaborator (or no such account), which can do nothing here.
+        if (httpStatus(error) === 404) return 'none';
+        throw error;
+      }
+    },
+    async latestStatus(sha, creator) {
+      // Newest first; one page of 100 covers every status a pull request's head gets in practice.
+      const { data } = await octokit.rest.repos.listCommitStatusesForRef({
+        owner,
+        repo,
+        ref: sha,
+        per_page: 100,
+        request: request(),
+      });
+      const status = data.find((s) => s.context === STATUS_CONTEXT && s.creator?.login === creator);
+      return status ? { description: status.description ?? '' } : undefined;
     },
     async setStatus(sha, status) {
       await octokit.rest.repos.createCommitStatus({
@@ -112,4 +143,4 @@ export function octokitChecklistGitHub({ token, owner, repo, baseUrl }: GitHubTa
   };
 }
 
-export { httpStatus } from '../github/client.js';
+export { httpStatus };

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { inputError } from '../errors.js';
-import { oneOf, optional, required, type InputReader } from '../inputs.js';
-import { parseItems } from './checklist.js';
+import { boolean, oneOf, optional, required, type InputReader } from '../inputs.js';
+import { COMMENT_LIMIT, parseItems, renderComment } from './checklist.js';
 import { DEFAULT_TEMPLATE } from './default-template.js';
+import { largestStateLine } from './state.js';
 
 /** `comment` only keeps the comment; `require` also sets the `safe-deploy/checklist` commit status. */
 export type ChecklistMode = 'comment' | 'require';
@@ -16,7 +17,12 @@ export interface ChecklistSettings {
   templateSource: string;
   mode: ChecklistMode;
   token: string;
+  /** Whether the pull request's author may answer items (input `authors-may-tick`, or the template says so). */
+  authorsMayTick: boolean;
 }
+
+/** A template line that lets authors answer their own pull request's checklist. */
+export const AUTHORS_MAY_TICK = '<!-- safe-deploy:authors-may-tick -->';
 
 /**
  * Reads and checks every input: the template file (relative to `workspace`, the repository checkout) must
@@ -26,7 +32,15 @@ export function readChecklistSettings(read: InputReader, workspace: string): Che
   const mode = oneOf(read, 'mode', ['comment', 'require'] as const, 'comment');
   const token = required(read, 'github-token');
   const path = optional(read, 'template');
-  if (!path) return { template: DEFAULT_TEMPLATE, templateSource: 'built-in', mode, token };
+  const authorsMay = boolean(read, 'authors-may-tick', false);
+  if (!path)
+    return {
+      template: DEFAULT_TEMPLATE,
+      templateSource: 'built-in',
+      mode,
+      token,
+      authorsMayTick: authorsMay,
+    };
   const file = isAbsolute(path) ? path : resolve(workspace, path);
   let template: string;
   try {
@@ -46,5 +60,22 @@ export function readChecklistSettings(read: InputReader, workspace: string): Che
       'the file has no task-list items (lines such as "- [ ] Tests were added")',
     );
   }
-  return { template, templateSource: path, mode, token };
+  // GitHub refuses a longer comment: say so now, not when the first pull request fails to get one.
+  const size =
+    renderComment(template).length + largestStateLine(parseItems(template).map((item) => item.key)) + 1;
+  if (size > COMMENT_LIMIT) {
+    throw inputError(
+      'template',
+      path,
+      `the checklist comment would be up to ${size.toLocaleString('en-US')} characters with every item answered; ` +
+        `GitHub allows ${COMMENT_LIMIT.toLocaleString('en-US')}: shorten the template`,
+    );
+  }
+  return {
+    template,
+    templateSource: path,
+    mode,
+    token,
+    authorsMayTick: authorsMay || template.includes(AUTHORS_MAY_TICK),
+  };
 }

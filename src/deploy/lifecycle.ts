@@ -2,7 +2,10 @@ import { AlarmWatch } from '../alarms/watch.js';
 import { isTransient } from '../aws/transient.js';
 import { formatDuration } from '../duration.js';
 import { describeError, UserError } from '../errors.js';
-import { AwsCalls } from './calls.js';
+import type { GreenBlueAnalysis } from '../compare/analysis.js';
+import { describeResult } from '../compare/format.js';
+import { describeRule } from '../compare/parse.js';
+import { AwsCalls, LATER } from './calls.js';
 import type { DeployContext, DeployDeps, Release } from './context.js';
 import type { DeployPlan, DeployReport, DeployResult } from './model.js';
 import { heldAtBox, stepShare } from './plan.js';
@@ -63,6 +66,7 @@ export async function runLifecycle(
   try {
     live = await log.group('Prepare', () => rollout.prepare());
     const green = live;
+    if (checked.analysis) watchComparisons(ctx, checked.analysis, green);
     await log.group('Stabilise green', () => green.stabilise());
     if (settings.route.kind === 'listener' && settings.route.testListenerArn) {
       await log.group('Test traffic', () => green.testTraffic());
@@ -82,11 +86,7 @@ export async function runLifecycle(
       green.deployedReason?.() ?? `${green.ids().taskSetArn ?? 'green'} is PRIMARY and takes all traffic`,
     );
   } catch (error) {
-    if (error instanceof YieldToEarlierRun) {
-      log.warn(error.message);
-      await error.own.backOff();
-      return report(ctx, release, checked, error.own.ids(), 'blocked', error.message);
-    }
+    if (error instanceof YieldToEarlierRun) return backOff(ctx, release, checked, error);
     const reason = stopReason(error);
     const ids = (live ?? rollout).ids();
     const undo = live ?? rollout;
@@ -142,7 +142,38 @@ function planOf(s: DeploySettings, checked: Preflight): DeployPlan {
     pollIntervalMs: s.pollIntervalMs,
     alarms: checked.alarms.watched,
     testListener: s.route.kind === 'listener' && Boolean(s.route.testListenerArn),
+    ...comparisonsOf(s),
   };
+}
+
+function comparisonsOf(s: DeploySettings): Pick<DeployPlan, 'comparisons'> {
+  if (s.comparisons.length === 0) return {};
+  return { comparisons: s.comparisons.map((c) => ({ name: c.name, text: c.text, rule: describeRule(c) })) };
+}
+
+/**
+ * Green against blue on every poll once green takes production traffic, beside the alarms: a failing
+ * comparison is a breach whose reason names it and both versions' values.
+ */
+function watchComparisons(ctx: DeployContext, analysis: GreenBlueAnalysis, green: LiveRollout): void {
+  const { deps, timeline, calls, watch } = ctx;
+  const ids = green.ids();
+  analysis.greenCreated({
+    ...(ids.taskSetArn ? { taskSetArn: ids.taskSetArn } : {}),
+    ...(ids.taskDefinitionArn ? { taskDefinitionArn: ids.taskDefinitionArn } : {}),
+  });
+  watch.addCheck(async () => {
+    if (timeline.traffic === 0) return;
+    const verdict = await calls.once('read the green-versus-blue comparisons', () =>
+      analysis.poll(deps.clock.now(), { traffic: timeline.traffic, phase: timeline.phase }),
+    );
+    if (verdict === LATER) return;
+    for (const result of verdict.changed)
+      deps.log.info(`Comparison ${result.name}: ${describeResult(result)}`);
+    if (!verdict.failed) return;
+    timeline.mark(`comparison ${verdict.failed.name} failed`, { comparison: verdict.failed.name });
+    throw new Stop(verdict.reason ?? `comparison ${verdict.failed.name} failed`);
+  });
 }
 
 /** One green task beside blue takes its share, and bakes with the one-box alarms watched too. */
@@ -271,6 +302,26 @@ async function rollBack(
   return report(ctx, release, checked, ids, 'rolled-back', reason);
 }
 
+/** The run that lost the start race removes its own green, and only that; traffic is the other run's. */
+async function backOff(
+  ctx: DeployContext,
+  release: Release,
+  checked: Preflight,
+  error: YieldToEarlierRun,
+): Promise<DeployReport> {
+  ctx.deps.log.warn(error.message);
+  const ids = error.own.ids();
+  try {
+    await error.own.backOff();
+  } catch (failure) {
+    const reason =
+      `${error.message}; its own task set ${ids.taskSetArn ?? ''} could not be removed ` +
+      `(${describeError(failure)}): the post step tries again`;
+    return report(ctx, release, checked, ids, 'blocked', reason);
+  }
+  return report(ctx, release, checked, ids, 'blocked', error.message);
+}
+
 /** What the user reads for an error that stopped the deploy. */
 function stopReason(error: unknown): string {
   if (error instanceof Stop || error instanceof UserError) return error.message;
@@ -306,6 +357,7 @@ function report(
         pollIntervalMs: s.pollIntervalMs,
         alarms: [],
         testListener: s.route.kind === 'listener' && Boolean(s.route.testListenerArn),
+        ...comparisonsOf(s),
       };
   return {
     result,
@@ -317,6 +369,7 @@ function report(
     ...(ids?.taskSetArn ? { taskSetArn: ids.taskSetArn } : {}),
     ...(ids?.previousTaskSetArn ? { previousTaskSetArn: ids.previousTaskSetArn } : {}),
     timeline: timeline.entries,
+    ...(checked?.analysis ? { comparisons: checked.analysis.report() } : {}),
     startedAt: new Date(ctx.startedAt).toISOString(),
     finishedAt: new Date(deps.clock.now()).toISOString(),
   };

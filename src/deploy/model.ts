@@ -19,6 +19,7 @@ export type Phase =
   | 'finished';
 
 import type { AlarmStateValue } from '../aws/cloudwatch.js';
+import type { ComparisonReport } from '../compare/model.js';
 
 export type { AlarmStateValue };
 
@@ -42,6 +43,8 @@ export interface TimelineEntry {
   alarms: Record<string, AlarmStateValue>;
   /** What happened, in a few words ("traffic 10%", "alarm api-5xx ALARM", "green steady"). */
   note?: string;
+  /** The green-versus-blue comparison that failed at this moment, by name. */
+  comparison?: string;
 }
 
 /** What the deploy is going to do, as printed by dry-run and the summary. */
@@ -62,6 +65,8 @@ export interface DeployPlan {
   testListener: boolean;
   /** For ECS-controller services: the controller and strategy, then what each step means for it. */
   kind?: string[];
+  /** Green-versus-blue comparisons: the line as written and its rule in words. */
+  comparisons?: { name: string; text: string; rule: string }[];
 }
 
 /** Everything the report needs about one run. */
@@ -77,6 +82,8 @@ export interface DeployReport {
   /** Markdown lines describing the manifest (image digest, checksum), when deployed from one. */
   manifestLines?: string[];
   timeline: TimelineEntry[];
+  /** Each green-versus-blue comparison's values, step by step. */
+  comparisons?: ComparisonReport[];
   startedAt: string;
   finishedAt: string;
 }

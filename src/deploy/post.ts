@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { systemClock, type Clock } from '../clock.js';
 import { describeError } from '../errors.js';
+import * as log from '../log.js';
 import { recordFromId } from '../report/deployment-record.js';
 import { AwsCalls } from './calls.js';
 import { rollBackTaskSets, findGreenByTags } from './rollback.js';
@@ -30,18 +31,18 @@ interface PostOutcome {
 export async function runDeployPost(ports?: AwsPorts, clock: Clock = systemClock): Promise<void> {
   const saved = core.getState(STATE_KEY);
   if (!saved) {
-    core.info('safe-deploy post: the deploy changed nothing in AWS; nothing to clean up');
+    log.info('safe-deploy post: the deploy changed nothing in AWS; nothing to clean up');
     return;
   }
   const state = JSON.parse(saved) as SavedDeploy;
   if (state.stage === 'finished') {
-    core.info('safe-deploy post: the deploy finished; nothing to clean up');
+    log.info('safe-deploy post: the deploy finished; nothing to clean up');
     return;
   }
   const aws = ports ?? (await awsPorts());
   const calls = new AwsCalls({
     clock,
-    log: { info: core.info, warn: core.warning, debug: core.debug, group: (_n, run) => run() },
+    log: { info: log.info, warn: log.warning, debug: log.debug, group: log.group },
     callTimeoutMs: 30_000,
     pause: (_what) => clock.sleep(5000),
   });
@@ -59,23 +60,23 @@ export async function runDeployPost(ports?: AwsPorts, clock: Clock = systemClock
   const where = `${target.cluster}/${target.service}`;
   let outcome: PostOutcome;
   if (state.stage === 'yielded') {
-    core.warning(`safe-deploy post: this run had backed off from ${where}; deleting only its own task set`);
+    log.warning(`safe-deploy post: this run had backed off from ${where}; deleting only its own task set`);
     outcome = await deleteOwnGreen(target, aws, calls);
   } else if (state.stage === 'promoting' && (await greenIsPrimary(target, aws, calls))) {
-    core.warning(
+    log.warning(
       `safe-deploy post: the deploy of ${where} was stopped while promoting green; finishing the promotion`,
     );
     outcome = await finishPromotion(target, aws, calls);
   } else {
-    core.warning(
+    log.warning(
       `safe-deploy post: the deploy of ${where} was stopped before it finished (cancelled or timed out); rolling back`,
     );
     const rolled = await rollBackTaskSets(target, {
       ...aws,
       clock,
       calls,
-      info: (m) => core.info(m),
-      warn: (m) => core.warning(m),
+      info: (m) => log.info(m),
+      warn: (m) => log.warning(m),
     });
     outcome = {
       result: 'rolled-back',
@@ -84,7 +85,7 @@ export async function runDeployPost(ports?: AwsPorts, clock: Clock = systemClock
       problems: rolled.problems,
     };
     if (rolled.verified) {
-      core.info(
+      log.info(
         `Rolled back: all traffic on blue ${target.blueArn}; green ${rolled.greenArn ?? '(none)'} deleted`,
       );
     }
@@ -156,7 +157,7 @@ async function finishPromotion(target: TaskSetTarget, aws: AwsPorts, calls: AwsC
   const blue = service?.taskSets.find((t) => t.arn === target.blueArn && t.status !== 'DRAINING');
   if (blue) problems.push(`blue task set ${blue.arn} still exists`);
   if (!problems.length)
-    core.info(`Promotion finished: ${target.greenArn} is PRIMARY, blue ${target.blueArn} removed`);
+    log.info(`Promotion finished: ${target.greenArn} is PRIMARY, blue ${target.blueArn} removed`);
   return {
     result: 'deployed',
     reason: 'the deploy was stopped while promoting; the post step finished the promotion',
@@ -197,6 +198,6 @@ async function finishRecord(state: SavedDeploy, outcome: PostOutcome): Promise<v
       `${outcome.result}: ${outcome.reason}`,
     );
   } catch (error) {
-    core.warning(`Could not give the deployment record its final status: ${describeError(error)}`);
+    log.warning(`Could not give the deployment record its final status: ${describeError(error)}`);
   }
 }

@@ -4,11 +4,13 @@ import type { AlarmState } from '../aws/cloudwatch.js';
 import type { Service } from '../aws/ecs.js';
 import { UserError } from '../errors.js';
 import type { DeployContext, Release, ResolvedAlarms } from './context.js';
+import { loadBalancerArnOf } from '../aws/load-balancer.js';
+import type { GreenBlueAnalysis } from '../compare/analysis.js';
 import { LiveEcsNative } from './kinds/ecs-native.js';
 import { LiveEcsRolling } from './kinds/ecs-rolling.js';
 import { checkEcsService, EcsServiceDeploy, type EcsDeployStart } from './kinds/ecs-service.js';
 import { serviceKind } from './kinds/service-kind.js';
-import { checkTaskSets, TaskSetDeploy } from './kinds/task-sets.js';
+import { checkTaskSets, TaskSetDeploy, type CheckedTaskSets } from './kinds/task-sets.js';
 import { Blocked, type CheckedRollout, type LiveRollout } from './rollout.js';
 import { checkPlanFitsTimeout } from './settings.js';
 
@@ -16,6 +18,8 @@ import { checkPlanFitsTimeout } from './settings.js';
 export interface Preflight {
   alarms: ResolvedAlarms;
   rollout: CheckedRollout;
+  /** Green against blue, when `compare` declares comparisons. */
+  analysis: GreenBlueAnalysis | undefined;
 }
 
 /**
@@ -58,6 +62,7 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
     kind.kind === 'task-sets'
       ? await checkTaskSets(ctx, await readTaskSetService(ctx))
       : await checkEcsService(ctx, configuration, kind);
+  const analysis = 'kind' in checked ? undefined : await compareVersions(ctx, checked);
 
   // The state at the start: an alarm already firing blocks the deploy, it does not roll it back.
   const blockers = new Set(alarms.blockers);
@@ -80,9 +85,9 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
   if (!s.stepsGiven) checkPlanFitsTimeout({ ...s, steps: 'kind' in checked ? [] : s.steps });
   if ('kind' in checked) {
     const live = checked.kind.kind === 'rolling' ? liveRolling : liveNative;
-    return { alarms, rollout: new EcsServiceDeploy(ctx, checked, taskDefinition, live) };
+    return { alarms, rollout: new EcsServiceDeploy(ctx, checked, taskDefinition, live), analysis };
   }
-  return { alarms, rollout: new TaskSetDeploy(ctx, checked, taskDefinition) };
+  return { alarms, rollout: new TaskSetDeploy(ctx, checked, taskDefinition), analysis };
 }
 
 const liveRolling = (ctx: DeployContext, start: EcsDeployStart): LiveRollout =>
@@ -96,6 +101,38 @@ async function readTaskSetService(ctx: DeployContext): Promise<Service> {
   );
   if (!service) throw new UserError(`Service '${s.service}' was not found in cluster '${s.cluster}'`);
   return service;
+}
+
+/**
+ * The green-versus-blue analysis, when comparisons are declared. Its statistics are loaded only then, so
+ * a deploy without `compare` does not pay for them. Blue's recent data is read once, so a query that
+ * CloudWatch refuses fails here, before anything changes.
+ */
+async function compareVersions(
+  ctx: DeployContext,
+  checked: CheckedTaskSets,
+): Promise<GreenBlueAnalysis | undefined> {
+  const { settings: s, deps, calls } = ctx;
+  if (s.comparisons.length === 0) return undefined;
+  const { GreenBlueAnalysis } = await import('../compare/analysis.js');
+  const route = checked.route;
+  const analysis = new GreenBlueAnalysis(s.comparisons, deps.cloudwatch, {
+    blue: {
+      ...(route ? { targetGroupArn: route.blueTargetGroup } : {}),
+      taskDefinitionArn: checked.blue.taskDefinition,
+      taskSetArn: checked.blue.arn,
+    },
+    green: route ? { targetGroupArn: route.greenTargetGroup } : {},
+    ...(route ? { loadBalancerArn: loadBalancerArnOf(route.production.arn) } : {}),
+  });
+  const lines = await calls.retry('read blue’s recent metrics for the comparisons', () =>
+    analysis.verify(deps.clock.now()),
+  );
+  for (const { line, noData } of lines) {
+    if (noData) deps.log.warn(`Comparing ${line}`);
+    else deps.log.info(`Comparing ${line}`);
+  }
+  return analysis;
 }
 
 function blockIfFiring(alarm: AlarmState, isBlocker: boolean, insufficientDataIsBreach: boolean): void {

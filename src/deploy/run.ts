@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { CloudWatchPort } from '../aws/cloudwatch.js';
 import type { EcsControllerPort, EcsPort } from '../aws/ecs.js';
 import type { LoadBalancerPort } from '../aws/load-balancer.js';
+import * as log from '../log.js';
 import { systemClock, type Clock } from '../clock.js';
 import { checkReviewed } from '../github/review.js';
 import type { InputReader } from '../inputs.js';
@@ -51,7 +52,7 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
 
   const cancel = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
-    core.warning(`Received ${signal}: the job was cancelled, rolling back`);
+    log.warning(`Received ${signal}: the job was cancelled, rolling back`);
     cancel.abort();
   };
   process.on('SIGINT', onSignal);
@@ -71,7 +72,7 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
       identity,
       signal: cancel.signal,
       runHook: (name, command, hookEnv, signal) => {
-        core.info(`${name}: bash -eo pipefail -c ${JSON.stringify(command)}`);
+        log.info(`${name}: bash -eo pipefail -c ${JSON.stringify(command)}`);
         return runHookCommand(command, hookEnv, signal);
       },
       checkReview: () => checkReviewed({ token: settings.githubToken, owner, repo, sha: identity.commit }),
@@ -86,7 +87,7 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
       },
       closeAbandonedRecord: (id, description) =>
         settings.githubToken
-          ? recordFromId(settings.githubToken, owner, repo, id, { warn: core.warning }).finish(
+          ? recordFromId(settings.githubToken, owner, repo, id, { warn: log.warning }).finish(
               'error',
               description,
             )
@@ -102,8 +103,8 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
       await (await record).finish(outcome, `${report.result}: ${report.reason}`);
       state.recordFinished();
     }
-    if (report.result === 'deployed') core.info(`Deployed: ${report.reason}`);
-    else if (report.result === 'dry-run') core.info(report.reason);
+    if (report.result === 'deployed') log.info(`Deployed: ${report.reason}`);
+    else if (report.result === 'dry-run') log.info(report.reason);
     return report;
   } catch (error) {
     // Only errors the user must fix before any change reach here; a record exists only if changes began.
@@ -214,7 +215,7 @@ function loadRelease(settings: DeploySettings, env: NodeJS.ProcessEnv): Release 
     case 'manifest': {
       const event = env.GITHUB_EVENT_PATH ? safeReadJson(env.GITHUB_EVENT_PATH) : {};
       const manifest = verifyManifest(source.path, expectedSource(env, event, source.commit));
-      core.info(`Manifest ${source.path} verified: ${manifest.checksum}, image ${manifest.image}`);
+      log.info(`Manifest ${source.path} verified: ${manifest.checksum}, image ${manifest.image}`);
       warnIfUnpinned(manifest.image);
       return {
         register: manifest.taskDefinition,
@@ -245,7 +246,7 @@ function loadRelease(settings: DeploySettings, env: NodeJS.ProcessEnv): Release 
 
 function warnIfUnpinned(image: string | undefined): void {
   if (image && !isPinned(image)) {
-    core.warning(
+    log.warning(
       `Input 'image': ${image} is not pinned by digest (@sha256:...); a tag can move between stages. ` +
         'Use the package action to deploy the exact image that was built.',
     );
@@ -285,8 +286,8 @@ function safeReadJson(path: string): unknown {
 
 /** Grouped action logs. */
 export const actionLog: DeployLog = {
-  info: (m) => core.info(m),
-  warn: (m) => core.warning(m),
-  debug: (m) => core.debug(m),
-  group: (name, run) => core.group(name, run),
+  info: (m) => log.info(m),
+  warn: (m) => log.warning(m),
+  debug: (m) => log.debug(m),
+  group: (name, run) => log.group(name, run),
 };

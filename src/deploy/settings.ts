@@ -3,6 +3,8 @@ import { formatDuration } from '../duration.js';
 import { inputError, UserError } from '../errors.js';
 import { boolean, count, duration, list, oneOf, optional, required, type InputReader } from '../inputs.js';
 import type { ForwardRef } from '../aws/load-balancer.js';
+import type { Comparison } from '../compare/model.js';
+import { parseComparisons } from '../compare/parse.js';
 import type { TrafficStep } from './model.js';
 import { parseSteps } from './steps.js';
 
@@ -46,6 +48,8 @@ export interface DeploySettings {
   insufficientData: 'ignore' | 'rollback';
   beforeTraffic: string | undefined;
   afterTraffic: string | undefined;
+  /** Green-versus-blue comparisons (`compare`), one a line. */
+  comparisons: Comparison[];
   stabilizeTimeoutMs: number;
   timeoutMs: number;
   requireReview: boolean;
@@ -143,6 +147,7 @@ export function parseDeploySettings(read: InputReader): DeploySettings {
     insufficientData: oneOf(read, 'insufficient-data', ['ignore', 'rollback'] as const, 'ignore'),
     beforeTraffic: optional(read, 'before-traffic'),
     afterTraffic: optional(read, 'after-traffic'),
+    comparisons: parseComparisons(read('compare'), { listenerRouting: routing === 'listener' }),
     stabilizeTimeoutMs,
     timeoutMs,
     requireReview: boolean(read, 'require-review', false),

@@ -50,13 +50,15 @@ export class Timeline {
     this.mark(note);
   }
 
-  mark(note?: string): void {
+  /** Records a moment; `extra` carries what the report marks on it (a failed comparison). */
+  mark(note?: string, extra: Pick<TimelineEntry, 'comparison'> = {}): void {
     appendEntry(this.entries, {
       at: new Date(this.now()).toISOString(),
       phase: this.current,
       traffic: this.share,
       alarms: this.alarms(),
       ...(note ? { note } : {}),
+      ...extra,
     });
   }
 }

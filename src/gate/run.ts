@@ -11,6 +11,7 @@ import type { InputReader } from '../inputs.js';
 import { evaluateGate, formatInstant, type GateDecision } from './evaluate.js';
 import { parseGateSettings, type GateSettings } from './settings.js';
 import { renderGateSummary } from './summary.js';
+import * as log from '../log.js';
 
 /** What the gate talks to; injected in tests. */
 export interface GateDeps {
@@ -28,7 +29,7 @@ export const POLL_MS = 60_000;
  */
 export async function runGate(read: InputReader, deps: GateDeps = {}): Promise<GateDecision> {
   const settings = parseGateSettings(read);
-  for (const warning of settings.warnings) core.warning(warning);
+  for (const warning of settings.warnings) log.warning(warning);
   const clock = deps.clock ?? systemClock;
   const readAlarms = alarmReader(settings, deps);
   const zone = settings.timezone;
@@ -48,12 +49,12 @@ export async function runGate(read: InputReader, deps: GateDeps = {}): Promise<G
   const summary = renderGateSummary(settings, decision);
   // On the command line there is no job summary: print it instead.
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary).write();
-  else core.info(summary);
+  else log.info(summary);
 
   if (decision.open) return decision;
   const next = nextOpening(decision, zone);
   if (settings.onClosed === 'skip') {
-    core.notice(`Deploy gate closed: ${decision.reason}. ${next} Later jobs can skip on open == 'false'.`);
+    log.notice(`Deploy gate closed: ${decision.reason}. ${next} Later jobs can skip on open == 'false'.`);
     return decision;
   }
   // `wait` does not wait when the calendar cannot open before max-wait: then the error does not say it did.
@@ -72,30 +73,30 @@ function alarmReader(settings: GateSettings, deps: GateDeps): () => Promise<Alar
     // A prefix that matches nothing is likely a typo, and an alarm that does not exist never blocks.
     for (const prefix of first ? alarmPrefixes : []) {
       if (!alarms.some((a) => a.name.startsWith(prefix)))
-        core.warning(
+        log.warning(
           `Input 'alarm-prefixes': no CloudWatch alarm starts with "${prefix}", so it blocks nothing`,
         );
     }
     first = false;
-    core.debug(`Blocker alarms: ${alarms.map((a) => `${a.name}=${a.state}`).join(', ') || 'none matched'}`);
+    log.debug(`Blocker alarms: ${alarms.map((a) => `${a.name}=${a.state}`).join(', ') || 'none matched'}`);
     return alarms;
   };
 }
 
 function report(decision: GateDecision, settings: GateSettings): void {
   const zone = settings.timezone;
-  core.info(
+  log.info(
     `Deploy gate at ${formatInstant(decision.at, zone)}: ${decision.open ? 'open' : 'closed'} (${decision.reason})`,
   );
   if (decision.closesAt !== undefined && decision.calendarOpen) {
-    core.info(`The window closes at ${formatInstant(decision.closesAt, zone)}.`);
+    log.info(`The window closes at ${formatInstant(decision.closesAt, zone)}.`);
   }
-  if (!decision.open) core.info(nextOpening(decision, zone));
+  if (!decision.open) log.info(nextOpening(decision, zone));
   if (decision.overridden) {
-    core.warning(`Deploy gate overridden: ${settings.override ?? ''}`);
+    log.warning(`Deploy gate overridden: ${settings.override ?? ''}`);
     // An override opens the calendar, not the alarms: say loudly what is firing.
     for (const alarm of decision.alarms) {
-      core.warning(
+      log.warning(
         `Blocker alarm ${alarm.name} is in ALARM (${alarm.reason}); deploying anyway because of the override.`,
       );
     }
@@ -122,13 +123,13 @@ async function waitForOpen(
   const zone = settings.timezone;
   let decision = first;
   let waited = false;
-  core.info(
+  log.info(
     `Waiting up to ${formatDuration(settings.maxWait)} (until ${formatInstant(deadline, zone)}) for the gate to open.`,
   );
   while (!decision.open) {
     const now = clock.now();
     if (!decision.calendarOpen && (decision.nextOpen === undefined || decision.nextOpen > deadline)) {
-      core.info(
+      log.info(
         `The calendar does not open before max-wait runs out: ${waited ? 'giving up' : 'not waiting'}.`,
       );
       return { decision, waited };
@@ -141,12 +142,12 @@ async function waitForOpen(
     const before = decision;
     decision = evaluateGate(settings, clock.now(), await readAlarms());
     if (decision.open)
-      core.info(`Deploy gate open at ${formatInstant(decision.at, zone)}: ${decision.reason}`);
+      log.info(`Deploy gate open at ${formatInstant(decision.at, zone)}: ${decision.reason}`);
     else if (
       decision.reason !== before.reason ||
       (!decision.calendarOpen && decision.nextOpen !== before.nextOpen)
     ) {
-      core.info(
+      log.info(
         `Still closed at ${formatInstant(decision.at, zone)}: ${decision.reason}. ${nextOpening(decision, zone)}`,
       );
     }

@@ -1,7 +1,25 @@
-import { getOctokit } from '@actions/github';
+import type { getOctokit as GetOctokit } from '@actions/github';
+import { registerSecret } from '../log.js';
+
+export { registerSecret };
 
 /** The REST client the deployment record and the review check use. */
-export type GitHubClient = ReturnType<typeof getOctokit>;
+export type GitHubClient = ReturnType<typeof GetOctokit>;
+
+/**
+ * `@actions/github` parses the file at GITHUB_EVENT_PATH as soon as it is imported and throws a bare
+ * SyntaxError on one that is not JSON, before any action code can say what is wrong. No action here uses its
+ * `context` (each reads the event itself, with a clear error), so it is imported with the variable hidden.
+ */
+const { getOctokit } = await (async () => {
+  const eventPath = process.env.GITHUB_EVENT_PATH;
+  delete process.env.GITHUB_EVENT_PATH;
+  try {
+    return await import('@actions/github');
+  } finally {
+    if (eventPath !== undefined) process.env.GITHUB_EVENT_PATH = eventPath;
+  }
+})();
 
 /** Where and how to reach the GitHub API. */
 export interface GitHubConnection {
@@ -15,6 +33,8 @@ export interface GitHubConnection {
  * `GITHUB_API_URL` once, when it is first imported, and GitHub Enterprise or a test stand-in set it later.
  */
 export function githubClient({ token, baseUrl }: GitHubConnection): GitHubClient {
+  // Every client is made here, so registering the token here masks it in the log of every action.
+  registerSecret(token);
   return getOctokit(token, { baseUrl: apiBaseUrl(baseUrl) });
 }
 

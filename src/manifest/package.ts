@@ -12,6 +12,7 @@ import {
   type DeployManifest,
 } from './manifest.js';
 import { isPinned, readTaskDefinitionFile, renderTaskDefinition } from './render.js';
+import * as log from '../log.js';
 
 /** Uploads files as a workflow artifact; injected so unit tests need no artifact service. */
 export type ArtifactUpload = (
@@ -79,7 +80,7 @@ export async function runPackage(
   const settings = parsePackageSettings(read, env);
   const source = buildSource(env);
   if (!isPinned(settings.image)) {
-    core.warning(
+    log.warning(
       `Input 'image': ${settings.image} is a tag, not a digest; a tag can point elsewhere by the time a later stage deploys`,
     );
   }
@@ -115,10 +116,10 @@ export async function runPackage(
   }
   mkdirSync(dirname(settings.path), { recursive: true });
   writeFileSync(settings.path, `${JSON.stringify(manifest, null, 2)}\n`);
-  core.info(`Wrote the manifest to ${settings.path}`);
-  core.info(`  image:    ${manifest.image}`);
-  core.info(`  checksum: ${manifest.checksum}`);
-  core.info(`  commit:   ${source.repository}@${source.commit}`);
+  log.info(`Wrote the manifest to ${settings.path}`);
+  log.info(`  image:    ${manifest.image}`);
+  log.info(`  checksum: ${manifest.checksum}`);
+  log.info(`  commit:   ${source.repository}@${source.commit}`);
   core.setOutput('manifest', settings.path);
   core.setOutput('checksum', manifest.checksum);
   core.setOutput('image', manifest.image);
@@ -130,7 +131,7 @@ export async function runPackage(
     .addHeading('safe-deploy package', 2)
     .addRaw([...summarizeManifest(manifest), `- Artifact: ${artifact}`].join('\n'), true)
     .write()
-    .catch((error: unknown) => core.debug(`no job summary: ${describeError(error)}`));
+    .catch((error: unknown) => log.debug(`no job summary: ${describeError(error)}`));
   return manifest;
 }
 
@@ -169,7 +170,7 @@ async function upload(
   env: NodeJS.ProcessEnv,
 ): Promise<string> {
   if (!send) {
-    core.info(
+    log.info(
       `The workflow artifact service is not available here (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL ` +
         `are not set, as when running outside a GitHub runner), so the manifest was not uploaded; it is ` +
         `written to ${settings.path}.`,
@@ -189,7 +190,7 @@ async function upload(
     }
     throw new Error(message, { cause: error });
   }
-  core.info(
+  log.info(
     `Uploaded the manifest as workflow artifact '${settings.name}' (${basename(settings.path)}` +
       `${id ? `, artifact id ${id}` : ''}); later jobs download it with actions/download-artifact`,
   );

@@ -87,6 +87,9 @@ export const deploySettingsShape = {
     .optional(),
   'before-traffic': text('Shell command run when green is steady, before production traffic').optional(),
   'after-traffic': text('Shell command run at 100%, before the bake').optional(),
+  compare: names(
+    'Green-versus-blue comparisons, one an item: a metric (error-rate, p99-latency, or your own) and a rule such as "<= 1.5x blue + 0.1pt"',
+  ).optional(),
   'stabilize-timeout': duration('How long green may take to reach steady state (default 10m)').optional(),
   timeout: duration('The whole deploy; past it, roll back (default 60m)').optional(),
   'require-review': flag('Refuse a commit that did not arrive through an approved pull request').optional(),

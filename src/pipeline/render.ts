@@ -1,3 +1,4 @@
+import { describeRule, parseComparisons } from '../compare/parse.js';
 import { shortName } from './config.js';
 import type { Plan, PlannedStage, PlannedTarget } from './plan.js';
 
@@ -60,6 +61,26 @@ function gateLine(plan: Plan): string {
   return `Gate: ${parts.join('; ')}`;
 }
 
+/** One line per target that compares green with blue: its comparisons and their rules. */
+function comparisonLines(plan: Plan): string[] {
+  return plan.stages.flatMap((stage) =>
+    stage.targets.flatMap((target) => {
+      const text = target.entry.compare;
+      if (!text) return [];
+      // Validated with the deploy action's parser when the file was read: this parse cannot fail.
+      const listenerRouting =
+        target.entry.routing === 'listener' ||
+        (!target.entry.routing && Boolean(target.entry['listener-arn'] || target.entry['listener-rule-arn']));
+      const comparisons = parseComparisons(text, { listenerRouting });
+      return [
+        `Green versus blue, ${stage.name} ${targetLabel(target)}: ${comparisons
+          .map((c) => `${c.text} (${describeRule(c)})`)
+          .join('; ')}`,
+      ];
+    }),
+  );
+}
+
 /** The plan as a plain-text table for a terminal. */
 export function renderPlanTable(plan: Plan): string {
   const table = rows(plan);
@@ -77,6 +98,7 @@ export function renderPlanTable(plan: Plan): string {
     line([...COLUMNS]),
     line(widths.map((width) => '-'.repeat(width))),
     ...table.map((row) => line(COLUMNS.map((column) => row[column]))),
+    ...(comparisonLines(plan).length ? ['', ...comparisonLines(plan)] : []),
   ].join('\n');
 }
 
@@ -92,5 +114,6 @@ export function renderPlanMarkdown(plan: Plan): string {
     `| ${COLUMNS.map(() => '---').join(' | ')} |`,
     ...rows(plan).map((row) => `| ${COLUMNS.map((column) => escape(row[column])).join(' | ')} |`),
     '',
+    ...comparisonLines(plan).flatMap((line) => [`- ${line.replace(/[|<>]/g, (c) => `\\${c}`)}`, '']),
   ].join('\n');
 }

@@ -5,6 +5,7 @@ import { optional, type InputReader } from '../inputs.js';
 import { parsePipeline } from './config.js';
 import { planPipeline, workflowOutputs, type Plan } from './plan.js';
 import { renderPlanMarkdown, renderPlanTable } from './render.js';
+import * as log from '../log.js';
 
 /** Where the reusable workflow and the CLI look for the pipeline file by default. */
 export const DEFAULT_CONFIG = '.github/safe-deploy.yml';
@@ -35,7 +36,7 @@ export function loadPlan(
 export async function runPlanStep(read: InputReader): Promise<Plan> {
   const plan = loadPlan(optional(read, 'config') ?? DEFAULT_CONFIG);
   for (const [name, value] of Object.entries(workflowOutputs(plan))) core.setOutput(name, value);
-  core.info(renderPlanTable(plan));
+  log.info(renderPlanTable(plan));
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderPlanMarkdown(plan)).write();
   return plan;
 }

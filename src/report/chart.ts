@@ -47,6 +47,19 @@ export function alarmChanges(timeline: readonly TimelineEntry[], startMs: number
   return changes;
 }
 
+/** The marker drawn under the chart where a green-versus-blue comparison failed. */
+export const COMPARISON_MARK = 'x';
+
+/** Green-versus-blue comparisons that failed, `offsetMs` after the start, from the timeline. */
+export function comparisonFailures(
+  timeline: readonly TimelineEntry[],
+  startMs: number,
+): { offsetMs: number; comparison: string }[] {
+  return ordered(timeline)
+    .filter((e) => e.comparison !== undefined)
+    .map((e) => ({ offsetMs: Date.parse(e.at) - startMs, comparison: e.comparison! }));
+}
+
 /** The marker drawn under the chart for a change: `!` into ALARM, `?` into INSUFFICIENT_DATA, `o` back to OK. */
 export function changeMarker(change: AlarmChange): string {
   if (change.to === 'ALARM') return '!';
@@ -63,8 +76,9 @@ export function describeAlarmChanges(changes: readonly AlarmChange[]): string[] 
 }
 
 /**
- * A fixed-width area chart of green's traffic share: rows are 10% bands, columns are equal slices of
- * the deploy, and the line under the axis marks alarm changes. Hand-drawn because a chart library would
+ * A fixed-width area chart of green's traffic share: rows are 10% bands drawn in eighths, so 1%, 5% and
+ * 10% stand at their own heights; columns are equal slices of the deploy, and the line under the axis
+ * marks alarm changes. Hand-drawn because a chart library would
  * add a heavy dependency to the bundle for sixty columns of text.
  */
 export function textTrafficChart(timeline: readonly TimelineEntry[], span: ChartSpan): string {
@@ -77,19 +91,22 @@ export function textTrafficChart(timeline: readonly TimelineEntry[], span: Chart
 
   const lines: string[] = [];
   for (const level of LEVELS) {
-    const row = values.map((v) => (filled(v, level) ? '█' : ' ')).join('');
+    const row = values.map((v) => cellAt(v, level)).join('');
     lines.push(`${String(level).padStart(3)} ┤${row}`.trimEnd());
   }
   lines.push(`  0 └${'─'.repeat(WIDTH)}`);
 
   const changes = alarmChanges(entries, span.startMs);
-  if (changes.length > 0) {
+  const failures = comparisonFailures(entries, span.startMs);
+  if (changes.length > 0 || failures.length > 0) {
     const marks = Array.from({ length: WIDTH }, () => ' ');
     for (const change of changes) {
       const column = columnOf(change.offsetMs, duration);
       // Where two changes share a column, an alarm firing matters more than one clearing.
       if (marks[column] !== '!') marks[column] = changeMarker(change);
     }
+    // A failed comparison is the reason for the rollback that follows: its mark wins its column.
+    for (const failure of failures) marks[columnOf(failure.offsetMs, duration)] = COMPARISON_MARK;
     lines.push(`${' '.repeat(PREFIX)}${marks.join('')}`.trimEnd());
   }
   lines.push(axisLabels(duration));
@@ -161,9 +178,17 @@ function windowMax(
   return Math.max(max, atEnd);
 }
 
-function filled(value: number, level: number): boolean {
-  // Rows are 10% bands rounded to the nearest band, but any traffic at all lights the lowest one.
-  return value >= level - 5 || (level === 10 && value > 0);
+/** Eighths of a cell, from the bottom: a band holds 10%, so each step is 1.25%. */
+const EIGHTHS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/**
+ * The cell of the band (level-10, level] for a share: full when the share fills the band, a partial block
+ * as high as the part of the band it fills (1% is the lowest eighth, 5% half a band), blank below it.
+ */
+function cellAt(value: number, level: number): string {
+  const fraction = (value - (level - 10)) / 10;
+  if (fraction <= 0) return ' ';
+  return EIGHTHS[Math.min(EIGHTHS.length, Math.ceil(fraction * EIGHTHS.length)) - 1]!;
 }
 
 function columnOf(offsetMs: number, duration: number): number {

@@ -3,8 +3,12 @@ import { describeError } from '../errors.js';
 import { formatDuration } from '../duration.js';
 import type { DeployPlan, DeployReport, DeployResult, TimelineEntry, TrafficStep } from '../deploy/model.js';
 import { heldAtBox } from '../deploy/plan.js';
+import { formatP, formatValue } from '../compare/format.js';
+import type { ComparisonReport, StepResult } from '../compare/model.js';
 import {
   alarmChanges,
+  comparisonFailures,
+  COMPARISON_MARK,
   describeAlarmChanges,
   mermaidTrafficChart,
   textTrafficChart,
@@ -31,6 +35,7 @@ export function renderSummary(report: DeployReport): string {
     deployedTable(report),
     ...(report.manifestLines?.length ? [report.manifestLines.join('\n')] : []),
     trafficSection(report.timeline, span),
+    ...(report.comparisons?.length ? [comparisonSection(report.comparisons, report.result)] : []),
     timelineTable(report.timeline, span.startMs),
     planSection(plan),
   ];
@@ -83,6 +88,7 @@ export function renderPlanText(plan: DeployPlan): string {
     lines.push(`  ${++n}. ${stepText(step.percent, step.holdMs)}${heldText(plan, step)}`);
   lines.push(`  then bake ${bakeText(plan)}, then promote green and remove blue`);
   lines.push(`  ${alarmText(plan)}`);
+  for (const c of plan.comparisons ?? []) lines.push(`  comparing green with blue: ${c.text} (${c.rule})`);
   return lines.join('\n');
 }
 
@@ -138,6 +144,12 @@ function trafficSection(timeline: readonly TimelineEntry[], span: ChartSpan): st
         .map((c) => `- \`${c}\``)
         .join('\n')}`
     : '';
+  const failed = comparisonFailures(timeline, span.startMs).map(
+    (f) => `- \`${COMPARISON_MARK} +${formatDuration(f.offsetMs)}  comparison ${f.comparison} failed\``,
+  );
+  const failedList = failed.length
+    ? `\n\nGreen versus blue (\`${COMPARISON_MARK}\` a comparison failed):\n\n${failed.join('\n')}`
+    : '';
   if (!trafficMoved(timeline)) {
     return `### Green's traffic share\n\nGreen took no production traffic.${changeList}`;
   }
@@ -146,7 +158,7 @@ function trafficSection(timeline: readonly TimelineEntry[], span: ChartSpan): st
     '',
     '```text',
     textTrafficChart(timeline, span),
-    '```' + changeList,
+    '```' + changeList + failedList,
     '',
     '<details><summary>The same chart in Mermaid (line: green %, bars: a watched alarm not OK)</summary>',
     '',
@@ -156,6 +168,49 @@ function trafficSection(timeline: readonly TimelineEntry[], span: ChartSpan): st
     '',
     '</details>',
   ].join('\n');
+}
+
+/** Each comparison's values step by step: blue, green, the most green may be, samples, the verdict. */
+function comparisonSection(comparisons: readonly ComparisonReport[], result: DeployResult): string {
+  const parts = ['### Green versus blue'];
+  for (const comparison of comparisons) {
+    parts.push(`${code(comparison.text)}: ${comparison.rule}`);
+    if (comparison.steps.length === 0) {
+      parts.push('Not read: green took no production traffic.');
+      continue;
+    }
+    parts.push(
+      [
+        '| Phase | Green traffic | Blue | Green | Green may be | Green samples | Result |',
+        '|---|--:|--:|--:|--:|--:|---|',
+        ...comparison.steps.map(comparisonRow),
+      ].join('\n'),
+    );
+    if (result === 'deployed' && comparison.steps.every((s) => s.result.state === 'waiting')) {
+      parts.push(
+        `⚠️ ${code(comparison.name)} never had enough samples to be judged: green was promoted without it.`,
+      );
+    }
+  }
+  parts.push(
+    '<sub>Values since green first took production traffic, as of the last poll of each phase and traffic ' +
+      'share. A comparison fails only when a one-sided test at p < 0.001 says green is above its bound.</sub>',
+  );
+  return parts.join('\n\n');
+}
+
+function comparisonRow(step: StepResult): string {
+  const r = step.result;
+  const unitName = r.unit === 'rate' ? 'requests' : 'minutes';
+  const samples =
+    r.state === 'waiting' ? `${r.samples}/${r.minSamples} ${unitName}` : `${r.samples} ${unitName}`;
+  const verdict = step.failed
+    ? `❌ **failed**${r.pValue === undefined ? '' : ` (${formatP(r.pValue)})`}`
+    : r.state === 'waiting'
+      ? '⏳ not enough samples'
+      : '✅ within the rule';
+  const bound = r.bound === undefined ? '—' : `≤ ${formatValue(r.bound, r.unit)}`;
+  return `| ${step.phase} | ${step.traffic}% | ${formatValue(r.blue, r.unit)} | ${formatValue(r.green, r.unit)} | ${bound} | ${samples} | ${verdict} |`;
 }
 
 function timelineTable(timeline: readonly TimelineEntry[], startMs: number): string {
@@ -207,6 +262,7 @@ function planSection(plan: DeployPlan): string {
     `- Bake at 100%: ${bakeText(plan)}, then promote green and remove blue`,
     `- ${alarmMarkdown('Watched alarms', plan.alarms)} (read every ${formatDuration(plan.pollIntervalMs)})`,
     ...(plan.oneBox?.alarms.length ? [`- ${alarmMarkdown('One-box alarms', plan.oneBox.alarms)}`] : []),
+    ...(plan.comparisons ?? []).map((c) => `- Green versus blue: ${code(c.text)} (${c.rule})`),
   ];
   return ['### Plan', '', '| Step | Green traffic | Hold |', '|--:|--:|---|', ...rows, '', ...details].join(
     '\n',

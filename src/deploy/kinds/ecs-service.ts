@@ -1,7 +1,7 @@
 import type { DeploymentConfiguration, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import type { ServiceConfiguration } from '../../aws/ecs.js';
 import { formatDuration } from '../../duration.js';
-import { describeError, UserError } from '../../errors.js';
+import { describeError, inputError, UserError } from '../../errors.js';
 import { LATER } from '../calls.js';
 import type { DeployContext } from '../context.js';
 import type { TrafficStep } from '../model.js';
@@ -54,6 +54,15 @@ export async function checkEcsService(
     minRequests: s.route.kind === 'listener' ? s.route.minRequests : 0,
     beforeTraffic: s.beforeTraffic,
   });
+  const comparison = s.comparisons[0];
+  if (comparison) {
+    throw inputError(
+      'compare',
+      comparison.text,
+      `'${service.name}' is an ECS-controller service: comparisons read green's and blue's own task sets and ` +
+        'target groups, which only an EXTERNAL service has; leave compare out',
+    );
+  }
   const previousTaskDefinition = service.taskDefinition;
   if (!previousTaskDefinition) {
     throw new UserError(
