@@ -11,19 +11,19 @@ const file = (compare: string) => `defaults:
   compare: ${compare}
 stages:
   - name: gamma
-    targets: [{ region: us-west-2, role: 'arn:aws:iam::111111111111:role/deploy' }]
+    targets: [{ region: us-east-1, role: 'arn:aws:iam::111111111111:role/deploy' }]
 `;
 
 test('npx safe-deploy plan lists each target comparisons and their rules', () => {
   const plan = planPipeline(parsePipeline(file("['error-rate <= 2x blue + 0.5pt', p99-latency]"), 'p.yml'));
   expect(plan.stages[0]!.matrix.include[0]!.compare).toBe('error-rate <= 2x blue + 0.5pt\np99-latency');
   expect(renderPlanTable(plan)).toContain(
-    'Green versus blue, gamma us-west-2 web/api @111111111111: error-rate <= 2x blue + 0.5pt ' +
+    'Green versus blue, gamma us-east-1 web/api @111111111111: error-rate <= 2x blue + 0.5pt ' +
       '(green ≤ 2× blue + 0.5 points, judged after 200 green requests); p99-latency (green ≤ 1.2× blue, ' +
       'judged after 3 minutes of data)',
   );
   expect(renderPlanMarkdown(plan)).toContain(
-    '- Green versus blue, gamma us-west-2 web/api @111111111111: error-rate \\<= 2x',
+    '- Green versus blue, gamma us-east-1 web/api @111111111111: error-rate \\<= 2x',
   );
 });
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,7 +59,7 @@ describe('deploy settings', () => {
   });
 
   test('alarm lists split on commas and newlines', () => {
-    expect(parse({ alarms: 'a, b\nc,,a' }).alarms).toEqual(['a', 'b', 'c']);
+    expect(parse({ alarms: 'a, b\n\nc, a\n' }).alarms).toEqual(['a', 'b', 'c']);
   });
 
   test('a task definition file is found on disk', () => {
@@ -126,5 +127,117 @@ describe('deploy settings', () => {
     ],
   ])('refuses %j', (inputs, message) => {
     expect(() => parse(inputs as Record<string, string>)).toThrow(message);
+  });
+});
+
+describe('inputs that would be ignored or name the wrong thing', () => {
+  const RULE =
+    'arn:aws:elasticloadbalancing:us-east-1:111111111111:listener-rule/app/shop/0123456789abcdef/aaaaaaaaaaaaaaaa/bbbbbbbbbbbbbbbb';
+  const SERVICE = 'arn:aws:ecs:us-east-1:111111111111:service/web/api';
+  const dir = mkdtempSync(join(tmpdir(), 'settings-'));
+
+  test.each([
+    [
+      { cluster: SERVICE },
+      `Input 'cluster': ${JSON.stringify(SERVICE)} is not valid: this is a service ARN (that goes in 'service'), not a cluster ARN`,
+    ],
+    [
+      { service: 'arn:aws:ecs:us-east-1:111111111111:cluster/web' },
+      "this is a cluster ARN (that goes in 'cluster'), not a service ARN",
+    ],
+    [
+      { service: 'arn:aws:ecs:us-east-1:111111111111:service/other/api' },
+      "this service ARN is of cluster other, but 'cluster' is web",
+    ],
+    [
+      { 'listener-arn': RULE },
+      "this is a listener rule ARN (that goes in 'listener-rule-arn'), not a listener ARN",
+    ],
+    [
+      { 'task-definition': 'arn:aws:ecs:us-east-1:111111111111:task-set/web/api/ecs-svc/1' },
+      'Input \'task-definition\': "arn:aws:ecs:us-east-1:111111111111:task-set/web/api/ecs-svc/1" is not valid: this is an ECS task set ARN, not a task definition ARN',
+    ],
+    [
+      { routing: 'task-sets', 'listener-arn': LISTENER },
+      `Input 'listener-arn': ${JSON.stringify(LISTENER)} is not valid: 'routing: task-sets' moves traffic by task-set scale and never uses a listener`,
+    ],
+    [{ routing: 'task-sets', 'listener-rule-arn': RULE }, "Input 'listener-rule-arn': "],
+    [
+      { 'one-box-alarms': 'api-one-box' },
+      `Input 'one-box-alarms': "api-one-box" is not valid: these alarms are watched only in the one-box stage, which runs with 'one-box: true'`,
+    ],
+    [{ alarms: ' , ,' }, `Input 'alarms': ", ," is not valid: only commas`],
+    [{ alarms: '   ' }, `Input 'alarms': "   " is not valid: a list of only spaces`],
+    [{ 'blocker-alarms': 'sev1,,sev2' }, `Input 'blocker-alarms': "sev1,,sev2" is not valid: an empty item`],
+    [{ steps: '  ' }, `Input 'steps': "  " is not valid: only spaces`],
+    [
+      { 'listener-arn': LISTENER, 'test-listener-arn': LISTENER },
+      `Input 'test-listener-arn': ${JSON.stringify(LISTENER)} is not valid: this is the production listener ('listener-arn'): give a separate test listener`,
+    ],
+    [
+      { 'listener-rule-arn': RULE, 'test-listener-arn': LISTENER },
+      "this is the listener of the production rule ('listener-rule-arn'): give a separate test listener",
+    ],
+    [
+      { 'task-definition': 'td.json', 'container-name': 'app', image: 'nginx@sha256:xyz' },
+      `Input 'image': "nginx@sha256:xyz" is not valid: the digest "sha256:xyz" is not sha256: followed by 64 lowercase hex digits`,
+    ],
+    [
+      { 'task-definition': 'td.json', 'container-name': 'app', image: 'shop/api latest' },
+      `Input 'image': "shop/api latest" is not valid: an image reference has no spaces`,
+    ],
+  ])('refuses %j', (inputs, message) => {
+    expect(() => parse(inputs as Record<string, string>)).toThrow(message);
+  });
+
+  test('a task definition or manifest that is a directory or a FIFO is refused before anything runs', () => {
+    const fifo = join(dir, 'td.fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => parse({ 'task-definition': fifo })).toThrow(
+      `Input 'task-definition': ${JSON.stringify(fifo)} is not valid: a named pipe (FIFO), not a regular file`,
+    );
+    expect(() => parse({ 'task-definition': dir })).toThrow(
+      `Input 'task-definition': ${JSON.stringify(dir)} is not valid: a directory, not a regular file`,
+    );
+    expect(() => parse({ 'task-definition': '', manifest: fifo })).toThrow(
+      `Input 'manifest': ${JSON.stringify(fifo)} is not valid: a named pipe (FIFO), not a regular file`,
+    );
+  });
+
+  describe('regions', () => {
+    const inRegion = (region: string | undefined, inputs: Record<string, string>) =>
+      parseDeploySettings(
+        recordInputs({ ...base, ...inputs }),
+        region ? { region, from: 'AWS_REGION' } : undefined,
+      );
+
+    test.each([
+      ['listener-arn', LISTENER],
+      ['test-listener-arn', LISTENER.replace('aaaaaaaaaaaaaaaa', 'cccccccccccccccc')],
+      ['listener-rule-arn', RULE],
+      ['cluster', 'arn:aws:ecs:us-east-1:111111111111:cluster/web'],
+      ['service', SERVICE],
+      ['task-definition', 'arn:aws:ecs:us-east-1:111111111111:task-definition/api:7'],
+    ])("%s of another region than the client's is refused", (input, arn) => {
+      const extra: Record<string, string> = { [input]: arn };
+      if (input === 'test-listener-arn') extra['listener-arn'] = LISTENER.replace('us-east-1', 'eu-west-1');
+      expect(() => inRegion('eu-west-1', extra)).toThrow(
+        `Input '${input}': ${JSON.stringify(arn)} is not valid: this ARN is in region us-east-1, but the deploy works in eu-west-1 (AWS_REGION)`,
+      );
+      if (input !== 'test-listener-arn') expect(() => inRegion('us-east-1', extra)).not.toThrow();
+    });
+
+    test('the region comes from AWS_REGION, then AWS_DEFAULT_REGION', async () => {
+      const { clientRegion } = await import('../../src/deploy/arns.js');
+      expect(clientRegion({ AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'us-east-1' })).toEqual({
+        region: 'eu-west-1',
+        from: 'AWS_REGION',
+      });
+      expect(clientRegion({ AWS_DEFAULT_REGION: 'us-east-1' })).toEqual({
+        region: 'us-east-1',
+        from: 'AWS_DEFAULT_REGION',
+      });
+      expect(clientRegion({})).toBeUndefined();
+    });
   });
 });

@@ -94,7 +94,23 @@ describe('parseSteps', () => {
     ['10:5m, 100%', `Input 'steps': "10:5m" is not valid: expected a step such as "10%:5m"`],
     ['0%:1m, 100%', 'a step percent must be from 1 to 100'],
     ['150%', 'a step percent must be from 1 to 100'],
-    ['10%:5m,, 100%', `Input 'steps': "" is not valid`],
+    [
+      '10%:5m,, 100%',
+      `Input 'steps': "10%:5m,, 100%" is not valid: an empty item between two commas after "10%:5m"`,
+    ],
+    [
+      ', 10%:5m, 100%',
+      `Input 'steps': ", 10%:5m, 100%" is not valid: an empty item: the line starts with a comma`,
+    ],
+    [
+      '10%:5m, 100%,',
+      `Input 'steps': "10%:5m, 100%," is not valid: an empty item: a comma ends the line after "100%"`,
+    ],
+    [
+      '10%:5m,\n100%',
+      `Input 'steps': "10%:5m," is not valid: an empty item: a comma ends the line after "10%:5m"`,
+    ],
+    [' , ,', `Input 'steps': ", ," is not valid: only commas`],
   ])('refuses %j', (text, message) => {
     expect(() => parseSteps(text)).toThrow(message);
   });

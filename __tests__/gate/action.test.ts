@@ -191,7 +191,7 @@ describe('gate action (built bundle)', () => {
     [{ timezone: 'Europe/Atlantis' }, `Input 'timezone': "Europe/Atlantis" is not valid`],
     [{ blackout: '2026-12-32' }, `Input 'blackout': "2026-12-32" is not valid`],
     [{ holidays: 'ZZ' }, `Input 'holidays': "ZZ" is not valid`],
-    [{ calendar: 'nowhere.ics' }, `Input 'calendar': "nowhere.ics" cannot be read`],
+    [{ calendar: 'nowhere.ics' }, `Input 'calendar': "nowhere.ics" is not valid: no such file`],
     [{ calendar: BAD_EVENT }, `Input 'calendar': "${BAD_EVENT}": event "Release freeze" is not valid`],
     [{ windows: 'Fry 09:00-12:00' }, `Input 'windows': "Fry" is not valid`],
     [{ windows: 'Fri 09:00-25:00' }, `Input 'windows': "25:00" is not valid`],

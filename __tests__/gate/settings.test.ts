@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseGateSettings } from '../../src/gate/settings.js';
 import { parseWindows } from '../../src/gate/windows.js';
 import { UserError } from '../../src/errors.js';
@@ -158,7 +162,7 @@ describe('parseGateSettings', () => {
     [
       'calendar: a missing file',
       { calendar: `${FIXTURES}/missing.ics` },
-      `Input 'calendar': "${FIXTURES}/missing.ics" cannot be read`,
+      `Input 'calendar': "${FIXTURES}/missing.ics" is not valid: no such file`,
     ],
     [
       'calendar: an unparsable file',
@@ -199,6 +203,31 @@ describe('parseGateSettings', () => {
   ];
   test.each(bad)('%s', (_name, inputs, message) => {
     expect(parse(inputs)).toThrow(UserError);
+    expect(parse(inputs)).toThrow(message);
+  });
+});
+
+describe('bad files and lists', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gate-calendar-'));
+
+  test('a calendar that is a FIFO, a directory or too large is refused at once, naming the input', () => {
+    const fifo = join(dir, 'freeze.ics');
+    execFileSync('mkfifo', [fifo]);
+    expect(parse({ calendar: fifo })).toThrow(
+      `Input 'calendar': ${JSON.stringify(fifo)} is not valid: a named pipe (FIFO), not a regular file`,
+    );
+    expect(parse({ calendar: dir })).toThrow('a directory, not a regular file');
+    const big = join(dir, 'big.ics');
+    writeFileSync(big, 'x'.repeat(10 * 1024 * 1024 + 1));
+    expect(parse({ calendar: big })).toThrow('too large for a calendar: 10485761 bytes (at most 10 MiB)');
+  });
+
+  test.each([
+    [{ 'blocker-alarms': 'sev1,,sev2' }, `Input 'blocker-alarms': "sev1,,sev2" is not valid: an empty item`],
+    [{ blackout: '2026-12-24,' }, `Input 'blackout': "2026-12-24," is not valid: an empty item`],
+    [{ holidays: ', US' }, `Input 'holidays': ", US" is not valid: an empty item`],
+    [{ 'alarm-prefixes': ',' }, `Input 'alarm-prefixes': "," is not valid: only commas`],
+  ])('%j is refused', (inputs, message) => {
     expect(parse(inputs)).toThrow(message);
   });
 });

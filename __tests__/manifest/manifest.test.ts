@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -269,11 +270,11 @@ describe('verifying a manifest', () => {
       `Input 'manifest': ${JSON.stringify(empty)} is not valid: a folder with no manifest.json in it`,
     );
     expect(() => verifyManifest('/dev/zero', own)).toThrow(
-      `Input 'manifest': "/dev/zero" is not valid: not a regular file`,
+      `Input 'manifest': "/dev/zero" is not valid: a device, not a regular file`,
     );
     const huge = write(' '.repeat(MAX_MANIFEST_BYTES + 1));
     expect(() => verifyManifest(huge, own)).toThrow(
-      `is not valid: ${MAX_MANIFEST_BYTES + 1} bytes, too large for a manifest (at most ${MAX_MANIFEST_BYTES} bytes)`,
+      `is not valid: too large for a manifest: ${MAX_MANIFEST_BYTES + 1} bytes (at most 1 MiB)`,
     );
   });
 
@@ -285,9 +286,11 @@ describe('verifying a manifest', () => {
   });
 
   test('a file that is not JSON, or no file, is refused naming the input', () => {
-    expect(() => verifyManifest(write('hello'), own)).toThrow(/^Input 'manifest': .* cannot be read as JSON/);
+    expect(() => verifyManifest(write('hello'), own)).toThrow(
+      /^Input 'manifest': .* is not valid: not valid JSON/,
+    );
     expect(() => verifyManifest(join(dir, 'nothing-here'), own)).toThrow(
-      /^Input 'manifest': .*nothing-here" is not valid: cannot be read as JSON \(ENOENT/,
+      /^Input 'manifest': .*nothing-here" is not valid: no such file$/,
     );
   });
 });
@@ -386,6 +389,54 @@ describe('the summary', () => {
     c.image = 'api:latest';
     expect(summarizeManifest(createManifest(c)).join('\n')).toContain(
       '- Image digest: **none**: the image is a tag, which can move',
+    );
+  });
+});
+
+describe('bad manifests the deploy refuses before any AWS call', () => {
+  test('a duplicate key is an error, not "the last one wins"', () => {
+    const manifest = createManifest(content());
+    // A second "image" after the checksummed one: JSON.parse would keep it and the checksum would still hold.
+    const text = JSON.stringify(manifest, null, 2).replace(
+      `"image": "${IMAGE}",`,
+      `"image": "${IMAGE}",\n  "image": "${IMAGE}",`,
+    );
+    expect(() => verifyManifest(write(text), own)).toThrow(
+      /^Input 'manifest': ".*" is not valid: the key "image" appears twice in one object \(again at line 4, column 3\)/,
+    );
+  });
+
+  test('a symbolic link out of the workspace is refused', () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'workspace-'));
+    const target = write(createManifest(content()));
+    symlinkSync(target, join(workspace, 'manifest.json'));
+    expect(() => verifyManifest(join(workspace, 'manifest.json'), own, workspace)).toThrow(
+      `it leads through the symbolic link ${join(workspace, 'manifest.json')} to ${target}, outside the workspace`,
+    );
+    // The folder a download put it in, linked from elsewhere, is refused the same way.
+    const folder = join(dir, 'artifact-folder');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'manifest.json'), JSON.stringify(createManifest(content())));
+    symlinkSync(folder, join(workspace, 'artifact'));
+    expect(() => verifyManifest(join(workspace, 'artifact'), own, workspace)).toThrow(
+      'outside the workspace',
+    );
+  });
+
+  test('a FIFO is refused without waiting for a writer', () => {
+    const fifo = join(dir, 'manifest.fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => verifyManifest(fifo, own)).toThrow(
+      `Input 'manifest': ${JSON.stringify(fifo)} is not valid: a named pipe (FIFO), not a regular file`,
+    );
+  });
+
+  test('a task definition ECS would refuse is refused even with a good checksum', () => {
+    const bad = content();
+    bad.taskDefinition.containerDefinitions!.push({ name: 'sidecar', image: 'envoy@sha256:xyz' });
+    expect(() => verifyManifest(write(createManifest(bad)), own)).toThrow('container "sidecar" of ');
+    expect(() => verifyManifest(write(createManifest(bad)), own)).toThrow(
+      'has the image "envoy@sha256:xyz", which is not valid: the digest "sha256:xyz" is not sha256:',
     );
   });
 });

@@ -143,20 +143,92 @@ test.each([
   [{ image: 'shop/api:latest' }, `Input 'image': "shop/api:latest" is not valid: pin the image by digest`],
   [
     { image: 'shop/api@sha256:abc' },
-    `Input 'image': "shop/api@sha256:abc" is not valid: pin the image by digest`,
+    `Input 'image': "shop/api@sha256:abc" is not valid: the digest "sha256:abc" is not sha256: followed by 64 lowercase hex digits`,
   ],
   [{ image: 'shop/api latest', 'allow-tags': 'true' }, `Input 'image': "shop/api latest" is not valid`],
   [
     { 'container-name': 'web' },
     `Input 'container-name': "web" is not valid: the task definition has no such container (its containers: app)`,
   ],
-  [
-    { 'task-definition': 'nope.json' },
-    `Input 'task-definition': "nope.json" is not valid: the task definition file cannot be read`,
-  ],
+  [{ 'task-definition': 'nope.json' }, `Input 'task-definition': "nope.json" is not valid: no such file`],
 ])('bad input %j is refused and nothing is written', async (extra, message) => {
   const { uploads, upload } = recorder();
   await expect(runPackage(inputs(extra), { env, upload })).rejects.toThrow(message);
+  expect(uploads).toEqual([]);
+  expect(existsSync(join(workspace, 'tmp'))).toBe(false);
+});
+
+test.each([
+  [
+    'a sidecar image with an invalid digest',
+    {
+      family: 'api',
+      containerDefinitions: [
+        { name: 'app', image: 'x' },
+        { name: 'envoy', image: 'envoy@sha256:xyz' },
+      ],
+    },
+    'Input \'task-definition\': container "envoy" of "td.json" has the image "envoy@sha256:xyz", which is not valid',
+  ],
+  [
+    'a task definition over the size ECS accepts',
+    {
+      family: 'api',
+      containerDefinitions: [
+        { name: 'app', image: 'x', environment: [{ name: 'BLOB', value: 'x'.repeat(66_000) }] },
+      ],
+    },
+    'more than the 64 KiB ECS accepts',
+  ],
+  ['no containers', { family: 'api', containerDefinitions: [] }, 'its "containerDefinitions" list is empty'],
+  [
+    'a duplicate key',
+    '{"family":"api","family":"web","containerDefinitions":[{"name":"app","image":"x"}]}',
+    'the key "family" appears twice',
+  ],
+])('%s: the manifest a deploy would refuse is never written', async (_what, definition, message) => {
+  writeFileSync(
+    join(workspace, 'td.json'),
+    typeof definition === 'string' ? definition : JSON.stringify(definition),
+  );
+  const { uploads, upload } = recorder();
+  await expect(runPackage(inputs(), { env, upload })).rejects.toThrow(message);
+  expect(uploads).toEqual([]);
+  expect(existsSync(join(workspace, 'tmp'))).toBe(false);
+});
+
+test('a tag-only image in another container of the file gets the warning the image input gets', async () => {
+  writeFileSync(
+    join(workspace, 'td.json'),
+    JSON.stringify({
+      family: 'api',
+      containerDefinitions: [
+        { name: 'app', image: 'x' },
+        { name: 'envoy', image: 'envoy:v1' },
+      ],
+    }),
+  );
+  const written: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string) => (
+    written.push(String(chunk)),
+    true
+  )) as typeof process.stdout.write;
+  try {
+    await runPackage(inputs({ upload: 'false' }), { env });
+  } finally {
+    process.stdout.write = write;
+  }
+  expect(written.join('')).toContain(
+    '::warning::Input \'task-definition\': container "envoy" of "td.json" runs envoy:v1, which is not pinned by digest',
+  );
+});
+
+test('a manifest whose source a deploy would refuse (a short GITHUB_SHA) is not written', async () => {
+  const { uploads, upload } = recorder();
+  await expect(runPackage(inputs(), { env: { ...env, GITHUB_SHA: 'abc123' }, upload })).rejects.toThrow(
+    'The manifest would be refused by every deploy, so it was not written: source.commit: expected a full commit SHA',
+  );
   expect(uploads).toEqual([]);
   expect(existsSync(join(workspace, 'tmp'))).toBe(false);
 });

@@ -141,7 +141,7 @@ gate: { blocker-alarms: [sev1] }
     const message = errorOf(`defaults: { cluster: web, service: api, routing: listener }
 stages:
   - name: gamma
-    listener-arn: arn:aws:elasticloadbalancing:us-west-2:111111111111:listener/app/web/0123456789abcdef/0123456789abcdef
+    listener-arn: arn:aws:elasticloadbalancing:us-west-2:222222222222:listener/app/web/0123456789abcdef/0123456789abcdef
     targets: [{ region: us-west-2, role: '${ROLE}' }]
   - name: prod
     targets:
@@ -212,6 +212,131 @@ stages:
     expect(errorOf('defaults: {}\ndefaults: {}\nstages: []\n')).toContain(
       'pipeline.yml:2:1: Map keys must be unique',
     );
+  });
+});
+
+describe('plan checks what the jobs will check', () => {
+  const stages = `stages: [{ name: a, cluster: c, service: s, targets: [{ region: us-east-1, role: '${ROLE}' }] }]`;
+
+  it("checks the gate: block with the gate's own parser, every bad setting at its path, in one run", () => {
+    const message = errorOf(`gate:
+  windows: Mon-Thu 09:00-25:00
+  timezone: Mars/Olympus
+  blackout: 2026-13-01
+  holidays: [US, XX]
+  holiday-types: [public, fun]
+  calendar: no/such.ics
+  max-wait: soon
+${stages}
+`);
+    expect(message).toContain(
+      'gate.windows (line 2): "25:00" is not valid: expected a time from 00:00 to 24:00',
+    );
+    expect(message).toContain(
+      'gate.timezone (line 3): "Mars/Olympus" is not valid: expected an IANA time zone',
+    );
+    expect(message).toContain('gate.blackout (line 4): "2026-13-01" is not valid: expected a date');
+    expect(message).toContain('gate.holidays (line 5): "XX" is not valid');
+    expect(message).toContain('gate.holiday-types (line 6): "fun" is not valid');
+    expect(message).toContain('gate.calendar (line 7): "no/such.ics" is not valid: no such file');
+    expect(message).toContain('gate.max-wait (line 8): expected a duration such as 90s, 5m or 1h30m');
+  });
+
+  it('reads the gate calendar as the gate job does, and refuses one it could not read', () => {
+    expect(() =>
+      parsePipeline(`gate: { calendar: __tests__/gate/fixtures/weekly-freeze.ics }\n${stages}\n`, 'p.yml'),
+    ).not.toThrow();
+    expect(errorOf(`gate: { calendar: __tests__/gate/fixtures/broken.ics }\n${stages}\n`)).toContain(
+      'gate.calendar (line 1): "__tests__/gate/fixtures/broken.ics" is not a valid iCalendar (.ics) file',
+    );
+    expect(errorOf(`gate: { calendar: __tests__/gate/fixtures }\n${stages}\n`)).toContain(
+      'gate.calendar (line 1): "__tests__/gate/fixtures" is not valid: a directory, not a regular file',
+    );
+  });
+
+  it('refuses blank names and lists of only commas, at their path', () => {
+    const message = errorOf(`defaults:
+  cluster: web
+  service: api
+  alarms: ['api-5xx', ' ']
+  blocker-alarms: 'sev1,,sev2'
+  alarm-prefixes: ' , '
+stages:
+  - name: a
+    one-box-alarms: '   '
+    targets: [{ region: us-east-1, role: '${ROLE}' }]
+gate: { blocker-alarms: [''], role: '${ROLE}', region: us-east-1 }
+`);
+    expect(message).toContain('defaults.alarms (line 4): a blank name in the list');
+    expect(message).toContain(
+      'defaults.blocker-alarms (line 5): "sev1,,sev2" is not valid: an empty item between two commas after "sev1"',
+    );
+    expect(message).toContain('defaults.alarm-prefixes (line 6): "," is not valid: only commas');
+    expect(message).toContain('stages[0].one-box-alarms (line 9): only spaces');
+    expect(message).toContain('gate.blocker-alarms (line 11): a blank name in the list');
+  });
+
+  it("refuses an ARN of another region than the target's", () => {
+    const listener = (region: string) =>
+      `arn:aws:elasticloadbalancing:${region}:222222222222:listener/app/web/0123456789abcdef/0123456789abcdef`;
+    const message =
+      errorOf(`defaults: { cluster: web, service: api, listener-arn: '${listener('us-east-1')}' }
+stages:
+  - name: a
+    targets:
+      - { region: us-east-1, role: '${ROLE}' }
+      - { region: eu-west-1, role: '${ROLE}' }
+      - { region: eu-west-1, role: '${ROLE}', cluster: 'arn:aws:ecs:us-east-1:222222222222:cluster/web' }
+`);
+    expect(message).not.toContain('targets[0]');
+    expect(message).toContain(
+      `stages[0].targets[1] (line 6): deploy input 'listener-arn': "${listener('us-east-1')}" is not valid: ` +
+        "this ARN is in region us-east-1, but the deploy works in eu-west-1 (the target's region)",
+    );
+    expect(message).toContain(
+      `stages[0].targets[2] (line 7): deploy input 'cluster': "arn:aws:ecs:us-east-1:222222222222:cluster/web" is not valid: this ARN is in region us-east-1`,
+    );
+  });
+
+  it("refuses an ARN of another account than the target's role", () => {
+    const message =
+      errorOf(`defaults: { cluster: web, service: 'arn:aws:ecs:us-east-1:333333333333:service/web/api' }
+stages:
+  - name: a
+    targets: [{ region: us-east-1, role: '${ROLE}' }]
+`);
+    expect(message).toContain(
+      "stages[0].targets[0] (line 4): deploy input 'service' is in account 333333333333, but the target's role is in account 222222222222",
+    );
+  });
+
+  it('refuses a YAML alias bomb without expanding it', () => {
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...Array.from({ length: 8 }, (_, i) => {
+        const name = String.fromCharCode(98 + i);
+        const prev = String.fromCharCode(97 + i);
+        return `${name}: &${name} [*${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}]`;
+      }),
+      'stages: *i',
+    ].join('\n');
+    const started = Date.now();
+    expect(errorOf(bomb)).toBe(
+      'pipeline.yml is not a valid pipeline file: Excessive alias count indicates a resource exhaustion attack',
+    );
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('refuses a custom tag such as !!js/function rather than read it as text', () => {
+    const message = errorOf(`defaults:
+  cluster: !!js/function 'function () { return "web" }'
+  service: !Ref Service
+${stages}
+`);
+    expect(message).toMatch(
+      /^The pipeline file is not valid YAML:\npipeline\.yml:2:\d+: Unresolved tag: tag:yaml\.org,2002:js\/function/,
+    );
+    expect(message).toMatch(/pipeline\.yml:3:\d+: Unresolved tag: !Ref/);
   });
 });
 

@@ -132,7 +132,7 @@ describe('plan table', () => {
   holidays: [US, DE-BY]
   holiday-types: [public, bank]
   blackout: 2026-12-20..2027-01-04
-  calendar: .github/freeze.ics
+  calendar: __tests__/gate/fixtures/weekly-freeze.ics
   blocker-alarms: sev1
   alarm-prefixes: [api-]
   on-closed: skip
@@ -141,7 +141,7 @@ describe('plan table', () => {
 stages: [{ name: s, cluster: c, service: s, targets: [{ region: us-east-1, role: '${ROLE('111111111111')}' }] }]`);
     expect(renderPlanTable(gated).split('\n')[1]).toBe(
       'Gate: Mon-Thu 09:00-16:00 (default), UTC; closed on public, bank holidays of US, DE-BY; ' +
-        'blackout 2026-12-20..2027-01-04; blackout events of .github/freeze.ics; blocked by sev1, api-*; ' +
+        'blackout 2026-12-20..2027-01-04; blackout events of __tests__/gate/fixtures/weekly-freeze.ics; blocked by sev1, api-*; ' +
         'when closed: skip',
     );
   });
@@ -288,8 +288,8 @@ describe('.github/workflows/pipeline.yml', () => {
   }
 
   it('gives the deploy action every inherited setting in a form it accepts beside the manifest', () => {
-    const listener = (kind: string, suffix: string) =>
-      `arn:aws:elasticloadbalancing:us-east-1:111111111111:${kind}/app/web/0123456789abcdef/0123456789abcdef${suffix}`;
+    const listener = (kind: string, suffix: string, region = 'us-east-1') =>
+      `arn:aws:elasticloadbalancing:${region}:111111111111:${kind}/app/web/0123456789abcdef/0123456789abcdef${suffix}`;
     // Between them the two targets set every deploy setting (a target may not name a listener and a rule).
     const { matrix } = plan(`defaults:
   cluster: web
@@ -319,7 +319,7 @@ stages:
         role: '${ROLE('111111111111')}'
         listener-arn: ${listener('listener', '')}
         test-listener-arn: ${listener('listener', '1')}
-      - { region: us-east-2, role: '${ROLE('111111111111')}', listener-rule-arn: ${listener('listener-rule', '/0123456789abcdef')} }
+      - { region: us-east-2, role: '${ROLE('111111111111')}', listener-rule-arn: ${listener('listener-rule', '/0123456789abcdef', 'us-east-2')} }
 `).stages[0]!;
     const setKeys = new Set(matrix.include.flatMap((entry) => Object.keys(entry)));
     expect(DEPLOY_SETTINGS.filter((name) => !setKeys.has(name))).toEqual([]);
@@ -359,7 +359,7 @@ stages:
       environment: 'web/api@us-east-1',
     });
     expect(second!.route).toMatchObject({
-      production: { kind: 'rule', arn: listener('listener-rule', '/0123456789abcdef') },
+      production: { kind: 'rule', arn: listener('listener-rule', '/0123456789abcdef', 'us-east-2') },
     });
   });
 

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readInputFile } from '../files.js';
 import { isAbsolute, resolve } from 'node:path';
-import { inputError } from '../errors.js';
+import { inputError, UserError } from '../errors.js';
 import { boolean, oneOf, optional, required, type InputReader } from '../inputs.js';
 import { COMMENT_LIMIT, parseItems, renderComment } from './checklist.js';
 import { DEFAULT_TEMPLATE } from './default-template.js';
@@ -44,13 +44,14 @@ export function readChecklistSettings(read: InputReader, workspace: string): Che
   const file = isAbsolute(path) ? path : resolve(workspace, path);
   let template: string;
   try {
-    template = readFileSync(file, 'utf8');
+    template = readInputFile({ input: 'template', kind: 'template', path, baseDir: workspace });
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
+    // A directory, FIFO or huge file is refused by readInputFile as it is; a missing one gets the hint.
+    if (!(error instanceof UserError) || !error.message.endsWith('no such file')) throw error;
     throw inputError(
       'template',
       path,
-      `${reason} at ${file} (paths are relative to the repository checkout; run actions/checkout first)`,
+      `no such file at ${file} (paths are relative to the repository checkout; run actions/checkout first)`,
     );
   }
   if (!parseItems(template).some((item) => !item.struck)) {

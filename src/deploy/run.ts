@@ -1,5 +1,4 @@
 import * as core from '@actions/core';
-import { readFileSync } from 'node:fs';
 import type { CloudWatchPort } from '../aws/cloudwatch.js';
 import type { EcsControllerPort, EcsPort } from '../aws/ecs.js';
 import type { LoadBalancerPort } from '../aws/load-balancer.js';
@@ -8,7 +7,13 @@ import { systemClock, type Clock } from '../clock.js';
 import { checkReviewed } from '../github/review.js';
 import type { InputReader } from '../inputs.js';
 import { expectedSource, verifyManifest, summarizeManifest } from '../manifest/manifest.js';
-import { isPinned, readTaskDefinitionFile, renderTaskDefinition } from '../manifest/render.js';
+import {
+  isPinned,
+  readTaskDefinitionFile,
+  renderTaskDefinition,
+  unpinnedImageWarnings,
+} from '../manifest/render.js';
+import { readInputFile } from '../files.js';
 import { recordFromId, startDeploymentRecord, type DeploymentRecord } from '../report/deployment-record.js';
 import { renderPlanText, timelineOutput, writeSummary } from '../report/summary.js';
 import type { Release } from './context.js';
@@ -225,9 +230,12 @@ function loadRelease(settings: DeploySettings, env: NodeJS.ProcessEnv): Release 
     }
     case 'file': {
       const definition = readTaskDefinitionFile(source.path, 'task-definition');
+      const from = { input: 'task-definition', path: source.path };
       warnIfUnpinned(source.image);
+      for (const warning of unpinnedImageWarnings(definition, from, source.image && source.containerName))
+        core.warning(warning);
       return {
-        register: renderTaskDefinition(definition, source.containerName, source.image),
+        register: renderTaskDefinition(definition, source.containerName, source.image, from),
         ...(source.image ? { image: source.image } : {}),
       };
     }
@@ -278,7 +286,7 @@ function runUrl(env: NodeJS.ProcessEnv, identity: RunIdentity): string {
 
 function safeReadJson(path: string): unknown {
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(readInputFile({ input: 'GITHUB_EVENT_PATH', kind: 'event payload', path }));
   } catch {
     return {};
   }

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { formatDuration } from '../duration.js';
 import { inputError, UserError } from '../errors.js';
 import { boolean, count, duration, list, oneOf, optional, required, type InputReader } from '../inputs.js';
@@ -7,6 +6,17 @@ import type { Comparison } from '../compare/model.js';
 import { parseComparisons } from '../compare/parse.js';
 import type { TrafficStep } from './model.js';
 import { parseSteps } from './steps.js';
+import {
+  arnInputs,
+  clientRegion,
+  expectArnKind,
+  expectRegion,
+  ruleListenerArn,
+  type ArnKind,
+} from './arns.js';
+import { checkInputFile } from '../files.js';
+import { checkManifestPath } from '../manifest/manifest.js';
+import { imageProblem } from '../manifest/render.js';
 
 /** Where the new version's task definition comes from. */
 export type TaskDefinitionSource =
@@ -65,16 +75,27 @@ const RULE_ARN =
 const TASK_DEFINITION_REF = /^(arn:aws[\w-]*:ecs:[\w-]+:\d{12}:task-definition\/)?[A-Za-z0-9_-]{1,255}:\d+$/;
 const NAME_OR_ARN = /^(arn:aws[\w-]*:ecs:[\w-]+:\d{12}:(cluster|service)\/[\w/-]+|[A-Za-z0-9_-]{1,255})$/;
 
-/** Reads and validates every deploy input. Throws a UserError naming the input and the bad text. */
-export function parseDeploySettings(read: InputReader): DeploySettings {
-  const cluster = nameOrArn(read, 'cluster');
-  const service = nameOrArn(read, 'service');
+/**
+ * Reads and validates every deploy input. Throws a UserError naming the input and the bad text. ARNs
+ * must be in `region` (by default the AWS clients' region, from AWS_REGION or AWS_DEFAULT_REGION).
+ */
+export function parseDeploySettings(
+  read: InputReader,
+  region: { region: string; from: string } | undefined = clientRegion(process.env),
+): DeploySettings {
+  const cluster = nameOrArn(read, 'cluster', 'cluster');
+  const service = nameOrArn(read, 'service', 'service');
+  checkServiceCluster(cluster, service);
+  const rawSteps = read.raw?.('steps') ?? '';
+  if (!read('steps') && rawSteps.replace(/[\r\n]/g, '')) {
+    throw inputError('steps', rawSteps, 'only spaces: give the steps, or leave the input out');
+  }
   const stepsText = read('steps') || 'Canary10Percent5Minutes';
   const steps = parseSteps(stepsText, 'steps');
 
-  const listenerArn = arnInput(read, 'listener-arn', LISTENER_ARN, 'an ELBv2 listener ARN');
-  const ruleArn = arnInput(read, 'listener-rule-arn', RULE_ARN, 'an ELBv2 listener rule ARN');
-  const testListenerArn = arnInput(read, 'test-listener-arn', LISTENER_ARN, 'an ELBv2 listener ARN');
+  const listenerArn = arnInput(read, 'listener-arn', LISTENER_ARN, 'listener');
+  const ruleArn = arnInput(read, 'listener-rule-arn', RULE_ARN, 'listener rule');
+  const testListenerArn = arnInput(read, 'test-listener-arn', LISTENER_ARN, 'listener');
   if (listenerArn && ruleArn) {
     throw new UserError("Inputs 'listener-arn' and 'listener-rule-arn' name two production routes: give one");
   }
@@ -95,6 +116,16 @@ export function parseDeploySettings(read: InputReader): DeploySettings {
   if (routing === 'task-sets' && testListenerArn) {
     throw inputError('test-listener-arn', testListenerArn, "a test listener needs 'routing: listener'");
   }
+  if (routing === 'task-sets' && production) {
+    const input = production.kind === 'rule' ? 'listener-rule-arn' : 'listener-arn';
+    throw inputError(
+      input,
+      production.arn,
+      "'routing: task-sets' moves traffic by task-set scale and never uses a listener: remove the " +
+        "listener, or set 'routing: listener'",
+    );
+  }
+  if (testListenerArn && production) checkTestListener(testListenerArn, production);
 
   const minRequests = count(read, 'min-requests', 0);
   if (minRequests > 0 && routing !== 'listener') {
@@ -110,6 +141,14 @@ export function parseDeploySettings(read: InputReader): DeploySettings {
   const timeoutMs = duration(read, 'timeout', '60m');
   if (timeoutMs <= 0) throw inputError('timeout', read('timeout'), 'must be longer than 0s');
   const oneBox = boolean(read, 'one-box', false);
+  const oneBoxAlarms = list(read, 'one-box-alarms');
+  if (oneBoxAlarms.length && !oneBox) {
+    throw inputError(
+      'one-box-alarms',
+      read('one-box-alarms'),
+      "these alarms are watched only in the one-box stage, which runs with 'one-box: true'",
+    );
+  }
   const oneBoxBakeMs = duration(read, 'one-box-bake', '10m');
   const bakeMs = duration(read, 'bake-time', '5m');
   // The default steps depend on the service's kind (an ECS service moves traffic itself): the preflight
@@ -128,10 +167,17 @@ export function parseDeploySettings(read: InputReader): DeploySettings {
     routing === 'listener' && production
       ? { kind: 'listener', production, testListenerArn, minRequests }
       : { kind: 'task-sets' };
+  const taskDefinition = taskDefinitionSource(read);
+  if (region) {
+    for (const { input, arn } of arnInputs({ cluster, service, taskDefinition, route })) {
+      expectRegion(input, arn, region.region, region.from);
+    }
+  }
+
   return {
     cluster,
     service,
-    taskDefinition: taskDefinitionSource(read),
+    taskDefinition,
     stepsText,
     stepsGiven: read('steps').trim() !== '',
     steps,
@@ -140,7 +186,7 @@ export function parseDeploySettings(read: InputReader): DeploySettings {
     alarmPrefixes: list(read, 'alarm-prefixes'),
     blockerAlarms: list(read, 'blocker-alarms'),
     oneBox,
-    oneBoxAlarms: list(read, 'one-box-alarms'),
+    oneBoxAlarms,
     oneBoxBakeMs,
     bakeMs,
     pollIntervalMs,
@@ -194,7 +240,7 @@ function taskDefinitionSource(read: InputReader): TaskDefinitionSource {
         );
       }
     }
-    if (!existsSync(manifest)) throw inputError('manifest', manifest, 'no such file');
+    checkManifestPath(manifest);
     const commit = optional(read, 'manifest-commit');
     return { kind: 'manifest', path: manifest, ...(commit ? { commit } : {}) };
   }
@@ -204,10 +250,23 @@ function taskDefinitionSource(read: InputReader): TaskDefinitionSource {
   if (Boolean(containerName) !== Boolean(image)) {
     throw new UserError("Inputs 'container-name' and 'image' go together: give both or neither");
   }
+  const problem = image === undefined ? undefined : imageProblem(image);
+  if (image && problem) throw inputError('image', image, problem);
   const replace = containerName && image ? { containerName, image } : {};
   if (TASK_DEFINITION_REF.test(taskDefinition))
     return { kind: 'existing', reference: taskDefinition, ...replace };
-  if (!existsSync(taskDefinition)) {
+  if (taskDefinition.startsWith('arn:')) {
+    expectArnKind('task-definition', taskDefinition, 'task definition');
+    throw inputError(
+      'task-definition',
+      taskDefinition,
+      'expected a task definition ARN ending in family:revision',
+    );
+  }
+  try {
+    checkInputFile({ input: 'task-definition', kind: 'task definition', path: taskDefinition });
+  } catch (error) {
+    if (!(error instanceof UserError) || !/no such file$/.test(error.message)) throw error;
     throw inputError(
       'task-definition',
       taskDefinition,
@@ -217,16 +276,48 @@ function taskDefinitionSource(read: InputReader): TaskDefinitionSource {
   return { kind: 'file', path: taskDefinition, ...replace };
 }
 
-function nameOrArn(read: InputReader, name: string): string {
+function nameOrArn(read: InputReader, name: string, kind: 'cluster' | 'service'): string {
   const value = required(read, name);
+  if (value.startsWith('arn:')) expectArnKind(name, value, kind);
   if (!NAME_OR_ARN.test(value)) throw inputError(name, value, 'expected a name or an ECS ARN');
   return value;
 }
 
-function arnInput(read: InputReader, name: string, pattern: RegExp, what: string): string | undefined {
+function arnInput(read: InputReader, name: string, pattern: RegExp, kind: ArnKind): string | undefined {
   const value = optional(read, name);
-  if (value && !pattern.test(value)) throw inputError(name, value, `expected ${what}`);
+  if (!value) return undefined;
+  if (value.startsWith('arn:')) expectArnKind(name, value, kind);
+  if (!pattern.test(value)) throw inputError(name, value, `expected an ELBv2 ${kind} ARN`);
   return value;
+}
+
+/** A service ARN (`service/<cluster>/<name>`) names its cluster: it must be the `cluster` input's. */
+function checkServiceCluster(cluster: string, service: string): void {
+  const parts = /^arn:[^:]+:ecs:[^:]*:\d{12}:service\/([^/]+)\/[^/]+$/.exec(service);
+  if (parts && parts[1] !== shortName(cluster)) {
+    throw inputError(
+      'service',
+      service,
+      `this service ARN is of cluster ${parts[1]}, but 'cluster' is ${shortName(cluster)}`,
+    );
+  }
+}
+
+/**
+ * The test listener sends all of its traffic to green for the whole `before-traffic` hook: if it were
+ * the production listener (or the listener holding the production rule), production would get green
+ * before the first step.
+ */
+function checkTestListener(testListenerArn: string, production: ForwardRef): void {
+  const productionListener = production.kind === 'rule' ? ruleListenerArn(production.arn) : production.arn;
+  if (productionListener !== testListenerArn) return;
+  throw inputError(
+    'test-listener-arn',
+    testListenerArn,
+    production.kind === 'rule'
+      ? "this is the listener of the production rule ('listener-rule-arn'): give a separate test listener"
+      : "this is the production listener ('listener-arn'): give a separate test listener",
+  );
 }
 
 /** The last part of an ARN, or the name itself. */

@@ -1,5 +1,6 @@
 import { parseDuration } from '../duration.js';
 import { inputError } from '../errors.js';
+import { splitItems } from '../inputs.js';
 import type { TrafficStep } from './model.js';
 
 const PREFIX = 'CodeDeployDefault.ECS';
@@ -34,7 +35,8 @@ export function parseSteps(text: string, input = 'steps'): TrafficStep[] {
     steps.push({ percent: 100, holdMs: 0 });
     return steps;
   }
-  if (!/^\d/.test(trimmed)) {
+  // A list that starts with a comma is a list with an empty item, and said so by the list parser.
+  if (!/^[\d,]/.test(trimmed)) {
     throw inputError(
       input,
       text,
@@ -47,7 +49,7 @@ export function parseSteps(text: string, input = 'steps'): TrafficStep[] {
 
 function parseStepList(trimmed: string, text: string, input: string): TrafficStep[] {
   const steps: TrafficStep[] = [];
-  for (const part of trimmed.split(/[,\n]/).map((p) => p.trim())) {
+  for (const part of splitItems(trimmed, input)) {
     const match = STEP.exec(part);
     if (!match)
       throw inputError(input, part, 'expected a step such as "10%:5m" (percent, then how long to hold it)');

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import Holidays from 'date-holidays';
 import ICAL from 'ical.js';
 import { DateTime, IANAZone } from 'luxon';
 import { UserError, describeError, inputError } from '../errors.js';
+import { readInputFile } from '../files.js';
 import { splitList } from '../inputs.js';
 
 /**
@@ -44,7 +44,7 @@ export class Blackouts implements Closure {
   /** Parses the `blackout` input; throws a UserError naming the input and the bad entry. */
   static parse(text: string, input = 'blackout'): Blackouts {
     return new Blackouts(
-      splitList(text).map((entry) => {
+      splitList(text, input).map((entry) => {
         const [first = '', last = first, ...rest] = entry.split('..').map((part) => part.trim());
         const expected = 'expected a date (2026-11-26) or an inclusive range (2026-12-20..2027-01-04)';
         if (rest.length || !isDate(first) || !isDate(last)) throw inputError(input, entry, expected);
@@ -88,7 +88,7 @@ export class HolidayCalendar implements Closure {
     input = 'holidays',
     types: readonly HolidayType[] = ['public'],
   ): HolidayCalendar[] {
-    return splitList(text).map((code) => {
+    return splitList(text, input).map((code) => {
       const [country = '', state, region, ...rest] = code.toUpperCase().split('-');
       const known = new Holidays();
       // init() accepts any code silently, so check against the library's own lists first.
@@ -160,15 +160,7 @@ export class IcsCalendar implements Closure {
 
   /** Reads and parses the file; a missing or unparsable file is a UserError naming the input. */
   static load(path: string, input = 'calendar'): IcsCalendar {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      throw new UserError(
-        `Input '${input}': ${JSON.stringify(path)} cannot be read: ${describeError(error)}`,
-      );
-    }
-    return IcsCalendar.parse(text, path, input);
+    return IcsCalendar.parse(readInputFile({ input, kind: 'calendar', path }), path, input);
   }
 
   /** Parses iCalendar text read from `path`. */

@@ -1,11 +1,13 @@
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { inputError, UserError } from '../errors.js';
-import { imageDigest } from './render.js';
+import { checkInputFile, FILE_LIMITS, readInputFile, type InputFile } from '../files.js';
+import { parseJsonFile } from './json.js';
+import { checkTaskDefinition, imageDigest } from './render.js';
 
 /** The manifest schema version this code writes and reads. */
 export const SCHEMA_VERSION = 1;
@@ -169,14 +171,12 @@ function triggeringRun(event: unknown, repository: string): { headSha?: string }
  * differs. The checksum catches a changed or damaged file; it is not a signature, so where the manifest
  * comes from (an artifact of the same workflow run) matters as much.
  */
-export function verifyManifest(path: string, expected: ExpectedSource): DeployManifest {
-  const file = manifestFile(path);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw inputError('manifest', path, `cannot be read as JSON (${(error as Error).message})`);
-  }
+export function verifyManifest(
+  path: string,
+  expected: ExpectedSource,
+  workspace: string = process.env.GITHUB_WORKSPACE || process.cwd(),
+): DeployManifest {
+  const raw = parseJsonFile(readInputFile(manifestFile(path, workspace)), 'manifest', path);
   const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (typeof version === 'number' && version > SCHEMA_VERSION) {
     throw inputError(
@@ -203,14 +203,7 @@ export function verifyManifest(path: string, expected: ExpectedSource): DeployMa
       );
     }
   }
-  const parsed = Manifest.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`)
-      .join('; ');
-    throw inputError('manifest', path, `not a safe-deploy manifest: ${problems}`);
-  }
-  const manifest = parsed.data as DeployManifest;
+  const manifest = checkManifest(raw, { input: 'manifest', path });
   const { source } = manifest;
   if (expected.repository && !sameRepository(source.repository, expected.repository)) {
     throw new UserError(
@@ -224,6 +217,28 @@ export function verifyManifest(path: string, expected: ExpectedSource): DeployMa
     );
   }
   return manifest;
+}
+
+/**
+ * Checks a manifest's content as the deploy does before any AWS call: the schema, and a task definition
+ * ECS would accept. The package action runs it on what it is about to write, so it never writes a
+ * manifest a deploy would refuse.
+ */
+export function checkManifest(
+  raw: unknown,
+  from: { input: string; path: string },
+  schemaError: (problems: string) => UserError = (problems) =>
+    inputError(from.input, from.path, `not a safe-deploy manifest: ${problems}`),
+): DeployManifest {
+  const parsed = Manifest.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`)
+      .join('; ');
+    throw schemaError(problems);
+  }
+  checkTaskDefinition(parsed.data.taskDefinition, from);
+  return parsed.data as DeployManifest;
 }
 
 /** Markdown lines that let a reviewer follow one artifact from the build to every region. */
@@ -240,33 +255,35 @@ export function summarizeManifest(manifest: DeployManifest): string[] {
 }
 
 /** The largest manifest read: one is a few KiB, so anything near this is not a manifest. */
-export const MAX_MANIFEST_BYTES = 1024 * 1024;
+export const MAX_MANIFEST_BYTES = FILE_LIMITS.manifest;
+
+/**
+ * Checks the `manifest` input before anything else runs (see manifestFile). Throws a UserError naming
+ * the input.
+ */
+export function checkManifestPath(
+  path: string,
+  workspace: string = process.env.GITHUB_WORKSPACE || process.cwd(),
+): void {
+  checkInputFile(manifestFile(path, workspace));
+}
 
 /**
  * The manifest file to read: a folder (as download-artifact leaves it) stands for the manifest file
- * inside it. Only a regular file of at most MAX_MANIFEST_BYTES is read: a FIFO or device could block or
- * never end, and a huge file would be read whole into memory before it could be refused.
+ * inside it. Only a regular file of at most MAX_MANIFEST_BYTES is read (a FIFO or device could block or
+ * never end), and a symbolic link that leads outside the workspace is refused: an artifact or checkout
+ * could hold a link to any file the runner can read.
  */
-function manifestFile(path: string): string {
-  let file = path;
-  let stats = statSync(file, { throwIfNoEntry: false });
+function manifestFile(path: string, workspace: string): InputFile {
+  const stats = statSync(path, { throwIfNoEntry: false });
   if (stats?.isDirectory()) {
-    file = join(path, MANIFEST_FILE);
-    stats = statSync(file, { throwIfNoEntry: false });
-    if (!stats) {
+    const file = join(path, MANIFEST_FILE);
+    if (!statSync(file, { throwIfNoEntry: false })) {
       throw inputError('manifest', path, `a folder with no ${MANIFEST_FILE} in it`);
     }
+    return { input: 'manifest', kind: 'manifest', path: file, within: workspace };
   }
-  if (stats && !stats.isFile()) throw inputError('manifest', path, 'not a regular file');
-  if (stats && stats.size > MAX_MANIFEST_BYTES) {
-    throw inputError(
-      'manifest',
-      path,
-      `${stats.size} bytes, too large for a manifest (at most ${MAX_MANIFEST_BYTES} bytes)`,
-    );
-  }
-  // A missing file is reported by the read.
-  return file;
+  return { input: 'manifest', kind: 'manifest', path, within: workspace };
 }
 
 // GitHub owner and repository names are case-insensitive.

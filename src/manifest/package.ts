@@ -5,13 +5,20 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { describeError, inputError, UserError } from '../errors.js';
 import { boolean, optional, required, type InputReader } from '../inputs.js';
 import {
+  checkManifest,
   createManifest,
   MANIFEST_FILE,
   SCHEMA_VERSION,
   summarizeManifest,
   type DeployManifest,
 } from './manifest.js';
-import { isPinned, readTaskDefinitionFile, renderTaskDefinition } from './render.js';
+import {
+  imageProblem,
+  isPinned,
+  readTaskDefinitionFile,
+  renderTaskDefinition,
+  unpinnedImageWarnings,
+} from './render.js';
 import * as log from '../log.js';
 
 /** Uploads files as a workflow artifact; injected so unit tests need no artifact service. */
@@ -42,7 +49,8 @@ export function parsePackageSettings(read: InputReader, env: NodeJS.ProcessEnv):
   const containerName = required(read, 'container-name');
   const image = required(read, 'image');
   const allowTags = boolean(read, 'allow-tags', false);
-  if (/\s/.test(image)) throw inputError('image', image, 'an image reference has no spaces');
+  const problem = imageProblem(image);
+  if (problem) throw inputError('image', image, problem);
   if (!isPinned(image) && !allowTags) {
     throw inputError(
       'image',
@@ -89,12 +97,15 @@ export async function runPackage(
     'task-definition',
     env.GITHUB_WORKSPACE ?? process.cwd(),
   );
+  const from = { input: 'task-definition', path: settings.taskDefinition };
+  for (const warning of unpinnedImageWarnings(definition, from, settings.containerName))
+    core.warning(warning);
   let manifest: DeployManifest;
   try {
     manifest = createManifest({
       schemaVersion: SCHEMA_VERSION,
       image: settings.image,
-      taskDefinition: renderTaskDefinition(definition, settings.containerName, settings.image),
+      taskDefinition: renderTaskDefinition(definition, settings.containerName, settings.image, from),
       source,
       createdAt: (deps.now?.() ?? new Date()).toISOString(),
     });
@@ -107,6 +118,13 @@ export async function runPackage(
       `has no canonical JSON form to checksum (${describeError(error)})`,
     );
   }
+  // What a deploy checks before any AWS call is checked here too: a manifest it would refuse is not written.
+  checkManifest(
+    JSON.parse(JSON.stringify(manifest)),
+    from,
+    (problems) =>
+      new UserError(`The manifest would be refused by every deploy, so it was not written: ${problems}`),
+  );
   if (statSync(settings.path, { throwIfNoEntry: false })?.isDirectory()) {
     throw inputError(
       'path',

@@ -1,9 +1,11 @@
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { z } from 'zod';
 import { UserError, describeError } from '../errors.js';
+import { parseArn } from '../deploy/arns.js';
 import { parseDeploySettings } from '../deploy/settings.js';
 import { parseSteps } from '../deploy/steps.js';
-import { recordInputs } from '../inputs.js';
+import { parseGateSettings } from '../gate/settings.js';
+import { recordInputs, splitItems } from '../inputs.js';
 
 /**
  * The pipeline file (`.github/safe-deploy.yml`): `defaults`, a `gate`, and ordered `stages` of `targets`.
@@ -30,7 +32,36 @@ const flag = (description: string) => z.boolean({ error: 'expected true or false
 const names = (description: string) =>
   z
     .union([z.string(), z.array(z.string())], { error: 'expected a name or a list of names' })
+    .check((ctx) => {
+      // The actions split names at commas and newlines: an empty item is a typo that would watch less.
+      const items = Array.isArray(ctx.value) ? ctx.value : [ctx.value];
+      if (Array.isArray(ctx.value) && items.some((item) => !item.trim())) {
+        ctx.issues.push({ code: 'custom', message: 'a blank name in the list', input: ctx.value });
+        return;
+      }
+      for (const item of items) {
+        if (!Array.isArray(ctx.value) && item && !item.trim()) {
+          ctx.issues.push({
+            code: 'custom',
+            message: 'only spaces: name at least one, or use []',
+            input: item,
+          });
+          return;
+        }
+        try {
+          splitItems(item, 'list');
+        } catch (error) {
+          ctx.issues.push({ code: 'custom', message: withoutInput(error), input: item });
+          return;
+        }
+      }
+    })
     .describe(description);
+
+/** A deploy or gate parser's message without its "Input 'x': " prefix: the path already says where. */
+function withoutInput(error: unknown): string {
+  return describeError(error).replace(/^Input '[^']*': /, '');
+}
 
 const steps = z
   .union([z.string(), z.array(z.string())], { error: 'expected a preset name or a list of steps' })
@@ -194,6 +225,7 @@ export const PipelineSchema = PipelineShape.check((ctx) => {
     ctx.value,
     (path, message, input) => ctx.issues.push({ code: 'custom', path, message, input }),
     (s, t) => !earlier.some((path) => affectsTarget(path, s, t)),
+    (name) => !earlier.some((path) => path[0] === 'gate' && (path[1] === name || path.length === 1)),
   );
 }).meta({
   title: 'safe-deploy pipeline',
@@ -215,6 +247,7 @@ function checkResolved(
   config: PipelineConfig,
   report: Report,
   settingsValid: (stage: number, target: number) => boolean,
+  gateValid: (name: string) => boolean,
 ): void {
   const seenStages = new Map<string, number>();
   config.stages.forEach((stage, s) => {
@@ -236,8 +269,10 @@ function checkResolved(
         }
       }
       if (!settings.cluster || !settings.service) return;
-      const refused = settingsValid(s, t) ? deployInputProblem(settings) : undefined;
+      const refused = settingsValid(s, t) ? deployInputProblem(settings, target.region) : undefined;
       if (refused) report(['stages', s, 'targets', t], refused, target);
+      const foreign = settingsValid(s, t) ? otherAccountProblem(settings, target.role) : undefined;
+      if (foreign) report(['stages', s, 'targets', t], foreign, target);
       const key = concurrencyKey(settings.cluster, settings.service, target.region, target.role);
       const first = places.get(key);
       if (first !== undefined) {
@@ -251,6 +286,7 @@ function checkResolved(
     });
   });
   const gate = config.gate;
+  if (gate) checkGate(gate, report, (name) => gateValid(name));
   if (gate && (gate['blocker-alarms'] !== undefined || gate['alarm-prefixes'] !== undefined)) {
     for (const needed of ['role', 'region'] as const) {
       if (!gate[needed]) report(['gate'], `${needed} is required when the gate reads alarms`, gate);
@@ -260,19 +296,86 @@ function checkResolved(
   }
 }
 
+/** The gate settings the gate job's parser would read, one at a time so each problem is reported. */
+const GATE_SETTINGS = [
+  'timezone',
+  'windows',
+  'blackout',
+  'holiday-types',
+  'holidays',
+  'calendar',
+  'blocker-alarms',
+  'alarm-prefixes',
+  'on-closed',
+  'max-wait',
+] as const satisfies readonly (keyof GateConfig)[];
+
+/**
+ * What the gate job would refuse in the `gate:` block, checked with the gate's own parser (windows, time
+ * zone, blackout dates, holiday codes, the calendar file read from the checkout as the gate job reads
+ * it). Each setting is parsed on its own, so every bad one is reported with its path.
+ */
+function checkGate(gate: GateConfig, report: Report, valid: (name: string) => boolean): void {
+  const text = (name: (typeof GATE_SETTINGS)[number]): string | undefined => {
+    const value = gate[name];
+    return value === undefined ? undefined : Array.isArray(value) ? value.join('\n') : String(value);
+  };
+  const failed = new Set<string>();
+  for (const name of GATE_SETTINGS) {
+    const value = text(name);
+    if (value === undefined || !valid(name)) continue;
+    const inputs: Record<string, string> = { [name]: value };
+    // Holidays are read with their types; a bad holiday-types is reported once, as itself.
+    if (name === 'holidays' && !failed.has('holiday-types'))
+      inputs['holiday-types'] = text('holiday-types') ?? '';
+    try {
+      parseGateSettings(recordInputs(inputs));
+    } catch (error) {
+      failed.add(name);
+      report(['gate', name], withoutInput(error), gate[name]);
+    }
+  }
+}
+
 /**
  * What the deploy action would refuse in a target's inherited settings, checked with the action's own
  * parser so that a bad combination (listener routing without a listener, min-requests with task-set
- * routing, a malformed ARN) fails the plan instead of a later stage, after earlier stages deployed.
+ * routing, a malformed ARN, an ARN of another region than the target's) fails the plan instead of a
+ * later stage, after earlier stages deployed.
  */
-function deployInputProblem(settings: DeploySettings): string | undefined {
+function deployInputProblem(settings: DeploySettings, region: string): string | undefined {
   try {
     // The manifest exists only in the workflow run; an existing-task-definition reference stands in for it.
-    parseDeploySettings(recordInputs({ ...deployInputTexts(settings), 'task-definition': 'manifest:1' }));
+    parseDeploySettings(recordInputs({ ...deployInputTexts(settings), 'task-definition': 'manifest:1' }), {
+      region,
+      from: "the target's region",
+    });
     return undefined;
   } catch (error) {
     return describeError(error).replace(/^Input(s?) /, 'deploy input$1 ');
   }
+}
+
+const ARN_SETTINGS = [
+  'cluster',
+  'service',
+  'listener-arn',
+  'listener-rule-arn',
+  'test-listener-arn',
+] as const;
+
+/**
+ * An ARN of another account than the target's role: the deploy job's credentials are that role's, and
+ * ECS and ELBv2 act only in their own account, so the deploy would fail there, after earlier stages.
+ */
+function otherAccountProblem(settings: DeploySettings, role: string): string | undefined {
+  const account = roleAccount(role);
+  const foreign = ARN_SETTINGS.flatMap((name) => {
+    const arnAccount = parseArn(settings[name] ?? '')?.account;
+    return arnAccount && account && arnAccount !== account ? [`'${name}' is in account ${arnAccount}`] : [];
+  });
+  if (!foreign.length) return undefined;
+  return `deploy input ${foreign.join(', ')}, but the target's role is in account ${account}`;
 }
 
 /** Deploy settings as the deploy action's input text: lists one per line, booleans and numbers as text. */
@@ -327,6 +430,9 @@ export function stepsText(value: string | string[]): string {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+/** How many alias expansions a pipeline file may have; a real one has a handful. */
+const MAX_ALIASES = 100;
+
 /** Formats a zod issue path the way users write it: `stages[2].targets[0].region`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   return path
@@ -341,8 +447,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
 export function parsePipeline(source: string, fileName: string): PipelineConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length) {
-    const lines = doc.errors.map((error) => {
+  // A warning is an unknown tag (`!!js/function`, `!Ref`) kept as plain text: the file means something
+  // this parser does not, so it is refused like an error.
+  const problems = [...doc.errors, ...doc.warnings];
+  if (problems.length) {
+    const lines = problems.map((error) => {
       const at = error.linePos?.[0];
       // prettyErrors appends " at line L, column C:" and a source excerpt; the prefix says where instead.
       const reason = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
@@ -350,7 +459,15 @@ export function parsePipeline(source: string, fileName: string): PipelineConfig 
     });
     throw new UserError(`The pipeline file is not valid YAML:\n${lines.join('\n')}`);
   }
-  const result = PipelineSchema.safeParse(doc.toJS() ?? {});
+  let value: unknown;
+  try {
+    // Aliases expand on conversion: a few lines of nested aliases (a "billion laughs") would expand to
+    // gigabytes. The yaml package stops past maxAliasCount; say so as a problem of the file.
+    value = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
+  } catch (error) {
+    throw new UserError(`${fileName} is not a valid pipeline file: ${describeError(error)}`);
+  }
+  const result = PipelineSchema.safeParse(value);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     let path = [...issue.path];

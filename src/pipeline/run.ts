@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import { UserError } from '../errors.js';
+import { readInputFile } from '../files.js';
 import { optional, type InputReader } from '../inputs.js';
 import { parsePipeline } from './config.js';
 import { planPipeline, workflowOutputs, type Plan } from './plan.js';
@@ -10,16 +10,21 @@ import * as log from '../log.js';
 /** Where the reusable workflow and the CLI look for the pipeline file by default. */
 export const DEFAULT_CONFIG = '.github/safe-deploy.yml';
 
-/** Reads, validates and plans a pipeline file. */
+/**
+ * Reads, validates and plans a pipeline file. Only a regular file within the pipeline file's size limit
+ * is read (a directory or FIFO is an error naming it, never a hang).
+ */
 export function loadPlan(
   path: string,
-  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+  readFile: (path: string) => string = (p) =>
+    readInputFile({ input: 'config', kind: 'pipeline file', path: p }),
 ): Plan {
   let source: string;
   try {
     source = readFile(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    const missing = error instanceof UserError && error.message.endsWith(': no such file');
+    if (missing || (error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new UserError(
         `Pipeline file ${path} not found (pass its path, or create it: see docs/pipeline.md)`,
       );
