@@ -56,7 +56,7 @@ interface Run {
   failedTasks: number;
   triggeredAlarms: string[];
   /** When a rollback (asked for, or ECS's own) started, and why. */
-  rollback: { at: number; reason: string } | undefined;
+  rollback: { at: number; reason: string; byEcs: boolean } | undefined;
   /** Target's share of production traffic (native). */
   traffic: number;
   /** The deployment ids DescribeServices shows for target and source. */
@@ -311,7 +311,7 @@ export class FakeEcsDeployments {
 
   /** A rollback: one asked for is ROLLBACK_REQUESTED first; ECS's own goes straight to ROLLBACK_IN_PROGRESS. */
   private startRollback(run: Run, at: number, reason: string, requested = false): void {
-    run.rollback = { at, reason };
+    run.rollback = { at, reason, byEcs: !requested };
     run.status = requested ? 'ROLLBACK_REQUESTED' : 'ROLLBACK_IN_PROGRESS';
     run.statusReason = reason;
     // ECS points the service back at the revision it rolls back to.
@@ -412,7 +412,13 @@ export class FakeEcsDeployments {
           },
         ),
       ];
-      if (targetLeft) out.push(d(run.targetDeploymentId, target, 'ACTIVE', targetLeft, 0));
+      // The deployment ECS itself failed (circuit breaker, its own alarms) stays listed, FAILED, while it
+      // rolls back.
+      const byEcs = run.rollback.byEcs && run.status !== 'ROLLBACK_SUCCESSFUL';
+      const failed = byEcs
+        ? { rolloutState: 'FAILED' as const, rolloutStateReason: run.rollback.reason }
+        : {};
+      if (targetLeft || byEcs) out.push(d(run.targetDeploymentId, target, 'ACTIVE', targetLeft, 0, failed));
       return out;
     }
     if (run.status === 'STOPPED') {

@@ -95,6 +95,22 @@ test('ECS failing the deployment (circuit breaker) is reported with its reason a
   expect(ecs.taskDefinition).toBe(OLD);
 });
 
+test('the circuit breaker rolling back on its own: the deploy waits for ECS rollback, no update back', async () => {
+  const { s, ecs } = setup({
+    deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+  });
+  ecs.failingTaskDefinitions.add(NEW);
+  const report = await deploy(s, rolling);
+  expect(report.result).toBe('rolled-back');
+  expect(report.reason).toBe(
+    'ECS failed the deployment: ECS deployment circuit breaker: tasks failed to start.',
+  );
+  expect(ecs.latest()?.status).toBe('ROLLBACK_SUCCESSFUL');
+  expect(ecs.updates).toHaveLength(1);
+  expect(s.aws.count('StopServiceDeployment')).toBe(0);
+  expect(ecs.runningByTaskDefinition()).toEqual({ [OLD]: 4 });
+});
+
 test('tasks that keep failing without a circuit breaker fail the deploy at ECS threshold', async () => {
   const { s, ecs } = setup();
   ecs.failingTaskDefinitions.add(NEW);

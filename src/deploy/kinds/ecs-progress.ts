@@ -27,6 +27,13 @@ export function failedTaskThreshold(desiredCount: number): number {
  */
 export function rollingProgress(service: ServiceConfiguration, taskDefinition: string): Progress {
   const target = newest(service.deployments.filter((d) => d.taskDefinition === taskDefinition));
+  // ECS failing it comes first: its own rollback (circuit breaker) makes another deployment PRIMARY.
+  if (target?.rolloutState === 'FAILED') {
+    return {
+      state: 'failed',
+      reason: `ECS failed the deployment: ${target.rolloutStateReason ?? 'no reason given'}`,
+    };
+  }
   const primary = service.deployments.find((d) => d.status === 'PRIMARY');
   if (primary && primary.taskDefinition !== taskDefinition) {
     if (target || service.taskDefinition !== taskDefinition) {
@@ -37,12 +44,6 @@ export function rollingProgress(service: ServiceConfiguration, taskDefinition: s
     }
   }
   if (!target) return { state: 'progress', note: 'waiting for ECS to start the deployment' };
-  if (target.rolloutState === 'FAILED') {
-    return {
-      state: 'failed',
-      reason: `ECS failed the deployment: ${target.rolloutStateReason ?? 'no reason given'}`,
-    };
-  }
   if (target.failedTasks >= failedTaskThreshold(target.desiredCount)) {
     return {
       state: 'failed',

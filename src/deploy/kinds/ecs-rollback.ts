@@ -152,8 +152,11 @@ function updateBackConfiguration(target: EcsTarget, service: ServiceConfiguratio
   return { ...rest, strategy: 'BLUE_GREEN' as const, bakeTimeInMinutes: 0 };
 }
 
-/** The newest service deployment whose target revision runs this deploy's task definition. */
-async function findServiceDeployment(target: EcsTarget, deps: EcsRollbackDeps): Promise<string | undefined> {
+/** The newest service deployment whose target revision runs the deploy's task definition, if the API answers. */
+export async function findServiceDeployment(
+  target: EcsTarget,
+  deps: Omit<EcsRollbackDeps, 'waitMs'>,
+): Promise<string | undefined> {
   const list = await optional('list the service deployments', deps, () =>
     deps.ecs.listServiceDeployments(target.cluster, target.service),
   );
@@ -168,7 +171,7 @@ async function findServiceDeployment(target: EcsTarget, deps: EcsRollbackDeps): 
 
 async function readServiceDeployment(
   arn: string,
-  deps: EcsRollbackDeps,
+  deps: Omit<EcsRollbackDeps, 'waitMs'>,
 ): Promise<ServiceDeploymentRecord | undefined> {
   const found = await optional('read the service deployment', deps, () =>
     deps.ecs.describeServiceDeployments([arn]),
@@ -183,7 +186,7 @@ async function readServiceDeployment(
  */
 async function optional<T>(
   what: string,
-  deps: EcsRollbackDeps,
+  deps: Omit<EcsRollbackDeps, 'waitMs'>,
   call: () => Promise<T>,
 ): Promise<T | undefined> {
   try {

@@ -2,13 +2,12 @@ import type { DeploymentConfiguration, RegisterTaskDefinitionCommandInput } from
 import type { ServiceConfiguration } from '../../aws/ecs.js';
 import { formatDuration } from '../../duration.js';
 import { describeError, inputError, UserError } from '../../errors.js';
-import { LATER } from '../calls.js';
 import type { DeployContext } from '../context.js';
 import type { TrafficStep } from '../model.js';
 import type { RollbackOutcome } from '../rollback.js';
 import { Blocked, type CheckedRollout, type LiveRollout, type RolloutIds } from '../rollout.js';
 import type { EcsTarget, SavedDeploy } from '../saved.js';
-import { rollBackEcs } from './ecs-rollback.js';
+import { findServiceDeployment, rollBackEcs } from './ecs-rollback.js';
 import {
   describeNativeStrategy,
   mergeDeploymentConfiguration,
@@ -193,7 +192,7 @@ export class EcsServiceDeploy implements CheckedRollout {
     // Saved before the update, so a run killed right after it is still rolled back by the post step.
     deps.saveState(this.saved());
     this.updateSent = true;
-    const updated = await calls.retry('update the service', () =>
+    await calls.retry('update the service', () =>
       ecs.updateService(s.cluster, s.service, {
         taskDefinition: this.target.taskDefinition,
         ...(native?.changed.length ? { deploymentConfiguration: native.configuration } : {}),
@@ -203,7 +202,7 @@ export class EcsServiceDeploy implements CheckedRollout {
       `Updated service ${s.service} to ${shortTaskDefinition(this.target.taskDefinition)} ` +
         `(was ${shortTaskDefinition(this.checked.previousTaskDefinition)})`,
     );
-    this.target.serviceDeploymentArn = await this.findServiceDeployment(updated.currentServiceDeployment);
+    this.target.serviceDeploymentArn = await this.findServiceDeployment();
     deps.saveState(this.saved());
     timeline.mark(`service updated to ${shortTaskDefinition(this.target.taskDefinition)}`);
     return this.live(this.ctx, { checked: this.checked, target: this.target });
@@ -216,18 +215,27 @@ export class EcsServiceDeploy implements CheckedRollout {
     return rollBackEcsDeploy(this.ctx, this.target);
   }
 
-  /** The service deployment the update started: ECS names it on the service, else the newest one listed. */
-  private async findServiceDeployment(current: string | undefined): Promise<string | undefined> {
-    const { settings: s, deps, calls } = this.ctx;
-    if (current && this.checked.kind.kind === 'native') return current;
-    const listed = await calls
-      .once('list the service deployments', () => deps.ecs.listServiceDeployments(s.cluster, s.service))
-      .catch((error: unknown) => {
-        deps.log.debug(`ListServiceDeployments: ${describeError(error)}`);
-        return undefined;
+  /**
+   * The service deployment the update started, found by its target revision's task definition (the
+   * service's `currentServiceDeployment` could still name the one before). A native deploy follows it, so
+   * it waits a few polls for ECS to list it; a rolling one goes on without it (then a rollback updates back).
+   */
+  private async findServiceDeployment(): Promise<string | undefined> {
+    const { deps, calls, watch } = this.ctx;
+    const find = () =>
+      findServiceDeployment(this.target, {
+        ecs: deps.ecs,
+        clock: deps.clock,
+        calls,
+        info: (m) => deps.log.debug(m),
+        warn: (m) => deps.log.debug(m),
       });
-    if (listed === LATER || !listed?.length) return current;
-    return listed[0]?.arn ?? current;
+    const tries = this.checked.kind.kind === 'native' ? 3 : 1;
+    for (let attempt = 1; ; attempt++) {
+      const arn = await find();
+      if (arn || attempt >= tries) return arn;
+      await watch.pause('waiting for ECS to list the service deployment');
+    }
   }
 }
 
