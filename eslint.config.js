@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.mjs', 'bin/**/*.js', '*.js'],
+    files: ['scripts/**/*.mjs', '__tests__/**/*.mjs', 'bin/**/*.js', '*.js'],
     languageOptions: {
       globals: {
         process: 'readonly',

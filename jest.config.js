@@ -1,10 +1,43 @@
-/** Unit, integration (moto over HTTP) and end-to-end (built dist/ bundles) tests in one run. */
-export default {
+/**
+ * Two projects, both in `npm test`:
+ * - unit: quick, no emulator, no built bundle (`npm run test:unit` runs only these);
+ * - e2e: integration against moto_server and the built entries run as the runner runs them. Its global
+ *   setup first builds the current sources into a temp dir (SAFE_DEPLOY_DIST), so these tests can never
+ *   pass on a stale dist/.
+ */
+const base = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
-  testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+  setupFilesAfterEnv: ['<rootDir>/__tests__/support/plain-output.ts'],
+};
+
+/** Tests that start moto_server or run a built entry (dist/…, bin/safe-deploy.js). */
+const endToEnd = [
+  '/__tests__/e2e/',
+  '/__tests__/integration/',
+  '/__tests__/[^/]+/action\\.test\\.ts$',
+  '/__tests__/pipeline/cli\\.test\\.ts$',
+];
+
+export default {
+  projects: [
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...endToEnd],
+    },
+    {
+      ...base,
+      displayName: 'e2e',
+      testRegex: endToEnd.map((pattern) => (pattern.endsWith('/') ? `${pattern}.*\\.test\\.ts$` : pattern)),
+      globalSetup: '<rootDir>/__tests__/support/build-dist.mjs',
+      globalTeardown: '<rootDir>/__tests__/support/remove-dist.mjs',
+    },
+  ],
+  // Global options (jest ignores them inside a project).
   testTimeout: 30000,
   // moto and the GitHub stand-in are started per test file on free loopback ports.
   maxWorkers: 2,

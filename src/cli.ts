@@ -1,140 +1,92 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { UserError, describeError } from './errors.js';
-import { runDeploy } from './deploy/run.js';
-import { runGate } from './gate/run.js';
-import { recordInputs } from './inputs.js';
+import { describeError, UserError } from './errors.js';
 import { plainOutput } from './log.js';
-import { renderPlanTable } from './pipeline/render.js';
-import { DEFAULT_CONFIG, loadPlan, runPlanStep } from './pipeline/run.js';
-import { pipelineJsonSchema } from './pipeline/schema.js';
-
-const USAGE = `Usage: safe-deploy <command> [options]
-
-Commands:
-  plan [file]        Show what the pipeline file (default ${DEFAULT_CONFIG}) will deploy, stage by stage
-    --json           Print each stage's matrix as JSON instead of the table
-    --github-output  Set the outputs the reusable workflow reads (in a GitHub Actions step)
-  gate [--windows W] [--timezone Z] [--at TIME] [--input value ...]
-                     Evaluate the deploy gate (every gate action input as a --flag); exit 1 when closed
-                     (unless --on-closed skip)
-  deploy --cluster C --service S [--input value ...]
-                     Run the deploy action here: every action input as a --flag (--dry-run true to
-                     only validate and print the plan); AWS credentials from the environment
-  schema             Print the JSON schema of the pipeline file
-  help               Show this help
-`;
-
-/** Runs one CLI command; returns the process exit code. */
-export async function main(
-  argv: string[],
-  out: (text: string) => void = (t) => process.stdout.write(plainOutput(t)),
-): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'plan':
-      return plan(rest, out);
-    case 'deploy': {
-      quietFileCommands();
-      const report = await runDeploy(recordInputs(actionFlags(rest)));
-      out(`result: ${report.result}\nreason: ${report.reason}\n`);
-      return report.result === 'deployed' || report.result === 'dry-run' ? 0 : 1;
-    }
-    case 'gate': {
-      quietFileCommands();
-      const decision = await runGate(recordInputs(actionFlags(rest)));
-      out(`open: ${decision.open}\nreason: ${decision.reason}\n`);
-      return 0;
-    }
-    case 'schema':
-      out(`${JSON.stringify(pipelineJsonSchema(), null, 2)}\n`);
-      return 0;
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      out(USAGE);
-      return 0;
-    default:
-      throw new UserError(`Unknown command '${command}'.\n\n${USAGE}`);
-  }
-}
+import { packageRoot } from './cli/action-inputs.js';
+import { ExitCode, type CliCommand, type CliContext } from './cli/context.js';
+import { deployCommand } from './cli/deploy.js';
+import { gateCommand } from './cli/gate.js';
+import { planCommand } from './cli/plan.js';
+import { schemaCommand } from './cli/schema.js';
+import type { CliIO } from './cli/terminal.js';
 
 /**
- * Outside a runner, @actions/core would print outputs and state as workflow commands; send them to a
- * scratch file instead and print the result plainly.
+ * The commands of `safe-deploy`, in the order `--help` lists them. A new command is a file in src/cli/
+ * exporting a CliCommand, added here (status, promote, abort, rollback go after deploy).
  */
-function quietFileCommands(): void {
-  if (process.env.GITHUB_OUTPUT) return;
-  const dir = mkdtempSync(join(tmpdir(), 'safe-deploy-cli-'));
-  for (const name of ['GITHUB_OUTPUT', 'GITHUB_STATE']) {
-    const file = join(dir, name.toLowerCase());
-    writeFileSync(file, '');
-    process.env[name] = file;
-  }
-}
+export const COMMANDS: readonly CliCommand[] = [planCommand, deployCommand, gateCommand, schemaCommand];
 
-/** Action inputs from `--name value` or `--name=value` flags, named exactly as in action.yml. */
-export function actionFlags(args: string[]): Record<string, string> {
-  const inputs: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const match = /^--([a-z][a-z0-9-]*)(?:=(.*))?$/s.exec(arg);
-    if (!match) throw new UserError(`Expected an input flag such as --cluster web, got '${arg}'`);
-    const [, name, inline] = match;
-    if (inline !== undefined) inputs[name!] = inline;
-    else if (i + 1 < args.length && !args[i + 1]!.startsWith('--')) inputs[name!] = args[++i]!;
-    else inputs[name!] = 'true';
-  }
-  return inputs;
-}
+const EXIT_CODES = `
+Exit codes:
+  0  deployed, dry run done, gate open, plan or schema printed
+  1  the deploy failed or rolled back; the gate is closed
+  2  usage or bad input: an unknown flag, a missing or invalid value (nothing was changed)
+  3  blocked: an alarm was already in ALARM, so the deploy did not start (nothing was changed)
+`;
 
-async function plan(args: string[], out: (text: string) => void): Promise<number> {
-  let parsed;
+/** Runs the CLI on `argv` (without `node` and the script); returns the exit code. */
+export async function main(
+  argv: readonly string[],
+  stdout: (text: string) => void = (t) => void process.stdout.write(t),
+  stderr: (text: string) => void = (t) => void process.stderr.write(t),
+): Promise<number> {
+  let code: number = ExitCode.ok;
+  const context: CliContext = {
+    streams: (json): CliIO => ({
+      out: stdout,
+      log: json ? stderr : stdout,
+      logIsTerminal: Boolean(json ? process.stderr.isTTY : process.stdout.isTTY),
+    }),
+    exit: (value) => (code = value),
+  };
+  const program = new Command('safe-deploy')
+    .description('Safe blue/green deploys to Amazon ECS, the same code as the GitHub actions')
+    .version(packageVersion(), '-V, --version')
+    .addHelpText('after', EXIT_CODES)
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: stdout, writeErr: stderr });
+  for (const command of COMMANDS) command(program, context);
+  // Each command's help ends with the exit codes too; `help <command>` works as `<command> --help`.
+  for (const command of program.commands) command.addHelpText('after', EXIT_CODES);
+
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { json: { type: 'boolean' }, 'github-output': { type: 'boolean' } },
-    });
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
   } catch (error) {
-    // A mistyped flag is the user's to fix: say so plainly, without a stack trace.
-    throw new UserError(`${describeError(error)}\n\n${USAGE}`);
+    if (error instanceof CommanderError) {
+      // --help and --version end with 0; everything else commander refuses is a usage error.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    if (error instanceof UserError) {
+      stderr(`safe-deploy: ${describeError(error)}\n`);
+      return ExitCode.usage;
+    }
+    stderr(`safe-deploy: ${describeError(error)}\n`);
+    if (error instanceof Error && error.stack && process.env.RUNNER_DEBUG === '1') stderr(`${error.stack}\n`);
+    return ExitCode.failed;
   }
-  const { values, positionals } = parsed;
-  if (positionals.length > 1)
-    throw new UserError(`plan takes one pipeline file, got ${positionals.join(' ')}`);
-  const file = positionals[0] ?? DEFAULT_CONFIG;
-  if (values['github-output']) {
-    if (!process.env.GITHUB_OUTPUT)
-      throw new UserError('--github-output needs GITHUB_OUTPUT (it runs in a workflow step)');
-    await runPlanStep(recordInputs({ config: file }));
-    return 0;
-  }
-  const result = loadPlan(file);
-  if (values.json) {
-    const stages = result.stages.map((stage) => ({
-      stage: stage.number,
-      name: stage.name,
-      environment: stage.environment ?? null,
-      'max-parallel': stage.maxParallel,
-      matrix: stage.matrix,
-    }));
-    out(`${JSON.stringify({ gate: result.gate, stages }, null, 2)}\n`);
-  } else {
-    out(`${renderPlanTable(result)}\n`);
-  }
-  return 0;
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (error) {
-  // The runner reads workflow commands from stderr too.
-  if (!(error instanceof UserError) && error instanceof Error && error.stack)
-    process.stderr.write(`${plainOutput(error.stack)}\n`);
-  process.stderr.write(`${plainOutput(`safe-deploy: ${describeError(error)}`)}\n`);
-  process.exitCode = error instanceof UserError ? 1 : 2;
+/** The `safe-deploy` executable: runs `main` and ends the process with its exit code. */
+export async function cli(argv: readonly string[]): Promise<void> {
+  // Captured before a command reroutes @actions/core's output (src/cli/terminal.ts).
+  const stdout = process.stdout.write.bind(process.stdout);
+  const stderr = process.stderr.write.bind(process.stderr);
+  // In a workflow step the runner reads workflow commands from both streams: data never becomes one.
+  process.exitCode = await main(
+    argv,
+    (t) => void stdout(plainOutput(t)),
+    (t) => void stderr(plainOutput(t)),
+  );
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string })
+      .version;
+  } catch {
+    return 'unknown';
+  }
 }

@@ -399,8 +399,8 @@ describe('before anything changes', () => {
 
   test('a task definition that does not exist is refused', async () => {
     const s = scenario();
-    await expect(deploy(s, { 'task-definition': 'other:3' })).rejects.toThrow(
-      `Input 'task-definition': "other:3" does not exist in ECS`,
+    await expect(deploy(s, { 'task-definition': 'other:3' }, { region: 'us-east-1' })).rejects.toThrow(
+      `Input 'task-definition': "other:3": no such task definition in region us-east-1;`,
     );
     expect(s.aws.calls.filter((c) => MUTATING.includes(c))).toEqual([]);
   });
@@ -723,4 +723,39 @@ test('two runs creating green at once: the later one removes only its own task s
   );
   expect(s.aws.weights()).toEqual({ [BLUE_TG]: 90, [GREEN_TG]: 10 });
   expect(s.aws.taskSets.map((t) => t.taskSetArn)).toEqual([BLUE_TASK_SET, rivalArn]);
+});
+
+describe('ARNs that point nowhere', () => {
+  test('a listener that does not exist names the input, the ARN, the region looked in and what AWS said', async () => {
+    const s = scenario();
+    s.aws.fail(
+      'DescribeListeners',
+      Object.assign(new Error('One or more listeners not found'), { name: 'ListenerNotFoundException' }),
+    );
+    await expect(deploy(s, {}, { region: 'us-east-1' })).rejects.toThrow(
+      `Input 'listener-arn': "${LISTENER}": no such listener in region us-east-1 (AWS said: One or more listeners not found)`,
+    );
+    expect(s.aws.calls.filter((c) => MUTATING.includes(c))).toEqual([]);
+  });
+
+  test('a cluster that does not exist names the input and the region', async () => {
+    const s = scenario();
+    s.aws.fail(
+      'DescribeServices',
+      Object.assign(new Error('Cluster not found.'), { name: 'ClusterNotFoundException' }),
+    );
+    await expect(deploy(s, { cluster: 'nope' }, { region: 'us-east-1' })).rejects.toThrow(
+      `Input 'cluster': "nope": no such cluster in region us-east-1 (AWS said: Cluster not found.)`,
+    );
+  });
+
+  test("an ARN of another account than the service's is refused before any change, naming each", async () => {
+    const s = scenario();
+    const foreign = LISTENER.replace('111111111111', '222222222222');
+    await expect(deploy(s, { 'listener-arn': foreign })).rejects.toThrow(
+      `Input 'listener-arn': "${foreign}" is in account 222222222222; the deploy's credentials are for account 111111111111`,
+    );
+    expect(s.aws.calls).not.toContain('DescribeListeners');
+    expect(s.aws.calls.filter((c) => MUTATING.includes(c))).toEqual([]);
+  });
 });

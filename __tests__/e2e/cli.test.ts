@@ -1,9 +1,17 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { readDeployState, seedService, startMoto, type Moto, type SeededService } from '../support/moto.js';
-import { node24 } from '../support/run-action.js';
+import {
+  readDeployState,
+  seedService,
+  setAlarm,
+  startMoto,
+  type Moto,
+  type SeededService,
+} from '../support/moto.js';
+import { cliBin, node24 } from '../support/run-action.js';
 
-// `npx safe-deploy deploy` runs the same deploy code outside GitHub: inputs as --flags, AWS from the env.
+// `safe-deploy` (bin/safe-deploy.js, built from the current sources by jest's global setup) runs the same
+// deploy and gate code outside GitHub: inputs as --flags, AWS from the environment, plain output.
 const root = resolve(import.meta.dirname, '..', '..');
 let moto: Moto;
 let seeded: SeededService;
@@ -16,18 +24,34 @@ beforeEach(async () => {
   seeded = await seedService(moto, { alarms: ['api-5xx'] });
 });
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '/tmp',
-    ...moto.env,
-  };
-  const child = spawn(node24(), [resolve(root, 'bin/safe-deploy.js'), ...args], { cwd: root, env });
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string> = {}, terminal = false): Promise<CliRun> {
+  const command = [node24(), cliBin(), ...args];
+  // `script` gives the CLI a pseudo-terminal, as a person's shell would.
+  const quoted = command.map((arg) => `'${arg.replace(/'/g, "'\\''")}'`).join(' ');
+  const [file, argv] = terminal
+    ? ['script', ['-qfec', quoted, '/dev/null']]
+    : [command[0]!, command.slice(1)];
+  const child = spawn(file as string, argv as string[], {
+    cwd: root,
+    // Outside a runner: no GITHUB_ACTIONS, no GITHUB_OUTPUT.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...moto.env, ...env },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   return new Promise((done) => child.on('close', (code) => done({ code, stdout, stderr })));
+}
+
+/** Lines that a runner would read as workflow commands: none may reach a terminal. */
+function workflowCommands(run: CliRun): string[] {
+  return `${run.stdout}\n${run.stderr}`.split('\n').filter((line) => /^::[a-z-]+/.test(line));
 }
 
 const flags = (): string[] => [
@@ -45,16 +69,20 @@ const flags = (): string[] => [
   '1s',
 ];
 
-test('deploy --dry-run true validates, prints the plan and changes nothing', async () => {
-  const run = await cli(['deploy', ...flags(), '--dry-run', 'true']);
+test('deploy --dry-run validates, prints the plan and changes nothing', async () => {
+  const run = await cli(['deploy', ...flags(), '--dry-run']);
   expect(run.code).toBe(0);
   expect(run.stdout).toContain('1. 10% for 5m');
+  expect(run.stdout).toContain('result: dry-run');
   expect((await readDeployState(moto, seeded)).taskSets).toHaveLength(1);
 });
 
-test('deploy runs a whole deploy from the command line', async () => {
+test('deploy runs a whole deploy in plain text: phases as headings, no workflow commands', async () => {
   const run = await cli(['deploy', ...flags(), '--steps', 'AllAtOnce', '--bake-time=1s']);
   expect(run.code).toBe(0);
+  expect(run.stdout).toContain('\n== Shift traffic\n');
+  expect(run.stdout).toContain('result: deployed');
+  expect(workflowCommands(run)).toEqual([]);
   const state = await readDeployState(moto, seeded);
   expect(state.greenWeight).toBe(100);
   expect(state.taskSets).toEqual([
@@ -62,36 +90,128 @@ test('deploy runs a whole deploy from the command line', async () => {
   ]);
 });
 
-test('a bad flag value fails with the input named and exit code 1', async () => {
-  const run = await cli(['deploy', ...flags(), '--steps', 'Sideways']);
-  expect(run.code).toBe(1);
-  expect(`${run.stdout}${run.stderr}`).toContain(`Input 'steps': "Sideways" is not valid`);
+test('at a terminal, a progress line says what each hold waits for, the time left and the alarms', async () => {
+  const run = await cli(['deploy', ...flags(), '--steps', '50%:3s, 100%', '--bake-time', '2s'], {}, true);
+  expect(run.code).toBe(0);
+  // Redrawn in place (carriage return, erase line) after each poll of the 3 s step and the bake.
+  const redrawn = run.stdout.split('\r\x1b[K');
+  expect(
+    redrawn.filter((line) => /^step 1\/2: 50% · \ds of 3s, \ds left · 1 alarm OK$/.test(line)),
+  ).not.toEqual([]);
+  expect(redrawn.filter((line) => /^bake · \ds of 2s, \ds left · 1 alarm OK/.test(line))).not.toEqual([]);
+  expect(run.stdout).toContain('result: deployed');
 });
 
-test('gate previews a window from the command line', async () => {
-  const open = await cli([
-    'gate',
-    '--windows',
-    'Mon-Thu 09:00-16:00',
-    '--timezone',
-    'Asia/Seoul',
-    '--at',
-    '2026-11-23T10:00:00+09:00',
-  ]);
+test('deploy --json prints only the result on stdout; the log goes to stderr', async () => {
+  const run = await cli(['deploy', ...flags(), '--steps', 'AllAtOnce', '--bake-time', '1s', '--json']);
+  expect(run.code).toBe(0);
+  const result = JSON.parse(run.stdout) as Record<string, unknown>;
+  expect(result).toMatchObject({
+    result: 'deployed',
+    'task-set-arn': expect.stringMatching(/^arn:aws:ecs:/),
+  });
+  expect((result.timeline as { phase: string }[]).at(-1)).toMatchObject({ phase: 'finished' });
+  expect(run.stderr).toContain('== Promote');
+  expect(workflowCommands(run)).toEqual([]);
+});
+
+test('a bad flag value is bad input: exit 2, the input named, nothing changed', async () => {
+  const run = await cli(['deploy', ...flags(), '--steps', 'Sideways']);
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain(`Input 'steps': "Sideways" is not valid`);
+  expect(run.stderr).not.toContain('    at ');
+  expect((await readDeployState(moto, seeded)).taskSets).toHaveLength(1);
+});
+
+test('a deploy blocked by an alarm already in ALARM exits 3 and changes nothing', async () => {
+  await setAlarm(moto, 'api-5xx', 'ALARM');
+  const run = await cli(['deploy', ...flags(), '--steps', 'AllAtOnce', '--bake-time', '1s']);
+  expect(run.code).toBe(3);
+  expect(run.stdout).toContain('result: blocked');
+  expect(run.stdout).toMatch(/^error: Blocked: .*api-5xx/m);
+  expect((await readDeployState(moto, seeded)).taskSets).toHaveLength(1);
+});
+
+test('gate previews a window: exit 0 open, 1 closed with the next opening', async () => {
+  const gate = ['gate', '--windows', 'Mon-Thu 09:00-16:00', '--timezone', 'Asia/Seoul', '--at'];
+  const open = await cli([...gate, '2026-11-23T10:00:00+09:00']);
   expect(open.code).toBe(0);
   expect(open.stdout).toContain('open: true');
-  expect(open.stdout).not.toContain('::set-output');
+  expect(workflowCommands(open)).toEqual([]);
 
-  const closed = await cli([
-    'gate',
-    '--windows',
-    'Mon-Thu 09:00-16:00',
-    '--timezone',
-    'Asia/Seoul',
-    '--at',
-    '2026-11-27T10:00:00+09:00',
-  ]);
+  const closed = await cli([...gate, '2026-11-27T10:00:00+09:00']);
   expect(closed.code).toBe(1);
-  expect(closed.stderr).toMatch(/^safe-deploy: Deploy gate closed: /);
+  expect(closed.stdout).toContain('open: false');
+  expect(closed.stderr).toMatch(/^safe-deploy: Deploy gate closed: /m);
   expect(closed.stderr).toContain('2026-11-30T09:00'); // next opening: Monday 09:00 in Seoul
+
+  const json = await cli([...gate, '2026-11-27T10:00:00+09:00', '--json']);
+  expect(json.code).toBe(1);
+  expect(JSON.parse(json.stdout)).toEqual({
+    open: false,
+    reason: expect.stringContaining('Friday'),
+    'next-open': '2026-11-30T09:00:00+09:00',
+    'closes-at': null,
+    overridden: false,
+  });
+});
+
+describe.each(['plan', 'deploy', 'gate', 'schema'])('%s', (command) => {
+  test('refuses a mistyped flag with exit 2 and its usage', async () => {
+    const run = await cli([command, '--stepz', '10%']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("error: unknown option '--stepz'");
+    expect(run.stderr).toContain(`Usage: safe-deploy ${command} [options]`);
+    expect(run.stdout).toBe('');
+  });
+
+  test('--help describes it and the exit codes', async () => {
+    const run = await cli([command, '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Usage: safe-deploy ${command}`);
+    expect(run.stdout).toContain('3  blocked');
+  });
+});
+
+test('no command is a usage error, not a success', async () => {
+  const run = await cli([]);
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain('Usage: safe-deploy [options] [command]');
+  for (const command of ['plan', 'deploy', 'gate', 'schema']) expect(run.stderr).toContain(`  ${command}`);
+});
+
+test('an unknown command is a usage error', async () => {
+  const run = await cli(['deplyo']);
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain("unknown command 'deplyo'");
+});
+
+test('deploy with no flags names the missing input', async () => {
+  const run = await cli(['deploy']);
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain("Input 'cluster'");
+});
+
+test('the gate flags are the inputs of gate/action.yml; deploy flags are not gate flags', async () => {
+  const run = await cli(['gate', '--listener-arn', seeded.listenerArn]);
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain("unknown option '--listener-arn'");
+});
+
+test('npx safe-deploy runs the same file as node bin/safe-deploy.js', async () => {
+  const direct = await cli(['--help']);
+  const npx = await new Promise<CliRun>((done) => {
+    // Where the build is laid out as the repository (package.json with its bin, dist/, bin/).
+    const child = spawn('npx', ['--no-install', 'safe-deploy', '--help'], {
+      cwd: resolve(cliBin(), '..', '..'),
+      env: { PATH: `${resolve(node24(), '..')}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? '/tmp' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+  expect(npx).toEqual({ code: 0, stdout: direct.stdout, stderr: '' });
+  expect(direct.stdout).toContain('Usage: safe-deploy [options] [command]');
 });

@@ -83,7 +83,11 @@ test('a listener canary deploy promotes green and reports it', async () => {
     environment: 'web/api',
   });
   // The post step sees a finished deploy and changes nothing.
-  const post = await runAction('deploy', { state: run.state, env: moto.env, inputs: { 'github-token': '' } });
+  const post = await runAction('deploy/post', {
+    state: run.state,
+    env: moto.env,
+    inputs: { 'github-token': '' },
+  });
   expect(post.code).toBe(0);
   expect(post.stdout).toContain('the deploy finished; nothing to clean up');
 });
@@ -157,7 +161,7 @@ test('a runner that kills the main step leaves it to the post step, which rolls 
   expect(split).toMatchObject({ blueWeight: 80, greenWeight: 20 });
   expect(split.taskSets).toHaveLength(2);
 
-  const post = await runAction('deploy', {
+  const post = await runAction('deploy/post', {
     state: run.state,
     inputs: { 'github-token': 'ghs_test' },
     env: { ...moto.env, GITHUB_API_URL: github.url },

@@ -2,12 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAction } from '../support/run-action.js';
+import { cliBin, runAction } from '../support/run-action.js';
 
-// These run the committed bundles (dist/cli via bin/safe-deploy.js, dist/plan): rebuild them with
-// `node scripts/build.mjs cli plan` after changing src/pipeline.
+// These run bin/safe-deploy.js and dist/plan as built from the current sources by jest's global setup.
 function cli(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, ['bin/safe-deploy.js', ...args], {
+  const result = spawnSync(process.execPath, [cliBin(), ...args], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH, ...env },
   });
@@ -72,7 +71,7 @@ describe('safe-deploy plan', () => {
       'defaults: { cluster: web, service: api }\nstages:\n  - name: a\n    targets: [{ region: moon, role: x }]\n',
     );
     const { code, stdout, stderr } = cli(['plan', file]);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain(
       'stages[0].targets[0].region (line 4): expected an AWS region such as us-east-1',
@@ -82,7 +81,7 @@ describe('safe-deploy plan', () => {
 
   it('says which file is missing', () => {
     const { code, stderr } = cli(['plan', 'nope/safe-deploy.yml']);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toContain('Pipeline file nope/safe-deploy.yml not found');
   });
 

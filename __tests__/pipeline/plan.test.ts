@@ -197,11 +197,11 @@ describe('.github/workflows/pipeline.yml', () => {
     expect(jobs.plan!.steps.find((step) => step.id === 'plan')?.uses).toBe('org/safe-deploy/plan@v1');
   });
 
-  it('passes every gate input of the file to the gate action', () => {
-    const gate = jobs.gate!.steps.find((step) => step.id === 'gate')!;
+  it.each(['gate', 'gate-alarms'])('passes every gate input of the file to the gate action (%s)', (name) => {
+    const gate = jobs[name]!.steps.find((step) => step.id === 'gate')!;
     expect(gate.uses).toBe('org/safe-deploy/gate@v1');
-    for (const name of GATE_INPUTS.filter((n) => n !== 'role' && n !== 'region')) {
-      expect(gate.with?.[name]).toBe(`\${{ fromJSON(needs.plan.outputs.gate).${name} }}`);
+    for (const input of GATE_INPUTS.filter((n) => n !== 'role' && n !== 'region')) {
+      expect(gate.with?.[input]).toBe(`\${{ fromJSON(needs.plan.outputs.gate).${input} }}`);
     }
   });
 
@@ -209,11 +209,16 @@ describe('.github/workflows/pipeline.yml', () => {
     const stageJobs = Object.keys(jobs).filter((name) => name.startsWith('stage-'));
     expect(stageJobs).toEqual(Array.from({ length: MAX_STAGES }, (_, i) => `stage-${i + 1}`));
     const normalised = (n: number) =>
-      JSON.stringify({ ...jobs[`stage-${n}`], needs: undefined }).replaceAll(`-${n}`, '-N');
+      JSON.stringify({ ...jobs[`stage-${n}`], needs: undefined, if: undefined }).replaceAll(`-${n}`, '-N');
     for (let n = 1; n <= MAX_STAGES; n++) {
       const job = jobs[`stage-${n}`]!;
-      expect(job.needs).toEqual(n === 1 ? ['plan', 'gate'] : ['plan', 'gate', `stage-${n - 1}`]);
-      expect(job.if).toBe(`needs.plan.outputs.has-stage-${n} == 'true' && needs.gate.outputs.open == 'true'`);
+      // After the plan, whichever gate job ran (scripts/pipeline-workflow.mjs), and a successful stage n-1.
+      expect(job.needs).toEqual(['plan', 'gate', 'gate-alarms', ...(n === 1 ? [] : [`stage-${n - 1}`])]);
+      expect(job.if).toBe(
+        `!cancelled() && needs.plan.outputs.has-stage-${n} == 'true' && ` +
+          "(needs.gate.outputs.open == 'true' || needs.gate-alarms.outputs.open == 'true')" +
+          (n === 1 ? '' : ` && needs.stage-${n - 1}.result == 'success'`),
+      );
       expect(job.strategy).toEqual({
         'fail-fast': true,
         'max-parallel': `\${{ fromJSON(needs.plan.outputs.max-parallel-${n}) }}`,
@@ -415,7 +420,8 @@ stages: [{ name: s, cluster: c, service: s, targets: [{ region: us-east-1, role:
       onClosed: 'wait',
       maxWait: 2 * 60 * 60_000,
     });
-    const credentials = jobs.gate!.steps.find((s) =>
+    // The gate job that reads alarms assumes the gate's role (scripts/pipeline-workflow.mjs).
+    const credentials = jobs['gate-alarms']!.steps.find((s) =>
       s.uses?.startsWith('aws-actions/configure-aws-credentials@'),
     )!;
     expect(evaluateWith(credentials, { ...context, 'github.run_id': '1' })).toMatchObject({

@@ -33,5 +33,8 @@ export interface RunOptions {
 }
 
 export function node24(): string;
+export function distDir(): string;
+export function cliBin(): string;
+export function entryFile(bundle: string): string;
 export function runAction(bundle: string, options?: RunOptions): Promise<ActionRun>;
 export function parseFileCommand(text: string): Record<string, string>;

@@ -22,8 +22,27 @@ export function node24() {
 }
 
 /**
- * Runs a built bundle under `dist/` as the GitHub runner runs a JavaScript action: inputs as `INPUT_*`
- * variables, file commands for outputs, state and the step summary, and the event payload on disk.
+ * The built bundles: `SAFE_DEPLOY_DIST` when set (the tests' global setup builds the current sources
+ * there, so they never run a stale dist/), else the committed dist/.
+ */
+export function distDir() {
+  return process.env.SAFE_DEPLOY_DIST || join(root, 'dist');
+}
+
+/** The `safe-deploy` executable beside those bundles (bin/safe-deploy.js). */
+export function cliBin() {
+  return join(distDir(), '..', 'bin', 'safe-deploy.js');
+}
+
+/** The file of an entry: `deploy` is dist/deploy/index.js, `deploy/post` is dist/deploy/post.js. */
+export function entryFile(bundle) {
+  return join(distDir(), bundle.includes('/') ? `${bundle}.js` : join(bundle, 'index.js'));
+}
+
+/**
+ * Runs a built entry (`deploy`, `deploy/post`, `gate`…) as the GitHub runner runs a JavaScript action:
+ * inputs as `INPUT_*` variables, file commands for outputs, state and the step summary, and the event
+ * payload on disk.
  */
 export async function runAction(bundle, options = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'safe-deploy-run-'));
@@ -60,7 +79,7 @@ export async function runAction(bundle, options = {}) {
     if (value === undefined) delete env[name];
     else env[name] = value;
   }
-  const child = spawn(node24(), [join(root, 'dist', bundle, 'index.js')], {
+  const child = spawn(node24(), [entryFile(bundle)], {
     cwd: options.cwd ?? dir,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

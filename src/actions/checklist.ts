@@ -1,7 +1,12 @@
 import { runMain } from '../action-main.js';
-import { runChecklist } from '../checklist/run.js';
+import { readChecklistSettings } from '../checklist/settings.js';
 import { actionInputs } from '../inputs.js';
 
-await runMain(async () => {
-  await runChecklist(actionInputs);
-});
+/** The checklist action: inputs (and the template) are read before the GitHub client loads. */
+export async function run(): Promise<void> {
+  await runMain(async () => {
+    readChecklistSettings(actionInputs, process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const { runChecklist } = await import('../checklist/run.js');
+    await runChecklist(actionInputs);
+  });
+}

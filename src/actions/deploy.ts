@@ -1,16 +1,16 @@
-import * as core from '@actions/core';
 import { runMain } from '../action-main.js';
-import { runDeployPost } from '../deploy/post.js';
-import { failureOf, runDeploy } from '../deploy/run.js';
+import { parseDeploySettings } from '../deploy/settings.js';
 import { UserError } from '../errors.js';
 import { actionInputs } from '../inputs.js';
 
-// One bundle serves both the main and the post step: the main step marks the state, the post step reads it.
-if (core.getState('isPost') === 'true') {
-  await runMain(() => runDeployPost());
-} else {
-  core.saveState('isPost', 'true');
+/**
+ * The deploy action's main step. Its inputs are parsed before the engine and the AWS SDK load, so a bad
+ * input fails at the cost of a bare Node start.
+ */
+export async function run(): Promise<void> {
   await runMain(async () => {
+    parseDeploySettings(actionInputs);
+    const { failureOf, runDeploy } = await import('../deploy/run.js');
     const failure = failureOf(await runDeploy(actionInputs));
     // The report is written; the step fails in one place, runMain.
     if (failure) throw new UserError(failure);

@@ -51,6 +51,8 @@ export interface DeployDeps {
   closeAbandonedRecord?(deploymentId: number, description: string): Promise<void>;
   /** The GitHub deployment record's id once it exists, tagged on green so a later run can close it. */
   deploymentId?(): number | undefined;
+  /** The region the AWS clients use, for errors that say where something was looked for. */
+  region?: string;
   /** Real-time bound of calls that may hang (tests inject a short one). */
   timer?: (ms: number, signal: AbortSignal) => Promise<void>;
 }

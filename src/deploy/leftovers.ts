@@ -86,3 +86,13 @@ export function earlierRun(
       (at(t) < at(mine) || (at(t) === at(mine) && t.arn < mine.arn)),
   );
 }
+
+/** The run's identity from the runner's environment (or a local one). */
+export function runIdentity(env: NodeJS.ProcessEnv): RunIdentity {
+  return {
+    repository: env.GITHUB_REPOSITORY ?? 'local/local',
+    commit: env.GITHUB_SHA ?? 'local',
+    runId: env.GITHUB_RUN_ID ?? `local-${process.pid}`,
+    runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1',
+  };
+}

@@ -5,7 +5,9 @@ import * as log from '../log.js';
 import { recordFromId } from '../report/deployment-record.js';
 import { AwsCalls } from './calls.js';
 import { rollBackTaskSets, findGreenByTags } from './rollback.js';
-import { awsPorts, runIdentity, STATE_KEY, type AwsPorts } from './run.js';
+import { awsPorts, type AwsPorts } from './aws-ports.js';
+import { runIdentity } from './leftovers.js';
+import { STATE_KEY } from './state.js';
 import { rollBackEcs } from './kinds/ecs-rollback.js';
 import type { EcsTarget, SavedDeploy, TaskSetTarget } from './saved.js';
 

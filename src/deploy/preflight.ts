@@ -2,7 +2,9 @@ import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { resolveAlarms } from '../alarms/resolve.js';
 import type { AlarmState } from '../aws/cloudwatch.js';
 import type { Service } from '../aws/ecs.js';
-import { UserError } from '../errors.js';
+import { errorName } from '../aws/ecs.js';
+import { describeError, UserError } from '../errors.js';
+import { arnInputs, notFoundError, otherAccountError, parseArn } from './arns.js';
 import type { DeployContext, Release, ResolvedAlarms } from './context.js';
 import { loadBalancerArnOf } from '../aws/load-balancer.js';
 import type { GreenBlueAnalysis } from '../compare/analysis.js';
@@ -53,10 +55,29 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
   }
 
   // The controller and strategy decide the kind of deploy; task sets are read only for EXTERNAL services.
-  const configuration = await calls.retry('read the service', () =>
-    deps.ecs.describeServiceConfiguration(s.cluster, s.service),
-  );
-  if (!configuration) throw new UserError(`Service '${s.service}' was not found in cluster '${s.cluster}'`);
+  const configuration = await calls
+    .retry('read the service', () => deps.ecs.describeServiceConfiguration(s.cluster, s.service))
+    .catch((error: unknown) => {
+      // A cluster that does not exist (or is another account's) is the user's to fix, named as such.
+      if (errorName(error) === 'ClusterNotFoundException') {
+        throw notFoundError('cluster', s.cluster, 'cluster', deps.region, describeError(error));
+      }
+      throw error;
+    });
+  if (!configuration) {
+    throw notFoundError(
+      'service',
+      s.service,
+      'service',
+      deps.region,
+      `no active service of that name in cluster '${s.cluster}'`,
+    );
+  }
+  // ECS describes only the caller's own services, so the service's account is the caller's: an ARN input
+  // of another account would only fail later as "not found" with less to go on.
+  const account = parseArn(configuration.arn)?.account;
+  const foreign = account ? otherAccountError(arnInputs(s), account) : undefined;
+  if (foreign) throw foreign;
   const kind = serviceKind(configuration);
   const checked =
     kind.kind === 'task-sets'
@@ -158,7 +179,7 @@ async function checkTaskDefinition(
     ctx.deps.ecs.describeTaskDefinition(existing),
   );
   if (!found?.taskDefinitionArn) {
-    throw new UserError(`Input 'task-definition': ${JSON.stringify(existing)} does not exist in ECS`);
+    throw notFoundError('task-definition', existing, 'task definition', ctx.deps.region);
   }
   // A new revision of the existing definition (a container's image replaced), registered in prepare.
   if (revise) return { register: revise(found) };

@@ -1,7 +1,4 @@
 import * as core from '@actions/core';
-import type { CloudWatchPort } from '../aws/cloudwatch.js';
-import type { EcsControllerPort, EcsPort } from '../aws/ecs.js';
-import type { LoadBalancerPort } from '../aws/load-balancer.js';
 import * as log from '../log.js';
 import { systemClock, type Clock } from '../clock.js';
 import { checkReviewed } from '../github/review.js';
@@ -16,28 +13,26 @@ import {
 import { readInputFile } from '../files.js';
 import { recordFromId, startDeploymentRecord, type DeploymentRecord } from '../report/deployment-record.js';
 import { renderPlanText, timelineOutput, writeSummary } from '../report/summary.js';
+import { clientRegion } from './arns.js';
+import { awsPorts, type AwsPorts } from './aws-ports.js';
 import type { Release } from './context.js';
 import { runHookCommand } from './hook.js';
-import type { RunIdentity } from './leftovers.js';
+import { runIdentity, type RunIdentity } from './leftovers.js';
 import { runLifecycle } from './lifecycle.js';
 import type { DeployLog } from './log.js';
 import type { DeployReport } from './model.js';
 import type { SavedDeploy } from './saved.js';
 import { parseDeploySettings, type DeploySettings } from './settings.js';
+import { STATE_KEY } from './state.js';
 
-/** The state key the post step reads. */
-export const STATE_KEY = 'deploy';
-
-/** The AWS ports a deploy uses. */
-export interface AwsPorts {
-  ecs: EcsPort & EcsControllerPort;
-  lb: LoadBalancerPort;
-  cloudwatch: CloudWatchPort;
-}
+/** The state key the post step reads (in its own module, so the post step reads it without the SDK). */
+export { STATE_KEY, awsPorts, runIdentity, type AwsPorts };
 
 /** Ports and hooks the deploy runs with; real AWS clients unless a caller (the benchmark) injects others. */
 export interface DeployRuntime {
   ports?: AwsPorts;
+  /** Where each hold stands after each poll (the CLI's progress line). */
+  progress?: DeployLog['progress'];
   clock?: Clock;
   env?: NodeJS.ProcessEnv;
   onTrafficRestored?(): void;
@@ -64,6 +59,7 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
   process.on('SIGTERM', onSignal);
 
   const [owner = '', repo = ''] = identity.repository.split('/');
+  const region = clientRegion(env)?.region;
   const state = new SavedState();
   // The record is created once validation passed, beside the deploy: the first AWS call never waits for
   // GitHub, a GitHub stall never delays a rollback, and a deploy blocked in validation leaves no record.
@@ -73,7 +69,7 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
     const report = await runLifecycle(settings, release, {
       ...ports,
       clock: runtime.clock ?? systemClock,
-      log: actionLog,
+      log: runtime.progress ? { ...actionLog, progress: runtime.progress } : actionLog,
       identity,
       signal: cancel.signal,
       runHook: (name, command, hookEnv, signal) => {
@@ -98,6 +94,7 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
             )
           : Promise.resolve(),
       deploymentId: () => state.deploymentId,
+      ...(region ? { region } : {}),
       ...(runtime.onTrafficRestored ? { onTrafficRestored: runtime.onTrafficRestored } : {}),
     });
     report.reason = report.reason || report.result;
@@ -191,28 +188,6 @@ function startRecord(
   });
 }
 
-/** The SDK-backed ports, configured from the environment; the SDK is loaded only when they are needed. */
-export async function awsPorts(): Promise<AwsPorts> {
-  const [{ clientConfig }, { CloudWatchClient }, { ECSClient }, { ElasticLoadBalancingV2Client }] =
-    await Promise.all([
-      import('../aws/clients.js'),
-      import('@aws-sdk/client-cloudwatch'),
-      import('@aws-sdk/client-ecs'),
-      import('@aws-sdk/client-elastic-load-balancing-v2'),
-    ]);
-  const [{ SdkCloudWatch }, { SdkEcs }, { SdkLoadBalancer }] = await Promise.all([
-    import('../aws/cloudwatch.js'),
-    import('../aws/ecs.js'),
-    import('../aws/load-balancer.js'),
-  ]);
-  const config = clientConfig();
-  return {
-    ecs: new SdkEcs(new ECSClient(config)),
-    lb: new SdkLoadBalancer(new ElasticLoadBalancingV2Client(config)),
-    cloudwatch: new SdkCloudWatch(new CloudWatchClient(config)),
-  };
-}
-
 /** Reads the version to deploy from files only; a manifest is verified here, before any AWS call. */
 function loadRelease(settings: DeploySettings, env: NodeJS.ProcessEnv): Release {
   const source = settings.taskDefinition;
@@ -268,16 +243,6 @@ function setOutputs(report: DeployReport): void {
   core.setOutput('task-set-arn', report.taskSetArn ?? '');
   core.setOutput('previous-task-set-arn', report.previousTaskSetArn ?? '');
   core.setOutput('timeline', timelineOutput(report.timeline));
-}
-
-/** The run's identity from the runner's environment (or a local one). */
-export function runIdentity(env: NodeJS.ProcessEnv): RunIdentity {
-  return {
-    repository: env.GITHUB_REPOSITORY ?? 'local/local',
-    commit: env.GITHUB_SHA ?? 'local',
-    runId: env.GITHUB_RUN_ID ?? `local-${process.pid}`,
-    runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1',
-  };
 }
 
 function runUrl(env: NodeJS.ProcessEnv, identity: RunIdentity): string {

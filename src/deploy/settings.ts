@@ -15,8 +15,8 @@ import {
   type ArnKind,
 } from './arns.js';
 import { checkInputFile } from '../files.js';
-import { checkManifestPath } from '../manifest/manifest.js';
-import { imageProblem } from '../manifest/render.js';
+import { checkManifestPath } from '../manifest/location.js';
+import { imageProblem } from '../manifest/image.js';
 
 /** Where the new version's task definition comes from. */
 export type TaskDefinitionSource =

@@ -95,6 +95,14 @@ export class DeployWatch {
       this.checkTimeAndCancellation(where);
       for (const check of [...this.checks]) await check();
       const now = clock.now();
+      log.progress?.({
+        label: options.label,
+        elapsedMs: now - began,
+        ...(until > began ? { totalMs: until - began } : {}),
+        watched: alarms.length,
+        notOk: this.options.alarms.notOk(alarms),
+        note: options.progressNote?.() ?? '',
+      });
       const finished = (options.done ? await options.done() : true) && now >= until;
       if (finished && this.lastAlarmRead >= Math.min(until, now)) return;
       if (now - lastProgress >= PROGRESS_EVERY_MS) {

@@ -1,19 +1,19 @@
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { inputError, UserError } from '../errors.js';
-import { checkInputFile, FILE_LIMITS, readInputFile, type InputFile } from '../files.js';
+import { FILE_LIMITS, readInputFile } from '../files.js';
 import { parseJsonFile } from './json.js';
+import { manifestFile } from './location.js';
 import { checkTaskDefinition, imageDigest } from './render.js';
+
+export { checkManifestPath, MANIFEST_FILE } from './location.js';
 
 /** The manifest schema version this code writes and reads. */
 export const SCHEMA_VERSION = 1;
 
 /** The file name the package action writes and a downloaded artifact folder holds. */
-export const MANIFEST_FILE = 'manifest.json';
 
 /**
  * The deploy manifest: the one artifact that moves from the build to every stage and region. Strict at
@@ -256,35 +256,6 @@ export function summarizeManifest(manifest: DeployManifest): string[] {
 
 /** The largest manifest read: one is a few KiB, so anything near this is not a manifest. */
 export const MAX_MANIFEST_BYTES = FILE_LIMITS.manifest;
-
-/**
- * Checks the `manifest` input before anything else runs (see manifestFile). Throws a UserError naming
- * the input.
- */
-export function checkManifestPath(
-  path: string,
-  workspace: string = process.env.GITHUB_WORKSPACE || process.cwd(),
-): void {
-  checkInputFile(manifestFile(path, workspace));
-}
-
-/**
- * The manifest file to read: a folder (as download-artifact leaves it) stands for the manifest file
- * inside it. Only a regular file of at most MAX_MANIFEST_BYTES is read (a FIFO or device could block or
- * never end), and a symbolic link that leads outside the workspace is refused: an artifact or checkout
- * could hold a link to any file the runner can read.
- */
-function manifestFile(path: string, workspace: string): InputFile {
-  const stats = statSync(path, { throwIfNoEntry: false });
-  if (stats?.isDirectory()) {
-    const file = join(path, MANIFEST_FILE);
-    if (!statSync(file, { throwIfNoEntry: false })) {
-      throw inputError('manifest', path, `a folder with no ${MANIFEST_FILE} in it`);
-    }
-    return { input: 'manifest', kind: 'manifest', path: file, within: workspace };
-  }
-  return { input: 'manifest', kind: 'manifest', path, within: workspace };
-}
 
 // GitHub owner and repository names are case-insensitive.
 function sameRepository(a: string, b: string): boolean {

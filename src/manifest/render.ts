@@ -1,7 +1,10 @@
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { inputError, UserError } from '../errors.js';
 import { formatBytes, readInputFile } from '../files.js';
+import { imageProblem, isPinned } from './image.js';
 import { parseJsonFile } from './json.js';
+
+export { imageDigest, imageProblem, isPinned } from './image.js';
 
 /** Fields `describe-task-definition` returns that RegisterTaskDefinition does not accept. */
 const READ_ONLY = [
@@ -140,34 +143,6 @@ export function checkTaskDefinition(definition: object, from: DefinitionSource):
 }
 
 /**
- * What is wrong with an image reference, or `undefined`: ECS allows letters, digits, `-_:./#` and a
- * digest after `@`, up to 255 characters; a digest must be `sha256:` and 64 lowercase hex digits.
- */
-export function imageProblem(image: string): string | undefined {
-  if (!image) return 'an image reference cannot be empty';
-  if (/\s/.test(image)) return 'an image reference has no spaces';
-  if (image.length > 255) return `an image reference has at most 255 characters (this one ${image.length})`;
-  const at = image.indexOf('@');
-  const name = at < 0 ? image : image.slice(0, at);
-  if (at >= 0) {
-    const digest = image.slice(at + 1);
-    if (!name) return 'the image name before "@" is missing';
-    if (!/^sha256:[0-9a-f]{64}$/.test(digest)) {
-      return `the digest ${JSON.stringify(digest)} is not sha256: followed by 64 lowercase hex digits`;
-    }
-  }
-  if (!/^[A-Za-z0-9][A-Za-z0-9_\-:./#]*$/.test(name)) {
-    return 'an image reference has only letters, digits and - _ : . / # (and @sha256:<digest>)';
-  }
-  const last = name.slice(name.lastIndexOf('/') + 1);
-  const colon = last.indexOf(':');
-  if (colon >= 0 && !/^[\w][\w.-]{0,127}$/.test(last.slice(colon + 1))) {
-    return `the tag ${JSON.stringify(last.slice(colon + 1))} is not valid (letters, digits, _ . -, up to 128)`;
-  }
-  return undefined;
-}
-
-/**
  * The warning for each container whose image is a tag rather than a digest, the same one the `image`
  * input gets; `except` is the container whose image an input replaced (warned about as that input).
  */
@@ -182,16 +157,6 @@ export function unpinnedImageWarnings(definition: object, from: DefinitionSource
         `${image}, which is not pinned by digest (@sha256:...); a tag can move between stages.`,
     ];
   });
-}
-
-/** True when an image reference is pinned by digest (`name@sha256:<64 hex>`). */
-export function isPinned(image: string): boolean {
-  return imageDigest(image) !== undefined;
-}
-
-/** The `sha256:<hex>` digest an image reference is pinned to, if it is. */
-export function imageDigest(image: string): string | undefined {
-  return /@(sha256:[0-9a-f]{64})$/.exec(image)?.[1];
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

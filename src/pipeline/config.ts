@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument, isNode } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError, describeError } from '../errors.js';
 import { parseArn } from '../deploy/arns.js';
 import { parseDeploySettings } from '../deploy/settings.js';

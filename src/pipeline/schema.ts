@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PipelineSchema } from './config.js';
 
 /** Where the published schema lives, for `$id` and the `yaml-language-server` comment. */

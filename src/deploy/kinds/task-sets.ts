@@ -3,6 +3,7 @@ import { isSteady, type Service, type TaskSet } from '../../aws/ecs.js';
 import { loadBalancerArnOf, type Weights } from '../../aws/load-balancer.js';
 import { formatDuration } from '../../duration.js';
 import { describeError, UserError } from '../../errors.js';
+import { notFoundError } from '../arns.js';
 import { LATER } from '../calls.js';
 import type { DeployContext } from '../context.js';
 import { classifyLeftovers, earlierRun, runTags, TAG, type Leftover } from '../leftovers.js';
@@ -46,7 +47,8 @@ export async function checkTaskSets(ctx: DeployContext, service: Service): Promi
   let initialWeights: Weights = {};
   if (s.route.kind === 'listener') {
     const { production, testListenerArn } = s.route;
-    initialWeights = await calls.retry('read the listener', () => readForward(ctx, production));
+    const input = production.kind === 'rule' ? 'listener-rule-arn' : 'listener-arn';
+    initialWeights = await calls.retry('read the listener', () => readForward(ctx, production, input));
     const groups = Object.keys(initialWeights);
     const blueTg = blue.targetGroupArns[0];
     const greenTg = groups.find((g) => g !== blueTg);
@@ -59,7 +61,7 @@ export async function checkTaskSets(ctx: DeployContext, service: Service): Promi
     if (testListenerArn) {
       const test = Object.keys(
         await calls.retry('read the test listener', () =>
-          readForward(ctx, { kind: 'listener', arn: testListenerArn }),
+          readForward(ctx, { kind: 'listener', arn: testListenerArn }, 'test-listener-arn'),
         ),
       );
       if (!test.includes(blueTg) || !test.includes(greenTg)) {
@@ -97,12 +99,25 @@ export async function checkTaskSets(ctx: DeployContext, service: Service): Promi
   return { service, blue, route, initialWeights, leftovers };
 }
 
-/** The listener's forward weights; a listener without a forward action is the user's to fix. */
-async function readForward(ctx: DeployContext, ref: ListenerRoute['production']): Promise<Weights> {
+/**
+ * The listener's forward weights. A listener without a forward action, or one that does not exist, is
+ * the user's to fix: the error names the input, the ARN and the region looked in.
+ */
+async function readForward(
+  ctx: DeployContext,
+  ref: ListenerRoute['production'],
+  input: string,
+): Promise<Weights> {
   try {
     return await ctx.deps.lb.readWeights(ref);
   } catch (error) {
-    if (error instanceof Error && error.name === 'NoForwardAction') throw new UserError(error.message);
+    const name = error instanceof Error ? error.name : '';
+    if (name === 'NoForwardAction')
+      throw new UserError(error instanceof Error ? error.message : String(error));
+    if (name === 'ListenerNotFoundException' || name === 'RuleNotFoundException') {
+      const kind = ref.kind === 'rule' ? 'listener rule' : 'listener';
+      throw notFoundError(input, ref.arn, kind, ctx.deps.region, describeError(error));
+    }
     throw error;
   }
 }

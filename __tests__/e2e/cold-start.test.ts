@@ -1,0 +1,99 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { distDir, entryFile, node24 } from '../support/run-action.js';
+
+// What each entry loads before it can fail on a bad input, or before the post step knows there is
+// nothing to do: the modules are counted (not timed, so a busy machine cannot fail or pass it), through
+// Node's module hooks. The AWS SDK, the GitHub client and the artifact client must not be among them.
+const recorder = join(mkdtempSync(join(tmpdir(), 'safe-deploy-loads-')), 'record.mjs');
+writeFileSync(
+  recorder,
+  `import { registerHooks } from 'node:module';
+import { writeSync } from 'node:fs';
+registerHooks({
+  load(url, context, next) {
+    if (url.startsWith('file:')) writeSync(2, 'LOADED ' + url + '\\n');
+    return next(url, context);
+  },
+});
+`,
+);
+
+/** Runs an entry with INPUT_* variables; returns the bundle files it loaded and its output. */
+function loads(
+  entry: string,
+  env: Record<string, string>,
+): { files: string[]; stdout: string; code: number | null } {
+  const run = spawnSync(node24(), ['--import', recorder, entryFile(entry)], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    // What loads is known long before: the valid deploy below may be stopped retrying its first call.
+    timeout: 15_000,
+  });
+  const files = run.stderr
+    .split('\n')
+    .filter((line) => line.startsWith('LOADED '))
+    .map((line) => fileURLToPath(line.slice('LOADED '.length)))
+    .filter((file) => file.startsWith(distDir()));
+  // The hooks saw the entry and its chunks: an empty list would make every check below pass.
+  expect(files).toContain(entryFile(entry));
+  expect(files.length).toBeGreaterThan(2);
+  return { files, stdout: run.stdout, code: run.status };
+}
+
+const bytes = (files: string[]): number => files.reduce((sum, file) => sum + readFileSync(file).length, 0);
+const heavy = (files: string[]): string[] =>
+  files.filter((file) =>
+    /ECSClient|CloudWatchClient|getOctokit|DefaultArtifactClient/.test(readFileSync(file, 'utf8')),
+  );
+
+test('a deploy input error fails before the engine or the AWS SDK loads', () => {
+  const run = loads('deploy', { INPUT_CLUSTER: 'web', INPUT_SERVICE: 'api', INPUT_STEPS: 'Sideways' });
+  expect(run.code).toBe(1);
+  expect(run.stdout).toContain(`::error::Input 'steps': "Sideways" is not valid`);
+  expect(heavy(run.files)).toEqual([]);
+  expect(bytes(run.files)).toBeLessThan(64 * 1024);
+});
+
+test.each([
+  ['no saved state', {}, 'the deploy changed nothing in AWS'],
+  ['a finished deploy', { STATE_deploy: JSON.stringify({ stage: 'finished' }) }, 'the deploy finished'],
+])('the post step with %s says so without loading the AWS SDK', (_, env, message) => {
+  const run = loads('deploy/post', env);
+  expect(run.code).toBe(0);
+  expect(run.stdout).toContain(`safe-deploy post: ${message}; nothing to clean up`);
+  expect(heavy(run.files)).toEqual([]);
+  expect(bytes(run.files)).toBeLessThan(64 * 1024);
+});
+
+test('a checklist input error fails before the GitHub client loads', () => {
+  const run = loads('checklist', { INPUT_MODE: 'sometimes', 'INPUT_GITHUB-TOKEN': 'x' });
+  expect(run.code).toBe(1);
+  expect(run.stdout).toContain("::error::Input 'mode'");
+  expect(heavy(run.files)).toEqual([]);
+});
+
+test('the check sees the SDK when it does load: a valid deploy reaches for AWS', () => {
+  const run = loads('deploy', {
+    INPUT_CLUSTER: 'web',
+    INPUT_SERVICE: 'api',
+    'INPUT_TASK-DEFINITION': 'web:1',
+    'INPUT_DRY-RUN': 'true',
+    // Nowhere to connect: the deploy fails at its first call, after loading the SDK.
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'x',
+    AWS_SECRET_ACCESS_KEY: 'x',
+  });
+  expect(heavy(run.files)).not.toEqual([]);
+});
+
+test('a gate input error fails before the CloudWatch client loads', () => {
+  const run = loads('gate', { INPUT_WINDOWS: 'Funday 09:00-17:00' });
+  expect(run.code).toBe(1);
+  expect(run.stdout).toContain("::error::Input 'windows'");
+  expect(heavy(run.files)).toEqual([]);
+});

@@ -1,0 +1,8 @@
+// Jest global teardown of the end-to-end tests: removes the build that build-dist.mjs made.
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export default function removeDist() {
+  const dist = process.env.SAFE_DEPLOY_DIST;
+  if (dist) rmSync(dirname(dist), { recursive: true, force: true });
+}
