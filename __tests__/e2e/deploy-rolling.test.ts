@@ -102,7 +102,11 @@ test('a runner that kills the main step leaves it to the post step, which update
   );
   expect(run.code).toBeNull();
   expect((await readServiceState(moto, seeded)).taskDefinition).not.toBe(seeded.taskDefinitionArn);
-  const post = await runAction('deploy', { state: run.state, inputs: { 'github-token': '' }, env: moto.env });
+  const post = await runAction('deploy/post', {
+    state: run.state,
+    inputs: { 'github-token': '' },
+    env: moto.env,
+  });
   expect(post.code).toBe(0);
   expect(post.outputs.result).toBe('rolled-back');
   const state = await readServiceState(moto, seeded);
