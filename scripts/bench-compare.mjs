@@ -1,9 +1,9 @@
 // node scripts/bench-compare.mjs: how the green-versus-blue comparison does on a canary at 1% of
-// traffic, by simulation (src/compare/simulate.ts, bundled here with ncc so the numbers come from the
+// traffic, by simulation (src/compare/simulate.ts, bundled here with esbuild so the numbers come from the
 // same judge the deploy runs): polls needed to catch green at 3x and 10x blue's error rate, false
 // rollbacks of an equal green over at least 1,000 runs, and what a service-wide error-rate alarm sees
 // at the same step. Prints a table and writes it between the compare-bench markers in README.md.
-import { execFileSync } from 'node:child_process';
+import { build } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +12,18 @@ import { pathToFileURL } from 'node:url';
 const out = mkdtempSync(join(tmpdir(), 'safe-deploy-bench-compare-'));
 let sim;
 try {
-  execFileSync('npx', ['ncc', 'build', 'src/compare/simulate.ts', '-o', out, '-q'], { stdio: 'inherit' });
-  sim = await import(pathToFileURL(join(out, 'index.js')).href);
+  await build({
+    entryPoints: ['src/compare/simulate.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: join(out, 'index.mjs'),
+    logLevel: 'warning',
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+  });
+  sim = await import(pathToFileURL(join(out, 'index.mjs')).href);
 } finally {
   rmSync(out, { recursive: true, force: true });
 }

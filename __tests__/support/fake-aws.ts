@@ -1,7 +1,9 @@
 import {
   CloudWatchClient,
+  DescribeAlarmHistoryCommand,
   DescribeAlarmsCommand,
   GetMetricDataCommand,
+  type DescribeAlarmHistoryCommandInput,
   type DescribeAlarmsCommandInput,
   type GetMetricDataCommandInput,
   type MetricDataQuery,
@@ -71,7 +73,13 @@ export class FakeAws {
   controller = 'EXTERNAL';
   taskSets: TaskSet[] = [];
   readonly actions = new Map<string, Action[]>();
-  readonly alarms = new Map<string, { type: 'metric' | 'composite'; state: AlarmState; reason: string }>();
+  readonly alarms = new Map<
+    string,
+    { type: 'metric' | 'composite'; state: AlarmState; reason: string; updatedAt?: number }
+  >();
+  /** Every alarm state change, as DescribeAlarmHistory returns them (`StateUpdate` items). */
+  readonly alarmHistory: { name: string; at: number; from: AlarmState; to: AlarmState; reason: string }[] =
+    [];
   /** Weights of the production listener over time. */
   readonly weightHistory: { at: number; weights: Record<string, number> }[] = [];
   /** Every AWS call by command name, in order. */
@@ -151,12 +159,18 @@ export class FakeAws {
       type,
       state,
       reason: state === 'OK' ? 'Threshold not crossed' : `${name} crossed`,
+      updatedAt: this.clock.now(),
     });
   }
 
+  /** Sets an alarm's state as CloudWatch does: a change of state is stamped and kept in its history. */
   setAlarm(name: string, state: AlarmState, reason = `Threshold crossed: ${name}`): void {
     const alarm = this.alarms.get(name);
     if (!alarm) throw new Error(`no alarm ${name}`);
+    if (alarm.state !== state) {
+      this.alarmHistory.push({ name, at: this.clock.now(), from: alarm.state, to: state, reason });
+      alarm.updatedAt = this.clock.now();
+    }
     alarm.state = state;
     alarm.reason = reason;
   }
@@ -383,21 +397,74 @@ export class FakeAws {
       }),
     );
 
+    // DescribeAlarms as the CloudWatch API reference describes it (API_DescribeAlarms): `AlarmNames`
+    // (at most 100 items) or `AlarmNamePrefix` ("If this parameter is specified, you cannot specify
+    // AlarmNames"); `StateValue` returns "only alarms that are currently in the state that you
+    // specify"; `MaxRecords` is 1 to 100 and `NextToken` continues the listing; `AlarmTypes` omitted
+    // means metric alarms only; MetricAlarm and CompositeAlarm carry `StateUpdatedTimestamp`. The
+    // reference leaves the order and the default page size open: the fake lists by name, 50 a page.
     this.cwMock.on(DescribeAlarmsCommand).callsFake((input: DescribeAlarmsCommandInput) =>
       this.call('DescribeAlarms', () => {
         if ((input.AlarmNames?.length ?? 0) > 100) throw new Error('at most 100 alarm names a call');
-        const names = input.AlarmNames
-          ? input.AlarmNames.filter((n) => this.alarms.has(n))
-          : [...this.alarms.keys()].filter((n) => n.startsWith(input.AlarmNamePrefix ?? ''));
-        const found = names.map((name) => ({ name, ...this.alarms.get(name)! }));
-        const view = (a: (typeof found)[number]) => ({
+        if (input.AlarmNames && input.AlarmNamePrefix) {
+          throw Object.assign(new Error('AlarmNamePrefix and AlarmNames cannot both be given'), {
+            name: 'InvalidParameterCombination',
+          });
+        }
+        const max = input.MaxRecords ?? 50;
+        if (max < 1 || max > 100) throw new Error('MaxRecords must be between 1 and 100');
+        const types = input.AlarmTypes ?? ['MetricAlarm'];
+        const matching = (input.AlarmNames ?? [...this.alarms.keys()])
+          .filter((name) => this.alarms.has(name))
+          .filter((name) => name.startsWith(input.AlarmNamePrefix ?? ''))
+          .map((name) => ({ name, ...this.alarms.get(name)! }))
+          .filter((a) => !input.StateValue || a.state === input.StateValue)
+          .filter((a) => types.includes(a.type === 'metric' ? 'MetricAlarm' : 'CompositeAlarm'))
+          .sort((a, b) => (a.name < b.name ? -1 : 1));
+        const start = input.NextToken ? Number(input.NextToken) : 0;
+        const page = matching.slice(start, start + max);
+        const view = (a: (typeof page)[number]) => ({
           AlarmName: a.name,
           StateValue: a.state,
           StateReason: a.reason,
+          ...(a.updatedAt !== undefined ? { StateUpdatedTimestamp: new Date(a.updatedAt) } : {}),
         });
         return {
-          MetricAlarms: found.filter((a) => a.type === 'metric').map(view),
-          CompositeAlarms: found.filter((a) => a.type === 'composite').map(view),
+          MetricAlarms: page.filter((a) => a.type === 'metric').map(view),
+          CompositeAlarms: page.filter((a) => a.type === 'composite').map(view),
+          ...(start + max < matching.length ? { NextToken: String(start + max) } : {}),
+        };
+      }),
+    );
+    // DescribeAlarmHistory (API_DescribeAlarmHistory): without `AlarmName`, the history of every alarm
+    // (kept after an alarm is deleted); `HistoryItemType` `StateUpdate`, `StartDate`/`EndDate`,
+    // `AlarmTypes` as above, `MaxRecords` 1 to 100 with `NextToken`, `ScanBy` `TimestampDescending`
+    // (newest first, the fake's default) or `TimestampAscending`. `HistoryData` is JSON with `oldState`
+    // and `newState`; the summary reads "Alarm updated from OK to ALARM".
+    this.cwMock.on(DescribeAlarmHistoryCommand).callsFake((input: DescribeAlarmHistoryCommandInput) =>
+      this.call('DescribeAlarmHistory', () => {
+        const max = input.MaxRecords ?? 50;
+        const items = this.alarmHistory
+          .filter((h) => !input.AlarmName || h.name === input.AlarmName)
+          .filter((h) => (input.AlarmTypes ?? ['MetricAlarm']).includes(this.alarmType(h.name)))
+          .filter((h) => !input.StartDate || h.at >= input.StartDate.getTime())
+          .filter((h) => !input.EndDate || h.at <= input.EndDate.getTime())
+          .sort((a, b) => (input.ScanBy === 'TimestampAscending' ? a.at - b.at : b.at - a.at));
+        const start = input.NextToken ? Number(input.NextToken) : 0;
+        return {
+          AlarmHistoryItems: items.slice(start, start + max).map((h) => ({
+            AlarmName: h.name,
+            AlarmType: this.alarmType(h.name),
+            Timestamp: new Date(h.at),
+            HistoryItemType: 'StateUpdate',
+            HistorySummary: `Alarm updated from ${h.from} to ${h.to}`,
+            HistoryData: JSON.stringify({
+              version: '1.0',
+              oldState: { stateValue: h.from },
+              newState: { stateValue: h.to, stateReason: h.reason },
+            }),
+          })),
+          ...(start + max < items.length ? { NextToken: String(start + max) } : {}),
         };
       }),
     );
@@ -437,6 +504,10 @@ export class FakeAws {
       if (arn === LISTENER) this.weightHistory.push({ at: this.clock.now(), weights: this.weights(arn) });
     }
     return structuredClone(this.actions.get(arn)!);
+  }
+
+  private alarmType(name: string): 'MetricAlarm' | 'CompositeAlarm' {
+    return this.alarms.get(name)?.type === 'composite' ? 'CompositeAlarm' : 'MetricAlarm';
   }
 
   private find(arn: string): TaskSet {

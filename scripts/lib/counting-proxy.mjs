@@ -12,8 +12,11 @@ function operationOf(req, body) {
   return action ? action[1] : `${req.method} ${req.url}`;
 }
 
-/** Starts the proxy; `calls` holds `{ op, at }` for every request, in order. */
-export async function startCountingProxy(upstream) {
+/**
+ * Starts the proxy; `calls` holds `{ op, at, body }` for every request, in order (`body` cut to 2 KB).
+ * `answer(op, body)` may answer a request itself with `{ status, body }` (JSON), instead of the upstream.
+ */
+export async function startCountingProxy(upstream, { answer } = {}) {
   const target = new URL(upstream);
   const calls = [];
   const server = createServer((req, res) => {
@@ -21,10 +24,15 @@ export async function startCountingProxy(upstream) {
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      calls.push({
-        op: operationOf(req, body.toString('latin1')),
-        at: performance.timeOrigin + performance.now(),
-      });
+      const text = body.toString('latin1');
+      const op = operationOf(req, text);
+      calls.push({ op, at: performance.timeOrigin + performance.now(), body: text.slice(0, 2048) });
+      const local = answer?.(op, body.toString('utf8'));
+      if (local) {
+        res.writeHead(local.status, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify(local.body));
+        return;
+      }
       const forward = request(
         { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
         (upstreamRes) => {

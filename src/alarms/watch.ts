@@ -1,58 +1,148 @@
-import type { AlarmState, AlarmStateValue, CloudWatchPort } from '../aws/cloudwatch.js';
+import type { AlarmState, AlarmStateValue, AlarmTransition, CloudWatchPort } from '../aws/cloudwatch.js';
+import { errorName } from '../aws/ecs.js';
+import { FULL_READ_EVERY_MS, planReads, underPrefix, type ReadPlan } from './plan.js';
 
 /** A watched alarm crossed into a state that ends the deploy. */
 export interface Breach {
   alarm: string;
   state: AlarmStateValue;
   reason: string;
+  /**
+   * Set when the alarm was in `state` between two reads and had left it by the next one: its state
+   * now, and when it entered `state` (CloudWatch's clock), if known.
+   */
+  recovered?: { state: AlarmStateValue; at?: number; unseen?: boolean };
+}
+
+/** What the caller of `AlarmWatch.read` says about this poll. */
+export interface WatchReadOptions {
+  /** The `alarm-prefixes`: an alarm under one is read through its prefix; new matches are watched too. */
+  prefixes?: readonly string[];
+  /** This poll's time on the deploy's clock. Without it every read is a full read. */
+  now?: number;
+  /** Says what the user should know (the alarm history cannot be read, a full read failed). */
+  warn?: (message: string) => void;
+}
+
+/** History reads overlap the previous one by this much, for clock skew and late history items. */
+export const HISTORY_OVERLAP_MS = 30_000;
+/** A poll waits at most this long (real time) for its history read; a later answer counts next poll. */
+export const HISTORY_WAIT_MS = 1_000;
+const HISTORY_UNREADABLE = 'Could not read the alarm history';
+const HISTORY_FALLBACK =
+  ': an alarm that enters ALARM and recovers between two polls is told only by its state-change time, ' +
+  'and any such round trip counts as a breach. Allow cloudwatch:DescribeAlarmHistory to tell them apart';
+/** Named batches a full read has in flight at once, to stay clear of the DescribeAlarms quota. */
+const FULL_READ_BATCHES_IN_FLIGHT = 4;
+
+// Errors after which reading the history again is worth it; anything else (access denied, an emulator
+// without DescribeAlarmHistory) turns the history off for the rest of the watch.
+const THROTTLING = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+]);
+
+interface FullRead {
+  at: number;
+  names: readonly string[];
+  plan: ReadPlan;
+  alarms?: AlarmState[];
+  error?: unknown;
 }
 
 /**
- * Watches a fixed set of alarms: one batched read per poll, the last known state of each, and the
- * first breach. INSUFFICIENT_DATA is a breach only when the user asked for that.
+ * Watches alarms at a cost that does not grow with their number. A steady poll reads only the alarms in
+ * a breaching state (DescribeAlarms `StateValue`), by name batch and by prefix; every minute a full read
+ * of every watched alarm runs beside the polls and notices deleted alarms and new prefix matches. Each
+ * poll also reads the account's alarm history since the last one, so an alarm that entered ALARM and
+ * recovered between two polls is still a breach. INSUFFICIENT_DATA is a breach only when the user asked.
  */
 export class AlarmWatch {
   private readonly states = new Map<string, AlarmState>();
   private readonly missing = new Set<string>();
+  /** Alarms a prefix read returned; those the caller did not name were created under a prefix since. */
+  private readonly matched = new Set<string>();
+  /** Each alarm's state-change time when first read: history up to then is already in its state. */
+  private readonly baseline = new Map<string, number>();
+  private lastFullAt: number | undefined;
+  /** When the watch first read (the deploy's clock): an alarm first seen in the history counts from then. */
+  private startedAt: number | undefined;
+  private fullInFlight = false;
+  private fullFailing = false;
+  private settledFull: FullRead | undefined;
+  /** When the history read in flight started, if one is. */
+  private historyInFlight: number | undefined;
+  /** A history read's answer, weighed after the poll's state reads. */
+  private pendingHistory: {
+    transitions: AlarmTransition[];
+    readAt: number;
+    named: Set<string>;
+    plan: ReadPlan;
+  }[] = [];
+  private historyFrom: number | undefined;
+  private historyOff: boolean;
+  /** Round trips seen only by a newer state-change time, while the history has not yet explained them. */
+  private unexplained: { alarm: AlarmState; seenAt: number }[] = [];
+  private recoveredBreach: Breach | undefined;
+  private warn: (message: string) => void = () => undefined;
 
   constructor(
     private readonly cloudwatch: CloudWatchPort,
     private readonly insufficientDataIsBreach: boolean,
-  ) {}
+  ) {
+    this.historyOff = !cloudwatch.stateChangesSince;
+  }
 
   /** Reads the alarms and returns those whose state changed since the last read. */
-  async read(names: readonly string[]): Promise<AlarmState[]> {
+  async read(names: readonly string[], options: WatchReadOptions = {}): Promise<AlarmState[]> {
     if (names.length === 0) return [];
-    const current = await this.cloudwatch.describeAlarms(names);
-    const returned = new Set(current.map((alarm) => alarm.name));
-    for (const name of names) {
-      if (returned.has(name)) this.missing.delete(name);
-      else this.missing.add(name);
-    }
+    if (options.warn) this.warn = options.warn;
+    const plan = planReads(names, options.prefixes ?? []);
     const changed: AlarmState[] = [];
-    for (const alarm of current) {
-      const before = this.states.get(alarm.name);
-      if (!before || before.state !== alarm.state) changed.push(alarm);
-      this.states.set(alarm.name, alarm);
+    const now = options.now;
+    this.startedAt ??= now;
+    if (now === undefined) {
+      this.applyFull(await this.fullRead(names, plan, 0), changed, true);
+      return changed;
     }
+    if (this.settledFull) this.applyFull(this.takeSettledFull(), changed, false);
+    const unknown = names.some((name) => !this.states.has(name) && !this.missing.has(name));
+    if (this.lastFullAt === undefined || unknown) {
+      // The first read of an alarm is a full one: it must exist, and its state is the baseline.
+      this.applyFull(await this.fullRead(names, plan, now), changed, true);
+      await this.readHistory(names, plan, now);
+    } else {
+      await Promise.all([this.steadyRead(names, plan, now, changed), this.readHistory(names, plan, now)]);
+      if (now - this.lastFullAt >= FULL_READ_EVERY_MS && !this.fullInFlight) {
+        // Beside the polls, so a full read of thousands of alarms never delays a breach.
+        void this.fullRead(names, plan, now).then((result) => (this.settledFull = result));
+      }
+    }
+    // The history is weighed against the states just read, so an alarm still in ALARM is reported as such.
+    this.explainHistory(changed);
     return changed;
   }
 
-  /** The first of `names` in a breaching state, by the last read. */
+  /** The first of `names` (or of the alarms created under a prefix since) in a breaching state. */
   breach(names: readonly string[]): Breach | undefined {
-    for (const name of names) {
+    const named = new Set(names);
+    for (const name of [...names, ...this.extras(named)]) {
       const alarm = this.states.get(name);
-      if (!alarm) continue;
-      if (alarm.state === 'ALARM' || (alarm.state === 'INSUFFICIENT_DATA' && this.insufficientDataIsBreach)) {
+      if (alarm && this.breaching(alarm.state, !named.has(name))) {
         return { alarm: alarm.name, state: alarm.state, reason: alarm.reason };
       }
     }
+    const recovered = this.recoveredBreach;
+    if (recovered && (named.has(recovered.alarm) || this.matched.has(recovered.alarm))) return recovered;
     return undefined;
   }
 
   /**
-   * The first of `names` that the last read did not return: deleted after the deploy resolved it. It can
-   * never fire again, so the deploy would go on unwatched by it.
+   * The first of `names` that the last full read did not return: deleted after the deploy resolved it.
+   * It can never fire again, so the deploy would go on unwatched by it.
    */
   vanished(names: readonly string[]): string | undefined {
     return names.find((name) => this.missing.has(name));
@@ -61,10 +151,271 @@ export class AlarmWatch {
   /** Alarms that are not OK, by the last read, for the timeline. */
   notOk(names: readonly string[]): Record<string, AlarmStateValue> {
     const result: Record<string, AlarmStateValue> = {};
-    for (const name of names) {
+    for (const name of [...names, ...this.extras(new Set(names))]) {
       const state = this.states.get(name)?.state;
       if (state && state !== 'OK') result[name] = state;
     }
     return result;
   }
+
+  /** Alarms created under a prefix during the watch, which the caller did not name. */
+  created(names: readonly string[]): string[] {
+    return this.extras(new Set(names));
+  }
+
+  private extras(named: ReadonlySet<string>): string[] {
+    return [...this.matched].filter((name) => !named.has(name));
+  }
+
+  /** An alarm created under a prefix during the deploy starts without data: only ALARM counts for it. */
+  private breaching(state: AlarmStateValue, created: boolean): boolean {
+    return state === 'ALARM' || (state === 'INSUFFICIENT_DATA' && this.insufficientDataIsBreach && !created);
+  }
+
+  private breachingStates(): AlarmStateValue[] {
+    return this.insufficientDataIsBreach ? ['ALARM', 'INSUFFICIENT_DATA'] : ['ALARM'];
+  }
+
+  /** Only the alarms in a breaching state: one call per name batch and per prefix, whatever their number. */
+  private async steadyRead(names: readonly string[], plan: ReadPlan, now: number, changed: AlarmState[]) {
+    const states = this.breachingStates();
+    const reads = await Promise.all(
+      states.map(async (state) => {
+        const [byName, ...byPrefix] = await Promise.all([
+          plan.byName.length ? this.cloudwatch.describeAlarms(plan.byName, { state }) : [],
+          ...plan.prefixes.map((prefix) => this.cloudwatch.alarmsWithPrefix(prefix, { state })),
+        ]);
+        return { state, alarms: [...(byName ?? []), ...byPrefix.flat()] };
+      }),
+    );
+    const returned = new Set<string>();
+    for (const { alarms } of reads) {
+      for (const alarm of alarms) {
+        returned.add(alarm.name);
+        if (underPrefix(alarm.name, plan.prefixes)) this.matched.add(alarm.name);
+        this.merge(alarm, now, changed);
+      }
+    }
+    // An alarm we knew in a breaching state that no read returned has left it, for a state these reads
+    // cannot tell: read everything now.
+    const covered = [...names, ...this.extras(new Set(names))];
+    const left = covered.some((name) => {
+      const state = this.states.get(name)?.state;
+      return state !== undefined && states.includes(state) && !returned.has(name);
+    });
+    if (left) this.applyFull(await this.fullRead(names, plan, now), changed, true);
+  }
+
+  /** Every watched alarm, whatever its state; a failure is kept in the result, not thrown. */
+  private async fullRead(names: readonly string[], plan: ReadPlan, now: number): Promise<FullRead> {
+    this.fullInFlight = true;
+    try {
+      const alarms: AlarmState[] = [];
+      const step = FULL_READ_BATCHES_IN_FLIGHT * 100;
+      const byName = (async () => {
+        for (let i = 0; i < plan.byName.length; i += step) {
+          alarms.push(...(await this.cloudwatch.describeAlarms(plan.byName.slice(i, i + step))));
+        }
+      })();
+      // Each prefix pages on its own; the prefixes are independent, so they are read side by side.
+      const byPrefix = Promise.all(
+        plan.prefixes.map(async (prefix) => alarms.push(...(await this.cloudwatch.alarmsWithPrefix(prefix)))),
+      );
+      await Promise.all([byName, byPrefix]);
+      return { at: now, names, plan, alarms };
+    } catch (error) {
+      return { at: now, names, plan, error };
+    } finally {
+      this.fullInFlight = false;
+    }
+  }
+
+  private takeSettledFull(): FullRead {
+    const result = this.settledFull!;
+    this.settledFull = undefined;
+    return result;
+  }
+
+  private applyFull(result: FullRead, changed: AlarmState[], foreground: boolean): void {
+    if (!result.alarms) {
+      // A full read the poll waits for fails the poll (the caller says it could not read alarms); one
+      // beside the polls is tried again later.
+      if (foreground) throw result.error;
+      if (!this.fullFailing) {
+        this.warn(`Could not read every watched alarm (${describe(result.error)}); trying again next poll`);
+      }
+      this.fullFailing = true;
+      return;
+    }
+    this.fullFailing = false;
+    const returned = new Map(result.alarms.map((alarm) => [alarm.name, alarm]));
+    for (const name of result.names) {
+      if (returned.has(name)) this.missing.delete(name);
+      else this.missing.add(name);
+    }
+    const named = new Set(result.names);
+    for (const name of [...this.matched]) {
+      if (!returned.has(name) && underPrefix(name, result.plan.prefixes) && !named.has(name)) {
+        // Created under a prefix during the deploy and deleted again: no longer watched.
+        this.matched.delete(name);
+        this.states.delete(name);
+      }
+    }
+    for (const alarm of result.alarms) {
+      if (underPrefix(alarm.name, result.plan.prefixes)) this.matched.add(alarm.name);
+      this.merge(alarm, result.at, changed);
+    }
+    this.lastFullAt = result.at;
+  }
+
+  /** Takes a read alarm's state, unless an earlier read than one already taken. */
+  private merge(alarm: AlarmState, now: number, changed: AlarmState[]): void {
+    const before = this.states.get(alarm.name);
+    if (
+      before?.changedAt !== undefined &&
+      alarm.changedAt !== undefined &&
+      alarm.changedAt < before.changedAt
+    ) {
+      return;
+    }
+    if (!this.baseline.has(alarm.name)) this.baseline.set(alarm.name, alarm.changedAt ?? now);
+    if (
+      before &&
+      before.state === alarm.state &&
+      before.changedAt !== undefined &&
+      alarm.changedAt !== undefined &&
+      alarm.changedAt > before.changedAt
+    ) {
+      // Same state, newer change: it left this state and came back between two reads. The history says
+      // to which state; without it, that round trip counts as a breach.
+      this.unexplained.push({ alarm, seenAt: now });
+    }
+    if (!before || before.state !== alarm.state) changed.push(alarm);
+    this.states.set(alarm.name, alarm);
+  }
+
+  /**
+   * Reads the account's state changes since the last history read, overlapping it. Waits at most
+   * HISTORY_WAIT_MS; an answer that comes later is weighed at the next poll.
+   */
+  private async readHistory(names: readonly string[], plan: ReadPlan, now: number): Promise<void> {
+    const read = this.cloudwatch.stateChangesSince;
+    if (this.historyOff || !read) return;
+    if (this.historyInFlight !== undefined) {
+      // A history read that never answers must not leave round trips unexplained for the whole deploy.
+      if (now - this.historyInFlight > FULL_READ_EVERY_MS) {
+        this.historyOff = true;
+        this.warn(`${HISTORY_UNREADABLE} (no answer in ${FULL_READ_EVERY_MS / 1000} s)${HISTORY_FALLBACK}`);
+      }
+      return;
+    }
+    this.historyInFlight = now;
+    const from = this.historyFrom ?? now - HISTORY_OVERLAP_MS;
+    const named = new Set(names);
+    const history = read
+      .call(this.cloudwatch, new Date(from))
+      .then((transitions) => {
+        this.historyFrom = now - HISTORY_OVERLAP_MS;
+        this.pendingHistory.push({ transitions, readAt: now, named, plan });
+      })
+      .catch((error: unknown) => {
+        if (THROTTLING.has(errorName(error))) return;
+        if (this.historyOff) return;
+        this.historyOff = true;
+        this.warn(`${HISTORY_UNREADABLE} (${describe(error)})${HISTORY_FALLBACK}`);
+      })
+      .finally(() => (this.historyInFlight = undefined));
+    let timer: NodeJS.Timeout | undefined;
+    const wait = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, HISTORY_WAIT_MS);
+      timer.unref?.();
+    });
+    await Promise.race([history, wait]);
+    clearTimeout(timer);
+  }
+
+  /**
+   * Keeps the first watched alarm that entered a breaching state after its baseline and left it before a
+   * state read could see it. Round trips told only by a newer state-change time are explained by a history
+   * read made after they were seen; without history, each counts as a breach.
+   */
+  private explainHistory(changed: AlarmState[]): void {
+    const before = this.recoveredBreach;
+    for (const { transitions, readAt, named, plan } of this.pendingHistory.splice(0)) {
+      this.unexplained = this.unexplained.filter((entry) => entry.seenAt > readAt);
+      for (const change of [...transitions].sort((a, b) => a.at - b.at)) {
+        const created = !named.has(change.name);
+        if (created && !this.matched.has(change.name) && !underPrefix(change.name, plan.prefixes)) continue;
+        // History up to an alarm's first read is in the state read; one never read counts from the start.
+        const base = this.baseline.get(change.name) ?? this.startedAt ?? -Infinity;
+        if (change.at <= base) continue;
+        if (!this.breaching(change.to, created)) continue;
+        const current = this.states.get(change.name);
+        if (current?.state === change.to && (current.changedAt ?? -Infinity) <= change.at) continue;
+        this.recoveredBreach ??= {
+          alarm: change.name,
+          state: change.to,
+          reason: change.reason,
+          recovered: { state: current?.state ?? 'OK', at: change.at },
+        };
+        if (created) this.matched.add(change.name);
+      }
+    }
+    if (this.historyOff) {
+      for (const { alarm } of this.unexplained.splice(0)) {
+        if (this.breaching(alarm.state, false)) continue;
+        this.recoveredBreach ??= {
+          alarm: alarm.name,
+          state: 'ALARM',
+          reason: alarm.reason,
+          recovered: {
+            state: alarm.state,
+            ...(alarm.changedAt ? { at: alarm.changedAt } : {}),
+            unseen: true,
+          },
+        };
+      }
+    }
+    this.reportRecovered(before, changed);
+  }
+
+  /** A round trip found now is a change of this poll too, so the timeline shows the state it passed. */
+  private reportRecovered(before: Breach | undefined, changed: AlarmState[]): void {
+    const found = this.recoveredBreach;
+    if (!found || found === before) return;
+    const alarm = this.states.get(found.alarm);
+    changed.push({
+      name: found.alarm,
+      type: alarm?.type ?? 'metric',
+      state: found.state,
+      reason: found.reason,
+      ...(found.recovered?.at ? { changedAt: found.recovered.at } : {}),
+    });
+  }
+}
+
+/** The deploy's reason for a breach: the alarm's state now, or the state it passed through. */
+export function breachReason(breach: Breach): string {
+  const reason = breach.reason ? `: ${breach.reason}` : '';
+  const recovered = breach.recovered;
+  if (!recovered) return `alarm ${breach.alarm} is in ${breach.state}${reason}`;
+  const at = recovered.at ? ` at ${new Date(recovered.at).toISOString()}` : '';
+  if (recovered.unseen) {
+    return (
+      `alarm ${breach.alarm} changed state${at} and was back in ${recovered.state} by the next read; its history ` +
+      `could not be read to tell whether it was in ALARM, so it counts as a breach (it already recovered)${reason}`
+    );
+  }
+  return (
+    `alarm ${breach.alarm} entered ${breach.state}${at} between two reads and already recovered ` +
+    `(${recovered.state} now)${reason}`
+  );
+}
+
+/** One line for the log: an SDK error's message can run over several lines (a body it could not parse). */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const first = (error.message || error.name).split('\n')[0]!.trim();
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status && status >= 500 ? `${first}, HTTP ${status}` : first;
 }

@@ -107,6 +107,7 @@ function context(settings: DeploySettings, deps: DeployDeps): DeployContext {
     clock: deps.clock,
     log: deps.log,
     alarms: alarmWatch,
+    prefixes: settings.alarmPrefixes,
     timeline,
     pollIntervalMs: settings.pollIntervalMs,
     deadline: startedAt + settings.timeoutMs,

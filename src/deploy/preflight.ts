@@ -34,12 +34,10 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
   const { cloudwatch, log } = deps;
   const watchedStates = await resolveAlarms(cloudwatch, s.alarms, s.alarmPrefixes, 'alarms');
   const watched = watchedStates.map((a) => a.name);
-  for (const prefix of s.alarmPrefixes) {
-    if (!watched.some((name) => name.startsWith(prefix))) {
-      log.warn(
-        `Input 'alarm-prefixes': no alarm starts with ${JSON.stringify(prefix)}; nothing is watched for it`,
-      );
-    }
+  for (const prefix of watchedStates.unmatchedPrefixes) {
+    log.warn(
+      `Input 'alarm-prefixes': no alarm starts with ${JSON.stringify(prefix)}; nothing is watched for it`,
+    );
   }
   const oneBoxStates = s.oneBox ? await resolveAlarms(cloudwatch, s.oneBoxAlarms, [], 'one-box-alarms') : [];
   const watchedSet = new Set(watched);

@@ -1,6 +1,6 @@
 import type { AlarmState } from '../aws/cloudwatch.js';
 import { isTransient } from '../aws/transient.js';
-import type { AlarmWatch } from '../alarms/watch.js';
+import { breachReason, type AlarmWatch } from '../alarms/watch.js';
 import type { Clock } from '../clock.js';
 import { formatDuration } from '../duration.js';
 import { describeError } from '../errors.js';
@@ -18,6 +18,8 @@ export interface DeployWatchOptions {
   clock: Clock;
   log: DeployLog;
   alarms: AlarmWatch;
+  /** `alarm-prefixes`: a poll reads alarms under them by prefix, and notices new ones. */
+  prefixes: readonly string[];
   timeline: Timeline;
   pollIntervalMs: number;
   /** When the deploy's own `timeout` runs out (epoch ms), and the input's value for the reason. */
@@ -162,7 +164,7 @@ export class DeployWatch {
     if (!this.inflight) {
       const startedAt = clock.now();
       this.inflight = alarms
-        .read(names)
+        .read(names, { prefixes: this.options.prefixes, now: startedAt, warn: (m) => log.warn(m) })
         .then(
           (changed) => void (this.readResult = { startedAt, changed }),
           (error: unknown) => void (this.readResult = { error }),
@@ -202,10 +204,6 @@ export class DeployWatch {
       );
     }
     const breach = alarms.breach(names);
-    if (breach) {
-      throw new Stop(
-        `alarm ${breach.alarm} is in ${breach.state}${breach.reason ? `: ${breach.reason}` : ''}`,
-      );
-    }
+    if (breach) throw new Stop(breachReason(breach));
   }
 }
