@@ -1,10 +1,10 @@
 import type { CloudWatchPort } from '../aws/cloudwatch.js';
-import type { EcsPort } from '../aws/ecs.js';
+import type { EcsControllerPort, EcsPort } from '../aws/ecs.js';
 import type { LoadBalancerPort } from '../aws/load-balancer.js';
 
 /** The AWS ports a deploy uses. */
 export interface AwsPorts {
-  ecs: EcsPort;
+  ecs: EcsPort & EcsControllerPort;
   lb: LoadBalancerPort;
   cloudwatch: CloudWatchPort;
 }

@@ -83,7 +83,7 @@ export async function runLifecycle(
       checked,
       green.ids(),
       'deployed',
-      `${green.ids().taskSetArn ?? 'green'} is PRIMARY and takes all traffic`,
+      green.deployedReason?.() ?? `${green.ids().taskSetArn ?? 'green'} is PRIMARY and takes all traffic`,
     );
   } catch (error) {
     if (error instanceof YieldToEarlierRun) return backOff(ctx, release, checked, error);
@@ -133,7 +133,8 @@ function planOf(s: DeploySettings, checked: Preflight): DeployPlan {
     service: s.service,
     routing: s.route.kind,
     stepsText: s.stepsText,
-    steps: s.steps,
+    steps: checked.rollout.steps ?? s.steps,
+    ...(checked.rollout.describe ? { kind: checked.rollout.describe() } : {}),
     oneBox: s.oneBox
       ? { bakeMs: s.oneBoxBakeMs, alarms: checked.alarms.oneBoxOnly, share: checked.rollout.boxShare }
       : undefined,
@@ -189,9 +190,10 @@ async function shift(ctx: DeployContext, green: LiveRollout, rollout: CheckedRol
   const { settings: s, timeline, watch, deps } = ctx;
   timeline.enter('shift');
   const box = s.oneBox ? rollout.boxShare : undefined;
-  for (const [index, step] of s.steps.entries()) {
+  const steps = rollout.steps ?? s.steps;
+  for (const [index, step] of steps.entries()) {
     const share = stepShare(step, box);
-    const label = `step ${index + 1}/${s.steps.length}: ${step.percent}%`;
+    const label = `step ${index + 1}/${steps.length}: ${step.percent}%`;
     if (heldAtBox(step, box)) {
       timeline.mark(`${label} held at the one box's ${share}%`);
       deps.log.info(`${label}: held at the one box's ${share}% of traffic (the box already takes more)`);
@@ -295,7 +297,9 @@ async function rollBack(
       `${reason}; ROLLBACK NOT CONFIRMED BY AWS: ${outcome.problems.join('; ')}`,
     );
   }
-  deps.log.info('Rollback confirmed by AWS: all traffic on blue, blue at 100%, green deleted');
+  deps.log.info(
+    `Rollback confirmed by AWS: ${outcome.confirmation ?? 'all traffic on blue, blue at 100%, green deleted'}`,
+  );
   return report(ctx, release, checked, ids, 'rolled-back', reason);
 }
 
