@@ -1,10 +1,13 @@
 // npm run demo: a full canary deploy and an automatic rollback, run by the built action (dist/) exactly
-// as the GitHub runner runs it, against the local AWS emulator (moto_server on a free loopback port).
+// as the GitHub runner runs it, against the local AWS emulator (moto_server on a free loopback port);
+// then the same for an ordinary ECS rolling service.
 import { existsSync } from 'node:fs';
 import {
   INSTALL_HINT,
   motoInstalled,
   readDeployState,
+  readServiceState,
+  seedRollingService,
   seedService,
   setAlarm,
   startMoto,
@@ -23,7 +26,8 @@ if (!existsSync('dist/deploy/index.js')) {
   process.exit(1);
 }
 
-const moto = await startMoto();
+// Each rolling deployment takes two seconds, so the deploy is seen following it.
+const moto = await startMoto({ rolloutSeconds: 2 });
 try {
   console.log(bold(`AWS emulator on ${moto.endpoint}`));
   const seeded = await seedService(moto, { desiredCount: 4, alarms: ['api-5xx', 'api-p99-latency'] });
@@ -83,17 +87,86 @@ try {
     },
   });
   await report(second, seeded);
-  const ok = first.outputs.result === 'deployed' && second.outputs.result === 'rolled-back';
+
+  const [third, fourth] = await rollingDemo();
+  const ok =
+    first.outputs.result === 'deployed' &&
+    second.outputs.result === 'rolled-back' &&
+    third?.outputs.result === 'deployed' &&
+    fourth?.outputs.result === 'rolled-back';
   console.log(
     bold(
       ok
-        ? '\nDemo finished: one deploy promoted, one rolled back automatically.'
+        ? '\nDemo finished: on each kind of service one deploy went out and one rolled back automatically.'
         : '\nDemo did not go as expected.',
     ),
   );
   process.exitCode = ok ? 0 : 1;
 } finally {
   await moto.stop();
+}
+
+/** An ordinary ECS rolling service (no listener, no second target group): a deploy, then a rollback. */
+async function rollingDemo() {
+  if (!moto.ecsRolling) {
+    console.log(
+      bold('\nSkipping the rolling service: ') +
+        'moto must be importable by python3 for its ECS deployments to roll (pip install "moto[server]")',
+    );
+    return [];
+  }
+  const rolling = await seedRollingService(moto, { desiredCount: 3, alarms: ['worker-errors'] });
+  console.log(
+    bold(`\nSeeded ECS rolling service ${rolling.cluster}/${rolling.service}`) +
+      `: ECS deployment controller, no strategy, 3 tasks of ${rolling.taskDefinitionArn.split('/').at(-1)}`,
+  );
+  const inputs = {
+    cluster: rolling.cluster,
+    service: rolling.service,
+    'task-definition': rolling.taskDefinitionFile,
+    'container-name': 'app',
+    alarms: 'worker-errors',
+    'poll-interval': '1s',
+    'stabilize-timeout': '1m',
+    'github-token': '',
+  };
+  console.log(bold('\n3. Rolling deploy: ECS replaces the tasks, alarms watched, bake 6s'));
+  const third = await runAction('deploy', {
+    inputs: { ...inputs, image: `shop/worker@sha256:${'3'.repeat(64)}`, 'bake-time': '6s' },
+    env: { ...moto.env, GITHUB_RUN_ID: '1003' },
+    onStdout: echo,
+  });
+  await reportRolling(third, rolling);
+
+  console.log(bold('\n4. Rolling deploy of a bad version: worker-errors goes into ALARM during the bake'));
+  let injected = false;
+  const fourth = await runAction('deploy', {
+    inputs: { ...inputs, image: `shop/worker@sha256:${'4'.repeat(64)}`, 'bake-time': '30s' },
+    env: { ...moto.env, GITHUB_RUN_ID: '1004' },
+    onStdout: (chunk) => {
+      echo(chunk);
+      if (!injected && chunk.includes('take all traffic')) {
+        injected = true;
+        setTimeout(() => {
+          console.log(bold('   >>> demo: setting alarm worker-errors to ALARM'));
+          void setAlarm(moto, 'worker-errors', 'ALARM', 'Threshold Crossed: 12 job failures');
+        }, 2000);
+      }
+    },
+  });
+  await reportRolling(fourth, rolling);
+  return [third, fourth];
+}
+
+async function reportRolling(run, rolling) {
+  await report(run, undefined);
+  const state = await readServiceState(moto, rolling);
+  const deployments = state.deployments.map(
+    (d) => `${d.status} ${d.taskDefinition.split('/').at(-1)} ${d.rolloutState}, ${d.runningCount} running`,
+  );
+  console.log(
+    `   AWS now: the service runs ${state.taskDefinition.split('/').at(-1)}; deployments: ${deployments.join('; ')}`,
+  );
 }
 
 function echo(chunk) {
@@ -128,6 +201,7 @@ async function report(run, seeded) {
         `${`${entry.traffic}%`.padStart(5)}  ${alarms.padEnd(18)}${entry.note ?? ''}`,
     );
   }
+  if (!seeded) return;
   const state = await readDeployState(moto, seeded);
   // Target groups by name. Blue and green swap roles with every promotion: after the first deploy the
   // running version sits behind the group named "api-green", so say which task set each one holds.

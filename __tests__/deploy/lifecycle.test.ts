@@ -388,10 +388,12 @@ describe('before anything changes', () => {
     expect(s.aws.calls.filter((c) => MUTATING.includes(c))).toEqual([]);
   });
 
-  test('a service without the EXTERNAL controller is refused', async () => {
+  test('a CODE_DEPLOY service is refused with the way to migrate', async () => {
     const s = scenario();
-    s.aws.controller = 'ECS';
-    await expect(deploy(s)).rejects.toThrow(/uses the ECS deployment controller; safe-deploy needs EXTERNAL/);
+    s.aws.controller = 'CODE_DEPLOY';
+    await expect(deploy(s)).rejects.toThrow(
+      /uses the CODE_DEPLOY deployment controller.*Migrating from CodeDeploy/,
+    );
     expect(s.aws.calls.filter((c) => MUTATING.includes(c))).toEqual([]);
   });
 

@@ -229,7 +229,8 @@ export class FakeAws {
     return this.calls.filter((c) => c === command).length;
   }
 
-  private call<T>(command: string, run: () => T): T | Promise<T> {
+  /** Records a call by command name and throws the next failure queued for it (also for fake-ecs-deployments). */
+  call<T>(command: string, run: () => T): T | Promise<T> {
     this.calls.push(command);
     const hanging = this.hangs.get(command) ?? 0;
     if (hanging > 0) {

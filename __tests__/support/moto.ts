@@ -7,10 +7,13 @@ export {
   motoClientConfig,
   putAlarm,
   readDeployState,
+  readServiceState,
+  seedRollingService,
   seedService,
   setAlarm,
   startMoto,
   taskDefinitionJson,
   type Moto,
+  type SeededRollingService,
   type SeededService,
 } from '../../scripts/lib/emulator.mjs';

@@ -2,6 +2,8 @@
 export interface Moto {
   endpoint: string;
   env: Record<string, string>;
+  /** Whether ECS-controller services roll their deployments on after UpdateService (scripts/lib/moto-server.py). */
+  ecsRolling: boolean;
   reset(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -31,7 +33,7 @@ export interface DeployState {
 export const INSTALL_HINT: string;
 export function freePort(): Promise<number>;
 export function motoInstalled(): boolean;
-export function startMoto(): Promise<Moto>;
+export function startMoto(options?: { rolloutSeconds?: number }): Promise<Moto>;
 export function motoClientConfig(moto: Moto): {
   endpoint: string;
   region: string;
@@ -54,3 +56,19 @@ export function readDeployState(
   seeded: SeededService,
   listenerArn?: string,
 ): Promise<DeployState>;
+export interface SeededRollingService {
+  cluster: string;
+  service: string;
+  taskDefinitionArn: string;
+  taskDefinitionFile: string;
+}
+export interface RollingServiceState {
+  taskDefinition: string;
+  runningCount: number;
+  deployments: { status: string; taskDefinition: string; rolloutState: string; runningCount: number }[];
+}
+export function seedRollingService(
+  moto: Moto,
+  options?: { desiredCount?: number; alarms?: string[]; cluster?: string; service?: string },
+): Promise<SeededRollingService>;
+export function readServiceState(moto: Moto, seeded: SeededRollingService): Promise<RollingServiceState>;

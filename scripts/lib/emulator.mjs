@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as ec2 from '@aws-sdk/client-ec2';
 import * as ecs from '@aws-sdk/client-ecs';
 import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -34,17 +35,35 @@ export function motoInstalled() {
   return spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
 }
 
+// moto_server plus the rolling ECS deployments moto 5.2 lacks (see the file), run by the Python that has moto.
+const LAUNCHER = fileURLToPath(new URL('./moto-server.py', import.meta.url));
+
+/** The Python interpreter that can import moto, if any (pipx installs keep moto away from it). */
+function motoPython() {
+  return ['python3', 'python'].find(
+    (python) => spawnSync(python, ['-c', 'import moto.server'], { stdio: 'ignore' }).status === 0,
+  );
+}
+
 /**
- * Starts moto_server on a free loopback port. A missing emulator is an error, never a skip.
+ * Starts moto_server on a free loopback port. A missing emulator is an error, never a skip. Where the
+ * Python that has moto can be found, ECS-controller services also roll their deployments on after
+ * UpdateService (`ecsRolling`), each taking `rolloutSeconds` of real time.
+ * @param {{ rolloutSeconds?: number }} [options]
  * @returns {Promise<import('./emulator.d.mts').Moto>}
  */
-export async function startMoto() {
+export async function startMoto({ rolloutSeconds = 0 } = {}) {
   if (!motoInstalled()) throw new Error(INSTALL_HINT);
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const python = motoPython();
+  const args = ['-H', '127.0.0.1', '-p', String(port)];
+  const child = python
+    ? spawn(python, [LAUNCHER, ...args], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, SAFE_DEPLOY_MOTO_ROLLOUT_SECONDS: String(rolloutSeconds) },
+      })
+    : spawn('moto_server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const deadline = Date.now() + 20_000;
@@ -70,6 +89,7 @@ export async function startMoto() {
   return {
     endpoint,
     env,
+    ecsRolling: Boolean(python),
     async reset() {
       await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
     },
@@ -259,6 +279,59 @@ export async function readDeployState(moto, seeded, listenerArn = seeded.listene
       targetGroup: t.loadBalancers?.[0]?.targetGroupArn,
       taskDefinition: t.taskDefinition,
       tags: Object.fromEntries((t.tags ?? []).map((tag) => [tag.key, tag.value])),
+    })),
+  };
+}
+
+/**
+ * Seeds an ECS-controller service that rolls its updates (no strategy set, so ECS's default ROLLING),
+ * already running its first task definition, with the named alarms. Rolling deploys need
+ * `moto.ecsRolling` (the Python that has moto) for its deployments to move on.
+ * @returns {Promise<import('./emulator.d.mts').SeededRollingService>}
+ */
+export async function seedRollingService(
+  moto,
+  { desiredCount = 3, alarms = ['api-5xx'], cluster = 'web', service = 'api-rolling' } = {},
+) {
+  const ecsc = new ecs.ECSClient(motoClientConfig(moto));
+  await ecsc.send(new ecs.CreateClusterCommand({ clusterName: cluster }));
+  const taskDefinition = taskDefinitionJson('public.ecr.aws/nginx/nginx:1.27');
+  const registered = await ecsc.send(new ecs.RegisterTaskDefinitionCommand(taskDefinition));
+  await ecsc.send(
+    new ecs.CreateServiceCommand({
+      cluster,
+      serviceName: service,
+      desiredCount,
+      taskDefinition: registered.taskDefinition.taskDefinitionArn,
+      deploymentController: { type: 'ECS' },
+    }),
+  );
+  for (const name of alarms) await putAlarm(moto, name);
+  const dir = mkdtempSync(join(tmpdir(), 'safe-deploy-seed-'));
+  const taskDefinitionFile = join(dir, 'task-definition.json');
+  writeFileSync(taskDefinitionFile, JSON.stringify(taskDefinition, null, 2));
+  return {
+    cluster,
+    service,
+    taskDefinitionArn: registered.taskDefinition.taskDefinitionArn,
+    taskDefinitionFile,
+  };
+}
+
+/** What a user checks on a rolling service: the task definition it runs and its deployments. */
+export async function readServiceState(moto, seeded) {
+  const out = await new ecs.ECSClient(motoClientConfig(moto)).send(
+    new ecs.DescribeServicesCommand({ cluster: seeded.cluster, services: [seeded.service] }),
+  );
+  const svc = out.services[0];
+  return {
+    taskDefinition: svc.taskDefinition,
+    runningCount: svc.runningCount,
+    deployments: (svc.deployments ?? []).map((d) => ({
+      status: d.status,
+      taskDefinition: d.taskDefinition,
+      rolloutState: d.rolloutState,
+      runningCount: d.runningCount,
     })),
   };
 }

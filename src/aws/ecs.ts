@@ -13,6 +13,15 @@ import {
   UpdateServicePrimaryTaskSetCommand,
   UntagResourceCommand,
   UpdateTaskSetCommand,
+  DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
+  ListServiceDeploymentsCommand,
+  StopServiceDeploymentCommand,
+  UpdateServiceCommand,
+  type Deployment as SdkDeployment,
+  type DeploymentConfiguration,
+  type Service as SdkService,
+  type ServiceDeployment as SdkServiceDeployment,
   type RegisterTaskDefinitionCommandInput,
   type TaskDefinition,
   type TaskSet as SdkTaskSet,
@@ -110,7 +119,7 @@ export interface EcsControlPort {
 }
 
 /** `EcsPort` over the AWS SDK. */
-export class SdkEcs implements EcsPort, EcsControlPort {
+export class SdkEcs implements EcsPort, EcsControllerPort, EcsControlPort {
   constructor(private readonly client: ECSClient) {}
 
   async describeService(cluster: string, service: string): Promise<Service | undefined> {
@@ -268,6 +277,97 @@ export class SdkEcs implements EcsPort, EcsControlPort {
       })),
     }));
   }
+
+  // --- ECS-controller services (rolling and ECS-native blue/green, linear, canary) ---
+
+  async describeServiceConfiguration(
+    cluster: string,
+    service: string,
+  ): Promise<ServiceConfiguration | undefined> {
+    const out = await this.client.send(new DescribeServicesCommand({ cluster, services: [service] }));
+    const svc = out.services?.find((s) => s.status !== 'INACTIVE');
+    return svc?.serviceArn ? toServiceConfiguration(svc) : undefined;
+  }
+
+  async updateService(
+    cluster: string,
+    service: string,
+    update: ServiceUpdate,
+  ): Promise<ServiceConfiguration> {
+    const out = await this.client.send(
+      new UpdateServiceCommand({
+        cluster,
+        service,
+        taskDefinition: update.taskDefinition,
+        ...(update.deploymentConfiguration
+          ? { deploymentConfiguration: update.deploymentConfiguration }
+          : {}),
+        ...(update.forceNewDeployment ? { forceNewDeployment: true } : {}),
+      }),
+    );
+    if (!out.service?.serviceArn) throw new Error('UpdateService returned no service');
+    return toServiceConfiguration(out.service);
+  }
+
+  async listServiceDeployments(
+    cluster: string,
+    service: string,
+    statuses?: ServiceDeploymentStatus[],
+  ): Promise<ServiceDeploymentSummary[]> {
+    const found: ServiceDeploymentSummary[] = [];
+    let nextToken: string | undefined;
+    // Newest first; a deploy needs only the few latest, so two pages of 20 are plenty.
+    for (let page = 0; page < 2; page++) {
+      const out = await this.client.send(
+        new ListServiceDeploymentsCommand({
+          cluster,
+          service,
+          ...(statuses?.length ? { status: statuses } : {}),
+          ...(nextToken ? { nextToken } : {}),
+        }),
+      );
+      for (const d of out.serviceDeployments ?? []) {
+        if (!d.serviceDeploymentArn) continue;
+        found.push({
+          arn: d.serviceDeploymentArn,
+          status: (d.status ?? 'PENDING') as ServiceDeploymentStatus,
+          statusReason: d.statusReason,
+          targetServiceRevisionArn: d.targetServiceRevisionArn,
+          createdAt: d.createdAt,
+          finishedAt: d.finishedAt,
+        });
+      }
+      nextToken = out.nextToken;
+      if (!nextToken) break;
+    }
+    return found;
+  }
+
+  async describeServiceDeployments(arns: string[]): Promise<ServiceDeploymentRecord[]> {
+    if (arns.length === 0) return [];
+    const out = await this.client.send(
+      new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: arns }),
+    );
+    return (out.serviceDeployments ?? []).flatMap((d) =>
+      d.serviceDeploymentArn ? [toServiceDeployment(d)] : [],
+    );
+  }
+
+  async describeServiceRevisionTaskDefinitions(arns: string[]): Promise<Record<string, string>> {
+    if (arns.length === 0) return {};
+    const out = await this.client.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: arns }));
+    return Object.fromEntries(
+      (out.serviceRevisions ?? []).flatMap((r) =>
+        r.serviceRevisionArn && r.taskDefinition ? [[r.serviceRevisionArn, r.taskDefinition]] : [],
+      ),
+    );
+  }
+
+  async stopServiceDeployment(arn: string): Promise<void> {
+    await this.client.send(
+      new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }),
+    );
+  }
 }
 
 function toTaskSet(t: SdkTaskSet): TaskSet {
@@ -289,4 +389,186 @@ function toTaskSet(t: SdkTaskSet): TaskSet {
 /** The AWS error code of a thrown SDK error. */
 export function errorName(error: unknown): string {
   return error instanceof Error ? error.name : '';
+}
+
+// --- ECS-controller services: the deployment configuration, deployments and service deployments ---
+
+/** ECS's deployment strategies (`deploymentConfiguration.strategy`); none set means ROLLING. */
+export type DeploymentStrategyName = 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
+
+/** A ServiceDeployment status, as the ECS API reference lists them. */
+export type ServiceDeploymentStatus =
+  | 'PENDING'
+  | 'IN_PROGRESS'
+  | 'SUCCESSFUL'
+  | 'STOPPED'
+  | 'STOP_REQUESTED'
+  | 'ROLLBACK_REQUESTED'
+  | 'ROLLBACK_IN_PROGRESS'
+  | 'ROLLBACK_SUCCESSFUL'
+  | 'ROLLBACK_FAILED';
+
+/** One entry of a service's `deployments`: the tasks of one task definition during a rolling update. */
+export interface RollingDeployment {
+  id: string;
+  /** PRIMARY (the newest), ACTIVE (still has tasks being replaced) or INACTIVE. */
+  status: string;
+  taskDefinition: string;
+  desiredCount: number;
+  runningCount: number;
+  pendingCount: number;
+  /** Consecutively failed tasks; ECS resets it once a task of the deployment runs. */
+  failedTasks: number;
+  /** IN_PROGRESS, COMPLETED or FAILED (circuit breaker); absent behind a Classic Load Balancer. */
+  rolloutState: string | undefined;
+  rolloutStateReason: string | undefined;
+  createdAt: Date | undefined;
+  updatedAt: Date | undefined;
+}
+
+/** An ECS service's controller, strategy, task definition and deployments, as DescribeServices reports them. */
+export interface ServiceConfiguration {
+  arn: string;
+  name: string;
+  clusterArn: string;
+  /** ECS, CODE_DEPLOY or EXTERNAL. */
+  controller: string;
+  /** The strategy ECS runs for this service; ROLLING when the service sets none. */
+  strategy: DeploymentStrategyName;
+  /** The task definition the service runs (or is moving to). */
+  taskDefinition: string | undefined;
+  desiredCount: number;
+  runningCount: number;
+  pendingCount: number;
+  /** The service's whole deployment configuration, so an update can keep what the user set. */
+  deploymentConfiguration: DeploymentConfiguration;
+  deployments: RollingDeployment[];
+  /** Target groups the service's tasks are registered in (its own load balancer configuration). */
+  targetGroupArns: string[];
+  /** The service deployment ECS is running or ran last, when ECS reports it. */
+  currentServiceDeployment: string | undefined;
+  /** The SDK's record, for what the deploy does not model. */
+  raw: SdkService;
+}
+
+/** What UpdateService changes for a deploy: the task definition and, where needed, the deployment configuration. */
+export interface ServiceUpdate {
+  taskDefinition: string;
+  /** The whole configuration to send; ECS replaces the service's with it, so callers merge with the current one. */
+  deploymentConfiguration?: DeploymentConfiguration;
+  /** Start a deployment even though the task definition is the one the service names already. */
+  forceNewDeployment?: boolean;
+}
+
+/** A ListServiceDeployments entry. */
+export interface ServiceDeploymentSummary {
+  arn: string;
+  status: ServiceDeploymentStatus;
+  statusReason: string | undefined;
+  targetServiceRevisionArn: string | undefined;
+  createdAt: Date | undefined;
+  finishedAt: Date | undefined;
+}
+
+/** A service deployment as DescribeServiceDeployments reports it. */
+export interface ServiceDeploymentRecord {
+  arn: string;
+  status: ServiceDeploymentStatus;
+  statusReason: string | undefined;
+  /** RECONCILE_SERVICE, PRE_SCALE_UP, SCALE_UP, …, BAKE_TIME, CLEAN_UP (native strategies). */
+  lifecycleStage: string | undefined;
+  targetServiceRevisionArn: string | undefined;
+  sourceServiceRevisionArns: string[];
+  /** The target revision's share of production traffic (0-100), a snapshot ECS reports. */
+  targetProductionTraffic: number | undefined;
+  targetTestTraffic: number | undefined;
+  targetRunningCount: number | undefined;
+  /** Tasks the circuit breaker counted as failed. */
+  circuitBreakerFailures: number | undefined;
+  /** Alarms ECS itself saw in ALARM (the service's own deployment alarms). */
+  triggeredAlarms: string[];
+  rollback: { reason: string | undefined; serviceRevisionArn: string | undefined } | undefined;
+  createdAt: Date | undefined;
+  finishedAt: Date | undefined;
+  /** The deployment configuration it runs with (strategy, bake, linear/canary). */
+  deploymentConfiguration: DeploymentConfiguration | undefined;
+}
+
+/** The ECS calls a deploy to an ECS-controller service makes, beside the task-set ones of `EcsPort`. */
+export interface EcsControllerPort {
+  /** The service's controller, strategy, deployment configuration and deployments; undefined when it does not exist. */
+  describeServiceConfiguration(cluster: string, service: string): Promise<ServiceConfiguration | undefined>;
+  /** UpdateService to a task definition (and deployment configuration): starts a deployment. */
+  updateService(cluster: string, service: string, update: ServiceUpdate): Promise<ServiceConfiguration>;
+  /** The service's service deployments, newest first, optionally only those in the given statuses. */
+  listServiceDeployments(
+    cluster: string,
+    service: string,
+    statuses?: ServiceDeploymentStatus[],
+  ): Promise<ServiceDeploymentSummary[]>;
+  describeServiceDeployments(arns: string[]): Promise<ServiceDeploymentRecord[]>;
+  /** Task definition of each service revision, by revision ARN. */
+  describeServiceRevisionTaskDefinitions(arns: string[]): Promise<Record<string, string>>;
+  /** StopServiceDeployment with stopType ROLLBACK: ECS moves the service back to its previous revision. */
+  stopServiceDeployment(arn: string): Promise<void>;
+}
+
+function toServiceConfiguration(svc: SdkService): ServiceConfiguration {
+  const configuration = svc.deploymentConfiguration ?? {};
+  return {
+    arn: svc.serviceArn ?? '',
+    name: svc.serviceName ?? '',
+    clusterArn: svc.clusterArn ?? '',
+    controller: svc.deploymentController?.type ?? 'ECS',
+    strategy: (configuration.strategy ?? 'ROLLING') as DeploymentStrategyName,
+    taskDefinition: svc.taskDefinition,
+    desiredCount: svc.desiredCount ?? 0,
+    runningCount: svc.runningCount ?? 0,
+    pendingCount: svc.pendingCount ?? 0,
+    deploymentConfiguration: configuration,
+    deployments: (svc.deployments ?? []).map(toRollingDeployment),
+    targetGroupArns: (svc.loadBalancers ?? []).flatMap((lb) =>
+      lb.targetGroupArn ? [lb.targetGroupArn] : [],
+    ),
+    currentServiceDeployment: svc.currentServiceDeployment,
+    raw: svc,
+  };
+}
+
+function toRollingDeployment(d: SdkDeployment): RollingDeployment {
+  return {
+    id: d.id ?? '',
+    status: d.status ?? 'PRIMARY',
+    taskDefinition: d.taskDefinition ?? '',
+    desiredCount: d.desiredCount ?? 0,
+    runningCount: d.runningCount ?? 0,
+    pendingCount: d.pendingCount ?? 0,
+    failedTasks: d.failedTasks ?? 0,
+    rolloutState: d.rolloutState,
+    rolloutStateReason: d.rolloutStateReason,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+  };
+}
+
+function toServiceDeployment(d: SdkServiceDeployment): ServiceDeploymentRecord {
+  return {
+    arn: d.serviceDeploymentArn ?? '',
+    status: (d.status ?? 'PENDING') as ServiceDeploymentStatus,
+    statusReason: d.statusReason,
+    lifecycleStage: d.lifecycleStage,
+    targetServiceRevisionArn: d.targetServiceRevision?.arn,
+    sourceServiceRevisionArns: (d.sourceServiceRevisions ?? []).flatMap((r) => (r.arn ? [r.arn] : [])),
+    targetProductionTraffic: d.targetServiceRevision?.requestedProductionTrafficWeight,
+    targetTestTraffic: d.targetServiceRevision?.requestedTestTrafficWeight,
+    targetRunningCount: d.targetServiceRevision?.runningTaskCount,
+    circuitBreakerFailures: d.deploymentCircuitBreaker?.failureCount,
+    triggeredAlarms: d.alarms?.triggeredAlarmNames ?? [],
+    rollback: d.rollback
+      ? { reason: d.rollback.reason, serviceRevisionArn: d.rollback.serviceRevisionArn }
+      : undefined,
+    createdAt: d.createdAt,
+    finishedAt: d.finishedAt,
+    deploymentConfiguration: d.deploymentConfiguration,
+  };
 }

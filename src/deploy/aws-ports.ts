@@ -1,10 +1,10 @@
 import type { CloudWatchPort } from '../aws/cloudwatch.js';
-import type { EcsControlPort, EcsPort } from '../aws/ecs.js';
+import type { EcsControlPort, EcsControllerPort, EcsPort } from '../aws/ecs.js';
 import type { LoadBalancerPort, TargetHealthPort } from '../aws/load-balancer.js';
 
 /** The AWS ports a deploy uses. */
 export interface AwsPorts {
-  ecs: EcsPort & EcsControlPort;
+  ecs: EcsPort & EcsControllerPort & EcsControlPort;
   lb: LoadBalancerPort & TargetHealthPort;
   cloudwatch: CloudWatchPort;
 }

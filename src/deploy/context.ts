@@ -1,7 +1,7 @@
 import type { RegisterTaskDefinitionCommandInput, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { AlarmWatch } from '../alarms/watch.js';
 import type { CloudWatchPort } from '../aws/cloudwatch.js';
-import type { EcsControlPort, EcsPort } from '../aws/ecs.js';
+import type { EcsControlPort, EcsControllerPort, EcsPort } from '../aws/ecs.js';
 import type { LoadBalancerPort, TargetHealthPort } from '../aws/load-balancer.js';
 import type { Clock } from '../clock.js';
 import type { AwsCalls } from './calls.js';
@@ -27,7 +27,7 @@ export interface Release {
 
 /** Everything a deploy talks to; all of it injected so tests run it against mocks and a fake clock. */
 export interface DeployDeps {
-  ecs: EcsPort & EcsControlPort;
+  ecs: EcsPort & EcsControllerPort & EcsControlPort;
   lb: LoadBalancerPort & TargetHealthPort;
   cloudwatch: CloudWatchPort;
   clock: Clock;

@@ -94,7 +94,7 @@ export async function runLifecycle(
       checked,
       green.ids(),
       'deployed',
-      `${green.ids().taskSetArn ?? 'green'} is PRIMARY and takes all traffic`,
+      green.deployedReason?.() ?? `${green.ids().taskSetArn ?? 'green'} is PRIMARY and takes all traffic`,
     );
   } catch (error) {
     if (error instanceof YieldToEarlierRun) return backOff(ctx, release, checked, error);
@@ -149,7 +149,8 @@ function planOf(s: DeploySettings, checked: Preflight): DeployPlan {
     service: s.service,
     routing: s.route.kind,
     stepsText: s.stepsText,
-    steps: s.steps,
+    steps: checked.rollout.steps ?? s.steps,
+    ...(checked.rollout.describe ? { kind: checked.rollout.describe() } : {}),
     oneBox: s.oneBox
       ? { bakeMs: s.oneBoxBakeMs, alarms: checked.alarms.oneBoxOnly, share: checked.rollout.boxShare }
       : undefined,
@@ -214,10 +215,11 @@ async function shift(
   const { settings: s, timeline, watch, deps } = ctx;
   timeline.enter('shift');
   const box = s.oneBox ? rollout.boxShare : undefined;
-  for (const [index, step] of s.steps.entries()) {
+  const steps = rollout.steps ?? s.steps;
+  for (const [index, step] of steps.entries()) {
     const share = stepShare(step, box);
-    const label = `step ${index + 1}/${s.steps.length}: ${step.percent}%`;
-    progress.step = `${index + 1}/${s.steps.length}`;
+    const label = `step ${index + 1}/${steps.length}: ${step.percent}%`;
+    progress.step = `${index + 1}/${steps.length}`;
     if (heldAtBox(step, box)) {
       timeline.mark(`${label} held at the one box's ${share}%`);
       deps.log.info(`${label}: held at the one box's ${share}% of traffic (the box already takes more)`);
@@ -424,7 +426,9 @@ async function rollBack(
       diagnosis,
     );
   }
-  deps.log.info('Rollback confirmed by AWS: all traffic on blue, blue at 100%, green deleted');
+  deps.log.info(
+    `Rollback confirmed by AWS: ${outcome.confirmation ?? 'all traffic on blue, blue at 100%, green deleted'}`,
+  );
   return report(ctx, release, checked, ids, 'rolled-back', reason, diagnosis);
 }
 

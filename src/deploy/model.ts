@@ -66,6 +66,8 @@ export interface DeployPlan {
   /** Alarms watched for the whole deploy, resolved from names and prefixes. */
   alarms: string[];
   testListener: boolean;
+  /** For ECS-controller services: the controller and strategy, then what each step means for it. */
+  kind?: string[];
   /** Green-versus-blue comparisons: the line as written and its rule in words. */
   comparisons?: { name: string; text: string; rule: string }[];
 }

@@ -8,7 +8,8 @@ import { rollBackTaskSets, findGreenByTags } from './rollback.js';
 import { awsPorts, type AwsPorts } from './aws-ports.js';
 import { runIdentity } from './leftovers.js';
 import { STATE_KEY } from './state.js';
-import type { SavedDeploy, TaskSetTarget } from './saved.js';
+import { rollBackEcs } from './kinds/ecs-rollback.js';
+import type { EcsTarget, SavedDeploy, TaskSetTarget } from './saved.js';
 
 /** What the post step did, for its outputs and the deployment record. */
 interface PostOutcome {
@@ -47,6 +48,16 @@ export async function runDeployPost(ports?: AwsPorts, clock: Clock = systemClock
     callTimeoutMs: 30_000,
     pause: (_what) => clock.sleep(5000),
   });
+  if (state.kind === 'ecs') {
+    const outcome = await rollBackEcsFromPost(state.target, aws, calls, clock);
+    await finishRecord(state, outcome);
+    core.setOutput('result', outcome.result);
+    core.setOutput('reason', outcome.reason);
+    if (outcome.problems.length) {
+      throw new Error(`safe-deploy post: NOT confirmed by AWS: ${outcome.problems.join('; ')}`);
+    }
+    return;
+  }
   const { target } = state;
   const where = `${target.cluster}/${target.service}`;
   let outcome: PostOutcome;
@@ -87,6 +98,34 @@ export async function runDeployPost(ports?: AwsPorts, clock: Clock = systemClock
   if (outcome.problems.length) {
     throw new Error(`safe-deploy post: NOT confirmed by AWS: ${outcome.problems.join('; ')}`);
   }
+}
+
+/** An ECS-controller deploy stopped before it finished: back to the task definition that ran before. */
+async function rollBackEcsFromPost(
+  target: EcsTarget,
+  aws: AwsPorts,
+  calls: AwsCalls,
+  clock: Clock,
+): Promise<PostOutcome> {
+  core.warning(
+    `safe-deploy post: the deploy of ${target.cluster}/${target.service} was stopped before it finished ` +
+      `(cancelled or timed out); rolling back to ${target.previousTaskDefinition}`,
+  );
+  const rolled = await rollBackEcs(target, {
+    ecs: aws.ecs,
+    clock,
+    calls,
+    info: (m) => core.info(m),
+    warn: (m) => core.warning(m),
+    waitMs: 15 * 60_000,
+  });
+  if (rolled.verified) core.info(`Rolled back: ${rolled.confirmation ?? target.previousTaskDefinition}`);
+  return {
+    result: 'rolled-back',
+    reason: `the deploy was stopped before it finished; rolled back to ${target.previousTaskDefinition} by the post step`,
+    record: false,
+    problems: rolled.problems,
+  };
 }
 
 async function greenIsPrimary(target: TaskSetTarget, aws: AwsPorts, calls: AwsCalls): Promise<boolean> {

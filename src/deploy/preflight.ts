@@ -9,13 +9,17 @@ import { refuseTaskSetOnlyInputs } from '../control/settings.js';
 import type { DeployContext, Release, ResolvedAlarms } from './context.js';
 import { loadBalancerArnOf } from '../aws/load-balancer.js';
 import type { GreenBlueAnalysis } from '../compare/analysis.js';
+import { LiveEcsNative } from './kinds/ecs-native.js';
+import { LiveEcsRolling } from './kinds/ecs-rolling.js';
+import { checkEcsService, EcsServiceDeploy, type EcsDeployStart } from './kinds/ecs-service.js';
+import { serviceKind } from './kinds/service-kind.js';
 import { checkTaskSets, TaskSetDeploy, type CheckedTaskSets } from './kinds/task-sets.js';
-import { Blocked, type CheckedRollout } from './rollout.js';
+import { Blocked, type CheckedRollout, type LiveRollout } from './rollout.js';
+import { checkPlanFitsTimeout } from './settings.js';
 
 /** What validation established, read only: nothing in AWS has changed yet. */
 export interface Preflight {
   alarms: ResolvedAlarms;
-  service: Service;
   rollout: CheckedRollout;
   /** Green against blue, when `compare` declares comparisons. */
   analysis: GreenBlueAnalysis | undefined;
@@ -49,8 +53,9 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
     log.warn('No alarms are watched: a bad version is only rolled back by a failing hook or a timeout');
   }
 
-  const service = await calls
-    .retry('read the service', () => deps.ecs.describeService(s.cluster, s.service))
+  // The controller and strategy decide the kind of deploy; task sets are read only for EXTERNAL services.
+  const configuration = await calls
+    .retry('read the service', () => deps.ecs.describeServiceConfiguration(s.cluster, s.service))
     .catch((error: unknown) => {
       // A cluster that does not exist (or is another account's) is the user's to fix, named as such.
       if (errorName(error) === 'ClusterNotFoundException') {
@@ -58,7 +63,7 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
       }
       throw error;
     });
-  if (!service) {
+  if (!configuration) {
     throw notFoundError(
       'service',
       s.service,
@@ -69,18 +74,16 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
   }
   // ECS describes only the caller's own services, so the service's account is the caller's: an ARN input
   // of another account would only fail later as "not found" with less to go on.
-  const account = parseArn(service.arn)?.account;
+  const account = parseArn(configuration.arn)?.account;
   const foreign = account ? otherAccountError(arnInputs(s), account) : undefined;
   if (foreign) throw foreign;
-  refuseTaskSetOnlyInputs(s, service.name, service.controller);
-  if (service.controller !== 'EXTERNAL') {
-    throw new UserError(
-      `Service '${service.name}' uses the ${service.controller} deployment controller; safe-deploy needs EXTERNAL ` +
-        '(task sets) so it can run two versions side by side',
-    );
-  }
-  const checked = await checkTaskSets(ctx, service);
-  const analysis = await compareVersions(ctx, checked);
+  refuseTaskSetOnlyInputs(s, configuration.name, configuration.controller);
+  const kind = serviceKind(configuration);
+  const checked =
+    kind.kind === 'task-sets'
+      ? await checkTaskSets(ctx, await readTaskSetService(ctx))
+      : await checkEcsService(ctx, configuration, kind);
+  const analysis = 'kind' in checked ? undefined : await compareVersions(ctx, checked);
 
   // The state at the start: an alarm already firing blocks the deploy, it does not roll it back.
   const blockers = new Set(alarms.blockers);
@@ -99,7 +102,26 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
     }
   }
   const taskDefinition = await checkTaskDefinition(ctx, release);
-  return { alarms, service, rollout: new TaskSetDeploy(ctx, checked, taskDefinition), analysis };
+  // Default steps are the kind's: the task-set canary, or ECS moving traffic itself.
+  if (!s.stepsGiven) checkPlanFitsTimeout({ ...s, steps: 'kind' in checked ? [] : s.steps });
+  if ('kind' in checked) {
+    const live = checked.kind.kind === 'rolling' ? liveRolling : liveNative;
+    return { alarms, rollout: new EcsServiceDeploy(ctx, checked, taskDefinition, live), analysis };
+  }
+  return { alarms, rollout: new TaskSetDeploy(ctx, checked, taskDefinition), analysis };
+}
+
+const liveRolling = (ctx: DeployContext, start: EcsDeployStart): LiveRollout =>
+  new LiveEcsRolling(ctx, start);
+const liveNative = (ctx: DeployContext, start: EcsDeployStart): LiveRollout => new LiveEcsNative(ctx, start);
+
+async function readTaskSetService(ctx: DeployContext): Promise<Service> {
+  const { settings: s, deps, calls } = ctx;
+  const service = await calls.retry('read the task sets', () =>
+    deps.ecs.describeService(s.cluster, s.service),
+  );
+  if (!service) throw new UserError(`Service '${s.service}' was not found in cluster '${s.cluster}'`);
+  return service;
 }
 
 /**

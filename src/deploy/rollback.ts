@@ -22,6 +22,8 @@ export interface RollbackOutcome {
   /** What did not look right when AWS was re-read; empty when verified. */
   problems: string[];
   greenArn: string | undefined;
+  /** What AWS shows once rolled back, for the log, when not the task-set wording. */
+  confirmation?: string;
 }
 
 const BLUE_STEADY_TIMEOUT_MS = 5 * 60_000;

@@ -1,4 +1,5 @@
 import type { Diagnosis } from './diagnose.js';
+import type { TrafficStep } from './model.js';
 import type { RollbackOutcome } from './rollback.js';
 import type { SavedDeploy } from './saved.js';
 
@@ -19,6 +20,10 @@ export interface RolloutIds {
 export interface CheckedRollout {
   /** Green's share of traffic during the one-box stage. */
   readonly boxShare: number;
+  /** The traffic steps this kind runs, when not the settings' own (ECS moves traffic for its kinds). */
+  readonly steps?: TrafficStep[];
+  /** What the plan says about this kind: the controller and strategy, and what each step means for it. */
+  describe?(): string[];
   ids(): RolloutIds;
   saved(): SavedDeploy;
   /** Makes the first changes and creates green. */
@@ -44,6 +49,8 @@ export interface LiveRollout {
   requestsSince(from: number, to: number): Promise<number | undefined>;
   /** Makes green the running version and removes blue, verified by reading AWS. */
   promote(): Promise<void>;
+  /** The `reason` of a finished deploy, when the kind words it otherwise than "green is PRIMARY". */
+  deployedReason?(): string;
   /** Puts everything back on blue, verified by reading AWS. */
   rollBack(): Promise<RollbackOutcome>;
   /** For a run that lost the start race: removes only its own green. */

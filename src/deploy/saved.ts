@@ -25,8 +25,34 @@ export interface TaskSetTarget {
  */
 export type DeployStage = 'deploying' | 'promoting' | 'yielded' | 'finished';
 
+/** An ECS-controller deploy's resources, as the post step needs them to roll back without guessing. */
+export interface EcsTarget {
+  cluster: string;
+  service: string;
+  /** ECS rolling update, or ECS's own BLUE_GREEN / LINEAR / CANARY strategy. */
+  mode: 'rolling' | 'native';
+  /** The task definition the service ran before this deploy: what a rollback returns to. */
+  previousTaskDefinition: string;
+  /** The task definition this deploy moves the service to. */
+  taskDefinition: string;
+  /** The service deployment the update started, once known (absent where the API is not available). */
+  serviceDeploymentArn: string | undefined;
+}
+
+/** The post step's only input for an ECS-controller service. */
+export interface SavedEcsDeploy {
+  kind: 'ecs';
+  stage: DeployStage;
+  target: EcsTarget;
+  deploymentId?: number;
+  recordFinished?: boolean;
+}
+
 /** The post step's only input. */
-export interface SavedDeploy {
+export type SavedDeploy = SavedTaskSetDeploy | SavedEcsDeploy;
+
+/** The post step's only input for a task-set service. */
+export interface SavedTaskSetDeploy {
   kind: 'task-sets';
   stage: DeployStage;
   target: TaskSetTarget;

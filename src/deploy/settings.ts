@@ -43,6 +43,8 @@ export interface DeploySettings extends OperatingSettings {
   service: string;
   taskDefinition: TaskDefinitionSource;
   stepsText: string;
+  /** Whether the user gave `steps` (an ECS rolling service takes the default, not an explicit plan). */
+  stepsGiven: boolean;
   steps: TrafficStep[];
   /** How traffic moves; listener-only settings exist only on the listener route. */
   route: RouteSettings;
@@ -150,21 +152,12 @@ export function parseDeploySettings(
   }
   const oneBoxBakeMs = duration(read, 'one-box-bake', '10m');
   const bakeMs = duration(read, 'bake-time', '5m');
-  // A deploy that cannot finish in time would shift real traffic only to roll it back: refuse it now.
-  const holds = [
-    ['steps', steps.reduce((sum, step) => sum + step.holdMs, 0)],
-    ['one-box-bake', oneBox ? oneBoxBakeMs : 0],
-    ['bake-time', bakeMs],
-  ] as const;
-  const planMs = holds.reduce((sum, [, ms]) => sum + ms, 0);
-  if (timeoutMs <= planMs) {
-    const parts = holds.filter(([, ms]) => ms > 0).map(([name, ms]) => `${name} ${formatDuration(ms)}`);
-    throw inputError(
-      'timeout',
-      read('timeout') || '60m',
-      `the plan alone holds traffic for ${formatDuration(planMs)} (${parts.join(' + ')}): give a longer timeout`,
-    );
-  }
+  // The default steps depend on the service's kind (an ECS service moves traffic itself): the preflight
+  // checks them once the kind is known.
+  checkPlanFitsTimeout(
+    { steps: read('steps').trim() ? steps : [], oneBox, oneBoxBakeMs, bakeMs, timeoutMs },
+    read('timeout') || '60m',
+  );
   const stabilizeTimeoutMs = duration(read, 'stabilize-timeout', '10m');
   if (stabilizeTimeoutMs <= 0) {
     throw inputError('stabilize-timeout', read('stabilize-timeout'), 'must be longer than 0s');
@@ -187,6 +180,7 @@ export function parseDeploySettings(
     service,
     taskDefinition,
     stepsText,
+    stepsGiven: read('steps').trim() !== '',
     steps,
     route,
     alarms: list(read, 'alarms'),
@@ -209,6 +203,30 @@ export function parseDeploySettings(
     githubToken: optional(read, 'github-token'),
     ...parseOperatingSettings(read, steps),
   };
+}
+
+/**
+ * A deploy that cannot finish in time would shift real traffic only to roll it back: refuses a plan whose
+ * holds alone (steps, one-box bake, bake) reach the timeout.
+ */
+export function checkPlanFitsTimeout(
+  plan: { steps: TrafficStep[]; oneBox: boolean; oneBoxBakeMs: number; bakeMs: number; timeoutMs: number },
+  timeoutText = formatDuration(plan.timeoutMs),
+): void {
+  const holds = [
+    ['steps', plan.steps.reduce((sum, step) => sum + step.holdMs, 0)],
+    ['one-box-bake', plan.oneBox ? plan.oneBoxBakeMs : 0],
+    ['bake-time', plan.bakeMs],
+  ] as const;
+  const planMs = holds.reduce((sum, [, ms]) => sum + ms, 0);
+  if (plan.timeoutMs <= planMs) {
+    const parts = holds.filter(([, ms]) => ms > 0).map(([name, ms]) => `${name} ${formatDuration(ms)}`);
+    throw inputError(
+      'timeout',
+      timeoutText,
+      `the plan alone holds traffic for ${formatDuration(planMs)} (${parts.join(' + ')}): give a longer timeout`,
+    );
+  }
 }
 
 function taskDefinitionSource(read: InputReader): TaskDefinitionSource {

@@ -72,6 +72,14 @@ export function timelineOutput(timeline: readonly TimelineEntry[]): string {
 
 /** The plan as plain text for the log and dry-run: one numbered line per stage, then bake and alarms. */
 export function renderPlanText(plan: DeployPlan): string {
+  if (plan.kind) {
+    const [what = '', ...steps] = plan.kind;
+    return [
+      `Plan for ${serviceName(plan)}: ${what}`,
+      ...steps.map((l, i) => `  ${i + 1}. ${l}`),
+      `  ${alarmText(plan)}`,
+    ].join('\n');
+  }
   const lines = [
     `Plan for ${serviceName(plan)} (${routingText(plan)}${plan.testListener ? ', test listener first' : ''}):`,
   ];
@@ -227,6 +235,19 @@ function timelineTable(timeline: readonly TimelineEntry[], startMs: number): str
 }
 
 function planSection(plan: DeployPlan): string {
+  if (plan.kind) {
+    // An ECS-controller service: ECS moves the traffic; the plan says how, a line each.
+    const [what = '', ...steps] = plan.kind;
+    return [
+      '### Plan',
+      '',
+      what,
+      '',
+      ...steps.map((line, i) => `${i + 1}. ${line}`),
+      '',
+      `- ${alarmMarkdown('Watched alarms', plan.alarms)} (read every ${formatDuration(plan.pollIntervalMs)})`,
+    ].join('\n');
+  }
   const rows: string[] = [];
   let n = 0;
   if (plan.oneBox) {

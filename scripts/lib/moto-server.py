@@ -1,0 +1,131 @@
+"""moto_server, plus the one ECS behaviour safe-deploy's rolling deploys need and moto 5.2 lacks.
+
+moto 5.2 accepts UpdateService on an ECS-controller service and records the new task definition, but
+never moves the service's `deployments` on: the one deployment it made at CreateService keeps the first
+task definition forever. Here UpdateService to another task definition starts a rolling deployment the
+way the ECS API reference describes `Deployment`: a new PRIMARY deployment (rolloutState IN_PROGRESS,
+its tasks pending) beside the old one, now ACTIVE; once SAFE_DEPLOY_MOTO_ROLLOUT_SECONDS (default 0)
+have passed, the next DescribeServices finds it COMPLETED with all tasks running and the old deployment
+gone (INACTIVE deployments are not listed). A new ECS-controller service starts as one that already runs
+(moto leaves its first deployment IN_PROGRESS with no task). Everything else is moto's own server.
+"""
+
+import os
+import sys
+import time
+
+from moto.core.exceptions import JsonRESTError
+from moto.core.utils import utcnow
+from moto.ecs import models
+from moto.ecs.responses import EC2ContainerServiceResponse
+from moto.moto_api._internal import mock_random
+
+ROLLOUT_SECONDS = float(os.environ.get("SAFE_DEPLOY_MOTO_ROLLOUT_SECONDS", "0"))
+_started = {}  # deployment id -> monotonic start time
+
+_create_service = models.EC2ContainerServiceBackend.create_service
+_update_service = models.EC2ContainerServiceBackend.update_service
+_describe_services = models.EC2ContainerServiceBackend.describe_services
+
+
+def _task_definition_arn(backend, reference):
+    return backend.describe_task_definition(reference).arn
+
+
+def create_service(self, *args, **kwargs):
+    service = _create_service(self, *args, **kwargs)
+    # moto starts an ECS-controller service with no task running and its deployment IN_PROGRESS forever;
+    # a seeded service is one that already runs: its first deployment COMPLETED, all tasks running.
+    if service.deployment_controller.get("type") == "ECS" and service.deployments:
+        service.deployments[0].update(
+            rolloutState="COMPLETED",
+            rolloutStateReason=f"ECS deployment {service.deployments[0]['id']} completed.",
+            runningCount=service.desired_count,
+            pendingCount=0,
+        )
+        service.running_count = service.desired_count
+        service.pending_count = 0
+    return service
+
+
+def update_service(self, service_properties):
+    reference = service_properties.get("task_definition")
+    service = _update_service(self, service_properties)
+    if not reference or service.deployment_controller.get("type") != "ECS" or not service.deployments:
+        return service
+    arn = _task_definition_arn(self, reference)
+    service.task_definition = arn
+    primary = service.deployments[0]
+    if primary["taskDefinition"] == arn:
+        return service
+    now = utcnow()
+    deployment = dict(
+        primary,
+        id=f"ecs-svc/{mock_random.randint(0, 32**12)}",
+        status="PRIMARY",
+        taskDefinition=arn,
+        desiredCount=service.desired_count,
+        runningCount=0,
+        pendingCount=service.desired_count,
+        failedTasks=0,
+        rolloutState="IN_PROGRESS",
+        createdAt=now,
+        updatedAt=now,
+    )
+    deployment["rolloutStateReason"] = f"ECS deployment {deployment['id']} in progress."
+    # Older deployments keep their tasks until the new one completes.
+    for old in service.deployments:
+        old["status"] = "ACTIVE"
+        old["desiredCount"] = 0
+    service.deployments.insert(0, deployment)
+    _started[deployment["id"]] = time.monotonic()
+    return service
+
+
+def describe_services(self, cluster_str, service_names_or_arns):
+    services, failures = _describe_services(self, cluster_str, service_names_or_arns)
+    for service in services:
+        deployments = getattr(service, "deployments", None) or []
+        if not deployments:
+            continue
+        primary = deployments[0]
+        started = _started.get(primary["id"])
+        if primary["rolloutState"] == "IN_PROGRESS" and started is not None:
+            if time.monotonic() - started >= ROLLOUT_SECONDS:
+                primary.update(
+                    rolloutState="COMPLETED",
+                    rolloutStateReason=f"ECS deployment {primary['id']} completed.",
+                    runningCount=service.desired_count,
+                    pendingCount=0,
+                    updatedAt=utcnow(),
+                )
+                del deployments[1:]
+                service.running_count = service.desired_count
+                service.pending_count = 0
+    return services, failures
+
+
+def _no_service_deployments(self):
+    raise JsonRESTError(
+        "UnknownOperationException", "moto does not implement the ECS service-deployment API"
+    )
+
+
+# moto answers an operation it lacks with a 500, which the SDK retries as a server fault; an endpoint
+# without the operation answers 400 UnknownOperationException, and so does this one.
+for _operation in (
+    "list_service_deployments",
+    "describe_service_deployments",
+    "describe_service_revisions",
+    "stop_service_deployment",
+):
+    setattr(EC2ContainerServiceResponse, _operation, _no_service_deployments)
+
+models.EC2ContainerServiceBackend.create_service = create_service
+models.EC2ContainerServiceBackend.update_service = update_service
+models.EC2ContainerServiceBackend.describe_services = describe_services
+
+if __name__ == "__main__":
+    from moto.server import main
+
+    sys.exit(main())

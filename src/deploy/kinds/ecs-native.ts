@@ -1,0 +1,201 @@
+import type { ServiceDeploymentRecord } from '../../aws/ecs.js';
+import { formatDuration } from '../../duration.js';
+import { LATER } from '../calls.js';
+import type { DeployContext } from '../context.js';
+import { diagnose, type Diagnosis } from '../diagnose.js';
+import type { Phase } from '../model.js';
+import type { RollbackOutcome } from '../rollback.js';
+import type { LiveRollout, RolloutIds } from '../rollout.js';
+import type { EcsTarget } from '../saved.js';
+import { Stop } from '../watch.js';
+import { phaseOfStage, serviceDeploymentProgress, shortTaskDefinition } from './ecs-progress.js';
+import { rollBackEcsDeploy, type EcsDeployStart } from './ecs-service.js';
+
+const ORDER: Phase[] = ['prepare', 'stabilize', 'test-traffic', 'shift', 'bake', 'promote'];
+
+/**
+ * A deploy that ECS runs with its own BLUE_GREEN, LINEAR or CANARY strategy, once the service was
+ * updated. From then on, every poll reads the service deployment: its lifecycle stages and the new
+ * revision's share of production traffic go into the timeline, and ECS failing or rolling it back on its
+ * own stops the deploy. The lifecycle's phases wait for the stage that ends them; alarms are watched
+ * throughout, and any failure stops the deployment with rollback.
+ */
+export class LiveEcsNative implements LiveRollout {
+  private readonly target: EcsTarget;
+  private readonly serviceArn: string;
+  private readonly arn: string;
+  private last: ServiceDeploymentRecord | undefined;
+  private readonly stopFollowing: () => void;
+
+  constructor(
+    private readonly ctx: DeployContext,
+    start: EcsDeployStart,
+  ) {
+    this.target = start.target;
+    this.serviceArn = start.checked.service.arn;
+    if (!start.target.serviceDeploymentArn) {
+      throw new Stop('ECS did not report the service deployment the update started');
+    }
+    this.arn = start.target.serviceDeploymentArn;
+    this.stopFollowing = ctx.watch.addCheck(() => this.follow());
+  }
+
+  /** ECS-controller services carry the control channel on the service itself. */
+  controlArn(): string {
+    return this.serviceArn;
+  }
+
+  /** The service's events since the deploy began (its tasks are ECS's deployment's, not a task set's). */
+  diagnose(): Promise<Diagnosis> {
+    const { cluster, service } = this.target;
+    const scope = {
+      cluster,
+      service,
+      since: this.ctx.startedAt,
+      taskSetArn: undefined,
+      targetGroupArn: undefined,
+    };
+    return diagnose(scope, this.ctx.deps);
+  }
+
+  ids(): RolloutIds {
+    return { taskDefinitionArn: this.target.taskDefinition };
+  }
+
+  hookEnv(): Record<string, string> {
+    return {
+      SAFE_DEPLOY_CLUSTER: this.target.cluster,
+      SAFE_DEPLOY_SERVICE: this.target.service,
+      SAFE_DEPLOY_TASK_DEFINITION_ARN: this.target.taskDefinition,
+      SAFE_DEPLOY_PREVIOUS_TASK_DEFINITION_ARN: this.target.previousTaskDefinition,
+      SAFE_DEPLOY_SERVICE_DEPLOYMENT_ARN: this.arn,
+      SAFE_DEPLOY_TRAFFIC: String(this.ctx.timeline.traffic),
+    };
+  }
+
+  /** Until the new revision has scaled up (ECS past POST_SCALE_UP), within stabilize-timeout. */
+  async stabilise(): Promise<void> {
+    await this.until(
+      'stabilize',
+      'test-traffic',
+      this.ctx.deps.clock.now() + this.ctx.settings.stabilizeTimeoutMs,
+    );
+  }
+
+  testTraffic(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  oneBox(): Promise<void> {
+    return Promise.reject(new Stop('an ECS-native deploy has no one-box stage'));
+  }
+
+  /** ECS moves production traffic by its strategy; this follows it until the shift is over (BAKE_TIME). */
+  async shift(): Promise<void> {
+    await this.until('shift', 'bake', Infinity);
+  }
+
+  requestsSince(): Promise<number | undefined> {
+    return Promise.resolve(undefined);
+  }
+
+  /** ECS bakes and removes the old revision itself: waits for SUCCESSFUL, then re-reads the service. */
+  async promote(): Promise<void> {
+    const { settings: s, deps, calls, watch, timeline } = this.ctx;
+    await watch.hold(deps.clock.now(), {
+      label: 'waiting for ECS to finish the service deployment',
+      progressNote: () => `, ${this.note()}`,
+      done: () => this.last?.status === 'SUCCESSFUL',
+    });
+    this.stopFollowing();
+    const service = await calls.retry('read the service', () =>
+      deps.ecs.describeServiceConfiguration(s.cluster, s.service),
+    );
+    if (service?.taskDefinition !== this.target.taskDefinition) {
+      throw new Stop(
+        `ECS reports the service deployment SUCCESSFUL but the service runs ${service?.taskDefinition ?? 'nothing'}`,
+      );
+    }
+    if (timeline.phase !== 'promote') timeline.enter('promote');
+    timeline.mark('service deployment SUCCESSFUL');
+    timeline.enter('finished');
+    deps.saveState({ kind: 'ecs', stage: 'finished', target: this.target });
+  }
+
+  deployedReason(): string {
+    return (
+      `service ${this.target.service} runs ${shortTaskDefinition(this.target.taskDefinition)} ` +
+      `(was ${shortTaskDefinition(this.target.previousTaskDefinition)}); ECS's service deployment ended SUCCESSFUL`
+    );
+  }
+
+  rollBack(): Promise<RollbackOutcome> {
+    this.stopFollowing();
+    return rollBackEcsDeploy(this.ctx, this.target);
+  }
+
+  backOff(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Holds, watched, until ECS reaches a stage of phase `next` (or finishes) or `limit` passes. */
+  private async until(phase: Phase, next: Phase, limit: number): Promise<void> {
+    const { watch, deps, settings: s } = this.ctx;
+    await watch.hold(deps.clock.now(), {
+      label: `ECS ${phase === 'shift' ? 'shifting production traffic' : 'scaling up the new revision'}`,
+      progressNote: () => `, ${this.note()}`,
+      done: () => {
+        if (this.reached(next)) return true;
+        if (deps.clock.now() >= limit) {
+          throw new Stop(
+            `ECS did not scale up ${shortTaskDefinition(this.target.taskDefinition)} within stabilize-timeout ` +
+              `${formatDuration(s.stabilizeTimeoutMs)} (${this.note()})`,
+          );
+        }
+        return false;
+      },
+    });
+  }
+
+  private reached(phase: Phase): boolean {
+    const record = this.last;
+    if (!record) return false;
+    if (record.status === 'SUCCESSFUL') return true;
+    return ORDER.indexOf(phaseOfStage(record.lifecycleStage)) >= ORDER.indexOf(phase);
+  }
+
+  private note(): string {
+    const r = this.last;
+    if (!r) return 'not read yet';
+    return `${r.status}${r.lifecycleStage ? ` at ${r.lifecycleStage}` : ''}, ${this.ctx.timeline.traffic}% of production`;
+  }
+
+  /** Every poll: read the service deployment, put stage and traffic changes in the timeline, stop on failure. */
+  private async follow(): Promise<void> {
+    const { deps, calls, timeline } = this.ctx;
+    const read = await calls.once('read the service deployment', () =>
+      deps.ecs.describeServiceDeployments([this.arn]),
+    );
+    if (read === LATER) return;
+    const record = read[0];
+    if (!record) throw new Stop(`service deployment ${this.arn} can no longer be read`);
+    const before = this.last;
+    this.last = record;
+    if (record.lifecycleStage && record.lifecycleStage !== before?.lifecycleStage) {
+      const phase = phaseOfStage(record.lifecycleStage);
+      // The lifecycle's own phase stays until ECS moves on to a later one.
+      if (ORDER.indexOf(phase) > ORDER.indexOf(timeline.phase)) timeline.enter(phase);
+      timeline.mark(`ECS ${record.lifecycleStage}`);
+      deps.log.info(`ECS service deployment: ${record.lifecycleStage}`);
+    }
+    const traffic = record.targetProductionTraffic;
+    if (traffic !== undefined && traffic !== timeline.traffic && record.status === 'IN_PROGRESS') {
+      timeline.moved(traffic, `traffic ${traffic}% (ECS)`);
+      deps.log.info(
+        `ECS moved ${traffic}% of production traffic to ${shortTaskDefinition(this.target.taskDefinition)}`,
+      );
+    }
+    const progress = serviceDeploymentProgress(record);
+    if (progress.state === 'failed') throw new Stop(progress.reason);
+  }
+}

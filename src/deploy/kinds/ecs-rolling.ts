@@ -1,0 +1,163 @@
+import { formatDuration } from '../../duration.js';
+import { LATER } from '../calls.js';
+import type { DeployContext } from '../context.js';
+import { diagnose, type Diagnosis } from '../diagnose.js';
+import type { RollbackOutcome } from '../rollback.js';
+import type { LiveRollout, RolloutIds } from '../rollout.js';
+import type { EcsTarget } from '../saved.js';
+import { Stop } from '../watch.js';
+import { rollingProgress, shortTaskDefinition } from './ecs-progress.js';
+import { rollBackEcsDeploy, type EcsDeployStart } from './ecs-service.js';
+
+/**
+ * An ECS rolling update once the service was updated: ECS replaces the tasks, this follows the
+ * deployment (rolloutState, failed tasks, running counts) with alarms watched every poll; traffic follows
+ * the new tasks, so there is no step to move; promotion is ECS's deployment completing with no old task
+ * left, re-read from AWS.
+ */
+export class LiveEcsRolling implements LiveRollout {
+  private readonly target: EcsTarget;
+  private readonly serviceArn: string;
+
+  constructor(
+    private readonly ctx: DeployContext,
+    start: EcsDeployStart,
+  ) {
+    this.target = start.target;
+    this.serviceArn = start.checked.service.arn;
+  }
+
+  /** ECS-controller services carry the control channel on the service itself. */
+  controlArn(): string {
+    return this.serviceArn;
+  }
+
+  /** The service's events since the deploy began (its tasks are ECS's deployment's, not a task set's). */
+  diagnose(): Promise<Diagnosis> {
+    const { cluster, service } = this.target;
+    const scope = {
+      cluster,
+      service,
+      since: this.ctx.startedAt,
+      taskSetArn: undefined,
+      targetGroupArn: undefined,
+    };
+    return diagnose(scope, this.ctx.deps);
+  }
+
+  ids(): RolloutIds {
+    return { taskDefinitionArn: this.target.taskDefinition };
+  }
+
+  hookEnv(): Record<string, string> {
+    return {
+      SAFE_DEPLOY_CLUSTER: this.target.cluster,
+      SAFE_DEPLOY_SERVICE: this.target.service,
+      SAFE_DEPLOY_TASK_DEFINITION_ARN: this.target.taskDefinition,
+      SAFE_DEPLOY_PREVIOUS_TASK_DEFINITION_ARN: this.target.previousTaskDefinition,
+      SAFE_DEPLOY_TRAFFIC: String(this.ctx.timeline.traffic),
+    };
+  }
+
+  /** Follows ECS replacing the tasks until the deployment completed, within stabilize-timeout. */
+  async stabilise(): Promise<void> {
+    const { settings: s, deps, calls, watch, timeline } = this.ctx;
+    const { ecs, clock } = deps;
+    const limit = clock.now() + s.stabilizeTimeoutMs;
+    const next = shortTaskDefinition(this.target.taskDefinition);
+    timeline.enter('stabilize');
+    let last = 'not read yet';
+    await watch.hold(clock.now(), {
+      label: `waiting for ECS to replace the tasks with ${next}`,
+      progressNote: () => `, ${last}`,
+      done: async () => {
+        const service = await calls.once('read the service', () =>
+          ecs.describeServiceConfiguration(s.cluster, s.service),
+        );
+        if (service === LATER) return false;
+        if (!service) throw new Stop(`service ${s.service} no longer exists`);
+        const progress = rollingProgress(service, this.target.taskDefinition);
+        if (progress.state === 'failed') throw new Stop(progress.reason);
+        last = progress.note;
+        this.recordShare(service.deployments);
+        if (progress.state === 'done') return true;
+        if (clock.now() >= limit) {
+          throw new Stop(
+            `ECS did not finish replacing the tasks with ${next} within stabilize-timeout ${formatDuration(s.stabilizeTimeoutMs)} (${last})`,
+          );
+        }
+        return false;
+      },
+    });
+    timeline.mark(`all tasks run ${next}`);
+    deps.log.info(`All tasks run ${next} and take all traffic: ${last}`);
+  }
+
+  testTraffic(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  oneBox(): Promise<void> {
+    return Promise.reject(new Stop('a rolling service has no one-box stage'));
+  }
+
+  /** Traffic moved with the tasks during stabilise: the one step only records it. */
+  shift(percent: number): Promise<void> {
+    const { timeline } = this.ctx;
+    if (timeline.traffic !== percent) timeline.moved(percent, `traffic ${percent}% (all tasks replaced)`);
+    return Promise.resolve();
+  }
+
+  requestsSince(): Promise<number | undefined> {
+    return Promise.resolve(undefined);
+  }
+
+  /** Nothing to switch: re-reads AWS to confirm the new task definition's deployment alone runs. */
+  async promote(): Promise<void> {
+    const { settings: s, deps, calls, timeline } = this.ctx;
+    timeline.enter('promote');
+    const service = await calls.retry('read the service', () =>
+      deps.ecs.describeServiceConfiguration(s.cluster, s.service),
+    );
+    const progress = service
+      ? rollingProgress(service, this.target.taskDefinition)
+      : { state: 'failed' as const, reason: `service ${s.service} no longer exists` };
+    if (progress.state !== 'done') {
+      throw new Stop(
+        `ECS no longer shows ${shortTaskDefinition(this.target.taskDefinition)} as the completed deployment ` +
+          `after the bake (${progress.state === 'failed' ? progress.reason : progress.note})`,
+      );
+    }
+    timeline.mark(`${shortTaskDefinition(this.target.taskDefinition)} is the service's completed deployment`);
+    timeline.enter('finished');
+    deps.saveState({ kind: 'ecs', stage: 'finished', target: this.target });
+  }
+
+  deployedReason(): string {
+    return (
+      `service ${this.target.service} runs ${shortTaskDefinition(this.target.taskDefinition)} ` +
+      `(was ${shortTaskDefinition(this.target.previousTaskDefinition)}); the rolling deployment completed`
+    );
+  }
+
+  rollBack(): Promise<RollbackOutcome> {
+    return rollBackEcsDeploy(this.ctx, this.target);
+  }
+
+  /** Two runs never update one service at once: the later one is blocked in validation, so nothing to do. */
+  backOff(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** The new tasks' share of running tasks, as the share of traffic they take behind the target group. */
+  private recordShare(deployments: { taskDefinition: string; runningCount: number }[]): void {
+    const running = deployments.reduce((sum, d) => sum + d.runningCount, 0);
+    const fresh = deployments
+      .filter((d) => d.taskDefinition === this.target.taskDefinition)
+      .reduce((sum, d) => sum + d.runningCount, 0);
+    const share = running === 0 ? 0 : Math.round((100 * fresh) / running);
+    if (share !== this.ctx.timeline.traffic) {
+      this.ctx.timeline.moved(share, `${fresh}/${running} running tasks on the new task definition`);
+    }
+  }
+}
