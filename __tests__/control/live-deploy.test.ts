@@ -8,6 +8,7 @@ import {
 import { restoreKept } from '../../src/control/restore.js';
 import { renderSummary } from '../../src/report/summary.js';
 import { BLUE_TASK_SET, BLUE_TG, GREEN_TG } from '../support/fake-aws.js';
+import { FakeEcsDeployments, TASK_DEFINITION } from '../support/fake-ecs-deployments.js';
 import { deploy, expectRolledBack, scenario, type Scenario } from '../deploy/harness.js';
 
 // The job's end of the control channel, run by the lifecycle against the fake, and the commands a person
@@ -289,5 +290,27 @@ test('the live state is published on green while the deploy runs', async () => {
     [CONTROL_TAG.traffic]: '10',
     [CONTROL_TAG.hold]: 'step step-1',
     [CONTROL_TAG.runId]: '99',
+  });
+});
+
+describe('an ECS-controller (rolling) service', () => {
+  test('status reads the live deploy from the service, and abort rolls it back', async () => {
+    const s = scenario();
+    const ecs = new FakeEcsDeployments(s.aws, s.clock, {});
+    const start = s.clock.now();
+    let status = '';
+    s.clock.after(30_000, async () => {
+      status = (await statusCommand(options, ports(s))).text;
+      await abortCommand(options, ports(s));
+    });
+    const report = await deploy(s, { 'listener-arn': '', 'bake-time': '10m', 'poll-interval': '5s' });
+    expect(status).toContain('web/api: a deploy is running');
+    expect(status).toContain('kept release: not available for ECS-controller services');
+    expect(report.result).toBe('rolled-back');
+    expect(report.reason).toBe(
+      `aborted by ${ALICE} at ${new Date(start + 30_000).toISOString()} (safe-deploy abort)`,
+    );
+    expect(ecs.taskDefinition).toBe(TASK_DEFINITION(1));
+    expect(s.aws.serviceTags[CONTROL_TAG.answer]).toMatch(/^aborted at \S+: rolling back$/);
   });
 });
