@@ -56,6 +56,9 @@ const DEPLOY_INPUTS = [
   'stabilize-timeout',
   'timeout',
   'require-review',
+  'pause-timeout',
+  'on-pause-timeout',
+  'keep-previous',
 ];
 
 const range = (n) => Array.from({ length: n }, (_, i) => i + 1);

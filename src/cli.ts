@@ -9,13 +9,23 @@ import { deployCommand } from './cli/deploy.js';
 import { gateCommand } from './cli/gate.js';
 import { planCommand } from './cli/plan.js';
 import { schemaCommand } from './cli/schema.js';
+import { abortCommand, promoteCommand, rollbackCommand, statusCommand } from './cli/control.js';
 import type { CliIO } from './cli/terminal.js';
 
 /**
  * The commands of `safe-deploy`, in the order `--help` lists them. A new command is a file in src/cli/
  * exporting a CliCommand, added here (status, promote, abort, rollback go after deploy).
  */
-export const COMMANDS: readonly CliCommand[] = [planCommand, deployCommand, gateCommand, schemaCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  planCommand,
+  deployCommand,
+  statusCommand,
+  promoteCommand,
+  abortCommand,
+  rollbackCommand,
+  gateCommand,
+  schemaCommand,
+];
 
 const EXIT_CODES = `
 Exit codes:

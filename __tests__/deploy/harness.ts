@@ -4,7 +4,7 @@ import { renderPlanText } from '../../src/report/summary.js';
 import type { DeployReport } from '../../src/deploy/model.js';
 import { parseDeploySettings } from '../../src/deploy/settings.js';
 import { recordInputs } from '../../src/inputs.js';
-import type { EcsControllerPort, EcsPort } from '../../src/aws/ecs.js';
+import type { EcsControlPort, EcsControllerPort, EcsPort } from '../../src/aws/ecs.js';
 import { TAG } from '../../src/deploy/leftovers.js';
 import { BLUE_TG, FakeAws, GREEN_TG, LISTENER } from '../support/fake-aws.js';
 import { FakeClock } from '../support/fake-clock.js';
@@ -124,10 +124,10 @@ export function leftover(
 export function racingRun(
   s: Scenario,
   then: () => void = () => undefined,
-): { ecs: EcsPort & EcsControllerPort; rivalArn: string } {
+): { ecs: EcsPort & EcsControllerPort & EcsControlPort; rivalArn: string } {
   const ports = s.aws.ports();
   const rivalArn = 'arn:aws:ecs:us-east-1:111111111111:task-set/web/api/ecs-svc/0000000000000000000';
-  const ecs = Object.create(ports.ecs) as EcsPort & EcsControllerPort;
+  const ecs = Object.create(ports.ecs) as EcsPort & EcsControllerPort & EcsControlPort;
   ecs.createTaskSet = async (...args) => {
     const mine = await ports.ecs.createTaskSet(...args);
     s.aws.taskSets.push({

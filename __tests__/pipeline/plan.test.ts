@@ -299,7 +299,7 @@ describe('.github/workflows/pipeline.yml', () => {
     const { matrix } = plan(`defaults:
   cluster: web
   service: api
-  steps: ['10%:5m', '100%']
+  steps: ['10%:5m', '50%:pause', '100%']
   routing: listener
   alarms: [api-5xx, api-latency]
   alarm-prefixes: api-sev
@@ -317,6 +317,9 @@ describe('.github/workflows/pipeline.yml', () => {
   stabilize-timeout: 15m
   timeout: 2h
   require-review: true
+  pause-timeout: 2h
+  on-pause-timeout: promote
+  keep-previous: true
 stages:
   - name: wave
     targets:
@@ -335,7 +338,7 @@ stages:
       cluster: 'web',
       service: 'api',
       taskDefinition: { kind: 'manifest', path: manifest },
-      stepsText: '10%:5m, 100%',
+      stepsText: '10%:5m, 50%:pause, 100%',
       route: {
         kind: 'listener',
         production: { kind: 'listener', arn: listener('listener', '') },
@@ -360,6 +363,9 @@ stages:
       stabilizeTimeoutMs: 15 * 60_000,
       timeoutMs: 2 * 60 * 60_000,
       requireReview: true,
+      pauseTimeoutMs: 2 * 60 * 60_000,
+      onPauseTimeout: 'promote',
+      keepPrevious: true,
       dryRun: false,
       environment: 'web/api@us-east-1',
     });

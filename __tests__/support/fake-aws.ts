@@ -14,11 +14,17 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTaskSetsCommand,
+  DescribeTasksCommand,
   ECSClient,
+  ListTagsForResourceCommand,
+  ListTasksCommand,
   RegisterTaskDefinitionCommand,
   TagResourceCommand,
   UpdateServicePrimaryTaskSetCommand,
+  UntagResourceCommand,
   UpdateTaskSetCommand,
+  type ServiceEvent,
+  type Task,
   type TaskSet,
 } from '@aws-sdk/client-ecs';
 import {
@@ -29,6 +35,7 @@ import {
   ModifyListenerCommand,
   ModifyRuleCommand,
   type Action,
+  type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SdkCloudWatch } from '../../src/aws/cloudwatch.js';
@@ -43,6 +50,7 @@ export const TEST_LISTENER = `${ELB}:listener/app/shop/0123456789abcdef/bbbbbbbb
 export const BLUE_TG = `${ELB}:targetgroup/blue/1111111111111111`;
 export const GREEN_TG = `${ELB}:targetgroup/green/2222222222222222`;
 export const BLUE_TASK_SET = `${ACCOUNT}:task-set/web/api/ecs-svc/0000000000000000001`;
+export const SERVICE_ARN = `${ACCOUNT}:service/web/api`;
 
 type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 
@@ -101,6 +109,15 @@ export class FakeAws {
   taskStartMs = 0;
   /** Running tasks of the whole service right after each scale or delete, to check capacity. */
   readonly capacityHistory: { at: number; command: string; running: number }[] = [];
+  // ── why green failed, and the control channel's tags ──
+  /** Service events as DescribeServices returns them (newest first). */
+  serviceEvents: ServiceEvent[] = [];
+  /** Stopped tasks, served by ListTasks (filtered by startedBy) and DescribeTasks. */
+  stoppedTasks: Task[] = [];
+  /** Targets reported beside the healthy ones by DescribeTargetHealth, by target group. */
+  readonly unhealthyTargets = new Map<string, TargetHealthDescription[]>();
+  /** The service's own tags (ECS-controller services carry the control channel there). */
+  serviceTags: Record<string, string> = {};
   private readonly running = new Map<string, number>([[BLUE_TASK_SET, 4]]);
   private readonly scaledAt = new Map<string, number>();
   /** Errors to throw from the next calls of a command. */
@@ -272,6 +289,7 @@ export class FakeAws {
             desiredCount: this.desiredCount,
             deploymentController: { type: this.controller },
             taskSets: this.taskSets,
+            events: this.serviceEvents,
           },
         ],
       })),
@@ -345,6 +363,10 @@ export class FakeAws {
       .on(TagResourceCommand)
       .callsFake((input: { resourceArn: string; tags: { key: string; value: string }[] }) =>
         this.call('TagResource', () => {
+          if (input.resourceArn === SERVICE_ARN) {
+            for (const t of input.tags) this.serviceTags[t.key] = t.value;
+            return {};
+          }
           const set = this.find(input.resourceArn);
           const tags = new Map((set.tags ?? []).map((t) => [t.key!, t.value!]));
           for (const t of input.tags) tags.set(t.key, t.value);
@@ -352,6 +374,8 @@ export class FakeAws {
           return {};
         }),
       );
+
+    this.installControl();
 
     const elb = this.elbMock;
     elb.on(DescribeListenersCommand).callsFake((input: { ListenerArns: string[] }) =>
@@ -387,12 +411,15 @@ export class FakeAws {
     );
     elb.on(DescribeTargetHealthCommand).callsFake((input: { TargetGroupArn: string }) =>
       this.call('DescribeTargetHealth', () => {
-        const set = this.taskSets.find((t) => t.loadBalancers?.[0]?.targetGroupArn === input.TargetGroupArn);
-        const running = set ? (this.refresh(set).runningCount ?? 0) : 0;
+        // Every task set behind the group registers its running tasks (a kept one at 0% has none).
+        const running = this.taskSets
+          .filter((t) => t.loadBalancers?.[0]?.targetGroupArn === input.TargetGroupArn)
+          .reduce((sum, t) => sum + (this.refresh(t).runningCount ?? 0), 0);
         return {
-          TargetHealthDescriptions: Array.from({ length: running }, () => ({
-            TargetHealth: { State: 'healthy' },
-          })),
+          TargetHealthDescriptions: [
+            ...Array.from({ length: running }, () => ({ TargetHealth: { State: 'healthy' } })),
+            ...(this.unhealthyTargets.get(input.TargetGroupArn) ?? []),
+          ],
         };
       }),
     );
@@ -489,6 +516,44 @@ export class FakeAws {
           }),
         };
       }),
+    );
+  }
+
+  /** ListTagsForResource, UntagResource, ListTasks and DescribeTasks, for diagnostics and the control channel. */
+  private installControl(): void {
+    const ecs = this.ecsMock;
+    const tagsOf = (arn: string): Record<string, string> =>
+      arn === SERVICE_ARN
+        ? this.serviceTags
+        : Object.fromEntries((this.find(arn).tags ?? []).map((t) => [t.key!, t.value!]));
+    ecs.on(ListTagsForResourceCommand).callsFake((input: { resourceArn: string }) =>
+      this.call('ListTagsForResource', () => ({
+        tags: Object.entries(tagsOf(input.resourceArn)).map(([key, value]) => ({ key, value })),
+      })),
+    );
+    ecs.on(UntagResourceCommand).callsFake((input: { resourceArn: string; tagKeys: string[] }) =>
+      this.call('UntagResource', () => {
+        if (input.resourceArn === SERVICE_ARN) {
+          for (const key of input.tagKeys) delete this.serviceTags[key];
+        } else {
+          const set = this.find(input.resourceArn);
+          set.tags = (set.tags ?? []).filter((t) => !input.tagKeys.includes(t.key!));
+        }
+        return {};
+      }),
+    );
+    ecs.on(ListTasksCommand).callsFake((input: { startedBy?: string; desiredStatus?: string }) =>
+      this.call('ListTasks', () => ({
+        taskArns: this.stoppedTasks
+          .filter((t) => !input.startedBy || t.startedBy === input.startedBy)
+          .filter(() => !input.desiredStatus || input.desiredStatus === 'STOPPED')
+          .map((t) => t.taskArn!),
+      })),
+    );
+    ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) =>
+      this.call('DescribeTasks', () => ({
+        tasks: this.stoppedTasks.filter((t) => input.tasks.includes(t.taskArn!)),
+      })),
     );
   }
 

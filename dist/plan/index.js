@@ -3,4 +3,4 @@ import { fileURLToPath as __sdFileURLToPath } from 'node:url';
 const require = __sdCreateRequire(import.meta.url);
 const __filename = __sdFileURLToPath(import.meta.url);
 const __dirname = __sdFileURLToPath(new URL('.', import.meta.url));
-import{a as t}from"../chunks/chunk-RXTH2KJH.js";import{a}from"../chunks/chunk-DSHYLKGK.js";import"../chunks/chunk-4C4GNTKY.js";import"../chunks/chunk-2XUQ7X3N.js";import"../chunks/chunk-DJN2VXAE.js";import"../chunks/chunk-E4CCIZQA.js";import"../chunks/chunk-OVSLOOZ7.js";async function i(){await t(async()=>{let{runPlanStep:n}=await import("../chunks/run-YRRZUXAO.js");await n(a)})}await i();
+import{a as t}from"../chunks/chunk-RXTH2KJH.js";import{a}from"../chunks/chunk-DSHYLKGK.js";import"../chunks/chunk-4C4GNTKY.js";import"../chunks/chunk-2XUQ7X3N.js";import"../chunks/chunk-DJN2VXAE.js";import"../chunks/chunk-E4CCIZQA.js";import"../chunks/chunk-OVSLOOZ7.js";async function i(){await t(async()=>{let{runPlanStep:n}=await import("../chunks/run-PR4NAJKY.js");await n(a)})}await i();

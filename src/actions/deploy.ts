@@ -1,7 +1,7 @@
 import { runMain } from '../action-main.js';
 import { parseDeploySettings } from '../deploy/settings.js';
 import { UserError } from '../errors.js';
-import { actionInputs } from '../inputs.js';
+import { actionInputs, boolean } from '../inputs.js';
 
 /**
  * The deploy action's main step. Its inputs are parsed before the engine and the AWS SDK load, so a bad
@@ -9,6 +9,13 @@ import { actionInputs } from '../inputs.js';
  */
 export async function run(): Promise<void> {
   await runMain(async () => {
+    // `rollback: true` brings back the release kept by keep-previous instead of deploying.
+    if (boolean(actionInputs, 'rollback', false)) {
+      const { runRollbackAction } = await import('../control/action.js');
+      const outcome = await runRollbackAction(actionInputs);
+      if (outcome.result === 'failed') throw new UserError(`Rollback failed: ${outcome.reason}`);
+      return;
+    }
     parseDeploySettings(actionInputs);
     const { failureOf, runDeploy } = await import('../deploy/run.js');
     const failure = failureOf(await runDeploy(actionInputs));

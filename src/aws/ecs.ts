@@ -4,10 +4,14 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTaskSetsCommand,
+  DescribeTasksCommand,
   ECSClient,
+  ListTagsForResourceCommand,
+  ListTasksCommand,
   RegisterTaskDefinitionCommand,
   TagResourceCommand,
   UpdateServicePrimaryTaskSetCommand,
+  UntagResourceCommand,
   UpdateTaskSetCommand,
   DescribeServiceDeploymentsCommand,
   DescribeServiceRevisionsCommand,
@@ -86,8 +90,36 @@ export interface EcsPort {
   tagTaskSet(arn: string, tags: Record<string, string>): Promise<void>;
 }
 
+/** A service event (DescribeServices `events`): what ECS says it did or could not do. */
+export interface ServiceEvent {
+  id: string;
+  createdAt: Date | undefined;
+  message: string;
+}
+
+/** A stopped task and why it stopped. */
+export interface StoppedTask {
+  arn: string;
+  stoppedAt: Date | undefined;
+  stopCode: string | undefined;
+  stoppedReason: string | undefined;
+  containers: { name: string; exitCode: number | undefined; reason: string | undefined }[];
+}
+
+/** The ECS calls that read why a deploy failed and carry the control channel's tags. */
+export interface EcsControlPort {
+  /** Any ECS resource's tags (a task set, a service). */
+  resourceTags(arn: string): Promise<Record<string, string>>;
+  tagResource(arn: string, tags: Record<string, string>): Promise<void>;
+  untagResource(arn: string, keys: string[]): Promise<void>;
+  /** The service's recent events, newest first, as ECS keeps them. */
+  serviceEvents(cluster: string, service: string): Promise<ServiceEvent[]>;
+  /** Tasks that stopped and were started by `startedBy` (a task set's id), at most `limit`. */
+  stoppedTasks(cluster: string, startedBy: string, limit: number): Promise<StoppedTask[]>;
+}
+
 /** `EcsPort` over the AWS SDK. */
-export class SdkEcs implements EcsPort, EcsControllerPort {
+export class SdkEcs implements EcsPort, EcsControllerPort, EcsControlPort {
   constructor(private readonly client: ECSClient) {}
 
   async describeService(cluster: string, service: string): Promise<Service | undefined> {
@@ -195,6 +227,55 @@ export class SdkEcs implements EcsPort, EcsControllerPort {
         tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
       }),
     );
+  }
+
+  async resourceTags(arn: string): Promise<Record<string, string>> {
+    const out = await this.client.send(new ListTagsForResourceCommand({ resourceArn: arn }));
+    return Object.fromEntries((out.tags ?? []).map((tag) => [tag.key ?? '', tag.value ?? '']));
+  }
+
+  async tagResource(arn: string, tags: Record<string, string>): Promise<void> {
+    await this.tagTaskSet(arn, tags);
+  }
+
+  async untagResource(arn: string, keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.client.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: keys }));
+  }
+
+  async serviceEvents(cluster: string, service: string): Promise<ServiceEvent[]> {
+    const out = await this.client.send(new DescribeServicesCommand({ cluster, services: [service] }));
+    const svc = out.services?.find((s) => s.status !== 'INACTIVE');
+    return (svc?.events ?? []).map((e) => ({
+      id: e.id ?? '',
+      createdAt: e.createdAt,
+      message: e.message ?? '',
+    }));
+  }
+
+  async stoppedTasks(cluster: string, startedBy: string, limit: number): Promise<StoppedTask[]> {
+    const listed = await this.client.send(
+      new ListTasksCommand({
+        cluster,
+        startedBy,
+        desiredStatus: 'STOPPED',
+        maxResults: Math.min(100, limit),
+      }),
+    );
+    const arns = listed.taskArns ?? [];
+    if (arns.length === 0) return [];
+    const out = await this.client.send(new DescribeTasksCommand({ cluster, tasks: arns }));
+    return (out.tasks ?? []).map((t) => ({
+      arn: t.taskArn ?? '',
+      stoppedAt: t.stoppedAt,
+      stopCode: t.stopCode,
+      stoppedReason: t.stoppedReason,
+      containers: (t.containers ?? []).map((c) => ({
+        name: c.name ?? '',
+        exitCode: c.exitCode,
+        reason: c.reason,
+      })),
+    }));
   }
 
   // --- ECS-controller services (rolling and ECS-native blue/green, linear, canary) ---

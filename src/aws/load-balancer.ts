@@ -27,8 +27,24 @@ export interface LoadBalancerPort {
   targetHealth(targetGroupArn: string): Promise<{ healthy: number; total: number }>;
 }
 
+/** One registered target's health as the load balancer reports it. */
+export interface TargetHealthDetail {
+  id: string;
+  port: number | undefined;
+  /** healthy, unhealthy, initial, draining, unused, unavailable. */
+  state: string;
+  /** `Target.ResponseCodeMismatch`, `Target.Timeout`, ... */
+  reason: string | undefined;
+  description: string | undefined;
+}
+
+/** The load balancer calls that say why targets are not healthy. */
+export interface TargetHealthPort {
+  targetHealthDetails(targetGroupArn: string): Promise<TargetHealthDetail[]>;
+}
+
 /** `LoadBalancerPort` over the AWS SDK. */
-export class SdkLoadBalancer implements LoadBalancerPort {
+export class SdkLoadBalancer implements LoadBalancerPort, TargetHealthPort {
   /** The actions last read per listener or rule: a weight change rewrites them with new weights only. */
   private readonly actions = new Map<string, Action[]>();
 
@@ -85,6 +101,17 @@ export class SdkLoadBalancer implements LoadBalancerPort {
       healthy: targets.filter((t) => t.TargetHealth?.State === 'healthy').length,
       total: targets.length,
     };
+  }
+
+  async targetHealthDetails(targetGroupArn: string): Promise<TargetHealthDetail[]> {
+    const out = await this.client.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
+    return (out.TargetHealthDescriptions ?? []).map((t) => ({
+      id: t.Target?.Id ?? '',
+      port: t.Target?.Port,
+      state: t.TargetHealth?.State ?? 'unknown',
+      reason: t.TargetHealth?.Reason,
+      description: t.TargetHealth?.Description,
+    }));
   }
 
   private async readActions(ref: ForwardRef): Promise<Action[]> {

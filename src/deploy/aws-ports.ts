@@ -1,11 +1,11 @@
 import type { CloudWatchPort } from '../aws/cloudwatch.js';
-import type { EcsControllerPort, EcsPort } from '../aws/ecs.js';
-import type { LoadBalancerPort } from '../aws/load-balancer.js';
+import type { EcsControlPort, EcsControllerPort, EcsPort } from '../aws/ecs.js';
+import type { LoadBalancerPort, TargetHealthPort } from '../aws/load-balancer.js';
 
 /** The AWS ports a deploy uses. */
 export interface AwsPorts {
-  ecs: EcsPort & EcsControllerPort;
-  lb: LoadBalancerPort;
+  ecs: EcsPort & EcsControllerPort & EcsControlPort;
+  lb: LoadBalancerPort & TargetHealthPort;
   cloudwatch: CloudWatchPort;
 }
 

@@ -1,8 +1,8 @@
 import type { RegisterTaskDefinitionCommandInput, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { AlarmWatch } from '../alarms/watch.js';
 import type { CloudWatchPort } from '../aws/cloudwatch.js';
-import type { EcsControllerPort, EcsPort } from '../aws/ecs.js';
-import type { LoadBalancerPort } from '../aws/load-balancer.js';
+import type { EcsControlPort, EcsControllerPort, EcsPort } from '../aws/ecs.js';
+import type { LoadBalancerPort, TargetHealthPort } from '../aws/load-balancer.js';
 import type { Clock } from '../clock.js';
 import type { AwsCalls } from './calls.js';
 import type { RunIdentity } from './leftovers.js';
@@ -27,10 +27,12 @@ export interface Release {
 
 /** Everything a deploy talks to; all of it injected so tests run it against mocks and a fake clock. */
 export interface DeployDeps {
-  ecs: EcsPort & EcsControllerPort;
-  lb: LoadBalancerPort;
+  ecs: EcsPort & EcsControllerPort & EcsControlPort;
+  lb: LoadBalancerPort & TargetHealthPort;
   cloudwatch: CloudWatchPort;
   clock: Clock;
+  /** The job's log page, published for `safe-deploy status`. */
+  runUrl?: string;
   log: DeployLog;
   identity: RunIdentity;
   /** Runs a hook command; resolves to its exit code. Aborting `signal` stops it. */

@@ -1,4 +1,5 @@
 import type { TaskSet } from '../aws/ecs.js';
+import { decodeKept } from '../control/channel.js';
 
 /** Tags safe-deploy writes on the task sets it creates, so later runs recognise them. */
 export const TAG = {
@@ -30,7 +31,9 @@ export type Leftover =
   /** A run that is still deploying: this run must not start. */
   | { kind: 'live'; set: TaskSet; ageMs: number }
   /** Not created by safe-deploy: someone else is deploying, or set it up by hand. */
-  | { kind: 'foreign'; set: TaskSet };
+  | { kind: 'foreign'; set: TaskSet }
+  /** The release an earlier deploy kept with keep-previous: replaced by this deploy's blue. */
+  | { kind: 'kept'; set: TaskSet; keptBy: string };
 
 /** The tags that mark a task set as created by this run attempt. */
 export function runTags(identity: RunIdentity): Record<string, string> {
@@ -56,6 +59,8 @@ export function classifyLeftovers(
   return taskSets
     .filter((set) => set.arn !== blueArn && set.status !== 'DRAINING')
     .map((set): Leftover => {
+      const kept = decodeKept(set.tags);
+      if (kept) return { kind: 'kept', set, keptBy: kept.keptBy };
       const runId = set.tags[TAG.runId];
       if (!runId) return { kind: 'foreign', set };
       const sameRun = runId === identity.runId && set.tags[TAG.repository] === identity.repository;
@@ -83,6 +88,7 @@ export function earlierRun(
       t.arn !== mine.arn &&
       t.arn !== blueArn &&
       t.status !== 'DRAINING' &&
+      !decodeKept(t.tags) &&
       (at(t) < at(mine) || (at(t) === at(mine) && t.arn < mine.arn)),
   );
 }

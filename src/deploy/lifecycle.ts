@@ -20,7 +20,9 @@ import {
 } from './rollout.js';
 import type { DeploySettings } from './settings.js';
 import { Timeline } from './timeline.js';
-import { DeployWatch, Stop } from './watch.js';
+import { DeployWatch, NotSteady, Stop } from './watch.js';
+import { JobControl } from '../control/job.js';
+import { renderDiagnosisText, type Diagnosis } from './diagnose.js';
 
 const MINUTE = 60_000;
 /** Before the bake time has passed the request count is only progress, read this often. */
@@ -63,9 +65,12 @@ export async function runLifecycle(
   deps.onChangesBegin?.();
   const rollout = checked.rollout;
   let live: LiveRollout | undefined;
+  let control: Control | undefined;
+  const progress: Progress = { step: undefined };
   try {
     live = await log.group('Prepare', () => rollout.prepare());
     const green = live;
+    control = startControl(ctx, green, progress);
     if (checked.analysis) watchComparisons(ctx, checked.analysis, green);
     await log.group('Stabilise green', () => green.stabilise());
     if (settings.route.kind === 'listener' && settings.route.testListenerArn) {
@@ -73,10 +78,16 @@ export async function runLifecycle(
     }
     if (settings.beforeTraffic) await hook(ctx, green, 'before-traffic', settings.beforeTraffic);
     if (settings.oneBox) await log.group('One box', () => oneBox(ctx, green, rollout));
-    await log.group('Shift traffic', () => shift(ctx, green, rollout));
+    await log.group('Shift traffic', () => shift(ctx, green, rollout, progress));
     if (settings.afterTraffic) await hook(ctx, green, 'after-traffic', settings.afterTraffic);
     await log.group('Bake', () => bake(ctx, green));
-    await log.group('Promote', () => green.promote());
+    // Past this point green becomes the running version: an abort would come too late to be safe.
+    control.stop();
+    await log.group('Promote', async () => {
+      await control?.job.publish({ promoting: true });
+      await green.promote();
+    });
+    await control.job.publish();
     return report(
       ctx,
       release,
@@ -90,7 +101,12 @@ export async function runLifecycle(
     const reason = stopReason(error);
     const ids = (live ?? rollout).ids();
     const undo = live ?? rollout;
-    return log.group('Roll back', () => rollBack(ctx, release, checked, ids, undo, reason));
+    // A request read during the rollback's own waits must not stop the rollback.
+    control?.stop();
+    const diagnosis = live ? await explain(ctx, live, error) : undefined;
+    return log.group('Roll back', () =>
+      rollBack(ctx, release, checked, ids, undo, reason, control?.job, diagnosis),
+    );
   }
 }
 
@@ -182,11 +198,20 @@ async function oneBox(ctx: DeployContext, green: LiveRollout, rollout: CheckedRo
   const { settings: s, timeline, watch } = ctx;
   timeline.enter('one-box');
   await green.oneBox(rollout.boxShare);
-  await watch.hold(ctx.deps.clock.now() + s.oneBoxBakeMs, { label: 'one-box bake', oneBoxAlarms: true });
+  await watch.hold(ctx.deps.clock.now() + s.oneBoxBakeMs, {
+    label: 'one-box bake',
+    oneBoxAlarms: true,
+    promotable: { kind: 'one-box', key: 'one-box' },
+  });
 }
 
 /** Each step moves green to its share (a step at or below the one box's share holds there) and holds it. */
-async function shift(ctx: DeployContext, green: LiveRollout, rollout: CheckedRollout): Promise<void> {
+async function shift(
+  ctx: DeployContext,
+  green: LiveRollout,
+  rollout: CheckedRollout,
+  progress: Progress,
+): Promise<void> {
   const { settings: s, timeline, watch, deps } = ctx;
   timeline.enter('shift');
   const box = s.oneBox ? rollout.boxShare : undefined;
@@ -194,14 +219,112 @@ async function shift(ctx: DeployContext, green: LiveRollout, rollout: CheckedRol
   for (const [index, step] of steps.entries()) {
     const share = stepShare(step, box);
     const label = `step ${index + 1}/${steps.length}: ${step.percent}%`;
+    progress.step = `${index + 1}/${steps.length}`;
     if (heldAtBox(step, box)) {
       timeline.mark(`${label} held at the one box's ${share}%`);
       deps.log.info(`${label}: held at the one box's ${share}% of traffic (the box already takes more)`);
     } else if (share !== timeline.traffic) {
       await green.shift(share);
     }
-    if (step.holdMs > 0) await watch.hold(deps.clock.now() + step.holdMs, { label });
+    const key = `step-${index + 1}`;
+    if (step.pause) await pause(ctx, label, key);
+    else if (step.holdMs > 0) {
+      await watch.hold(deps.clock.now() + step.holdMs, { label, promotable: { kind: 'step', key } });
+    }
   }
+  progress.step = undefined;
+}
+
+/**
+ * `N%:pause`: green holds its share, alarms watched, until `safe-deploy promote`; after `pause-timeout`
+ * it rolls back or goes on, as `on-pause-timeout` says. Time paused does not count toward `timeout`.
+ */
+async function pause(ctx: DeployContext, label: string, key: string): Promise<void> {
+  const { settings: s, timeline, watch, deps } = ctx;
+  const limit = formatDuration(s.pauseTimeoutMs);
+  deps.log.info(
+    `${label}: paused until promoted (safe-deploy promote --cluster ${s.cluster} --service ${s.service}), ` +
+      `up to pause-timeout ${limit}, then ${s.onPauseTimeout === 'promote' ? 'goes on' : 'rolls back'}`,
+  );
+  timeline.mark(`${label} paused until promoted`);
+  const end = await watch.hold(deps.clock.now() + s.pauseTimeoutMs, {
+    label: `${label} paused`,
+    promotable: { kind: 'pause', key },
+  });
+  if (end === 'promoted') return;
+  if (s.onPauseTimeout === 'rollback') {
+    throw new Stop(`${label} was not promoted within pause-timeout ${limit} (on-pause-timeout: rollback)`);
+  }
+  timeline.mark(`${label} not promoted within ${limit}: going on (on-pause-timeout: promote)`);
+  deps.log.info(`${label}: not promoted within pause-timeout ${limit}; going on (on-pause-timeout: promote)`);
+}
+
+/** Which traffic step the deploy is at, for the live state. */
+interface Progress {
+  step: string | undefined;
+}
+
+/** The running job's end of the control channel, polled by the watch once a poll. */
+interface Control {
+  job: JobControl;
+  stop(): void;
+}
+
+/**
+ * Publishes the deploy's live state on green and acts on promote and abort requests once a poll: a
+ * promote ends the hold it names, an abort stops the deploy (and rolls it back).
+ */
+function startControl(ctx: DeployContext, green: LiveRollout, progress: Progress): Control {
+  const { deps, calls, watch, timeline, alarmWatch } = ctx;
+  const job = new JobControl(
+    {
+      ecs: deps.ecs,
+      calls,
+      clock: deps.clock,
+      log: deps.log,
+      identity: deps.identity,
+      runUrl: deps.runUrl,
+      startedAt: ctx.startedAt,
+      progress: () => {
+        const hold = watch.currentHold;
+        return {
+          phase: timeline.phase,
+          step: progress.step,
+          traffic: timeline.traffic,
+          hold: hold && { kind: hold.kind, key: hold.key, until: new Date(hold.until).toISOString() },
+          deadline: watch.deadline,
+          alarms: alarmWatch.notOk(watch.allAlarms()),
+        };
+      },
+      promote: (key) => watch.promote(key),
+      mark: (note) => timeline.mark(note),
+    },
+    green.controlArn(),
+  );
+  const stop = watch.addCheck(async () => {
+    const action = await job.poll();
+    if (action.kind === 'abort') {
+      timeline.mark(action.reason);
+      throw new Stop(action.reason);
+    }
+  });
+  return { job, stop };
+}
+
+/**
+ * Reads why green failed before it is removed. Shown when green did not steady, or when tasks stopped or
+ * targets were unhealthy whatever ended the deploy; an alarm's breach alone needs no ECS events.
+ */
+async function explain(
+  ctx: DeployContext,
+  green: LiveRollout,
+  error: unknown,
+): Promise<Diagnosis | undefined> {
+  const diagnosis = await green.diagnose();
+  const telling = diagnosis.stoppedTasks.length > 0 || diagnosis.unhealthyTargets.length > 0;
+  if (!(error instanceof NotSteady) && !telling) return undefined;
+  ctx.deps.log.warn(renderDiagnosisText(diagnosis));
+  return diagnosis;
 }
 
 /** 100% on green, blue still running, alarms watched: for bake-time and until green served min-requests. */
@@ -215,6 +338,7 @@ async function bake(ctx: DeployContext, green: LiveRollout): Promise<void> {
   let lastCount = -Infinity;
   await watch.hold(until, {
     label: 'bake',
+    promotable: { kind: 'bake', key: 'bake' },
     progressNote: () => (minRequests > 0 ? `, ${requests}/${minRequests} requests` : ''),
     done: async () => {
       if (minRequests === 0 || requests >= minRequests) return true;
@@ -282,10 +406,14 @@ async function rollBack(
   ids: RolloutIds,
   undo: { rollBack(): Promise<RollbackOutcome> },
   reason: string,
+  control: JobControl | undefined,
+  diagnosis: Diagnosis | undefined,
 ): Promise<DeployReport> {
   const { deps, timeline } = ctx;
   deps.log.warn(`Rolling back: ${reason}`);
   timeline.enter('rollback');
+  // `safe-deploy status` shows the rollback; promote and abort are refused from here on.
+  await control?.publish();
   const outcome = await undo.rollBack();
   if (!outcome.verified) {
     return report(
@@ -295,12 +423,13 @@ async function rollBack(
       ids,
       'rolled-back',
       `${reason}; ROLLBACK NOT CONFIRMED BY AWS: ${outcome.problems.join('; ')}`,
+      diagnosis,
     );
   }
   deps.log.info(
     `Rollback confirmed by AWS: ${outcome.confirmation ?? 'all traffic on blue, blue at 100%, green deleted'}`,
   );
-  return report(ctx, release, checked, ids, 'rolled-back', reason);
+  return report(ctx, release, checked, ids, 'rolled-back', reason, diagnosis);
 }
 
 /** The run that lost the start race removes its own green, and only that; traffic is the other run's. */
@@ -341,6 +470,7 @@ function report(
   ids: RolloutIds | undefined,
   result: DeployResult,
   reason: string,
+  diagnosis?: Diagnosis,
 ): DeployReport {
   const { settings: s, deps, timeline } = ctx;
   if (result !== 'rolled-back') timeline.mark(result);
@@ -369,6 +499,7 @@ function report(
     ...(ids?.taskDefinitionArn ? { taskDefinitionArn: ids.taskDefinitionArn } : {}),
     ...(ids?.taskSetArn ? { taskSetArn: ids.taskSetArn } : {}),
     ...(ids?.previousTaskSetArn ? { previousTaskSetArn: ids.previousTaskSetArn } : {}),
+    ...(diagnosis ? { diagnosis } : {}),
     timeline: timeline.entries,
     ...(checked?.analysis ? { comparisons: checked.analysis.report() } : {}),
     startedAt: new Date(ctx.startedAt).toISOString(),

@@ -19,6 +19,7 @@ export type Phase =
   | 'finished';
 
 import type { AlarmStateValue } from '../aws/cloudwatch.js';
+import type { Diagnosis } from './diagnose.js';
 import type { ComparisonReport } from '../compare/model.js';
 
 export type { AlarmStateValue };
@@ -27,6 +28,8 @@ export type { AlarmStateValue };
 export interface TrafficStep {
   percent: number;
   holdMs: number;
+  /** `N%:pause`: hold until promoted (`safe-deploy promote`), up to `pause-timeout`. */
+  pause?: true;
 }
 
 /** How traffic moves between blue and green. */
@@ -71,6 +74,8 @@ export interface DeployPlan {
 
 /** Everything the report needs about one run. */
 export interface DeployReport {
+  /** Why green failed, as ECS reported it, when it did not steady, tasks stopped or targets were unhealthy. */
+  diagnosis?: Diagnosis;
   result: DeployResult;
   reason: string;
   plan: DeployPlan;

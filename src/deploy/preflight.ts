@@ -5,6 +5,7 @@ import type { Service } from '../aws/ecs.js';
 import { errorName } from '../aws/ecs.js';
 import { describeError, UserError } from '../errors.js';
 import { arnInputs, notFoundError, otherAccountError, parseArn } from './arns.js';
+import { refuseTaskSetOnlyInputs } from '../control/settings.js';
 import type { DeployContext, Release, ResolvedAlarms } from './context.js';
 import { loadBalancerArnOf } from '../aws/load-balancer.js';
 import type { GreenBlueAnalysis } from '../compare/analysis.js';
@@ -76,6 +77,7 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
   const account = parseArn(configuration.arn)?.account;
   const foreign = account ? otherAccountError(arnInputs(s), account) : undefined;
   if (foreign) throw foreign;
+  refuseTaskSetOnlyInputs(s, configuration.name, configuration.controller);
   const kind = serviceKind(configuration);
   const checked =
     kind.kind === 'task-sets'

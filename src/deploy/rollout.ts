@@ -1,3 +1,4 @@
+import type { Diagnosis } from './diagnose.js';
 import type { TrafficStep } from './model.js';
 import type { RollbackOutcome } from './rollback.js';
 import type { SavedDeploy } from './saved.js';
@@ -54,6 +55,10 @@ export interface LiveRollout {
   rollBack(): Promise<RollbackOutcome>;
   /** For a run that lost the start race: removes only its own green. */
   backOff(): Promise<void>;
+  /** The resource `safe-deploy status | promote | abort` reach this run through (green's task set). */
+  controlArn(): string;
+  /** Why green failed, in ECS's and the load balancer's words (never throws). */
+  diagnose(): Promise<Diagnosis>;
 }
 
 /** Ends the deploy before any change: the result is `blocked`. */

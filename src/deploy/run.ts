@@ -71,6 +71,7 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
       clock: runtime.clock ?? systemClock,
       log: runtime.progress ? { ...actionLog, progress: runtime.progress } : actionLog,
       identity,
+      runUrl: runUrl(env, identity),
       signal: cancel.signal,
       runHook: (name, command, hookEnv, signal) => {
         log.info(`${name}: bash -eo pipefail -c ${JSON.stringify(command)}`);

@@ -17,6 +17,7 @@ import {
 import { checkInputFile } from '../files.js';
 import { checkManifestPath } from '../manifest/location.js';
 import { imageProblem } from '../manifest/image.js';
+import { parseOperatingSettings, type OperatingSettings } from '../control/settings.js';
 
 /** Where the new version's task definition comes from. */
 export type TaskDefinitionSource =
@@ -37,7 +38,7 @@ export type RouteSettings =
   | { kind: 'task-sets' };
 
 /** Every deploy input, parsed and checked once. Nothing downstream re-reads the raw strings. */
-export interface DeploySettings {
+export interface DeploySettings extends OperatingSettings {
   cluster: string;
   service: string;
   taskDefinition: TaskDefinitionSource;
@@ -200,6 +201,7 @@ export function parseDeploySettings(
     dryRun: boolean(read, 'dry-run', false),
     environment: read('environment') || `${shortName(cluster)}/${shortName(service)}`,
     githubToken: optional(read, 'github-token'),
+    ...parseOperatingSettings(read, steps),
   };
 }
 

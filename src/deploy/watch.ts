@@ -11,6 +11,9 @@ import type { Timeline } from './timeline.js';
 /** Ends the deploy after changes began: the result is `rolled-back`, the message is the reason. */
 export class Stop extends Error {}
 
+/** Green did not run (or its targets were not healthy) in time: the rollback shows ECS's reasons. */
+export class NotSteady extends Stop {}
+
 /** Something checked on every poll while it is registered (traffic still as set, a comparison, a request). */
 export type PollCheck = () => Promise<void>;
 
@@ -32,9 +35,21 @@ export interface DeployWatchOptions {
   timer?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
+/** A wait that `safe-deploy promote` can end early (a pause waits for nothing else). */
+export interface PromotableHold {
+  kind: 'pause' | 'step' | 'one-box' | 'bake';
+  /** Names the wait, so a promote meant for it ends no other: `step-2`, `bake`. */
+  key: string;
+}
+
+/** How a hold ended. */
+export type HoldEnd = 'elapsed' | 'promoted';
+
 export interface HoldOptions {
   /** What the deploy is waiting for, for progress lines and a timeout's reason. */
   label: string;
+  /** `promote` may end this hold; a pause's time does not count toward the deploy's `timeout`. */
+  promotable?: PromotableHold;
   /** Watch the one-box alarms too during this hold. */
   oneBoxAlarms?: boolean;
   /** The hold ends only once this is true (and `until` has passed). */
@@ -61,8 +76,30 @@ export class DeployWatch {
   private lastAlarmRead = -Infinity;
   private inflight: Promise<void> | undefined;
   private readResult: { startedAt: number; changed: AlarmState[] } | { error: unknown } | undefined;
+  private holding: (PromotableHold & { until: number; began: number }) | undefined;
+  private promotedKey: string | undefined;
+  /** Time spent in pauses, which extends the deadline: a person deciding is not the deploy being slow. */
+  private pausedMs = 0;
 
   constructor(private readonly options: DeployWatchOptions) {}
+
+  /** The promotable hold the deploy is in now, with when it ends by itself (epoch ms). */
+  get currentHold(): (PromotableHold & { until: number }) | undefined {
+    return this.holding;
+  }
+
+  /** When the deploy's `timeout` runs out (epoch ms), time paused (so far) not counted. */
+  get deadline(): number {
+    const pausing = this.holding?.kind === 'pause' ? this.options.clock.now() - this.holding.began : 0;
+    return this.options.deadline + this.pausedMs + pausing;
+  }
+
+  /** Ends the current hold at its next check if it is the one named; false when it is not. */
+  promote(key: string): boolean {
+    if (this.holding?.key !== key) return false;
+    this.promotedKey = key;
+    return true;
+  }
 
   /** The alarms validation resolved: watched for the whole deploy, and during the one-box stage only. */
   watchAlarms(alarms: { watched: readonly string[]; oneBoxOnly: readonly string[] }): void {
@@ -81,11 +118,27 @@ export class DeployWatch {
     return () => this.checks.delete(check);
   }
 
-  /** Waits until `until` (epoch ms) has passed and `done` is true, watching as it goes. */
-  async hold(until: number, options: HoldOptions): Promise<void> {
+  /**
+   * Waits until `until` (epoch ms) has passed and `done` is true, watching as it goes; a promotable hold
+   * also ends when promoted. Says which.
+   */
+  async hold(until: number, options: HoldOptions): Promise<HoldEnd> {
+    const outer = this.holding;
+    const promotable = options.promotable;
+    const began = this.options.clock.now();
+    if (promotable) this.holding = { ...promotable, until, began };
+    try {
+      return await this.loop(until, options, began);
+    } finally {
+      this.holding = outer;
+      if (promotable?.key === this.promotedKey) this.promotedKey = undefined;
+      if (promotable?.kind === 'pause') this.pausedMs += this.options.clock.now() - began;
+    }
+  }
+
+  private async loop(until: number, options: HoldOptions, began: number): Promise<HoldEnd> {
     const { clock, log, pollIntervalMs } = this.options;
     const alarms = options.oneBoxAlarms ? this.allAlarms() : this.watched;
-    const began = clock.now();
     let lastProgress = began;
     let woken = false;
     void options.wake?.then(() => (woken = true));
@@ -94,7 +147,9 @@ export class DeployWatch {
       // Polls start one interval apart, however long the reads take, so "once per poll interval" holds.
       const polledAt = clock.now();
       await this.pollAlarms(alarms);
-      this.checkTimeAndCancellation(where);
+      // While paused the deploy waits for a person: the timeout counts again once the pause ends.
+      const paused = options.promotable?.kind === 'pause';
+      this.checkTimeAndCancellation(where, paused);
       for (const check of [...this.checks]) await check();
       const now = clock.now();
       log.progress?.({
@@ -105,8 +160,11 @@ export class DeployWatch {
         notOk: this.options.alarms.notOk(alarms),
         note: options.progressNote?.() ?? '',
       });
-      const finished = (options.done ? await options.done() : true) && now >= until;
-      if (finished && this.lastAlarmRead >= Math.min(until, now)) return;
+      const promoted = options.promotable !== undefined && this.promotedKey === options.promotable.key;
+      const finished = promoted || ((options.done ? await options.done() : true) && now >= until);
+      // Promoted early: this poll's alarm read must have answered, as an elapsed hold needs its last one.
+      const freshFrom = promoted ? polledAt : Math.min(until, now);
+      if (finished && this.lastAlarmRead >= freshFrom) return promoted ? 'promoted' : 'elapsed';
       if (now - lastProgress >= PROGRESS_EVERY_MS) {
         lastProgress = now;
         const total = until > began ? `/${formatDuration(until - began)}` : '';
@@ -124,14 +182,14 @@ export class DeployWatch {
   }
 
   /** Waits about one poll interval, watched: the pause between two tries of a call. */
-  pause(label: string): Promise<void> {
-    return this.hold(this.options.clock.now() + this.options.pollIntervalMs, { label });
+  async pause(label: string): Promise<void> {
+    await this.hold(this.options.clock.now() + this.options.pollIntervalMs, { label });
   }
 
-  /** Throws a Stop when the job was cancelled or the deploy's timeout has run out. */
-  checkTimeAndCancellation(where: () => string): void {
+  /** Throws a Stop when the job was cancelled or (unless paused) the deploy's timeout has run out. */
+  checkTimeAndCancellation(where: () => string, paused = false): void {
     if (this.options.signal?.aborted) throw new Stop('the job was cancelled');
-    if (this.options.clock.now() >= this.options.deadline) {
+    if (!paused && this.options.clock.now() >= this.deadline) {
       throw new Stop(
         `the deploy did not finish within timeout ${formatDuration(this.options.timeoutMs)} (${where()})`,
       );

@@ -124,6 +124,12 @@ export const deploySettingsShape = {
   'stabilize-timeout': duration('How long green may take to reach steady state (default 10m)').optional(),
   timeout: duration('The whole deploy; past it, roll back (default 60m)').optional(),
   'require-review': flag('Refuse a commit that did not arrive through an approved pull request').optional(),
+  'pause-timeout': duration('For a N%:pause step: how long to wait to be promoted (default 1h)').optional(),
+  'on-pause-timeout': z
+    .enum(['rollback', 'promote'], { error: 'expected rollback or promote' })
+    .describe('What a N%:pause step does when pause-timeout passes unpromoted (default rollback)')
+    .optional(),
+  'keep-previous': flag('After promotion keep blue, scaled to zero, for safe-deploy rollback').optional(),
 };
 
 /** The names of the deploy settings, in the order the plan lists them. */

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { describeError } from '../errors.js';
 import { formatDuration } from '../duration.js';
+import { renderDiagnosisMarkdown } from './diagnosis.js';
 import type { DeployPlan, DeployReport, DeployResult, TimelineEntry, TrafficStep } from '../deploy/model.js';
 import { heldAtBox } from '../deploy/plan.js';
 import { formatP, formatValue } from '../compare/format.js';
@@ -32,6 +33,7 @@ export function renderSummary(report: DeployReport): string {
   const span: ChartSpan = { startMs: Date.parse(report.startedAt), endMs: Date.parse(report.finishedAt) };
   const sections = [
     headline(report, span),
+    ...(report.diagnosis ? [renderDiagnosisMarkdown(report.diagnosis)] : []),
     deployedTable(report),
     ...(report.manifestLines?.length ? [report.manifestLines.join('\n')] : []),
     trafficSection(report.timeline, span),
@@ -85,7 +87,9 @@ export function renderPlanText(plan: DeployPlan): string {
   if (plan.oneBox)
     lines.push(`  ${++n}. one box: 1 task${boxShareText(plan)}, bake ${formatDuration(plan.oneBox.bakeMs)}`);
   for (const step of plan.steps)
-    lines.push(`  ${++n}. ${stepText(step.percent, step.holdMs)}${heldText(plan, step)}`);
+    lines.push(
+      `  ${++n}. ${step.pause ? `${step.percent}% until promoted` : stepText(step.percent, step.holdMs)}${heldText(plan, step)}`,
+    );
   lines.push(`  then bake ${bakeText(plan)}, then promote green and remove blue`);
   lines.push(`  ${alarmText(plan)}`);
   for (const c of plan.comparisons ?? []) lines.push(`  comparing green with blue: ${c.text} (${c.rule})`);
@@ -252,9 +256,8 @@ function planSection(plan: DeployPlan): string {
     );
   }
   for (const step of plan.steps) {
-    rows.push(
-      `| ${++n} | ${step.percent}%${heldText(plan, step)} | ${step.holdMs ? formatDuration(step.holdMs) : '—'} |`,
-    );
+    const hold = step.pause ? 'until promoted' : step.holdMs ? formatDuration(step.holdMs) : '—';
+    rows.push(`| ${++n} | ${step.percent}%${heldText(plan, step)} | ${hold} |`);
   }
   const details = [
     `- Routing: ${routingText(plan)}${plan.testListener ? '; test listener gets green first' : ''}`,

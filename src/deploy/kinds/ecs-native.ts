@@ -2,6 +2,7 @@ import type { ServiceDeploymentRecord } from '../../aws/ecs.js';
 import { formatDuration } from '../../duration.js';
 import { LATER } from '../calls.js';
 import type { DeployContext } from '../context.js';
+import { diagnose, type Diagnosis } from '../diagnose.js';
 import type { Phase } from '../model.js';
 import type { RollbackOutcome } from '../rollback.js';
 import type { LiveRollout, RolloutIds } from '../rollout.js';
@@ -21,6 +22,7 @@ const ORDER: Phase[] = ['prepare', 'stabilize', 'test-traffic', 'shift', 'bake',
  */
 export class LiveEcsNative implements LiveRollout {
   private readonly target: EcsTarget;
+  private readonly serviceArn: string;
   private readonly arn: string;
   private last: ServiceDeploymentRecord | undefined;
   private readonly stopFollowing: () => void;
@@ -30,11 +32,30 @@ export class LiveEcsNative implements LiveRollout {
     start: EcsDeployStart,
   ) {
     this.target = start.target;
+    this.serviceArn = start.checked.service.arn;
     if (!start.target.serviceDeploymentArn) {
       throw new Stop('ECS did not report the service deployment the update started');
     }
     this.arn = start.target.serviceDeploymentArn;
     this.stopFollowing = ctx.watch.addCheck(() => this.follow());
+  }
+
+  /** ECS-controller services carry the control channel on the service itself. */
+  controlArn(): string {
+    return this.serviceArn;
+  }
+
+  /** The service's events since the deploy began (its tasks are ECS's deployment's, not a task set's). */
+  diagnose(): Promise<Diagnosis> {
+    const { cluster, service } = this.target;
+    const scope = {
+      cluster,
+      service,
+      since: this.ctx.startedAt,
+      taskSetArn: undefined,
+      targetGroupArn: undefined,
+    };
+    return diagnose(scope, this.ctx.deps);
   }
 
   ids(): RolloutIds {

@@ -1,6 +1,7 @@
 import { formatDuration } from '../../duration.js';
 import { LATER } from '../calls.js';
 import type { DeployContext } from '../context.js';
+import { diagnose, type Diagnosis } from '../diagnose.js';
 import type { RollbackOutcome } from '../rollback.js';
 import type { LiveRollout, RolloutIds } from '../rollout.js';
 import type { EcsTarget } from '../saved.js';
@@ -16,12 +17,32 @@ import { rollBackEcsDeploy, type EcsDeployStart } from './ecs-service.js';
  */
 export class LiveEcsRolling implements LiveRollout {
   private readonly target: EcsTarget;
+  private readonly serviceArn: string;
 
   constructor(
     private readonly ctx: DeployContext,
     start: EcsDeployStart,
   ) {
     this.target = start.target;
+    this.serviceArn = start.checked.service.arn;
+  }
+
+  /** ECS-controller services carry the control channel on the service itself. */
+  controlArn(): string {
+    return this.serviceArn;
+  }
+
+  /** The service's events since the deploy began (its tasks are ECS's deployment's, not a task set's). */
+  diagnose(): Promise<Diagnosis> {
+    const { cluster, service } = this.target;
+    const scope = {
+      cluster,
+      service,
+      since: this.ctx.startedAt,
+      taskSetArn: undefined,
+      targetGroupArn: undefined,
+    };
+    return diagnose(scope, this.ctx.deps);
   }
 
   ids(): RolloutIds {

@@ -14,7 +14,9 @@ import { Blocked, YieldToEarlierRun } from '../rollout.js';
 import { greenShare, ListenerRouter, type ListenerRoute } from '../routing/listener.js';
 import { ScaleRouter } from '../routing/scale.js';
 import type { SavedDeploy, TaskSetTarget } from '../saved.js';
-import { Stop } from '../watch.js';
+import { NotSteady, Stop } from '../watch.js';
+import { diagnose, type Diagnosis } from '../diagnose.js';
+import { encodeKept, runKey } from '../../control/channel.js';
 
 const HEARTBEAT_EVERY_MS = 60_000;
 
@@ -167,7 +169,9 @@ export class TaskSetDeploy implements CheckedRollout {
       log.warn(
         `The listener sent traffic to ${route.greenTargetGroup} before this deploy: moving it all to blue first`,
       );
-    if (leftovers.length || split) {
+    // A kept release stays through this deploy (a failed one leaves it to roll back to) until promotion.
+    const removable = leftovers.filter((left) => left.kind !== 'kept');
+    if (removable.length || split) {
       if (route) {
         const router = new ListenerRouter(route, lb, calls);
         await calls.retry('move traffic to blue', () => lb.setWeights(route.production, router.weights(0)));
@@ -181,7 +185,7 @@ export class TaskSetDeploy implements CheckedRollout {
       if (blue.scalePercent !== 100) {
         await calls.retry('scale blue to 100%', () => ecs.scaleTaskSet(s.cluster, s.service, blue.arn, 100));
       }
-      for (const left of leftovers) await this.removeLeftover(left);
+      for (const left of removable) await this.removeLeftover(left);
     }
     let taskDefinitionArn: string;
     if ('register' in this.taskDefinition) {
@@ -317,6 +321,24 @@ export class LiveTaskSets implements LiveRollout {
     deps.saveState(this.saved('finished'));
   }
 
+  controlArn(): string {
+    return this.green.arn;
+  }
+
+  diagnose(): Promise<Diagnosis> {
+    const s = this.ctx.settings;
+    return diagnose(
+      {
+        cluster: s.cluster,
+        service: s.service,
+        since: this.ctx.startedAt,
+        taskSetArn: this.green.arn,
+        targetGroupArn: this.checked.route?.greenTargetGroup,
+      },
+      this.ctx.deps,
+    );
+  }
+
   async stabilise(): Promise<void> {
     this.ctx.timeline.enter('stabilize');
     await this.waitSteady('green');
@@ -384,11 +406,15 @@ export class LiveTaskSets implements LiveRollout {
     await calls.retry('make green PRIMARY', () => ecs.makePrimary(s.cluster, s.service, this.green.arn));
     this.stopWatchingTraffic?.();
     // From here green is the running version: a failure to remove blue is reported, never rolled back.
-    try {
-      await calls.persist('delete blue', () => ecs.deleteTaskSet(s.cluster, s.service, blue.arn));
-    } catch (error) {
-      log.warn(`Green is PRIMARY but blue ${blue.arn} could not be deleted: ${describeError(error)}`);
+    const kept = s.keepPrevious && (await this.keepBlue());
+    if (!kept) {
+      try {
+        await calls.persist('delete blue', () => ecs.deleteTaskSet(s.cluster, s.service, blue.arn));
+      } catch (error) {
+        log.warn(`Green is PRIMARY but blue ${blue.arn} could not be deleted: ${describeError(error)}`);
+      }
     }
+    await this.replaceKept(kept);
     const after = await calls.retry('read the service', () => ecs.describeService(s.cluster, s.service));
     const primary = after?.taskSets.find((t) => t.status === 'PRIMARY');
     if (primary?.arn !== this.green.arn) {
@@ -396,10 +422,68 @@ export class LiveTaskSets implements LiveRollout {
         `ECS does not show green as PRIMARY after promotion (PRIMARY is ${primary?.arn ?? 'none'})`,
       );
     }
-    timeline.mark('green is PRIMARY, blue removed');
+    timeline.mark(kept ? 'green is PRIMARY, blue kept at 0% for rollback' : 'green is PRIMARY, blue removed');
     timeline.enter('finished');
     deps.saveState(this.saved('finished'));
-    log.info(`Promoted ${this.green.arn}; removed blue ${blue.arn}`);
+    log.info(
+      kept
+        ? `Promoted ${this.green.arn}; kept blue ${blue.arn} at 0%: \`safe-deploy rollback --cluster ${s.cluster} --service ${s.service}\` brings it back`
+        : `Promoted ${this.green.arn}; removed blue ${blue.arn}`,
+    );
+  }
+
+  /**
+   * A release an earlier deploy kept is two releases old once green is PRIMARY: removed (not as abandoned),
+   * and blue, when kept, is the one to go back to from now on.
+   */
+  private async replaceKept(blueKept: boolean): Promise<void> {
+    const { settings: s, deps, calls } = this.ctx;
+    for (const left of this.checked.leftovers) {
+      if (left.kind !== 'kept') continue;
+      try {
+        await calls.persist('remove the release kept earlier', () =>
+          deps.ecs.deleteTaskSet(s.cluster, s.service, left.set.arn),
+        );
+        deps.log.info(
+          `Removed ${left.set.arn}, the release kept by run ${left.keptBy}` +
+            (blueKept
+              ? ': blue is the one to go back to now'
+              : ' (this deploy keeps none: keep-previous is off)'),
+        );
+      } catch (error) {
+        deps.log.warn(`Could not remove ${left.set.arn}, the release kept earlier: ${describeError(error)}`);
+      }
+    }
+  }
+
+  /**
+   * keep-previous: blue stays, scaled to zero, tagged as kept (so the next deploy replaces it as a kept
+   * release rather than removing it as abandoned, and `safe-deploy rollback` finds it). False when it could
+   * not be kept; blue is then deleted as without keep-previous.
+   */
+  private async keepBlue(): Promise<boolean> {
+    const { settings: s, deps, calls } = this.ctx;
+    const blue = this.checked.blue;
+    const route = this.checked.route;
+    try {
+      await calls.persist('scale blue to 0%', () => deps.ecs.scaleTaskSet(s.cluster, s.service, blue.arn, 0));
+      await calls.persist('tag blue as kept', () =>
+        deps.ecs.tagResource(
+          blue.arn,
+          encodeKept({
+            keptBy: runKey(deps.identity.runId, deps.identity.runAttempt),
+            at: new Date(deps.clock.now()).toISOString(),
+            routing: route ? 'listener' : 'task-sets',
+            production: route?.production,
+            testListenerArn: route?.testListenerArn,
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      deps.log.warn(`Could not keep blue ${blue.arn} for a rollback (${describeError(error)}); removing it`);
+      return false;
+    }
   }
 
   rollBack(): Promise<RollbackOutcome> {
@@ -447,16 +531,18 @@ export class LiveTaskSets implements LiveRollout {
         const want = set.computedDesiredCount;
         last = `${set.stabilityStatus}, ${set.runningCount ?? '?'}/${want ?? '?'} running`;
         let ready = isSteady(set);
-        if (ready && route && want) {
+        if (ready && route && want !== 0) {
           const health = await calls.once('read green’s target health', () =>
             lb.targetHealth(route.greenTargetGroup),
           );
           if (health === LATER) return false;
-          last += `, ${health.healthy}/${want} healthy`;
-          ready = health.healthy >= want;
+          // Where ECS does not say how many tasks it wants, every registered target must be healthy.
+          const need = want ?? health.total;
+          last += `, ${health.healthy}/${need} healthy`;
+          ready = health.healthy >= need;
         }
         if (!ready && clock.now() >= limit) {
-          throw new Stop(
+          throw new NotSteady(
             `${what} did not reach a steady state within ${formatDuration(s.stabilizeTimeoutMs)} (${last})`,
           );
         }

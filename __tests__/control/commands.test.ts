@@ -1,0 +1,342 @@
+import type { TaskSet } from '@aws-sdk/client-ecs';
+import {
+  CONTROL_TAG,
+  encodeAnswer,
+  encodeKept,
+  encodeState,
+  type LiveState,
+} from '../../src/control/channel.js';
+import {
+  abortCommand,
+  promoteCommand,
+  statusCommand,
+  type ControlPorts,
+} from '../../src/control/commands.js';
+import { restoreKept } from '../../src/control/restore.js';
+import { BLUE_TASK_SET, BLUE_TG, FakeAws, GREEN_TG, LISTENER } from '../support/fake-aws.js';
+import { FakeClock } from '../support/fake-clock.js';
+
+const ACCOUNT = 'arn:aws:ecs:us-east-1:111111111111';
+const GREEN = `${ACCOUNT}:task-set/web/api/ecs-svc/0000000000000000009`;
+const ALICE = 'arn:aws:sts::111111111111:assumed-role/ops/alice';
+const options = { cluster: 'web', service: 'api', json: false, waitMs: 0 };
+
+function setup() {
+  const clock = new FakeClock();
+  const aws = new FakeAws(clock);
+  const ports: ControlPorts = { ...aws.ports(), identity: { callerArn: async () => ALICE }, clock };
+  const live = (over: Partial<LiveState> = {}): LiveState => ({
+    repository: 'octo/shop',
+    commit: 'abc1234',
+    runId: '77',
+    runAttempt: '2',
+    runUrl: undefined,
+    phase: 'shift',
+    step: '1/2',
+    traffic: 10,
+    hold: { kind: 'pause', key: 'step-1', until: new Date(clock.now() + 3_600_000).toISOString() },
+    deadline: new Date(clock.now() + 1_800_000).toISOString(),
+    alarms: {},
+    moreAlarms: 0,
+    updated: new Date(clock.now() - 10_000).toISOString(),
+    ...over,
+  });
+  const addGreen = (state: LiveState): void => {
+    aws.taskSets.push({
+      taskSetArn: GREEN,
+      status: 'ACTIVE',
+      taskDefinition: `${ACCOUNT}:task-definition/api:2`,
+      loadBalancers: [{ targetGroupArn: GREEN_TG, containerName: 'app', containerPort: 80 }],
+      scale: { unit: 'PERCENT', value: 100 },
+      createdAt: new Date(clock.now() - 60_000),
+      tags: Object.entries(encodeState(state)).map(([key, value]) => ({ key, value })),
+    });
+  };
+  const tagsOf = (arn: string): Record<string, string> =>
+    Object.fromEntries(
+      (aws.taskSets.find((t) => t.taskSetArn === arn)!.tags ?? []).map((t) => [t.key!, t.value!]),
+    );
+  return { clock, aws, ports, live, addGreen, tagsOf };
+}
+
+describe('status', () => {
+  test('shows the live deploy: run, commit, phase, step, traffic, hold and time left', async () => {
+    const { ports, live, addGreen } = setup();
+    addGreen(live({ alarms: { 'api-latency': 'INSUFFICIENT_DATA' } }));
+    const result = await statusCommand(options, ports);
+    expect(result.code).toBe(0);
+    expect(result.text).toContain('web/api: a deploy is running');
+    expect(result.text).toContain('run:      77 (attempt 2) of octo/shop');
+    expect(result.text).toContain('holding:  pause step-1, 1h left');
+    expect(result.text).toContain('alarms:   api-latency INSUFFICIENT_DATA');
+    expect(result.text).toContain('timeout:  30m left');
+    expect(result.text).toContain('kept release: none');
+  });
+
+  test('--json, with the kept release', async () => {
+    const { aws, ports, live, addGreen } = setup();
+    addGreen(live({ phase: 'finished', hold: undefined }));
+    aws.taskSets.find((t) => t.taskSetArn === BLUE_TASK_SET)!.tags = Object.entries(
+      encodeKept({
+        keptBy: '77/2',
+        at: '2026-11-23T09:00:00.000Z',
+        routing: 'listener',
+        production: { kind: 'listener', arn: LISTENER },
+        testListenerArn: undefined,
+      }),
+    ).map(([key, value]) => ({ key, value }));
+    aws.taskSets[0]!.status = 'ACTIVE';
+    aws.taskSets[1]!.status = 'PRIMARY';
+    const json = JSON.parse((await statusCommand({ ...options, json: true }, ports)).text);
+    expect(json).toMatchObject({
+      running: false,
+      state: { phase: 'finished', runId: '77' },
+      kept: { taskSetArn: BLUE_TASK_SET, keptBy: '77/2' },
+    });
+  });
+
+  test('an ECS-controller service publishes on the service itself', async () => {
+    const { aws, ports, live } = setup();
+    aws.controller = 'ECS';
+    aws.serviceTags = encodeState(live({ hold: undefined, phase: 'stabilize' }));
+    const result = await statusCommand(options, ports);
+    expect(result.text).toContain('phase:    stabilize');
+    expect(result.text).toContain('kept release: not available for ECS-controller services');
+  });
+});
+
+describe('promote and abort', () => {
+  test('promote writes who, when, which run and which hold on green, and reports the answer', async () => {
+    const { clock, aws, ports, live, addGreen, tagsOf } = setup();
+    addGreen(live());
+    // The job answers at its next poll.
+    clock.after(3000, () => {
+      const set = aws.taskSets.find((t) => t.taskSetArn === GREEN)!;
+      const at = tagsOf(GREEN)[CONTROL_TAG.requestAt]!;
+      set.tags!.push(
+        ...Object.entries(encodeAnswer({ requestAt: at, text: 'promoted step-1' })).map(([key, value]) => ({
+          key,
+          value,
+        })),
+      );
+    });
+    const result = await promoteCommand({ ...options, waitMs: 30_000 }, ports);
+    expect(tagsOf(GREEN)).toMatchObject({
+      [CONTROL_TAG.request]: 'promote',
+      [CONTROL_TAG.requestBy]: ALICE,
+      [CONTROL_TAG.requestAt]: new Date(Date.parse('2026-11-23T10:00:00Z')).toISOString(),
+      [CONTROL_TAG.requestRun]: '77/2',
+      [CONTROL_TAG.requestHold]: 'step-1',
+    });
+    expect(result).toEqual({
+      code: 0,
+      text: `promote requested of run 77/2 at step-1 by ${ALICE} at 2026-11-23T10:00:00.000Z\nthe job answered: promoted step-1\n`,
+    });
+  });
+
+  test('an ignored request exits 1 and says why; no answer in time says so', async () => {
+    const { clock, aws, ports, live, addGreen, tagsOf } = setup();
+    addGreen(live());
+    clock.after(1000, () => {
+      const at = tagsOf(GREEN)[CONTROL_TAG.requestAt]!;
+      aws.taskSets
+        .find((t) => t.taskSetArn === GREEN)!
+        .tags!.push(
+          ...Object.entries(
+            encodeAnswer({ requestAt: at, text: 'ignored: meant for step-1, the deploy is at step-2' }),
+          ).map(([key, value]) => ({ key, value })),
+        );
+    });
+    expect(await promoteCommand({ ...options, waitMs: 10_000 }, ports)).toMatchObject({
+      code: 1,
+      text: expect.stringContaining('the deploy is at step-2'),
+    });
+    const { ports: quiet, live: l2, addGreen: add2 } = setup();
+    add2(l2());
+    expect((await abortCommand({ ...options, waitMs: 6000 }, quiet)).text).toContain(
+      'no answer from the job within 6s',
+    );
+  });
+
+  test.each([
+    [
+      'promote with nothing running',
+      (s: ReturnType<typeof setup>) => s,
+      'No deploy is running on web/api: nothing to promote',
+    ],
+    [
+      'promote of a finished deploy',
+      (s: ReturnType<typeof setup>) => (s.addGreen(s.live({ phase: 'finished' })), s),
+      'is finished',
+    ],
+    [
+      'promote while stabilising',
+      (s: ReturnType<typeof setup>) => (s.addGreen(s.live({ phase: 'stabilize', hold: undefined })), s),
+      'nothing to promote yet',
+    ],
+  ])('%s: a clear error, nothing written', async (_name, arrange, message) => {
+    const s = arrange(setup());
+    await expect(promoteCommand(options, s.ports)).rejects.toThrow(message);
+    expect(s.aws.count('TagResource')).toBe(0);
+  });
+
+  test('abort of an ECS-controller deploy writes on the service', async () => {
+    const { aws, ports, live } = setup();
+    aws.controller = 'ECS';
+    aws.serviceTags = encodeState(live({ hold: undefined, phase: 'stabilize' }));
+    await abortCommand(options, ports);
+    expect(aws.serviceTags).toMatchObject({ [CONTROL_TAG.request]: 'abort', [CONTROL_TAG.requestBy]: ALICE });
+    expect(aws.taskSets[0]!.tags).toEqual([]);
+  });
+});
+
+describe('rollback to the kept release', () => {
+  /** After a keep-previous deploy: green PRIMARY on GREEN_TG with all traffic, blue kept at 0%. */
+  function afterKeepPrevious(routing: 'listener' | 'task-sets') {
+    const s = setup();
+    const blue = s.aws.taskSets[0]!;
+    blue.status = 'ACTIVE';
+    blue.scale = { unit: 'PERCENT', value: 0 };
+    blue.tags = Object.entries(
+      encodeKept({
+        keptBy: '77/2',
+        at: '2026-11-23T09:00:00.000Z',
+        routing,
+        production: routing === 'listener' ? { kind: 'listener', arn: LISTENER } : undefined,
+        testListenerArn: undefined,
+      }),
+    ).map(([key, value]) => ({ key, value }));
+    s.addGreen(s.live({ phase: 'finished', hold: undefined, traffic: 100 }));
+    const green = s.aws.taskSets.find((t) => t.taskSetArn === GREEN)!;
+    green.status = 'PRIMARY';
+    if (routing === 'task-sets')
+      green.loadBalancers = [{ targetGroupArn: BLUE_TG, containerName: 'app', containerPort: 80 }];
+    s.aws.actions.set(LISTENER, [
+      {
+        Type: 'forward',
+        ForwardConfig: {
+          TargetGroups: [
+            { TargetGroupArn: BLUE_TG, Weight: 0 },
+            { TargetGroupArn: GREEN_TG, Weight: 100 },
+          ],
+        },
+      },
+    ]);
+    return { ...s, restorePorts: { ...s.aws.ports(), clock: s.clock, info: () => {}, warn: () => {} } };
+  }
+  const restore = {
+    cluster: 'web',
+    service: 'api',
+    stabilizeTimeoutMs: 600_000,
+    pollIntervalMs: 5000,
+    dryRun: false,
+  };
+
+  test.each(['listener', 'task-sets'] as const)(
+    '%s routing: blue back PRIMARY with all traffic, the newer one removed',
+    async (routing) => {
+      const s = afterKeepPrevious(routing);
+      s.aws.taskStartMs = 20_000;
+      const outcome = await restoreKept(restore, s.restorePorts);
+      expect(outcome).toMatchObject({ result: 'restored', restoredArn: BLUE_TASK_SET, removedArn: GREEN });
+      const sets: TaskSet[] = s.aws.taskSets;
+      expect(sets.map((t) => [t.taskSetArn, t.status, t.scale?.value])).toEqual([
+        [BLUE_TASK_SET, 'PRIMARY', 100],
+      ]);
+      expect(sets[0]!.tags).toEqual([]);
+      if (routing === 'listener') expect(s.aws.weights()).toEqual({ [BLUE_TG]: 100, [GREEN_TG]: 0 });
+      // Traffic moved only once blue ran all its tasks: capacity never fell below the desired count.
+      expect(Math.min(...s.aws.capacityHistory.map((c) => c.running))).toBeGreaterThanOrEqual(4);
+    },
+  );
+
+  test('a rollback stopped half way (traffic moved, newer one not removed yet) is finished by the next', async () => {
+    const s = afterKeepPrevious('listener');
+    s.aws.taskSets[0]!.scale = { unit: 'PERCENT', value: 100 };
+    s.aws.actions.set(LISTENER, [
+      {
+        Type: 'forward',
+        ForwardConfig: {
+          TargetGroups: [
+            { TargetGroupArn: BLUE_TG, Weight: 100 },
+            { TargetGroupArn: GREEN_TG, Weight: 0 },
+          ],
+        },
+      },
+    ]);
+    expect(await restoreKept(restore, s.restorePorts)).toMatchObject({ result: 'restored' });
+    expect(s.aws.taskSets.map((t) => [t.taskSetArn, t.status])).toEqual([[BLUE_TASK_SET, 'PRIMARY']]);
+  });
+
+  test('traffic split between the two by someone else: refused, nothing changes', async () => {
+    const s = afterKeepPrevious('listener');
+    s.aws.actions.set(LISTENER, [
+      {
+        Type: 'forward',
+        ForwardConfig: {
+          TargetGroups: [
+            { TargetGroupArn: BLUE_TG, Weight: 30 },
+            { TargetGroupArn: GREEN_TG, Weight: 70 },
+          ],
+        },
+      },
+    ]);
+    await expect(restoreKept(restore, s.restorePorts)).rejects.toThrow(
+      'splits traffic between the kept release and the running one',
+    );
+    expect(s.aws.calls.filter((c) => /^(Update|Delete|Modify|Tag|Untag)/.test(c))).toEqual([]);
+  });
+
+  test('a kept release that cannot steady goes back to 0%; the running one keeps all traffic', async () => {
+    const s = afterKeepPrevious('listener');
+    s.aws.greenSteadies = false; // in the fake only blue's ARN starts regardless: make it not start
+    const blue = s.aws.taskSets[0]!;
+    blue.taskSetArn = `${ACCOUNT}:task-set/web/api/ecs-svc/0000000000000000003`;
+    s.aws.stoppedTasks.push({
+      taskArn: 't1',
+      startedBy: 'ecs-svc/0000000000000000003',
+      stoppedReason: 'CannotPullContainerError: image not found',
+      containers: [],
+    });
+    const outcome = await restoreKept({ ...restore, stabilizeTimeoutMs: 60_000 }, s.restorePorts);
+    expect(outcome.result).toBe('failed');
+    expect(outcome.reason).toMatch(/did not reach a steady state within 1m .*still takes all traffic/);
+    expect(outcome.diagnosis?.stoppedTasks[0]?.text).toBe('CannotPullContainerError: image not found');
+    expect(s.aws.weights()).toEqual({ [BLUE_TG]: 0, [GREEN_TG]: 100 });
+    expect(s.aws.taskSets.map((t) => [t.status, t.scale?.value])).toEqual([
+      ['ACTIVE', 0],
+      ['PRIMARY', 100],
+    ]);
+  });
+
+  test('nothing kept, or a deploy running: a clear error and nothing changes', async () => {
+    const s = setup();
+    s.addGreen(s.live({ phase: 'finished', hold: undefined }));
+    await expect(
+      restoreKept(restore, { ...s.aws.ports(), clock: s.clock, info: () => {}, warn: () => {} }),
+    ).rejects.toThrow(
+      "No release is kept on web/api: nothing to roll back to. A deploy with 'keep-previous: true' keeps the one it replaces",
+    );
+    const running = setup();
+    running.addGreen(running.live());
+    await expect(
+      restoreKept(restore, { ...running.aws.ports(), clock: running.clock, info: () => {}, warn: () => {} }),
+    ).rejects.toThrow('A deploy is running on web/api (run 77, shift): `safe-deploy abort` rolls it back');
+    for (const x of [s, running])
+      expect(x.aws.calls.filter((c) => /^(Update|Delete|Modify|Tag|Untag)/.test(c))).toEqual([]);
+  });
+
+  test('an ECS-controller service is told rollback is for task sets', async () => {
+    const s = setup();
+    s.aws.controller = 'ECS';
+    await expect(
+      restoreKept(restore, { ...s.aws.ports(), clock: s.clock, info: () => {}, warn: () => {} }),
+    ).rejects.toThrow('keep-previous and rollback are for task-set (EXTERNAL) services');
+  });
+
+  test('dry run changes nothing', async () => {
+    const s = afterKeepPrevious('listener');
+    expect((await restoreKept({ ...restore, dryRun: true }, s.restorePorts)).result).toBe('dry-run');
+    expect(s.aws.calls.filter((c) => /^(Update|Delete|Modify|Tag|Untag)/.test(c))).toEqual([]);
+  });
+});

@@ -1,0 +1,178 @@
+import type { EcsControlPort, EcsPort } from '../aws/ecs.js';
+import type { LoadBalancerPort, TargetHealthPort } from '../aws/load-balancer.js';
+import type { IdentityPort } from '../aws/sts.js';
+import type { Clock } from '../clock.js';
+import { formatDuration } from '../duration.js';
+import {
+  decodeAnswer,
+  decodeRequest,
+  encodeRequest,
+  isLive,
+  renderState,
+  requestFor,
+  type ControlAnswer,
+  type ControlRequest,
+} from './channel.js';
+import { findChannel, findKept, where } from './locate.js';
+
+/** What the control commands talk to; injected so tests run them against the fake or moto. */
+export interface ControlPorts {
+  ecs: EcsPort & EcsControlPort;
+  lb: LoadBalancerPort & TargetHealthPort;
+  identity: IdentityPort;
+  clock: Clock;
+}
+
+/** Parsed options of `status`, `promote` and `abort`. */
+export interface ControlOptions {
+  cluster: string;
+  service: string;
+  json: boolean;
+  /** promote / abort: how long to wait for the job's answer (0: do not wait). */
+  waitMs: number;
+}
+
+/** A command's exit code and what it prints. */
+export interface CommandResult {
+  code: number;
+  text: string;
+}
+
+const ANSWER_POLL_MS = 1000;
+
+/** `safe-deploy status`: the live deploy of a service, read from AWS alone. */
+export async function statusCommand(options: ControlOptions, ports: ControlPorts): Promise<CommandResult> {
+  const { cluster, service } = options;
+  const channel = await findChannel(ports.ecs, cluster, service);
+  const now = ports.clock.now();
+  const state = channel.state;
+  const live = state ? isLive(state, now) : false;
+  const request = decodeRequest(channel.tags);
+  const answer = decodeAnswer(channel.tags);
+  const kept = channel.kind === 'task-set' ? findKept(channel.service) : undefined;
+  if (options.json) {
+    const json = {
+      cluster,
+      service,
+      controller: channel.service.controller,
+      running: live,
+      resource: channel.arn,
+      state: state ?? null,
+      request: request ?? null,
+      answer: answer ?? null,
+      kept: kept
+        ? { taskSetArn: kept.taskSet.arn, taskDefinition: kept.taskSet.taskDefinition, ...kept.kept }
+        : null,
+    };
+    return { code: 0, text: `${JSON.stringify(json, null, 2)}\n` };
+  }
+  const lines = [
+    `${where(cluster, service)}: ${live ? 'a deploy is running' : state ? 'no deploy is running; the last one:' : 'no deploy by safe-deploy found'}`,
+  ];
+  if (state) lines.push(indent(renderState(state, now)));
+  if (request) lines.push(`last request: ${requestText(request)}${answerText(request, answer)}`);
+  lines.push(
+    kept
+      ? `kept release: ${kept.taskSet.arn} (${kept.taskSet.taskDefinition}), kept by run ${kept.kept.keptBy} at ${kept.kept.at}; \`safe-deploy rollback\` brings it back`
+      : channel.kind === 'task-set'
+        ? 'kept release: none'
+        : 'kept release: not available for ECS-controller services',
+  );
+  return { code: 0, text: `${lines.join('\n')}\n` };
+}
+
+/** `safe-deploy promote`: ends the hold or pause the running deploy is in. */
+export function promoteCommand(options: ControlOptions, ports: ControlPorts): Promise<CommandResult> {
+  return request('promote', options, ports);
+}
+
+/** `safe-deploy abort`: the running deploy rolls back now. */
+export function abortCommand(options: ControlOptions, ports: ControlPorts): Promise<CommandResult> {
+  return request('abort', options, ports);
+}
+
+/**
+ * Checks there is something to act on, writes the request (with who and when) on the deploy's
+ * resource, and waits for the job's answer. Nothing is written when the check fails.
+ */
+async function request(
+  action: ControlRequest['action'],
+  options: ControlOptions,
+  ports: ControlPorts,
+): Promise<CommandResult> {
+  const { cluster, service } = options;
+  const channel = await findChannel(ports.ecs, cluster, service);
+  const by = await ports.identity.callerArn();
+  const written = requestFor(action, channel.state, where(cluster, service), by, ports.clock.now());
+  await ports.ecs.tagResource(channel.arn, encodeRequest(written));
+  const asked = `${action} requested of run ${written.run}${written.hold ? ` at ${written.hold}` : ''} by ${by} at ${written.at}`;
+  const answer =
+    options.waitMs > 0
+      ? await waitForAnswer(channel.arn, written, options.waitMs, options, ports)
+      : undefined;
+  const ignored = answer !== 'gone' && (answer?.text.startsWith('ignored') ?? false);
+  if (options.json) {
+    return {
+      code: ignored ? 1 : 0,
+      text: `${JSON.stringify({ request: written, resource: channel.arn, answer: answer === 'gone' ? { gone: true } : (answer ?? null) }, null, 2)}\n`,
+    };
+  }
+  const outcome =
+    answer === 'gone'
+      ? "the deploy's task set is gone: the job took the request and rolled back"
+      : answer
+        ? `the job answered: ${answer.text}`
+        : options.waitMs > 0
+          ? `no answer from the job within ${formatDuration(options.waitMs)}; it reads requests once a poll interval (\`safe-deploy status\` shows when it does)`
+          : 'not waiting for the job to answer';
+  return { code: ignored ? 1 : 0, text: `${asked}\n${outcome}\n` };
+}
+
+async function waitForAnswer(
+  arn: string,
+  asked: ControlRequest,
+  waitMs: number,
+  options: ControlOptions,
+  ports: ControlPorts,
+): Promise<ControlAnswer | 'gone' | undefined> {
+  const until = ports.clock.now() + waitMs;
+  for (;;) {
+    const tags = await readTags(arn, options, ports);
+    // Gone: the deploy ended meanwhile (an abort's rollback removes green once it answered).
+    if (!tags) return 'gone';
+    const answer = decodeAnswer(tags);
+    if (answer?.requestAt === asked.at) return answer;
+    if (ports.clock.now() >= until) return undefined;
+    await ports.clock.sleep(Math.min(ANSWER_POLL_MS, until - ports.clock.now()));
+  }
+}
+
+/** The resource's tags; undefined when a task set is no longer in the service. */
+async function readTags(
+  arn: string,
+  options: ControlOptions,
+  ports: ControlPorts,
+): Promise<Record<string, string> | undefined> {
+  try {
+    return await ports.ecs.resourceTags(arn);
+  } catch (error) {
+    const service = await ports.ecs.describeService(options.cluster, options.service);
+    if (service && service.arn !== arn && !service.taskSets.some((t) => t.arn === arn)) return undefined;
+    throw error;
+  }
+}
+
+function requestText(r: ControlRequest): string {
+  return `${r.action} by ${r.by} at ${r.at}${r.hold ? ` (${r.hold})` : ''}`;
+}
+
+function answerText(r: ControlRequest, a: ControlAnswer | undefined): string {
+  return a?.requestAt === r.at ? `; answered: ${a.text}` : '; not answered yet';
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}

@@ -1,0 +1,162 @@
+import type { EcsControlPort } from '../aws/ecs.js';
+import type { Clock } from '../clock.js';
+import { LATER, type AwsCalls } from '../deploy/calls.js';
+import type { RunIdentity } from '../deploy/leftovers.js';
+import type { DeployLog } from '../deploy/log.js';
+import {
+  CONTROL_TAG,
+  decideRequest,
+  encodeAnswer,
+  encodeState,
+  runKey,
+  type Hold,
+  type LiveState,
+} from './channel.js';
+import { roomFor } from './tag-text.js';
+
+/**
+ * The running job's end of the control channel. Once a poll (a check of the deploy's one wait loop) it
+ * publishes what changed in its state as tags on its resource, reads the tags back, and acts on a request
+ * it has not answered: a promote ends the hold it names, an abort stops the deploy. It answers in the
+ * tags, and says in the log and timeline who asked and when.
+ */
+
+/** What the job is doing now, read at every poll. */
+export interface JobProgress {
+  phase: string;
+  step: string | undefined;
+  traffic: number;
+  hold: Hold | undefined;
+  deadline: number;
+  alarms: Record<string, string>;
+}
+
+export interface JobControlDeps {
+  ecs: EcsControlPort;
+  calls: AwsCalls;
+  clock: Clock;
+  log: DeployLog;
+  identity: RunIdentity;
+  runUrl: string | undefined;
+  /** When the run began: requests written before it are not for it. */
+  startedAt: number;
+  progress(): JobProgress;
+  /** Ends the hold named; false when the deploy is no longer in it. */
+  promote(key: string): boolean;
+  /** Records a moment in the deploy's timeline (and so the summary). */
+  mark(note: string): void;
+}
+
+/** What a poll asks of the deploy. */
+export type JobAction = { kind: 'continue' } | { kind: 'abort'; reason: string };
+
+export class JobControl {
+  private written: Record<string, string> = {};
+  private disabled = false;
+
+  constructor(
+    private readonly deps: JobControlDeps,
+    /** Green's task set, or the service of an ECS-controller deploy. */
+    readonly arn: string,
+  ) {}
+
+  /** Publishes the state if it changed, then reads and acts on a request. Never fails the deploy itself. */
+  async poll(): Promise<JobAction> {
+    if (this.disabled) return { kind: 'continue' };
+    const { ecs, calls } = this.deps;
+    const tags = await calls.once('read the control tags', () => ecs.resourceTags(this.arn));
+    if (tags === LATER) return { kind: 'continue' };
+    await this.publish({}, tags);
+    const run = runKey(this.deps.identity.runId, this.deps.identity.runAttempt);
+    const decision = decideRequest(tags, run, this.deps.startedAt, this.deps.progress().hold);
+    switch (decision.kind) {
+      case 'none':
+        return { kind: 'continue' };
+      case 'ignore':
+        this.deps.log.info(
+          `A ${decision.request.action} request by ${decision.request.by} at ${decision.request.at} was ${decision.answer}`,
+        );
+        await this.answer(decision.request.at, decision.answer);
+        return { kind: 'continue' };
+      case 'promote': {
+        const { request } = decision;
+        const hold = request.hold ?? '';
+        if (!this.deps.promote(hold)) {
+          await this.answer(request.at, `ignored: the deploy had left ${hold}`);
+          return { kind: 'continue' };
+        }
+        const note = `promoted by ${request.by} (asked at ${request.at})`;
+        this.deps.log.info(`${hold}: ${note}`);
+        this.deps.mark(`${hold} ${note}`);
+        await this.answer(request.at, `promoted ${hold} at ${new Date(this.deps.clock.now()).toISOString()}`);
+        return { kind: 'continue' };
+      }
+      case 'abort': {
+        const { request } = decision;
+        await this.answer(
+          request.at,
+          `aborted at ${new Date(this.deps.clock.now()).toISOString()}: rolling back`,
+        );
+        return { kind: 'abort', reason: `aborted by ${request.by} at ${request.at} (safe-deploy abort)` };
+      }
+    }
+  }
+
+  /**
+   * Writes the state tags that differ from `current` (the tags just read; else what this run last wrote),
+   * so a write that failed is made again at the next poll.
+   */
+  async publish(
+    { promoting = false }: { promoting?: boolean } = {},
+    current: Record<string, string> = this.written,
+  ): Promise<void> {
+    if (this.disabled) return;
+    const state = encodeState({
+      ...this.state(),
+      ...(promoting ? { phase: 'promote', hold: undefined } : {}),
+    });
+    const changed = Object.fromEntries(
+      Object.entries(state).filter(([key, value]) => key !== CONTROL_TAG.updated && current[key] !== value),
+    );
+    if (Object.keys(changed).length === 0) return;
+    if (!roomFor(current, state)) {
+      this.disabled = true;
+      this.deps.log.warn(
+        `${this.arn} has too many tags (ECS allows 50) for safe-deploy's live state: ` +
+          '`safe-deploy status`, `promote` and `abort` cannot reach this run',
+      );
+      return;
+    }
+    const write = { ...changed, [CONTROL_TAG.updated]: state[CONTROL_TAG.updated]! };
+    await this.deps.calls.bestEffort('publish the live state', () =>
+      this.deps.ecs.tagResource(this.arn, write),
+    );
+    this.written = { ...this.written, ...write };
+  }
+
+  private state(): LiveState {
+    const p = this.deps.progress();
+    const { identity } = this.deps;
+    return {
+      repository: identity.repository,
+      commit: identity.commit,
+      runId: identity.runId,
+      runAttempt: identity.runAttempt,
+      runUrl: this.deps.runUrl,
+      phase: p.phase,
+      step: p.step,
+      traffic: p.traffic,
+      hold: p.hold,
+      deadline: new Date(p.deadline).toISOString(),
+      alarms: p.alarms,
+      moreAlarms: 0,
+      updated: new Date(this.deps.clock.now()).toISOString(),
+    };
+  }
+
+  private async answer(requestAt: string, text: string): Promise<void> {
+    await this.deps.calls.bestEffort('answer the control request', () =>
+      this.deps.ecs.tagResource(this.arn, encodeAnswer({ requestAt, text })),
+    );
+  }
+}
