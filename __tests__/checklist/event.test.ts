@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,8 +66,8 @@ test('an event payload that is not JSON, or not an object, is a clear error nami
     `The event payload GITHUB_EVENT_PATH=${dir}/bad.json is not JSON`,
   );
   expect((error(write('list.json', '[1]')) as Error).message).toContain('is not a JSON object');
-  expect((error({ GITHUB_EVENT_PATH: join(dir, 'missing.json') }) as Error).message).toContain(
-    'Cannot read the event payload',
+  expect((error({ GITHUB_EVENT_PATH: join(dir, 'missing.json') }) as Error).message).toBe(
+    `Input 'GITHUB_EVENT_PATH': ${JSON.stringify(join(dir, 'missing.json'))} is not valid: no such file`,
   );
   expect(readRunnerEvent(write('ok.json', '{"action":"opened"}'))).toEqual({
     name: 'pull_request',
@@ -153,4 +154,15 @@ test('any other event is an error that names the events to use, even one that ca
   );
   const review = { action: 'edited', pull_request: { number: 7, head: { sha: 'abc1234' } } };
   expect(() => readTrigger('pull_request_review', review)).toThrow(/triggered by 'pull_request_review'/);
+});
+
+describe('the runner event payload file', () => {
+  test('a FIFO at GITHUB_EVENT_PATH is refused at once, never waited on', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'event-'));
+    const fifo = join(dir, 'event.fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => readRunnerEvent({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: fifo })).toThrow(
+      /Input 'GITHUB_EVENT_PATH': .* a named pipe \(FIFO\), not a regular file/,
+    );
+  });
 });

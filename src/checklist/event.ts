@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readInputFile } from '../files.js';
 import { UserError } from '../errors.js';
 import { commentAuthor, isChecklistComment, type CommentAuthor } from './checklist.js';
 import { readState } from './state.js';
@@ -63,14 +63,8 @@ export function readRunnerEvent(env: NodeJS.ProcessEnv = process.env): { name: s
   const name = env.GITHUB_EVENT_NAME ?? '';
   const path = env.GITHUB_EVENT_PATH;
   if (!path) return { name, payload: {} };
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UserError(
-      `Cannot read the event payload GITHUB_EVENT_PATH=${path}: ${(error as Error).message}`,
-    );
-  }
+  // A regular file within the size limit only: a FIFO or device there would hang the step.
+  const text = readInputFile({ input: 'GITHUB_EVENT_PATH', kind: 'event payload', path });
   let payload: unknown;
   try {
     payload = JSON.parse(text);
