@@ -307,7 +307,7 @@ function actionEntries() {
 
 /**
  * Spawn → exit of each action failing on an input error (the post step: with nothing saved, nothing to
- * do), beside two floors run the same way: `node -e 0`, and a one-file ncc bundle that only reads an
+ * do), beside two floors run the same way: `node -e 0`, and a one-file esbuild bundle that only reads an
  * input with @actions/core. Runs are interleaved so load on the machine hits every subject alike.
  */
 async function coldStarts() {
@@ -318,16 +318,19 @@ async function coldStarts() {
     join(floorDir, 'floor.mjs'),
     "import * as core from '@actions/core';\ncore.info(`input: ${core.getInput('name')}`);\n",
   );
-  const ncc = spawnSync('npx', [
-    'ncc',
-    'build',
+  // Bundled as the actions are (esbuild, one ESM file), so the floor pays what a bundled action pays.
+  const floorBundle = join(floorDir, 'dist', 'index.mjs');
+  const bundled = spawnSync('npx', [
+    'esbuild',
     join(floorDir, 'floor.mjs'),
-    '-o',
-    join(floorDir, 'dist'),
-    '-q',
+    '--bundle',
+    '--platform=node',
+    '--format=esm',
+    `--outfile=${floorBundle}`,
+    '--log-level=warning',
+    "--banner:js=import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
   ]);
-  if (ncc.status !== 0) throw new Error(`could not bundle the floor action: ${ncc.stderr}`);
-  const floorBundle = join(floorDir, 'dist', 'index.js');
+  if (bundled.status !== 0) throw new Error(`could not bundle the floor action: ${bundled.stderr}`);
   const errors = {
     deploy: { cluster: 'web', service: 'api', steps: 'bogus' },
     gate: { windows: 'bogus' },
