@@ -190,15 +190,18 @@ async function report(run, seeded) {
   const timeline = JSON.parse(run.outputs.timeline || '[]');
   const start = timeline.length ? Date.parse(timeline[0].at) : 0;
   console.log(`\n   result: ${bold(run.outputs.result)}  reason: ${run.outputs.reason}`);
-  console.log(dim('   time   phase           green  alarms            note'));
+  const alarmsOf = (entry) =>
+    Object.entries(entry.alarms)
+      .map(([n, s]) => `${n}=${s}`)
+      .join(',') || '-';
+  // The alarms column is as wide as its widest cell, so a long alarm name never runs into the note.
+  const width = Math.max(18, ...timeline.map((e) => alarmsOf(e).length + 2));
+  console.log(dim(`   time   phase           green  ${'alarms'.padEnd(width)}note`));
   for (const entry of timeline) {
-    const alarms =
-      Object.entries(entry.alarms)
-        .map(([n, s]) => `${n}=${s}`)
-        .join(',') || '-';
+    const alarms = alarmsOf(entry);
     console.log(
       `   ${`+${((Date.parse(entry.at) - start) / 1000).toFixed(1)}s`.padEnd(7)}${entry.phase.padEnd(16)}` +
-        `${`${entry.traffic}%`.padStart(5)}  ${alarms.padEnd(18)}${entry.note ?? ''}`,
+        `${`${entry.traffic}%`.padStart(5)}  ${alarms.padEnd(width)}${entry.note ?? ''}`,
     );
   }
   if (!seeded) return;
