@@ -38,6 +38,21 @@ export interface Diagnosis {
 
 export const LIMITS = { events: 8, stoppedTasks: 5, unhealthyTargets: 5, text: 300, tasksRead: 100 } as const;
 
+/**
+ * For an ECS-controller service (rolling or ECS-native): the service's events since the deploy began;
+ * its tasks are ECS's deployment's, not a task set's, and it has no green target group of its own.
+ */
+export function diagnoseService(
+  ctx: { startedAt: number; deps: { ecs: EcsControlPort; lb: TargetHealthPort } },
+  cluster: string,
+  service: string,
+): Promise<Diagnosis> {
+  return diagnose(
+    { cluster, service, since: ctx.startedAt, taskSetArn: undefined, targetGroupArn: undefined },
+    ctx.deps,
+  );
+}
+
 /** Reads what ECS and the load balancer say about green. Never throws: a diagnosis is best effort. */
 export async function diagnose(
   scope: DiagnosisScope,

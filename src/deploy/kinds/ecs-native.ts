@@ -2,7 +2,7 @@ import type { ServiceDeploymentRecord } from '../../aws/ecs.js';
 import { formatDuration } from '../../duration.js';
 import { LATER } from '../calls.js';
 import type { DeployContext } from '../context.js';
-import { diagnose, type Diagnosis } from '../diagnose.js';
+import { diagnoseService, type Diagnosis } from '../diagnose.js';
 import type { Phase } from '../model.js';
 import type { RollbackOutcome } from '../rollback.js';
 import type { LiveRollout, RolloutIds } from '../rollout.js';
@@ -47,15 +47,7 @@ export class LiveEcsNative implements LiveRollout {
 
   /** The service's events since the deploy began (its tasks are ECS's deployment's, not a task set's). */
   diagnose(): Promise<Diagnosis> {
-    const { cluster, service } = this.target;
-    const scope = {
-      cluster,
-      service,
-      since: this.ctx.startedAt,
-      taskSetArn: undefined,
-      targetGroupArn: undefined,
-    };
-    return diagnose(scope, this.ctx.deps);
+    return diagnoseService(this.ctx, this.target.cluster, this.target.service);
   }
 
   ids(): RolloutIds {

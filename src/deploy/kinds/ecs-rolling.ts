@@ -1,7 +1,7 @@
 import { formatDuration } from '../../duration.js';
 import { LATER } from '../calls.js';
 import type { DeployContext } from '../context.js';
-import { diagnose, type Diagnosis } from '../diagnose.js';
+import { diagnoseService, type Diagnosis } from '../diagnose.js';
 import type { RollbackOutcome } from '../rollback.js';
 import type { LiveRollout, RolloutIds } from '../rollout.js';
 import type { EcsTarget } from '../saved.js';
@@ -34,15 +34,7 @@ export class LiveEcsRolling implements LiveRollout {
 
   /** The service's events since the deploy began (its tasks are ECS's deployment's, not a task set's). */
   diagnose(): Promise<Diagnosis> {
-    const { cluster, service } = this.target;
-    const scope = {
-      cluster,
-      service,
-      since: this.ctx.startedAt,
-      taskSetArn: undefined,
-      targetGroupArn: undefined,
-    };
-    return diagnose(scope, this.ctx.deps);
+    return diagnoseService(this.ctx, this.target.cluster, this.target.service);
   }
 
   ids(): RolloutIds {
