@@ -2,14 +2,12 @@ import type { ServiceDeploymentRecord } from '../../aws/ecs.js';
 import { formatDuration } from '../../duration.js';
 import { LATER } from '../calls.js';
 import type { DeployContext } from '../context.js';
-import { diagnoseService, type Diagnosis } from '../diagnose.js';
 import type { Phase } from '../model.js';
 import type { RollbackOutcome } from '../rollback.js';
-import type { LiveRollout, RolloutIds } from '../rollout.js';
-import type { EcsTarget } from '../saved.js';
+import type { LiveRollout } from '../rollout.js';
 import { Stop } from '../watch.js';
 import { phaseOfStage, serviceDeploymentProgress, shortTaskDefinition } from './ecs-progress.js';
-import { rollBackEcsDeploy, type EcsDeployStart } from './ecs-service.js';
+import { LiveEcsService, rollBackEcsDeploy, type EcsDeployStart } from './ecs-service.js';
 
 const ORDER: Phase[] = ['prepare', 'stabilize', 'test-traffic', 'shift', 'bake', 'promote'];
 
@@ -20,19 +18,13 @@ const ORDER: Phase[] = ['prepare', 'stabilize', 'test-traffic', 'shift', 'bake',
  * own stops the deploy. The lifecycle's phases wait for the stage that ends them; alarms are watched
  * throughout, and any failure stops the deployment with rollback.
  */
-export class LiveEcsNative implements LiveRollout {
-  private readonly target: EcsTarget;
-  private readonly serviceArn: string;
+export class LiveEcsNative extends LiveEcsService implements LiveRollout {
   private readonly arn: string;
   private last: ServiceDeploymentRecord | undefined;
   private readonly stopFollowing: () => void;
 
-  constructor(
-    private readonly ctx: DeployContext,
-    start: EcsDeployStart,
-  ) {
-    this.target = start.target;
-    this.serviceArn = start.checked.service.arn;
+  constructor(ctx: DeployContext, start: EcsDeployStart) {
+    super(ctx, start);
     if (!start.target.serviceDeploymentArn) {
       throw new Stop('ECS did not report the service deployment the update started');
     }
@@ -40,29 +32,8 @@ export class LiveEcsNative implements LiveRollout {
     this.stopFollowing = ctx.watch.addCheck(() => this.follow());
   }
 
-  /** ECS-controller services carry the control channel on the service itself. */
-  controlArn(): string {
-    return this.serviceArn;
-  }
-
-  /** The service's events since the deploy began (its tasks are ECS's deployment's, not a task set's). */
-  diagnose(): Promise<Diagnosis> {
-    return diagnoseService(this.ctx, this.target.cluster, this.target.service);
-  }
-
-  ids(): RolloutIds {
-    return { taskDefinitionArn: this.target.taskDefinition };
-  }
-
-  hookEnv(): Record<string, string> {
-    return {
-      SAFE_DEPLOY_CLUSTER: this.target.cluster,
-      SAFE_DEPLOY_SERVICE: this.target.service,
-      SAFE_DEPLOY_TASK_DEFINITION_ARN: this.target.taskDefinition,
-      SAFE_DEPLOY_PREVIOUS_TASK_DEFINITION_ARN: this.target.previousTaskDefinition,
-      SAFE_DEPLOY_SERVICE_DEPLOYMENT_ARN: this.arn,
-      SAFE_DEPLOY_TRAFFIC: String(this.ctx.timeline.traffic),
-    };
+  override hookEnv(): Record<string, string> {
+    return { ...super.hookEnv(), SAFE_DEPLOY_SERVICE_DEPLOYMENT_ARN: this.arn };
   }
 
   /** Until the new revision has scaled up (ECS past POST_SCALE_UP), within stabilize-timeout. */

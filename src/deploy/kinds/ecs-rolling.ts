@@ -1,13 +1,10 @@
 import { formatDuration } from '../../duration.js';
 import { LATER } from '../calls.js';
-import type { DeployContext } from '../context.js';
-import { diagnoseService, type Diagnosis } from '../diagnose.js';
 import type { RollbackOutcome } from '../rollback.js';
-import type { LiveRollout, RolloutIds } from '../rollout.js';
-import type { EcsTarget } from '../saved.js';
+import type { LiveRollout } from '../rollout.js';
 import { Stop } from '../watch.js';
 import { rollingProgress, shortTaskDefinition } from './ecs-progress.js';
-import { rollBackEcsDeploy, type EcsDeployStart } from './ecs-service.js';
+import { LiveEcsService, rollBackEcsDeploy } from './ecs-service.js';
 
 /**
  * An ECS rolling update once the service was updated: ECS replaces the tasks, this follows the
@@ -15,42 +12,7 @@ import { rollBackEcsDeploy, type EcsDeployStart } from './ecs-service.js';
  * the new tasks, so there is no step to move; promotion is ECS's deployment completing with no old task
  * left, re-read from AWS.
  */
-export class LiveEcsRolling implements LiveRollout {
-  private readonly target: EcsTarget;
-  private readonly serviceArn: string;
-
-  constructor(
-    private readonly ctx: DeployContext,
-    start: EcsDeployStart,
-  ) {
-    this.target = start.target;
-    this.serviceArn = start.checked.service.arn;
-  }
-
-  /** ECS-controller services carry the control channel on the service itself. */
-  controlArn(): string {
-    return this.serviceArn;
-  }
-
-  /** The service's events since the deploy began (its tasks are ECS's deployment's, not a task set's). */
-  diagnose(): Promise<Diagnosis> {
-    return diagnoseService(this.ctx, this.target.cluster, this.target.service);
-  }
-
-  ids(): RolloutIds {
-    return { taskDefinitionArn: this.target.taskDefinition };
-  }
-
-  hookEnv(): Record<string, string> {
-    return {
-      SAFE_DEPLOY_CLUSTER: this.target.cluster,
-      SAFE_DEPLOY_SERVICE: this.target.service,
-      SAFE_DEPLOY_TASK_DEFINITION_ARN: this.target.taskDefinition,
-      SAFE_DEPLOY_PREVIOUS_TASK_DEFINITION_ARN: this.target.previousTaskDefinition,
-      SAFE_DEPLOY_TRAFFIC: String(this.ctx.timeline.traffic),
-    };
-  }
-
+export class LiveEcsRolling extends LiveEcsService implements LiveRollout {
   /** Follows ECS replacing the tasks until the deployment completed, within stabilize-timeout. */
   async stabilise(): Promise<void> {
     const { settings: s, deps, calls, watch, timeline } = this.ctx;

@@ -3,6 +3,7 @@ import type { ServiceConfiguration } from '../../aws/ecs.js';
 import { formatDuration } from '../../duration.js';
 import { describeError, inputError, UserError } from '../../errors.js';
 import type { DeployContext } from '../context.js';
+import { diagnoseService, type Diagnosis } from '../diagnose.js';
 import type { TrafficStep } from '../model.js';
 import type { RollbackOutcome } from '../rollback.js';
 import { Blocked, type CheckedRollout, type LiveRollout, type RolloutIds } from '../rollout.js';
@@ -256,4 +257,46 @@ export async function rollBackEcsDeploy(ctx: DeployContext, target: EcsTarget): 
   });
   deps.saveState({ kind: 'ecs', stage: 'finished', target });
   return outcome;
+}
+
+/**
+ * What a live ECS-controller deploy (rolling or ECS-native) is, whatever ECS does with it: the service
+ * and the two task definitions, the control channel on the service itself, and a diagnosis from the
+ * service's events (its tasks are ECS's deployment's, not a task set's).
+ */
+export abstract class LiveEcsService {
+  protected readonly target: EcsTarget;
+  protected readonly serviceArn: string;
+
+  constructor(
+    protected readonly ctx: DeployContext,
+    start: EcsDeployStart,
+  ) {
+    this.target = start.target;
+    this.serviceArn = start.checked.service.arn;
+  }
+
+  /** ECS-controller services carry the control channel on the service itself. */
+  controlArn(): string {
+    return this.serviceArn;
+  }
+
+  diagnose(): Promise<Diagnosis> {
+    return diagnoseService(this.ctx, this.target.cluster, this.target.service);
+  }
+
+  ids(): RolloutIds {
+    return { taskDefinitionArn: this.target.taskDefinition };
+  }
+
+  /** Variables a hook sees; a kind adds its own. */
+  hookEnv(): Record<string, string> {
+    return {
+      SAFE_DEPLOY_CLUSTER: this.target.cluster,
+      SAFE_DEPLOY_SERVICE: this.target.service,
+      SAFE_DEPLOY_TASK_DEFINITION_ARN: this.target.taskDefinition,
+      SAFE_DEPLOY_PREVIOUS_TASK_DEFINITION_ARN: this.target.previousTaskDefinition,
+      SAFE_DEPLOY_TRAFFIC: String(this.ctx.timeline.traffic),
+    };
+  }
 }
