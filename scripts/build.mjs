@@ -3,9 +3,17 @@
 // Why esbuild and not ncc: ncc bundles one entry at a time, so six entries gave six copies of the AWS
 // SDK, @actions/core and our own code (14 MB committed, and a change to shared code rewrote several
 // files). esbuild bundles all entries in one pass with ESM code splitting: each module lands once, in a
-// shared chunk under dist/chunks/, and each action gets a tiny entry (dist/<action>/index.js) that
-// imports only the chunks its command uses. A dynamic `import()` becomes its own chunk, loaded only
-// when that code runs (the artifact client, holidays, calendars, the AWS SDK after inputs parsed).
+// shared chunk under dist/chunks/, and each action's full run is an entry there
+// (dist/chunks/main-<action>.js) that imports only the chunks its command uses. A dynamic `import()`
+// becomes its own chunk, loaded only when that code runs (the artifact client, holidays, calendars, the
+// AWS SDK after inputs parsed).
+//
+// What the runner starts (dist/<action>/index.js, dist/deploy/post.js) is a second, small build: one file
+// per action holding only the action's input check (its `check`, run through `precheck`) and what that
+// needs, then an import of its full run. Code splitting cuts the start-up path into a dozen small chunks
+// (one per set of entries sharing a module), and each module Node loads costs about half a millisecond:
+// one file lets a bad input, or a post step with nothing to do, end at about the cost of a bare Node
+// start. The few KiB this repeats of @actions/core and the input parsers are the price of that.
 //
 // Usage: node scripts/build.mjs [--outdir DIR] [--analyze]
 //   --outdir  where to build (default dist; the end-to-end tests build into a temp dir)
@@ -27,9 +35,11 @@ const actions = readdirSync(join(root, 'src/actions'))
   .map((file) => file.replace(/\.ts$/, ''))
   .sort();
 
-// The entry files are generated: src/actions/<name>.ts only exports `run` (so @github/local-action can
-// import it and call it), and the bundle entry is the two lines that call it.
+// The entry files are generated: src/actions/<name>.ts exports `run` (so @github/local-action can import
+// it and call it) and `check`, its input check. `main:<name>` is the full run's entry in the split build;
+// `start:<name>` is what the runner starts, in the start-up build.
 const ENTRY = 'safe-deploy-entry';
+const mainChunk = (name) => `chunks/main-${name}`;
 const entryPlugin = {
   name: ENTRY,
   setup(b) {
@@ -38,12 +48,33 @@ const entryPlugin = {
       namespace: ENTRY,
     }));
     b.onLoad({ filter: /.*/, namespace: ENTRY }, (args) => {
+      const [kind, name] = args.path.split(':');
       const contents =
-        args.path === 'cli'
+        kind === 'cli'
           ? `import { cli } from './src/cli.ts';\nawait cli(process.argv.slice(2));\n`
-          : `import { run } from './src/actions/${args.path}.ts';\nawait run();\n`;
+          : kind === 'main'
+            ? `export { run } from './src/actions/${name}.ts';\n`
+            : [
+                "import { precheck } from './src/action-main.ts';",
+                `import { check } from './src/actions/${name}.ts';`,
+                'if (await precheck(check)) {',
+                `  const { run } = await import('../${mainChunk(name)}.js');`,
+                '  await run();',
+                '}',
+              ].join('\n');
       return { contents, resolveDir: root, loader: 'ts' };
     });
+  },
+};
+
+// In the start-up build, the full run is the split build's file, loaded as it is.
+const mainChunkPlugin = {
+  name: 'main-chunk',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/chunks\/main-[a-z-]+\.js$/ }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
   },
 };
 
@@ -104,6 +135,43 @@ const lazyOidcPlugin = {
   },
 };
 
+// @actions/core loads two built-in modules at start-up for calls an input error never makes: node:crypto
+// for crypto.randomUUID() in a file command's delimiter, and fs.promises (with the streams and readline
+// modules it pulls in) for writing the job summary. Together they cost about 13 ms, a third of a bare Node
+// start. Inside @actions/core both are replaced by stand-ins that reach the real module on first use,
+// through process.getBuiltinModule (synchronous, as the call sites are).
+const LAZY_BUILTINS = {
+  crypto: [
+    "const crypto = () => process.getBuiltinModule('node:crypto');",
+    'export function randomUUID() {',
+    '  return crypto().randomUUID();',
+    '}',
+  ],
+  fs: [
+    "const fs = process.getBuiltinModule('node:fs');",
+    'export const { constants, existsSync, appendFileSync, writeFileSync } = fs;',
+    'export const promises = {',
+    '  access: (...args) => fs.promises.access(...args),',
+    '  appendFile: (...args) => fs.promises.appendFile(...args),',
+    '  writeFile: (...args) => fs.promises.writeFile(...args),',
+    '};',
+  ],
+};
+const lazyBuiltinsPlugin = {
+  name: 'lazy-actions-core-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?(crypto|fs)$/ }, (args) =>
+      /[\\/]@actions[\\/]core[\\/]lib[\\/]/.test(args.importer)
+        ? { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `${LAZY_BUILTINS[args.path].join('\n')}\n`,
+      loader: 'js',
+    }));
+  },
+};
+
 // ESM output: CommonJS dependencies bundled inside still call require() and read __dirname.
 const banner = [
   "import { createRequire as __sdCreateRequire } from 'node:module';",
@@ -113,31 +181,19 @@ const banner = [
   "const __dirname = __sdFileURLToPath(new URL('.', import.meta.url));",
 ].join('\n');
 
-rmSync(outdir, { recursive: true, force: true });
-const result = await build({
+/** Where the runner starts each action: src/actions/deploy-post.ts -> deploy/post, deploy.ts -> deploy/index. */
+const startPath = (name) => name.replace(/^(.*)-post$/, '$1/post').replace(/^([^/]*)$/, '$1/index');
+
+const common = {
   absWorkingDir: root,
-  entryPoints: Object.fromEntries([
-    // src/actions/deploy.ts -> dist/deploy/index.js, src/actions/deploy-post.ts -> dist/deploy/post.js
-    ...actions.map((name) => [
-      name.replace(/^(.*)-post$/, '$1/post').replace(/^([^/]*)$/, '$1/index'),
-      `${ENTRY}:${name}`,
-    ]),
-    ['cli/index', `${ENTRY}:cli`],
-  ]),
-  plugins: [entryPlugin, zoneDataPlugin, lazyOidcPlugin],
-  // @azure/storage-blob imports apache-arrow lazily, only to list blobs in Arrow format, which the
-  // artifact upload never asks for: left out (234 KiB), it could only fail loudly, never misbehave.
-  external: ['apache-arrow'],
   outdir,
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   // The actions run on node24; the CLI runs on whatever Node the user has, at least `engines`.
   target: 'node22',
   // Prefer packages' ESM builds: they split and tree-shake where CommonJS cannot.
   mainFields: ['module', 'main'],
-  chunkNames: 'chunks/[name]-[hash]',
   minify: true,
   // Licenses go to one file (below) instead of comments repeated through the chunks.
   legalComments: 'none',
@@ -145,20 +201,58 @@ const result = await build({
   banner: { js: banner },
   metafile: true,
   logLevel: 'warning',
+};
+
+rmSync(outdir, { recursive: true, force: true });
+const split = await build({
+  ...common,
+  entryPoints: Object.fromEntries([
+    ...actions.map((name) => [mainChunk(name), `${ENTRY}:main:${name}`]),
+    ['cli/index', `${ENTRY}:cli`],
+  ]),
+  plugins: [entryPlugin, zoneDataPlugin, lazyOidcPlugin, lazyBuiltinsPlugin],
+  // @azure/storage-blob imports apache-arrow lazily, only to list blobs in Arrow format, which the
+  // artifact upload never asks for: left out (234 KiB), it could only fail loudly, never misbehave.
+  external: ['apache-arrow'],
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
 });
+const startup = await build({
+  ...common,
+  entryPoints: Object.fromEntries(actions.map((name) => [startPath(name), `${ENTRY}:start:${name}`])),
+  plugins: [entryPlugin, mainChunkPlugin, lazyOidcPlugin, lazyBuiltinsPlugin],
+});
+// An input check that grew a large dependency would bring back the start-up cost this build exists to
+// avoid: fail the build rather than ship it. (The gate's is the largest: luxon reads its time zone.)
+const START_LIMIT = 128 * 1024;
+for (const [file, output] of Object.entries(startup.metafile.outputs)) {
+  if (output.bytes > START_LIMIT) {
+    const top = Object.entries(output.inputs)
+      .sort((x, y) => y[1].bytesInOutput - x[1].bytesInOutput)
+      .slice(0, 5)
+      .map(([input, { bytesInOutput }]) => `${input} ${kib(bytesInOutput)}`);
+    throw new Error(
+      `${relative(root, file)} is ${kib(output.bytes)}, over the start-up limit of ${kib(START_LIMIT)}: ${top.join(', ')}`,
+    );
+  }
+}
+const metafile = {
+  inputs: { ...split.metafile.inputs, ...startup.metafile.inputs },
+  outputs: { ...split.metafile.outputs, ...startup.metafile.outputs },
+};
 
 // dist/ is ESM whatever package.json says about the folder it is copied to.
 writeFileSync(join(outdir, 'package.json'), '{ "type": "module" }\n');
-writeFileSync(join(outdir, 'licenses.txt'), licenses(result.metafile));
+writeFileSync(join(outdir, 'licenses.txt'), licenses(metafile));
 
 let total = 0;
-for (const [file, output] of Object.entries(result.metafile.outputs)) {
+for (const [file, output] of Object.entries(metafile.outputs)) {
   total += output.bytes;
   if (output.entryPoint) console.log(`built ${relative(root, file)} (${kib(output.bytes)})`);
 }
-console.log(`dist: ${Object.keys(result.metafile.outputs).length} files, ${kib(total)}`);
+console.log(`dist: ${Object.keys(metafile.outputs).length} files, ${kib(total)}`);
 if (values.analyze) {
-  for (const [file, output] of Object.entries(result.metafile.outputs)) {
+  for (const [file, output] of Object.entries(metafile.outputs)) {
     if (output.bytes < 100 * 1024) continue;
     const byPackage = new Map();
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
@@ -178,29 +272,47 @@ function kib(bytes) {
 }
 
 /**
- * Every bundled package's name, version and license, with its license text; packages whose text is the
- * same (the AWS SDK's dozens of Apache-2.0 copies) share one copy of it.
+ * Every package with code in dist/: its name, version, license and copyright lines, and its license
+ * text. Packages whose text differs only in its copyright lines and title (dozens of MIT copies, the AWS
+ * SDK's Apache-2.0) share one copy of the text, under the list of their copyright notices.
  */
 function licenses(metafile) {
   const packages = new Map();
-  for (const key of Object.keys(metafile.inputs)) {
-    // Inputs made by a plugin above are named `<namespace>:<path>`.
-    const input = key.replace(/^[a-z-]+:/, '');
-    const at = input.lastIndexOf('node_modules/');
-    if (at < 0) continue;
-    const rest = input.slice(at + 'node_modules/'.length).split('/');
-    const name = rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
-    const dir = resolve(root, input.slice(0, at), 'node_modules', name);
-    if (!packages.has(dir)) packages.set(dir, name);
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [key, { bytesInOutput }] of Object.entries(output.inputs)) {
+      if (bytesInOutput === 0) continue; // resolved but shaken out: none of its code ships
+      // Inputs made by a plugin above are named `<namespace>:<path>`.
+      const input = key.replace(/^[a-z-]+:/, '');
+      const at = input.lastIndexOf('node_modules/');
+      if (at < 0) continue;
+      const rest = input.slice(at + 'node_modules/'.length).split('/');
+      const name = rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
+      const dir = resolve(root, input.slice(0, at), 'node_modules', name);
+      if (!packages.has(dir)) packages.set(dir, name);
+    }
   }
-  const byText = new Map();
+  const COPYRIGHT = /^\s*(copyright\b|\(c\)|©)/i;
+  const TITLE = /^\s*\(?(the )?(mit|isc) license( \((mit|isc)\))?\)?\s*$/i;
+  const groups = new Map();
   for (const [dir, name] of [...packages].sort((a, b) => a[1].localeCompare(b[1]))) {
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
-    const text = file ? readFileSync(join(dir, file), 'utf8').trim() : '(no license file in the package)';
-    const line = `${name}@${manifest.version} ${manifest.license ?? 'UNKNOWN'}`;
-    byText.set(text, [...(byText.get(text) ?? []), line]);
+    const lines = file ? readFileSync(join(dir, file), 'utf8').trim().split(/\r?\n/) : [];
+    const notices = lines.filter((line) => COPYRIGHT.test(line)).map((line) => line.trim());
+    const body = lines.filter((line, i) => !COPYRIGHT.test(line) && !(i < 2 && TITLE.test(line)));
+    const text = body.join('\n').trim() || '(no license file in the package)';
+    const key = text.replace(/\s+/g, ' ');
+    const group = groups.get(key) ?? { text, byNotices: new Map() };
+    // Packages with the same notices (the hundreds of @stdlib ones) are listed together, above them.
+    const said = [...new Set(notices)].join('\n');
+    const titles = group.byNotices.get(said) ?? new Set();
+    titles.add(`${name}@${manifest.version} ${manifest.license ?? 'UNKNOWN'}`);
+    group.byNotices.set(said, titles);
+    groups.set(key, group);
   }
-  const sections = [...byText].map(([text, lines]) => `${[...new Set(lines)].join('\n')}\n\n${text}`);
+  const sections = [...groups.values()].map(({ text, byNotices }) => {
+    const heads = [...byNotices].map(([said, titles]) => [...titles, ...(said ? [said] : [])].join('\n'));
+    return `${heads.join('\n\n')}\n\n${text}`;
+  });
   return `${sections.join('\n\n' + '-'.repeat(72) + '\n\n')}\n`;
 }

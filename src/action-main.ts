@@ -16,3 +16,21 @@ export async function runMain(run: () => Promise<void>): Promise<void> {
     log.setFailed(describeError(error));
   }
 }
+
+/**
+ * An action's quick check, which its bundle entry runs before the rest of the action loads (see
+ * scripts/build.mjs): the input parsing that needs neither AWS nor GitHub. A bad input is reported here,
+ * at about the cost of a bare Node start, and the action ends; `false` from the check also ends it (the
+ * post step with nothing to clean up). Any other error is left to the full run, which meets it again and
+ * reports it with its stack. Returns whether the full run should start.
+ */
+export async function precheck(check: () => boolean | void | Promise<boolean | void>): Promise<boolean> {
+  log.registerSecret(process.env['INPUT_GITHUB-TOKEN']);
+  try {
+    return (await check()) !== false;
+  } catch (error) {
+    if (!(error instanceof UserError)) return true;
+    log.setFailed(describeError(error));
+    return false;
+  }
+}

@@ -1,5 +1,4 @@
 import * as core from '@actions/core';
-import { randomBytes } from 'node:crypto';
 
 /**
  * The one sink for every action's log lines. Text in them comes from data (an `.ics` event's summary,
@@ -35,6 +34,9 @@ export function couldBeCommand(text: string): boolean {
 export function commandSafe(text: string): string {
   if (!couldBeCommand(text)) return text;
   let token: string;
+  // node:crypto is loaded here, not at start-up: importing it costs about 9 ms of every action's cold
+  // start, and most output never needs a token.
+  const { randomBytes } = process.getBuiltinModule('node:crypto');
   do token = `safe-deploy-${randomBytes(16).toString('hex')}`;
   while (text.includes(token));
   // The resume command must be a line of its own: text that ends a line keeps ending one after it.
@@ -92,4 +94,8 @@ export function registerSecret(value: string | undefined): void {
   core.setSecret(value);
 }
 
-const registered = new Set<string>();
+// One set per process, not per copy of this module: an action's start file and its full run each bundle
+// their own copy (scripts/build.mjs), and a secret registered by the first is not registered again.
+const REGISTERED = Symbol.for('safe-deploy.registered-secrets');
+const registered: Set<string> = ((globalThis as { [REGISTERED]?: Set<string> })[REGISTERED] ??=
+  new Set<string>());

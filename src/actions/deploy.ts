@@ -3,6 +3,11 @@ import { parseDeploySettings } from '../deploy/settings.js';
 import { UserError } from '../errors.js';
 import { actionInputs, boolean } from '../inputs.js';
 
+/** The deploy's inputs, checked before the engine and the AWS SDK load (`rollback: true` has its own). */
+export function check(): void {
+  if (!boolean(actionInputs, 'rollback', false)) parseDeploySettings(actionInputs);
+}
+
 /**
  * The deploy action's main step. Its inputs are parsed before the engine and the AWS SDK load, so a bad
  * input fails at the cost of a bare Node start.
@@ -16,7 +21,7 @@ export async function run(): Promise<void> {
       if (outcome.result === 'failed') throw new UserError(`Rollback failed: ${outcome.reason}`);
       return;
     }
-    parseDeploySettings(actionInputs);
+    check();
     const { failureOf, runDeploy } = await import('../deploy/run.js');
     const failure = failureOf(await runDeploy(actionInputs));
     // The report is written; the step fails in one place, runMain.

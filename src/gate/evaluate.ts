@@ -1,6 +1,6 @@
 import { DateTime, type Zone } from 'luxon';
 import type { AlarmState } from '../aws/cloudwatch.js';
-import type { ClosedSpan, Closure } from './closures.js';
+import type { ClosedSpan, Closure } from './spans.js';
 import { dayName, formatMinutes, rangesOn, type DeployWindow, type Weekday } from './windows.js';
 
 /**

@@ -1,9 +1,9 @@
 import * as core from '@actions/core';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { describeError, inputError, UserError } from '../errors.js';
-import { boolean, optional, required, type InputReader } from '../inputs.js';
+import type { InputReader } from '../inputs.js';
+import { parsePackageSettings, type PackageSettings } from './package-settings.js';
 import {
   checkManifest,
   createManifest,
@@ -12,14 +12,10 @@ import {
   summarizeManifest,
   type DeployManifest,
 } from './manifest.js';
-import {
-  imageProblem,
-  isPinned,
-  readTaskDefinitionFile,
-  renderTaskDefinition,
-  unpinnedImageWarnings,
-} from './render.js';
+import { isPinned, readTaskDefinitionFile, renderTaskDefinition, unpinnedImageWarnings } from './render.js';
 import * as log from '../log.js';
+
+export { DEFAULT_ARTIFACT, parsePackageSettings, type PackageSettings } from './package-settings.js';
 
 /** Uploads files as a workflow artifact; injected so unit tests need no artifact service. */
 export type ArtifactUpload = (
@@ -27,57 +23,6 @@ export type ArtifactUpload = (
   files: string[],
   rootDirectory: string,
 ) => Promise<{ id?: number | undefined }>;
-
-/** The package action's settings, parsed once. */
-export interface PackageSettings {
-  taskDefinition: string;
-  containerName: string;
-  image: string;
-  name: string;
-  upload: boolean;
-  allowTags: boolean;
-  /** Absolute path the manifest is written to. */
-  path: string;
-}
-
-/** The default artifact name. */
-export const DEFAULT_ARTIFACT = 'safe-deploy-manifest';
-
-/** Reads and checks the package action's inputs. */
-export function parsePackageSettings(read: InputReader, env: NodeJS.ProcessEnv): PackageSettings {
-  const taskDefinition = required(read, 'task-definition');
-  const containerName = required(read, 'container-name');
-  const image = required(read, 'image');
-  const allowTags = boolean(read, 'allow-tags', false);
-  const problem = imageProblem(image);
-  if (problem) throw inputError('image', image, problem);
-  if (!isPinned(image) && !allowTags) {
-    throw inputError(
-      'image',
-      image,
-      'pin the image by digest (name@sha256:<64 hex digits>) so every stage deploys exactly what was built, or set allow-tags: true',
-    );
-  }
-  const name = read('name') || DEFAULT_ARTIFACT;
-  // The characters the artifact service refuses in a name.
-  if (/["<>|*?\\/:\r\n]/.test(name)) {
-    throw inputError('name', name, 'an artifact name cannot contain " : < > | * ? \\ / or a line break');
-  }
-  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-  const path = optional(read, 'path');
-  return {
-    taskDefinition,
-    containerName,
-    image,
-    name,
-    upload: boolean(read, 'upload', true),
-    allowTags,
-    // One folder per artifact name, so two package steps in one job do not overwrite each other.
-    path: path
-      ? resolve(workspace, path)
-      : join(env.RUNNER_TEMP ?? tmpdir(), 'safe-deploy', name, MANIFEST_FILE),
-  };
-}
 
 /** The package action: render, checksum and write the manifest, then upload it as an artifact. */
 export async function runPackage(

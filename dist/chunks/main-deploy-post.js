@@ -1,0 +1,6 @@
+import { createRequire as __sdCreateRequire } from 'node:module';
+import { fileURLToPath as __sdFileURLToPath } from 'node:url';
+const require = __sdCreateRequire(import.meta.url);
+const __filename = __sdFileURLToPath(import.meta.url);
+const __dirname = __sdFileURLToPath(new URL('.', import.meta.url));
+import{a as r}from"./chunk-X6N4J4FL.js";import{a as n}from"./chunk-DHTBUBSW.js";import"./chunk-ZMBD2E4J.js";import"./chunk-DJN2VXAE.js";import{j as e,m as t}from"./chunk-ZYK65CK6.js";import"./chunk-OVSLOOZ7.js";function i(){let o=t(r);return o?JSON.parse(o).stage==="finished"?(e("safe-deploy post: the deploy finished; nothing to clean up"),!1):!0:(e("safe-deploy post: the deploy changed nothing in AWS; nothing to clean up"),!1)}async function a(){await n(async()=>{if(!i())return;let{runDeployPost:o}=await import("./post-Y6QOHHHC.js");await o()})}export{a as run};
