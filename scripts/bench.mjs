@@ -3,11 +3,23 @@
 // CloudWatch does (moto ignores StateValue next to names and prefixes, never pages, has no alarm
 // history), GitHub on a local stand-in. Writes bench/results.json and the table between the bench
 // markers in README.md. Speed is reported here, never asserted in a test.
+//
+// The official ECS deploy action (aws-actions/amazon-ecs-deploy-task-definition) is measured beside ours in
+// the same run when SAFE_DEPLOY_BENCH_OFFICIAL points at a copy of it built outside this repository (see
+// README.md, Benchmark); none of its code lives here. Without it the output says it was not measured.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import {
   DescribeListenersCommand,
@@ -26,11 +38,20 @@ const ALARM_COUNTS = [1, 100, 1_000, 5_000];
 /** Long enough for one periodic full read (every 60 s) inside the bake. */
 const CALLS_BAKE = process.env.BENCH_CALLS_BAKE ?? '70s';
 const GITHUB_DELAY_MS = 300;
+const OFFICIAL_REPO = 'aws-actions/amazon-ecs-deploy-task-definition';
+const OFFICIAL_HOW_TO =
+  'set SAFE_DEPLOY_BENCH_OFFICIAL to a copy of it built outside this repository (its folder, or its ' +
+  'dist/index.js) and SAFE_DEPLOY_BENCH_OFFICIAL_REF to the commit it was built from; README.md, Benchmark, says how';
 let services = 0;
 if (!motoInstalled()) {
   console.error(INSTALL_HINT);
   process.exit(1);
 }
+const official = officialAction();
+if (!official)
+  console.log(
+    `The official ECS deploy action (${OFFICIAL_REPO}) is not measured in this run: ${OFFICIAL_HOW_TO}.`,
+  );
 
 const moto = await startMoto();
 const cloudwatch = createCloudWatchStandIn();
@@ -54,6 +75,17 @@ try {
   results.callsPerPoll = await callsPerPoll();
   results.canary = await canaryCalls();
   results.bundle = { distBytes: treeBytes('dist') };
+  results.official = official
+    ? {
+        measured: true,
+        repository: OFFICIAL_REPO,
+        ref: official.ref,
+        version: official.version,
+        main: official.file,
+        mainBytes: statSync(official.file).size,
+        distBytes: treeBytes(dirname(official.file)),
+      }
+    : { measured: false, repository: OFFICIAL_REPO, howTo: OFFICIAL_HOW_TO };
   results.loadAverage.end = round(loadavg()[0]);
 } finally {
   await github.stop();
@@ -348,6 +380,16 @@ async function coldStarts() {
       file: e.file,
     })),
   ];
+  if (official) {
+    checkOfficialFailsOnInput();
+    // The runner's input error for its one required input: task-definition left unset.
+    subjects.push({
+      label: `official ECS deploy action main, input error (task-definition unset)`,
+      args: [official.file],
+      inputs: {},
+      official: true,
+    });
+  }
   const samples = subjects.map(() => []);
   for (let i = 0; i < COLD_STARTS; i++) {
     for (const [k, subject] of subjects.entries()) samples[k].push(await timeProcess(subject));
@@ -356,6 +398,7 @@ async function coldStarts() {
   return subjects.map((s, k) => ({
     what: s.label,
     ...(s.file ? { bundle: s.file.slice(process.cwd().length + 1) } : {}),
+    ...(s.official ? { official: `${officialName(official)}, ${relativeBundle(official.file)}` } : {}),
     ...summary(samples[k]),
     timesNodeStart: round(median(samples[k]) / floor),
   }));
@@ -376,6 +419,62 @@ function timeProcess({ args, inputs = {}, state = {} }) {
     child.on('error', reject);
     child.on('close', () => resolveTime(Math.round(performance.now() - started)));
   });
+}
+
+/**
+ * The official action, built outside this repository: SAFE_DEPLOY_BENCH_OFFICIAL is its folder (its
+ * action.yml's runs.main, else dist/index.js) or its bundle file. A path that is given but holds no
+ * bundle stops the bench rather than leaving the official action out.
+ */
+function officialAction() {
+  const given = process.env.SAFE_DEPLOY_BENCH_OFFICIAL;
+  if (!given) return undefined;
+  const path = resolve(given);
+  if (!existsSync(path)) throw new Error(`SAFE_DEPLOY_BENCH_OFFICIAL=${given}: no such file or folder`);
+  let file = path;
+  if (statSync(path).isDirectory()) {
+    const yml = join(path, 'action.yml');
+    file = existsSync(yml)
+      ? resolve(path, parseYaml(readFileSync(yml, 'utf8')).runs.main)
+      : join(path, 'dist', 'index.js');
+  }
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    throw new Error(
+      `SAFE_DEPLOY_BENCH_OFFICIAL=${given}: no bundle at ${file} (build it first: README.md, Benchmark)`,
+    );
+  }
+  // Its package.json sits beside dist/ when the folder is a checkout built as that project builds it.
+  const manifest = join(dirname(dirname(file)), 'package.json');
+  const version = existsSync(manifest) ? JSON.parse(readFileSync(manifest, 'utf8')).version : undefined;
+  return { file, version, ref: process.env.SAFE_DEPLOY_BENCH_OFFICIAL_REF || undefined };
+}
+
+/** `aws-actions/amazon-ecs-deploy-task-definition v2.4.0, commit …`, from what was given. */
+function officialName({ version, ref }) {
+  const at = [version && `v${version}`, ref ? `commit ${ref}` : 'commit not given'].filter(Boolean);
+  return `${OFFICIAL_REPO} ${at.join(', ')}`;
+}
+
+/** `dist/index.js` of the official bundle, whatever folder holds its copy. */
+function relativeBundle(file) {
+  return `${basename(dirname(file))}/${basename(file)}`;
+}
+
+/** Once, before timing: the official bundle must start and fail on the missing input as the action does. */
+function checkOfficialFailsOnInput() {
+  const dir = mkdtempSync(join(tmpdir(), 'safe-deploy-cold-'));
+  const run = spawnSync(node24(), [official.file], {
+    env: { PATH: process.env.PATH, HOME: dir, RUNNER_TEMP: dir, GITHUB_ACTIONS: 'true' },
+    cwd: dir,
+    encoding: 'utf8',
+  });
+  const expected = '::error::Input required and not supplied: task-definition';
+  if (run.status === 0 || !run.stdout.includes(expected)) {
+    throw new Error(
+      `the official action at ${official.file} did not fail on the missing task-definition input ` +
+        `(exit ${run.status}): ${run.stdout.slice(-1000)}${run.stderr.slice(-1000)}`,
+    );
+  }
 }
 
 // ── start → first AWS call with a slow GitHub API ────────────────────────────────────────────────────
@@ -490,8 +589,14 @@ function renderTable(r) {
     `| AWS calls, whole 4-step canary (${r.canary.steps}, bake ${r.canary.bake}, 10 alarms, poll 1s) | ${r.canary.total}: ${r.canary.describeAlarms} DescribeAlarms + ${r.canary.describeAlarmHistory} DescribeAlarmHistory + ${r.canary.other} others |`,
   );
   for (const c of r.coldStart) {
+    const where = c.bundle ?? c.official;
     rows.push(
-      `| cold start, spawn → exit: ${c.what}${c.bundle ? ` (${c.bundle})` : ''} | ${ms(c)}; ${c.timesNodeStart}× node -e 0 |`,
+      `| cold start, spawn → exit: ${c.what}${where ? ` (${where})` : ''} | ${ms(c)}; ${c.timesNodeStart}× node -e 0 |`,
+    );
+  }
+  if (!r.official.measured) {
+    rows.push(
+      `| cold start and dist/ size of the official ECS deploy action (${r.official.repository}) | not measured in this run: ${r.official.howTo} |`,
     );
   }
   const f = r.firstAwsCall;
@@ -502,6 +607,12 @@ function renderTable(r) {
   rows.push(
     `| size of dist/ (every action and the CLI, one shared bundle, licenses included) | ${mib(r.bundle.distBytes)} MiB |`,
   );
+  if (r.official.measured) {
+    const o = r.official;
+    rows.push(
+      `| size of the official ECS deploy action's ${basename(dirname(o.main))}/ (${officialName(o)}, built with ncc as that project builds it) | ${mib(o.distBytes)} MiB |`,
+    );
+  }
   return [
     `Measured ${r.date.slice(0, 10)} in one \`npm run bench\` on one machine (${r.machine}, load average ${r.loadAverage.start} at the start and ${r.loadAverage.end} at the end), Node ${r.node}; ECS and ELB on moto_server, CloudWatch alarms on the stand-in, GitHub on a local stand-in.`,
     '',
