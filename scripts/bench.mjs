@@ -328,7 +328,7 @@ async function canaryCalls() {
 /** Each action's main (and the deploy's post step) from its action.yml, as the runner finds them. */
 function actionEntries() {
   const entries = [];
-  for (const folder of ['.', 'gate', 'checklist', 'package']) {
+  for (const folder of ['.', 'gate', 'checklist', 'package', 'plan']) {
     const runs = parseYaml(readFileSync(join(folder, 'action.yml'), 'utf8')).runs;
     const name = folder === '.' ? 'deploy' : folder;
     entries.push({ name, step: 'main', file: resolve(folder, runs.main) });
@@ -368,6 +368,8 @@ async function coldStarts() {
     gate: { windows: 'bogus' },
     checklist: { mode: 'bogus' },
     package: {},
+    // The plan action's one input is a path: a pipeline file that is not there.
+    plan: { config: 'no-such-pipeline.yml' },
   };
   const subjects = [
     { label: 'node -e 0', args: ['-e', '0'] },

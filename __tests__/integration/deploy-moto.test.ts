@@ -180,12 +180,13 @@ test('an alarm already in ALARM blocks the deploy', async () => {
 test('min-requests reads RequestCount for green from GetMetricData', async () => {
   const clock = new FakeClock(Date.now());
   const report = await deploy(
-    { steps: 'AllAtOnce', 'bake-time': '1m', 'min-requests': '1', timeout: '10m' },
+    // A short timeout: every 1 s poll of it is a round of calls to moto.
+    { steps: 'AllAtOnce', 'bake-time': '1m', 'min-requests': '1', timeout: '3m' },
     clock,
   );
   // moto stores no ALB metrics, so green never reaches one request and the overall timeout rolls back.
   expect(report.result).toBe('rolled-back');
-  expect(report.reason).toBe('the deploy did not finish within timeout 10m (bake, 0/1 requests)');
+  expect(report.reason).toBe('the deploy did not finish within timeout 3m (bake, 0/1 requests)');
 });
 
 test('min-requests ends the bake once green served enough requests', async () => {
