@@ -157,6 +157,40 @@ const LAZY_BUILTINS = {
     '};',
   ],
 };
+/**
+ * Fails the build when @actions/core uses a member of `fs` or `crypto` that its stand-in above does not
+ * export (esbuild says nothing of an import with no matching export inside node_modules): a newer
+ * @actions/core would otherwise call undefined at run time.
+ */
+function checkLazyBuiltins() {
+  const lib = join(root, 'node_modules/@actions/core/lib');
+  for (const file of readdirSync(lib).filter((f) => f.endsWith('.js'))) {
+    const source = readFileSync(join(lib, file), 'utf8');
+    for (const [module, lines] of Object.entries(LAZY_BUILTINS)) {
+      const from = `from '${module}'`;
+      const used = new Set();
+      for (const [, names] of source.matchAll(new RegExp(`import \\{([^}]*)\\} ${from}`, 'g'))) {
+        for (const name of names.split(',')) used.add(name.trim().split(/\s+as\s+/)[0]);
+      }
+      for (const [, alias] of source.matchAll(new RegExp(`import \\* as (\\w+) ${from}`, 'g'))) {
+        for (const [, name] of source.matchAll(new RegExp(`\\b${alias}\\.(\\w+)`, 'g'))) used.add(name);
+      }
+      // fs.promises is an object of the stand-in's own: what is taken from it must be on it too.
+      const promisesFrom = module === 'fs' && used.has('promises') ? source : '';
+      for (const [, names] of promisesFrom.matchAll(/\{([^}]*)\}\s*=\s*(?:\w+\.)?promises\b/g)) {
+        for (const name of names.split(',')) used.add(name.trim().split(/\s*:\s*/)[0]);
+      }
+      const stand = lines.join('\n');
+      const missing = [...used].filter((name) => name && !new RegExp(`\\b${name}\\b`).test(stand));
+      if (missing.length) {
+        throw new Error(
+          `@actions/core's ${file} uses ${module}.${missing.join(`, ${module}.`)}, which the lazy ${module} ` +
+            'stand-in in scripts/build.mjs does not export: add it there',
+        );
+      }
+    }
+  }
+}
 const lazyBuiltinsPlugin = {
   name: 'lazy-actions-core-builtins',
   setup(b) {
@@ -222,6 +256,12 @@ const startup = await build({
   entryPoints: Object.fromEntries(actions.map((name) => [startPath(name), `${ENTRY}:start:${name}`])),
   plugins: [entryPlugin, mainChunkPlugin, lazyOidcPlugin, lazyBuiltinsPlugin],
 });
+if (split.warnings.length || startup.warnings.length) {
+  throw new Error(
+    `esbuild warned ${split.warnings.length + startup.warnings.length} times (above); fix each`,
+  );
+}
+checkLazyBuiltins();
 // An input check that grew a large dependency would bring back the start-up cost this build exists to
 // avoid: fail the build rather than ship it. (The gate's is the largest: luxon reads its time zone.)
 const START_LIMIT = 128 * 1024;
