@@ -78,7 +78,6 @@ describe('for the preflight', () => {
       kind: 'listener',
       production: { kind: 'rule', arn: RULE },
       testListenerArn: undefined,
-      minRequests: 0,
     },
   });
 

@@ -397,6 +397,15 @@ describe('before anything changes', () => {
     expect(s.aws.calls.filter((c) => MUTATING.includes(c))).toEqual([]);
   });
 
+  test('min-requests on an EXTERNAL service without a listener is refused once the service is read', async () => {
+    const s = scenario();
+    await expect(deploy(s, { 'listener-arn': '', 'min-requests': '100' })).rejects.toThrow(
+      `Input 'min-requests': "100" is not valid: 'api' is an EXTERNAL service with task-sets routing: counting ` +
+        "green's requests needs 'routing: listener' (with task-sets routing both versions share one target group)",
+    );
+    expect(s.aws.calls.filter((c) => MUTATING.includes(c))).toEqual([]);
+  });
+
   test('a task definition that does not exist is refused', async () => {
     const s = scenario();
     await expect(deploy(s, { 'task-definition': 'other:3' }, { region: 'us-east-1' })).rejects.toThrow(

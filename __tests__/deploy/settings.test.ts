@@ -38,7 +38,8 @@ describe('deploy settings', () => {
   test('defaults follow the product contract', () => {
     const s = parse({ 'listener-arn': LISTENER });
     expect(s).toMatchObject({
-      route: { kind: 'listener', minRequests: 0 },
+      route: { kind: 'listener' },
+      minRequests: 0,
       stepsText: 'Canary10Percent5Minutes',
       oneBox: false,
       oneBoxBakeMs: 600_000,
@@ -97,7 +98,7 @@ describe('deploy settings', () => {
     [{ 'bake-time': '5 minutes' }, `Input 'bake-time': "5 minutes" is not valid`],
     [{ 'min-requests': '-1' }, `Input 'min-requests': "-1" is not valid: expected a whole number`],
     [
-      { 'min-requests': '100' },
+      { 'min-requests': '100', routing: 'task-sets' },
       `Input 'min-requests': "100" is not valid: counting green's requests needs 'routing: listener'`,
     ],
     [{ 'one-box': 'yes' }, `Input 'one-box': "yes" is not valid: expected true or false`],

@@ -30,6 +30,7 @@ import {
 import {
   DescribeListenersCommand,
   DescribeRulesCommand,
+  DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
   ModifyListenerCommand,
@@ -45,6 +46,8 @@ import type { FakeClock } from './fake-clock.js';
 
 const ACCOUNT = 'arn:aws:ecs:us-east-1:111111111111';
 const ELB = 'arn:aws:elasticloadbalancing:us-east-1:111111111111';
+/** The Application Load Balancer the listeners belong to. */
+export const LOAD_BALANCER = `${ELB}:loadbalancer/app/shop/0123456789abcdef`;
 export const LISTENER = `${ELB}:listener/app/shop/0123456789abcdef/aaaaaaaaaaaaaaaa`;
 export const TEST_LISTENER = `${ELB}:listener/app/shop/0123456789abcdef/bbbbbbbbbbbbbbbb`;
 export const BLUE_TG = `${ELB}:targetgroup/blue/1111111111111111`;
@@ -92,6 +95,14 @@ export class FakeAws {
   readonly weightHistory: { at: number; weights: Record<string, number> }[] = [];
   /** Every AWS call by command name, in order. */
   readonly calls: string[] = [];
+  /**
+   * The load balancers routing to each target group, as DescribeTargetGroups reports them; a group not
+   * listed does not exist (TargetGroupNotFoundException).
+   */
+  readonly targetGroupLoadBalancers = new Map<string, string[]>([
+    [BLUE_TG, [LOAD_BALANCER]],
+    [GREEN_TG, [LOAD_BALANCER]],
+  ]);
   /** Green's requests so far, as GetMetricData reports them. */
   requestCount = 0;
   /**
@@ -408,6 +419,25 @@ export class FakeAws {
       this.call('ModifyRule', () => ({
         Rules: [{ RuleArn: input.RuleArn, Actions: this.modify(input.RuleArn, input.Actions) }],
       })),
+    );
+    // DescribeTargetGroups (API_DescribeTargetGroups): `TargetGroupArns` given, each group with its
+    // `LoadBalancerArns`; any ARN that names no group fails the call with TargetGroupNotFound.
+    elb.on(DescribeTargetGroupsCommand).callsFake((input: { TargetGroupArns?: string[] }) =>
+      this.call('DescribeTargetGroups', () => {
+        const arns = input.TargetGroupArns ?? [...this.targetGroupLoadBalancers.keys()];
+        const missing = arns.find((arn) => !this.targetGroupLoadBalancers.has(arn));
+        if (missing) {
+          throw Object.assign(new Error('One or more target groups not found'), {
+            name: 'TargetGroupNotFoundException',
+          });
+        }
+        return {
+          TargetGroups: arns.map((arn) => ({
+            TargetGroupArn: arn,
+            LoadBalancerArns: [...this.targetGroupLoadBalancers.get(arn)!],
+          })),
+        };
+      }),
     );
     elb.on(DescribeTargetHealthCommand).callsFake((input: { TargetGroupArn: string }) =>
       this.call('DescribeTargetHealth', () => {

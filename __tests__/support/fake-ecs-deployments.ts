@@ -37,6 +37,8 @@ export interface EcsServiceSetup {
   serviceDeploymentApi?: boolean;
   /** A target group registered on the service (rolling); native services always have blue and green. */
   targetGroup?: string | undefined;
+  /** Every target group registered on a rolling service, instead of the one `targetGroup`. */
+  targetGroups?: string[];
   /** A native service's test listener rule (adds the test-traffic stages). */
   testListenerRule?: string;
 }
@@ -103,7 +105,8 @@ export class FakeEcsDeployments {
   deploymentConfiguration: DeploymentConfiguration;
   taskDefinition: string;
   serviceDeploymentApi: boolean;
-  readonly targetGroup: string | undefined;
+  /** The rolling service's target groups (its `loadBalancers`). */
+  readonly targetGroups: string[];
   readonly testListenerRule: string | undefined;
   /** Task definitions whose tasks never start (they fail, one per `taskStartMs`). */
   readonly failingTaskDefinitions = new Set<string>();
@@ -139,7 +142,8 @@ export class FakeEcsDeployments {
     };
     this.taskDefinition = setup.taskDefinition ?? TASK_DEFINITION(1);
     this.serviceDeploymentApi = setup.serviceDeploymentApi ?? true;
-    this.targetGroup = 'targetGroup' in setup ? setup.targetGroup : BLUE_TG;
+    const targetGroup = 'targetGroup' in setup ? setup.targetGroup : BLUE_TG;
+    this.targetGroups = setup.targetGroups ?? (targetGroup ? [targetGroup] : []);
     this.testListenerRule = setup.testListenerRule;
     fake.controller = this.controller;
     fake.taskSets = [];
@@ -457,9 +461,11 @@ export class FakeEcsDeployments {
         },
       ];
     }
-    return this.targetGroup
-      ? [{ targetGroupArn: this.targetGroup, containerName: 'app', containerPort: 80 }]
-      : [];
+    return this.targetGroups.map((targetGroupArn) => ({
+      targetGroupArn,
+      containerName: 'app',
+      containerPort: 80,
+    }));
   }
 
   private serviceView() {

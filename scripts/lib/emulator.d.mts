@@ -61,6 +61,9 @@ export interface SeededRollingService {
   service: string;
   taskDefinitionArn: string;
   taskDefinitionFile: string;
+  /** With `loadBalanced`: the load balancer and the service's target group behind its listener. */
+  loadBalancerArn?: string;
+  targetGroupArn?: string;
 }
 export interface RollingServiceState {
   taskDefinition: string;
@@ -69,6 +72,12 @@ export interface RollingServiceState {
 }
 export function seedRollingService(
   moto: Moto,
-  options?: { desiredCount?: number; alarms?: string[]; cluster?: string; service?: string },
+  options?: {
+    desiredCount?: number;
+    alarms?: string[];
+    cluster?: string;
+    service?: string;
+    loadBalanced?: boolean;
+  },
 ): Promise<SeededRollingService>;
 export function readServiceState(moto: Moto, seeded: SeededRollingService): Promise<RollingServiceState>;

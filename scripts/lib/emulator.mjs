@@ -111,6 +111,36 @@ export function motoClientConfig(moto) {
   };
 }
 
+/** A VPC with two subnets and an Application Load Balancer in it; `targetGroup` makes an HTTP group there. */
+async function createLoadBalancer(ec2c, elbc, name) {
+  const vpc = await ec2c.send(new ec2.CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
+  const vpcId = vpc.Vpc.VpcId;
+  const subnets = [];
+  for (const [cidr, zone] of [
+    ['10.0.1.0/24', 'us-east-1a'],
+    ['10.0.2.0/24', 'us-east-1b'],
+  ]) {
+    const subnet = await ec2c.send(
+      new ec2.CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: zone }),
+    );
+    subnets.push(subnet.Subnet.SubnetId);
+  }
+  const lb = await elbc.send(new elb.CreateLoadBalancerCommand({ Name: name, Subnets: subnets }));
+  const targetGroup = async (groupName) =>
+    (
+      await elbc.send(
+        new elb.CreateTargetGroupCommand({
+          Name: groupName,
+          Protocol: 'HTTP',
+          Port: 80,
+          VpcId: vpcId,
+          TargetType: 'ip',
+        }),
+      )
+    ).TargetGroups[0].TargetGroupArn;
+  return { loadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn, targetGroup };
+}
+
 /**
  * Seeds a service `web/api` with `desiredCount` tasks: blue is PRIMARY behind target group `blue`; the
  * production and test listeners forward 100% to blue and 0% to `green`; the named alarms exist and are OK.
@@ -127,32 +157,7 @@ export async function seedService(
   const ecsc = new ecs.ECSClient(config);
   const elbc = new elb.ElasticLoadBalancingV2Client(config);
 
-  const vpc = await ec2c.send(new ec2.CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
-  const vpcId = vpc.Vpc.VpcId;
-  const subnets = [];
-  for (const [cidr, zone] of [
-    ['10.0.1.0/24', 'us-east-1a'],
-    ['10.0.2.0/24', 'us-east-1b'],
-  ]) {
-    const subnet = await ec2c.send(
-      new ec2.CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: zone }),
-    );
-    subnets.push(subnet.Subnet.SubnetId);
-  }
-  const lb = await elbc.send(new elb.CreateLoadBalancerCommand({ Name: `${service}-alb`, Subnets: subnets }));
-  const loadBalancerArn = lb.LoadBalancers[0].LoadBalancerArn;
-  const targetGroup = async (name) =>
-    (
-      await elbc.send(
-        new elb.CreateTargetGroupCommand({
-          Name: name,
-          Protocol: 'HTTP',
-          Port: 80,
-          VpcId: vpcId,
-          TargetType: 'ip',
-        }),
-      )
-    ).TargetGroups[0].TargetGroupArn;
+  const { loadBalancerArn, targetGroup } = await createLoadBalancer(ec2c, elbc, `${service}-alb`);
   const blueTargetGroup = await targetGroup(`${service}-blue`);
   const greenTargetGroup = await targetGroup(`${service}-green`);
   const listener = async (port) =>
@@ -285,15 +290,42 @@ export async function readDeployState(moto, seeded, listenerArn = seeded.listene
 
 /**
  * Seeds an ECS-controller service that rolls its updates (no strategy set, so ECS's default ROLLING),
- * already running its first task definition, with the named alarms. Rolling deploys need
- * `moto.ecsRolling` (the Python that has moto) for its deployments to move on.
+ * already running its first task definition, with the named alarms. With `loadBalanced` its tasks are
+ * registered in target group `<service>-tg`, which a listener of load balancer `<service>-alb` forwards
+ * to. Rolling deploys need `moto.ecsRolling` (the Python that has moto) for its deployments to move on.
  * @returns {Promise<import('./emulator.d.mts').SeededRollingService>}
  */
 export async function seedRollingService(
   moto,
-  { desiredCount = 3, alarms = ['api-5xx'], cluster = 'web', service = 'api-rolling' } = {},
+  {
+    desiredCount = 3,
+    alarms = ['api-5xx'],
+    cluster = 'web',
+    service = 'api-rolling',
+    loadBalanced = false,
+  } = {},
 ) {
-  const ecsc = new ecs.ECSClient(motoClientConfig(moto));
+  const config = motoClientConfig(moto);
+  const ecsc = new ecs.ECSClient(config);
+  let balanced;
+  if (loadBalanced) {
+    const elbc = new elb.ElasticLoadBalancingV2Client(config);
+    const { loadBalancerArn, targetGroup } = await createLoadBalancer(
+      new ec2.EC2Client(config),
+      elbc,
+      `${service}-alb`,
+    );
+    const targetGroupArn = await targetGroup(`${service}-tg`);
+    await elbc.send(
+      new elb.CreateListenerCommand({
+        LoadBalancerArn: loadBalancerArn,
+        Protocol: 'HTTP',
+        Port: 80,
+        DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }],
+      }),
+    );
+    balanced = { loadBalancerArn, targetGroupArn };
+  }
   await ecsc.send(new ecs.CreateClusterCommand({ clusterName: cluster }));
   const taskDefinition = taskDefinitionJson('public.ecr.aws/nginx/nginx:1.27');
   const registered = await ecsc.send(new ecs.RegisterTaskDefinitionCommand(taskDefinition));
@@ -304,6 +336,13 @@ export async function seedRollingService(
       desiredCount,
       taskDefinition: registered.taskDefinition.taskDefinitionArn,
       deploymentController: { type: 'ECS' },
+      ...(balanced
+        ? {
+            loadBalancers: [
+              { targetGroupArn: balanced.targetGroupArn, containerName: 'app', containerPort: 80 },
+            ],
+          }
+        : {}),
     }),
   );
   for (const name of alarms) await putAlarm(moto, name);
@@ -315,6 +354,7 @@ export async function seedRollingService(
     service,
     taskDefinitionArn: registered.taskDefinition.taskDefinitionArn,
     taskDefinitionFile,
+    ...balanced,
   };
 }
 

@@ -1,6 +1,7 @@
 import {
   DescribeListenersCommand,
   DescribeRulesCommand,
+  DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
   ModifyListenerCommand,
@@ -43,8 +44,14 @@ export interface TargetHealthPort {
   targetHealthDetails(targetGroupArn: string): Promise<TargetHealthDetail[]>;
 }
 
+/** The load balancer read that says where a target group's requests are counted. */
+export interface TargetGroupPort {
+  /** The load balancers that route traffic to a target group (none when no listener or rule forwards to it). */
+  targetGroupLoadBalancers(targetGroupArn: string): Promise<string[]>;
+}
+
 /** `LoadBalancerPort` over the AWS SDK. */
-export class SdkLoadBalancer implements LoadBalancerPort, TargetHealthPort {
+export class SdkLoadBalancer implements LoadBalancerPort, TargetHealthPort, TargetGroupPort {
   /** The actions last read per listener or rule: a weight change rewrites them with new weights only. */
   private readonly actions = new Map<string, Action[]>();
 
@@ -112,6 +119,13 @@ export class SdkLoadBalancer implements LoadBalancerPort, TargetHealthPort {
       reason: t.TargetHealth?.Reason,
       description: t.TargetHealth?.Description,
     }));
+  }
+
+  async targetGroupLoadBalancers(targetGroupArn: string): Promise<string[]> {
+    const out = await this.client.send(
+      new DescribeTargetGroupsCommand({ TargetGroupArns: [targetGroupArn] }),
+    );
+    return out.TargetGroups?.[0]?.LoadBalancerArns ?? [];
   }
 
   private async readActions(ref: ForwardRef): Promise<Action[]> {

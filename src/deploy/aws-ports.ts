@@ -1,11 +1,11 @@
 import type { CloudWatchPort } from '../aws/cloudwatch.js';
 import type { EcsControlPort, EcsControllerPort, EcsPort } from '../aws/ecs.js';
-import type { LoadBalancerPort, TargetHealthPort } from '../aws/load-balancer.js';
+import type { LoadBalancerPort, TargetGroupPort, TargetHealthPort } from '../aws/load-balancer.js';
 
 /** The AWS ports a deploy uses. */
 export interface AwsPorts {
   ecs: EcsPort & EcsControllerPort & EcsControlPort;
-  lb: LoadBalancerPort & TargetHealthPort;
+  lb: LoadBalancerPort & TargetHealthPort & TargetGroupPort;
   cloudwatch: CloudWatchPort;
 }
 

@@ -2,7 +2,7 @@ import type { RegisterTaskDefinitionCommandInput, TaskDefinition } from '@aws-sd
 import type { AlarmWatch } from '../alarms/watch.js';
 import type { CloudWatchPort } from '../aws/cloudwatch.js';
 import type { EcsControlPort, EcsControllerPort, EcsPort } from '../aws/ecs.js';
-import type { LoadBalancerPort, TargetHealthPort } from '../aws/load-balancer.js';
+import type { LoadBalancerPort, TargetGroupPort, TargetHealthPort } from '../aws/load-balancer.js';
 import type { Clock } from '../clock.js';
 import type { AwsCalls } from './calls.js';
 import type { RunIdentity } from './leftovers.js';
@@ -28,7 +28,7 @@ export interface Release {
 /** Everything a deploy talks to; all of it injected so tests run it against mocks and a fake clock. */
 export interface DeployDeps {
   ecs: EcsPort & EcsControllerPort & EcsControlPort;
-  lb: LoadBalancerPort & TargetHealthPort;
+  lb: LoadBalancerPort & TargetHealthPort & TargetGroupPort;
   cloudwatch: CloudWatchPort;
   clock: Clock;
   /** The job's log page, published for `safe-deploy status`. */

@@ -10,6 +10,7 @@ import type { DeployContext, DeployDeps, Release } from './context.js';
 import type { DeployPlan, DeployReport, DeployResult } from './model.js';
 import { heldAtBox, stepShare } from './plan.js';
 import { preflight, type Preflight } from './preflight.js';
+import { requestWindow } from './requests.js';
 import type { RollbackOutcome } from './rollback.js';
 import {
   Blocked,
@@ -24,7 +25,6 @@ import { DeployWatch, NotSteady, Stop } from './watch.js';
 import { JobControl } from '../control/job.js';
 import { renderDiagnosisText, type Diagnosis } from './diagnose.js';
 
-const MINUTE = 60_000;
 /** Before the bake time has passed the request count is only progress, read this often. */
 const REQUEST_COUNT_EVERY_MS = 30_000;
 
@@ -155,7 +155,7 @@ function planOf(s: DeploySettings, checked: Preflight): DeployPlan {
       ? { bakeMs: s.oneBoxBakeMs, alarms: checked.alarms.oneBoxOnly, share: checked.rollout.boxShare }
       : undefined,
     bakeMs: s.bakeMs,
-    minRequests: s.route.kind === 'listener' ? s.route.minRequests : 0,
+    minRequests: s.minRequests,
     pollIntervalMs: s.pollIntervalMs,
     alarms: checked.alarms.watched,
     testListener: s.route.kind === 'listener' && Boolean(s.route.testListenerArn),
@@ -331,9 +331,10 @@ async function explain(
 async function bake(ctx: DeployContext, green: LiveRollout): Promise<void> {
   const { settings: s, timeline, watch, deps } = ctx;
   timeline.enter('bake');
-  const minRequests = s.route.kind === 'listener' ? s.route.minRequests : 0;
-  const until = deps.clock.now() + s.bakeMs;
-  const trafficFrom = firstTrafficAt(ctx);
+  const minRequests = s.minRequests;
+  const startedAt = deps.clock.now();
+  const until = startedAt + s.bakeMs;
+  const countFrom = { firstTraffic: firstTrafficAt(ctx), bake: startedAt };
   let requests = 0;
   let lastCount = -Infinity;
   await watch.hold(until, {
@@ -345,11 +346,10 @@ async function bake(ctx: DeployContext, green: LiveRollout): Promise<void> {
       const now = deps.clock.now();
       // Once the bake time has passed, every poll reads the count: the bake ends within a poll of reaching it.
       if (now < until && now - lastCount < REQUEST_COUNT_EVERY_MS) return false;
+      const window = requestWindow(green.requestsCountFrom, countFrom, now);
+      if (!window) return false;
       lastCount = now;
-      // Whole minutes (the metric's period) around green's traffic: CloudWatch wants StartTime < EndTime.
-      const from = Math.floor(trafficFrom / MINUTE) * MINUTE;
-      const to = Math.ceil((now + 1) / MINUTE) * MINUTE;
-      const counted = await green.requestsSince(from, to);
+      const counted = await green.requestsSince(window.from, window.to);
       if (counted !== undefined) requests = counted;
       return requests >= minRequests;
     },
@@ -484,7 +484,7 @@ function report(
         steps: s.steps,
         oneBox: s.oneBox ? { bakeMs: s.oneBoxBakeMs, alarms: [] } : undefined,
         bakeMs: s.bakeMs,
-        minRequests: s.route.kind === 'listener' ? s.route.minRequests : 0,
+        minRequests: s.minRequests,
         pollIntervalMs: s.pollIntervalMs,
         alarms: [],
         testListener: s.route.kind === 'listener' && Boolean(s.route.testListenerArn),

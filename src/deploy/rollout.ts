@@ -1,5 +1,6 @@
 import type { Diagnosis } from './diagnose.js';
 import type { TrafficStep } from './model.js';
+import type { RequestCountStart } from './requests.js';
 import type { RollbackOutcome } from './rollback.js';
 import type { SavedDeploy } from './saved.js';
 
@@ -47,6 +48,8 @@ export interface LiveRollout {
   shift(percent: number): Promise<void>;
   /** Green's requests in [from, to), or undefined when they cannot be counted (now, or at all). */
   requestsSince(from: number, to: number): Promise<number | undefined>;
+  /** From when the requests its target groups served are green's (see `requestWindow`). */
+  readonly requestsCountFrom: RequestCountStart;
   /** Makes green the running version and removes blue, verified by reading AWS. */
   promote(): Promise<void>;
   /** The `reason` of a finished deploy, when the kind words it otherwise than "green is PRIMARY". */

@@ -32,8 +32,6 @@ export type RouteSettings =
       /** The production listener or rule whose forward action holds blue's and green's target groups. */
       production: ForwardRef;
       testListenerArn: string | undefined;
-      /** The bake does not end before green's target group served this many requests. */
-      minRequests: number;
     }
   | { kind: 'task-sets' };
 
@@ -48,6 +46,11 @@ export interface DeploySettings extends OperatingSettings {
   steps: TrafficStep[];
   /** How traffic moves; listener-only settings exist only on the listener route. */
   route: RouteSettings;
+  /**
+   * The bake does not end before green's target group served this many requests: with listener routing,
+   * or on an ECS rolling service with a target group (the kind checks which, once the service is read).
+   */
+  minRequests: number;
   alarms: string[];
   alarmPrefixes: string[];
   blockerAlarms: string[];
@@ -129,7 +132,9 @@ export function parseDeploySettings(
   if (testListenerArn && production) checkTestListener(testListenerArn, production);
 
   const minRequests = count(read, 'min-requests', 0);
-  if (minRequests > 0 && routing !== 'listener') {
+  // Only an explicit task-sets routing is refused here: without a listener the service may be an ECS rolling
+  // one, which counts its own target group's requests; an EXTERNAL service is refused once it is read.
+  if (minRequests > 0 && read('routing') === 'task-sets') {
     throw inputError(
       'min-requests',
       String(minRequests),
@@ -166,7 +171,7 @@ export function parseDeploySettings(
   // (listener routing without a production route was refused above)
   const route: RouteSettings =
     routing === 'listener' && production
-      ? { kind: 'listener', production, testListenerArn, minRequests }
+      ? { kind: 'listener', production, testListenerArn }
       : { kind: 'task-sets' };
   const taskDefinition = taskDefinitionSource(read);
   if (region) {
@@ -183,6 +188,7 @@ export function parseDeploySettings(
     stepsGiven: read('steps').trim() !== '',
     steps,
     route,
+    minRequests,
     alarms: list(read, 'alarms'),
     alarmPrefixes: list(read, 'alarm-prefixes'),
     blockerAlarms: list(read, 'blocker-alarms'),

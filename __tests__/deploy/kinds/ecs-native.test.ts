@@ -266,6 +266,15 @@ describe('refused before anything changes', () => {
     nothingChanged(s);
   });
 
+  test('min-requests is refused: ECS bakes by time (not the listener-routing error a task-set service gets)', async () => {
+    const { s } = setup();
+    await expect(deploy(s, { ...canary, 'min-requests': '500' })).rejects.toThrow(
+      /^Input 'min-requests': "500" is not valid: 'api' runs ECS's own BLUE_GREEN strategy: ECS ends its bake after bakeTimeInMinutes \(set from bake-time\) and cannot wait for a request count/,
+    );
+    expect(s.aws.count('DescribeTargetGroups')).toBe(0);
+    nothingChanged(s);
+  });
+
   test('without the service-deployment API the deploy cannot follow ECS: an error before any change', async () => {
     const { s } = setup({ serviceDeploymentApi: false });
     await expect(deploy(s, canary)).rejects.toThrow(

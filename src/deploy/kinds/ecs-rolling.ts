@@ -1,18 +1,28 @@
 import { formatDuration } from '../../duration.js';
 import { LATER } from '../calls.js';
+import type { DeployContext } from '../context.js';
+import { countRequests, type CountedTargetGroup } from '../requests.js';
 import type { RollbackOutcome } from '../rollback.js';
 import type { LiveRollout } from '../rollout.js';
 import { Stop } from '../watch.js';
 import { rollingProgress, shortTaskDefinition } from './ecs-progress.js';
-import { LiveEcsService, rollBackEcsDeploy } from './ecs-service.js';
+import { LiveEcsService, rollBackEcsDeploy, type EcsDeployStart } from './ecs-service.js';
 
 /**
  * An ECS rolling update once the service was updated: ECS replaces the tasks, this follows the
  * deployment (rolloutState, failed tasks, running counts) with alarms watched every poll; traffic follows
- * the new tasks, so there is no step to move; promotion is ECS's deployment completing with no old task
- * left, re-read from AWS.
+ * the new tasks, so there is no step to move; the bake counts `min-requests` on the service's own target
+ * groups; promotion is ECS's deployment completing with no old task left, re-read from AWS.
  */
 export class LiveEcsRolling extends LiveEcsService implements LiveRollout {
+  /** What `min-requests` counts: the service's target groups on their load balancers. */
+  private readonly countedGroups: readonly CountedTargetGroup[];
+
+  constructor(ctx: DeployContext, start: EcsDeployStart) {
+    super(ctx, start);
+    this.countedGroups = start.checked.countedGroups;
+  }
+
   /** Follows ECS replacing the tasks until the deployment completed, within stabilize-timeout. */
   async stabilise(): Promise<void> {
     const { settings: s, deps, calls, watch, timeline } = this.ctx;
@@ -62,8 +72,10 @@ export class LiveEcsRolling extends LiveEcsService implements LiveRollout {
     return Promise.resolve();
   }
 
-  requestsSince(): Promise<number | undefined> {
-    return Promise.resolve(undefined);
+  /** The new revision's requests: its tasks alone are behind the service's target groups once the bake starts. */
+  requestsSince(from: number, to: number): Promise<number | undefined> {
+    if (this.countedGroups.length === 0) return Promise.resolve(undefined);
+    return countRequests(this.ctx, this.countedGroups, from, to);
   }
 
   /** Nothing to switch: re-reads AWS to confirm the new task definition's deployment alone runs. */

@@ -1,4 +1,5 @@
 import type { DeploymentConfiguration, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import { dimensionOf } from '../../aws/cloudwatch.js';
 import type { ServiceConfiguration } from '../../aws/ecs.js';
 import { formatDuration } from '../../duration.js';
 import { describeError, inputError, UserError } from '../../errors.js';
@@ -6,6 +7,7 @@ import type { DeployContext } from '../context.js';
 import { diagnoseService, type Diagnosis } from '../diagnose.js';
 import type { TrafficStep } from '../model.js';
 import type { RollbackOutcome } from '../rollback.js';
+import { serviceRequestGroups, type CountedTargetGroup } from '../requests.js';
 import { Blocked, type CheckedRollout, type LiveRollout, type RolloutIds } from '../rollout.js';
 import type { EcsTarget, SavedDeploy } from '../saved.js';
 import { findServiceDeployment, rollBackEcs } from './ecs-rollback.js';
@@ -29,6 +31,8 @@ export interface CheckedEcsService {
   kind: Extract<ServiceKind, { kind: 'rolling' | 'native' }>;
   /** The task definition running now: what a rollback returns to. */
   previousTaskDefinition: string;
+  /** Rolling with `min-requests`: the target groups (and their load balancers) the bake counts; else none. */
+  countedGroups: CountedTargetGroup[];
   /** Native: the strategy configuration derived from steps and bake-time, merged into the service's own. */
   native:
     | { derived: NativeStrategyConfiguration; configuration: DeploymentConfiguration; changed: string[] }
@@ -51,7 +55,7 @@ export async function checkEcsService(
     listenerArn: s.route.kind === 'listener' ? s.route.production.arn : undefined,
     testListenerArn: s.route.kind === 'listener' ? s.route.testListenerArn : undefined,
     oneBox: s.oneBox,
-    minRequests: s.route.kind === 'listener' ? s.route.minRequests : 0,
+    minRequests: s.minRequests,
     beforeTraffic: s.beforeTraffic,
   });
   const comparison = s.comparisons[0];
@@ -81,6 +85,10 @@ export async function checkEcsService(
         `${what.rolloutState ?? what.status}); not starting another until it finishes`,
     );
   }
+  const countedGroups =
+    kind.kind === 'rolling' && s.minRequests > 0
+      ? await serviceRequestGroups(ctx, service, `'${service.name}' is an ECS rolling service`)
+      : [];
   let native: CheckedEcsService['native'];
   if (kind.kind === 'native') {
     const derived = nativeStrategyConfiguration(s.steps, s.stepsText, s.bakeMs);
@@ -109,7 +117,7 @@ export async function checkEcsService(
   deps.log.info(
     `${describeKind(kind)}. Running now: ${shortTaskDefinition(previousTaskDefinition)}, desired count ${service.desiredCount}`,
   );
-  return { service, kind, previousTaskDefinition, native };
+  return { service, kind, previousTaskDefinition, countedGroups, native };
 }
 
 /** What a live ECS-controller deploy needs from its checked state. */
@@ -153,10 +161,15 @@ export class EcsServiceDeploy implements CheckedRollout {
           : 'the service already has this strategy configuration; only the task definition changes',
       );
     } else {
+      const s = this.ctx.settings;
+      const groups = this.checked.countedGroups.map((g) => dimensionOf(g.targetGroupArn)).join(' + ');
+      const requests = groups
+        ? ` and until ${groups} served ${s.minRequests} requests from the bake's start (ALB RequestCount)`
+        : '';
       lines.push(
         `UpdateService to the new task definition; ECS starts new tasks and stops old ones, traffic follows the healthy tasks`,
-        `then bake ${formatDuration(this.ctx.settings.bakeMs)} with all tasks on the new task definition, alarms watched; ` +
-          `a failure updates back to ${shortTaskDefinition(this.checked.previousTaskDefinition)}`,
+        `then bake ${formatDuration(s.bakeMs)}${requests} with all tasks on the new task definition, alarms ` +
+          `watched; a failure updates back to ${shortTaskDefinition(this.checked.previousTaskDefinition)}`,
       );
     }
     return lines;
@@ -265,6 +278,8 @@ export async function rollBackEcsDeploy(ctx: DeployContext, target: EcsTarget): 
  * service's events (its tasks are ECS's deployment's, not a task set's).
  */
 export abstract class LiveEcsService {
+  /** The service's target groups served the old revision too until ECS had replaced every task. */
+  readonly requestsCountFrom = 'bake';
   protected readonly target: EcsTarget;
   protected readonly serviceArn: string;
 

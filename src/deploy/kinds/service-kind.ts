@@ -60,7 +60,8 @@ export interface KindInputs {
 
 /**
  * Refuses inputs a kind cannot honour, before anything changes: each error names the input, says why the
- * kind cannot do it and how to get it. Task-set services accept everything (their checks live in settings).
+ * kind cannot do it and how to get it. Task-set services accept everything here (their checks live in
+ * settings and checkTaskSets); a rolling service's `min-requests` is checked against its target groups.
  */
 export function checkKindInputs(name: string, kind: ServiceKind, inputs: KindInputs): void {
   if (kind.kind === 'task-sets') return;
@@ -78,14 +79,14 @@ export function checkKindInputs(name: string, kind: ServiceKind, inputs: KindInp
     );
   }
   // Before the listener inputs: a user who added a listener only to count requests learns why that fails.
-  if (inputs.minRequests > 0) {
+  // A rolling service counts its own target group's requests (checked once its load balancer is read).
+  if (kind.kind === 'native' && inputs.minRequests > 0) {
     throw inputError(
       'min-requests',
       String(inputs.minRequests),
-      kind.kind === 'native'
-        ? `${what}: ECS ends its bake after bakeTimeInMinutes and cannot wait for a request count`
-        : `${what}: its bake does not count requests (min-requests counts green's own target group behind a ` +
-            `listener, which only an EXTERNAL service has); leave it out`,
+      `${what}: ECS ends its bake after bakeTimeInMinutes (set from bake-time) and cannot wait for a request ` +
+        `count; leave min-requests out (the bake of a ROLLING service behind an Application Load Balancer, or ` +
+        `of an EXTERNAL service, can wait for one: see ${KINDS_GUIDE})`,
     );
   }
   if (inputs.testListenerArn) {
@@ -104,7 +105,9 @@ export function checkKindInputs(name: string, kind: ServiceKind, inputs: KindInp
       'listener-arn',
       inputs.listenerArn,
       kind.kind === 'rolling'
-        ? `${what}: traffic reaches the new tasks through the service's own target group; leave this input out`
+        ? `${what}: traffic reaches the new tasks through the service's own target group` +
+            (inputs.minRequests > 0 ? ', whose requests min-requests counts' : '') +
+            '; leave this input out'
         : `${what}: ECS moves traffic on the productionListenerRule in the service's load balancer ` +
             `advancedConfiguration; leave this input out`,
     );

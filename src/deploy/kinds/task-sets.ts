@@ -2,7 +2,7 @@ import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { isSteady, type Service, type TaskSet } from '../../aws/ecs.js';
 import { loadBalancerArnOf, type Weights } from '../../aws/load-balancer.js';
 import { formatDuration } from '../../duration.js';
-import { describeError, UserError } from '../../errors.js';
+import { describeError, inputError, UserError } from '../../errors.js';
 import { notFoundError } from '../arns.js';
 import { LATER } from '../calls.js';
 import type { DeployContext } from '../context.js';
@@ -11,6 +11,7 @@ import { oneBoxShare, oneTaskScale } from '../plan.js';
 import { findGreenByTags, rollBackTaskSets, taggedGreen, type RollbackOutcome } from '../rollback.js';
 import type { CheckedRollout, LiveRollout, RolloutIds } from '../rollout.js';
 import { Blocked, YieldToEarlierRun } from '../rollout.js';
+import { countRequests } from '../requests.js';
 import { greenShare, ListenerRouter, type ListenerRoute } from '../routing/listener.js';
 import { ScaleRouter } from '../routing/scale.js';
 import type { SavedDeploy, TaskSetTarget } from '../saved.js';
@@ -36,6 +37,14 @@ export interface CheckedTaskSets {
  */
 export async function checkTaskSets(ctx: DeployContext, service: Service): Promise<CheckedTaskSets> {
   const { settings: s, deps, calls } = ctx;
+  if (s.minRequests > 0 && s.route.kind === 'task-sets') {
+    throw inputError(
+      'min-requests',
+      String(s.minRequests),
+      `'${service.name}' is an EXTERNAL service with task-sets routing: counting green's requests needs ` +
+        "'routing: listener' (with task-sets routing both versions share one target group)",
+    );
+  }
   const primaries = service.taskSets.filter((t) => t.status === 'PRIMARY');
   if (primaries.length !== 1) {
     throw new UserError(
@@ -252,6 +261,8 @@ export class TaskSetDeploy implements CheckedRollout {
 
 /** The task-set deploy once green exists: every method has blue, green and the route at hand. */
 export class LiveTaskSets implements LiveRollout {
+  /** Green's target group behind the listener serves green alone. */
+  readonly requestsCountFrom = 'first-traffic';
   private readonly listener: ListenerRouter | undefined;
   private readonly scale: ScaleRouter;
   private lastHeartbeat: number;
@@ -388,11 +399,11 @@ export class LiveTaskSets implements LiveRollout {
   async requestsSince(from: number, to: number): Promise<number | undefined> {
     const route = this.checked.route;
     if (!route) return undefined;
-    const lbArn = loadBalancerArnOf(route.production.arn);
-    const counted = await this.ctx.calls.once("read green's request count", () =>
-      this.ctx.deps.cloudwatch.requestCount(lbArn, route.greenTargetGroup, new Date(from), new Date(to)),
-    );
-    return counted === LATER ? undefined : counted;
+    const group = {
+      targetGroupArn: route.greenTargetGroup,
+      loadBalancerArn: loadBalancerArnOf(route.production.arn),
+    };
+    return countRequests(this.ctx, [group], from, to);
   }
 
   async promote(): Promise<void> {
