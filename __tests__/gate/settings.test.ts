@@ -136,6 +136,11 @@ describe('parseGateSettings', () => {
     ],
     ['blackout: month 13', { blackout: '2026-13-01' }, `Input 'blackout': "2026-13-01" is not valid`],
     ['blackout: February 30', { blackout: '2026-02-30' }, `Input 'blackout': "2026-02-30" is not valid`],
+    [
+      'blackout: 29 February of a common year',
+      { blackout: '2027-02-29' },
+      `Input 'blackout': "2027-02-29" is not valid`,
+    ],
     ['blackout: unpadded', { blackout: '2026-1-5' }, `Input 'blackout': "2026-1-5" is not valid`],
     [
       'blackout: a range backwards',
@@ -230,4 +235,12 @@ describe('bad files and lists', () => {
   ])('%j is refused', (inputs, message) => {
     expect(parse(inputs)).toThrow(message);
   });
+});
+
+test('a leap day is a blackout date, and a named zone is checked', () => {
+  const gate = parseGateSettings(recordInputs({ blackout: '2028-02-29', timezone: 'America/New_York' }));
+  expect(gate.timezone).toBe('America/New_York');
+  expect(gate.closures[0]!.spans(0, 0, 'UTC')).toEqual([
+    { start: Date.UTC(2028, 1, 29), end: Date.UTC(2028, 2, 1), reason: 'blackout 2028-02-29' },
+  ]);
 });

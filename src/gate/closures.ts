@@ -4,7 +4,8 @@ import { DateTime } from 'luxon';
 import { UserError, describeError, inputError } from '../errors.js';
 import { readInputFile } from '../files.js';
 import { splitList } from '../inputs.js';
-import { isZone, localDays, type ClosedSpan, type Closure, type HolidayType } from './spans.js';
+import { isZone, type HolidayType } from './inputs.js';
+import { localDays, type ClosedSpan, type Closure } from './spans.js';
 
 // Public holidays and .ics calendars: the two closures that need a large library (date-holidays with
 // every country's rules, ical.js), apart from spans.ts so that reading the gate's inputs does not load

@@ -1,20 +1,19 @@
-import { DateTime } from 'luxon';
 import { inputError } from '../errors.js';
-import { duration, list, oneOf, optional, type InputReader } from '../inputs.js';
+import { duration, list, oneOf, optional, splitList, type InputReader } from '../inputs.js';
 import { DEFAULT_WINDOWS, parseWindows, type DeployWindow } from './windows.js';
-import { Blackouts, HOLIDAY_TYPES, isZone, type HolidayType } from './spans.js';
 
 /** What to do when the gate is closed. */
 export type OnClosed = 'fail' | 'skip' | 'wait';
 
 /**
- * The gate's inputs as read and checked without the calendar libraries: holiday codes and the `.ics`
- * file are kept as given, for parseGateSettings (settings.ts) to load with date-holidays and ical.js.
+ * The gate's inputs as read and checked before any date library loads (this module needs none: it is
+ * what an input error costs, see scripts/build.mjs). Holiday codes, the `.ics` file and `at` are kept as
+ * given, for parseGateSettings (settings.ts) to read with date-holidays, ical.js and luxon.
  */
 export interface GateInputs {
   windows: DeployWindow[];
   timezone: string;
-  blackouts: Blackouts;
+  blackouts: BlackoutEntry[];
   holidays: string;
   holidayTypes: HolidayType[];
   calendarPath?: string;
@@ -24,11 +23,20 @@ export interface GateInputs {
   onClosed: OnClosed;
   /** Milliseconds `wait` may wait. */
   maxWait: number;
-  /** The instant to evaluate instead of now (epoch ms), to preview a schedule. */
-  at?: number;
-  /** Inputs that parse but probably do not say what the user meant. */
-  warnings: string[];
+  /** The `at` input: an ISO-8601 time to evaluate instead of now, to preview a schedule. */
+  at?: string;
 }
+
+/** One entry of the `blackout` input: inclusive ISO dates. */
+export interface BlackoutEntry {
+  first: string;
+  last: string;
+  text: string;
+}
+
+/** The holiday types date-holidays knows; the gate uses `public` unless asked for more. */
+export const HOLIDAY_TYPES = ['public', 'bank', 'school', 'optional', 'observance'] as const;
+export type HolidayType = (typeof HOLIDAY_TYPES)[number];
 
 /** Reads and validates the gate's inputs but holidays and calendar; every error names the input and the bad text. */
 export function readGateInputs(read: InputReader): GateInputs {
@@ -43,13 +51,12 @@ export function readGateInputs(read: InputReader): GateInputs {
       'expected an IANA time zone such as UTC, Europe/Berlin or Asia/Seoul',
     );
   }
-  const blackouts = Blackouts.parse(read('blackout'), 'blackout');
+  const blackouts = parseBlackouts(read('blackout'), 'blackout');
   const holidayTypes = readHolidayTypes(read);
   const calendarPath = optional(read, 'calendar');
   const onClosed = oneOf(read, 'on-closed', ['fail', 'skip', 'wait'] as const, 'fail');
   const maxWait = duration(read, 'max-wait', '6h');
-  const atText = optional(read, 'at');
-  const at = atText === undefined ? undefined : parseInstant(atText, timezone, 'at');
+  const at = optional(read, 'at');
   if (at !== undefined && onClosed === 'wait') {
     throw inputError(
       'on-closed',
@@ -71,31 +78,44 @@ export function readGateInputs(read: InputReader): GateInputs {
     onClosed,
     maxWait,
     ...(at !== undefined ? { at } : {}),
-    warnings: [fixedOffsetWarning(timezone)].filter((w): w is string => w !== undefined),
   };
 }
 
-const UNIVERSAL = /^(UTC|GMT|UCT|Etc\/(UTC|GMT|UCT|Universal|Zulu)|Universal|Zulu)$/;
-// Names that read like a place's zone but are a fixed offset: abbreviations (EST, MST, HST), offsets
-// (+09:00) and Etc/GMT+5. Region names (America/New_York, Asia/Seoul) and old aliases (Japan) are not.
-const FIXED_LOOKING = /^([A-Z]{3,4}|[+-]\d.*|Etc\/GMT[+-]\d+)$/;
+/** Parses the `blackout` input; throws a UserError naming the input and the bad entry. */
+export function parseBlackouts(text: string, input = 'blackout'): BlackoutEntry[] {
+  return splitList(text, input).map((entry) => {
+    const [first = '', last = first, ...rest] = entry.split('..').map((part) => part.trim());
+    const expected = 'expected a date (2026-11-26) or an inclusive range (2026-12-20..2027-01-04)';
+    if (rest.length || !isDate(first) || !isDate(last)) throw inputError(input, entry, expected);
+    if (last < first) throw inputError(input, entry, 'the range ends before it starts');
+    return { first, last, text: first === last ? first : `${first}..${last}` };
+  });
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A calendar date: the form YYYY-MM-DD, and a day that exists (no 2026-02-30). */
+function isDate(text: string): boolean {
+  if (!DATE.test(text)) return false;
+  const day = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(text);
+}
 
 /**
- * A warning for a zone that never changes for daylight saving although its name suggests a place that
- * may: `EST` is always UTC-5, so a New York team's windows would be an hour off all summer.
+ * Whether `zone` is an IANA time zone: what luxon's IANAZone.isValidZone asks too, Intl's own answer,
+ * here without loading luxon.
  */
-export function fixedOffsetWarning(zone: string): string | undefined {
-  if (UNIVERSAL.test(zone) || !FIXED_LOOKING.test(zone)) return undefined;
-  const year = DateTime.now().year;
-  const offsets = [1, 7].map((month) =>
-    DateTime.fromObject({ year, month, day: 1 }, { zone }).toFormat('ZZ'),
-  );
-  if (offsets[0] !== offsets[1]) return undefined; // EST5EDT and the like do follow daylight saving
-  return (
-    `Input 'timezone': ${JSON.stringify(zone)} is a fixed offset (UTC${offsets[0]}) that never changes for ` +
-    'daylight saving; if your windows follow a place that does, name it by region, such as America/New_York'
-  );
+export function isZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
+
+/** UTC and its aliases: no zone database needed, no daylight saving to warn about. */
+export const UNIVERSAL = /^(UTC|GMT|UCT|Etc\/(UTC|GMT|UCT|Universal|Zulu)|Universal|Zulu)$/;
 
 /** The `holiday-types` input: which date-holidays types close the gate (default `public`). */
 function readHolidayTypes(read: InputReader): HolidayType[] {
@@ -105,17 +125,4 @@ function readHolidayTypes(read: InputReader): HolidayType[] {
     return type;
   });
   return types.length ? types : ['public'];
-}
-
-/** An ISO-8601 date or date-time; without an offset it is read in the gate's zone. */
-export function parseInstant(text: string, zone: string, input: string): number {
-  const time = DateTime.fromISO(text, { zone });
-  if (!time.isValid) {
-    throw inputError(
-      input,
-      text,
-      'expected an ISO-8601 time such as 2026-11-27T10:00:00+09:00 or 2026-11-27T10:00',
-    );
-  }
-  return time.toMillis();
 }

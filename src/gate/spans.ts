@@ -1,6 +1,5 @@
-import { DateTime, IANAZone } from 'luxon';
-import { inputError } from '../errors.js';
-import { splitList } from '../inputs.js';
+import { DateTime } from 'luxon';
+import type { BlackoutEntry } from './inputs.js';
 
 /**
  * What closes the calendar on top of the weekly windows: blackout dates, public holidays and the
@@ -19,8 +18,6 @@ export interface Closure {
   spans(from: number, to: number, zone: string): ClosedSpan[];
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 /** The closed span of whole local days `first`..`last` (inclusive ISO dates) in `zone`. */
 export function localDays(first: string, last: string, zone: string, reason: string): ClosedSpan {
   const start = DateTime.fromISO(first, { zone }).startOf('day');
@@ -28,37 +25,11 @@ export function localDays(first: string, last: string, zone: string, reason: str
   return { start: start.toMillis(), end: end.toMillis(), reason };
 }
 
-/** Whether `zone` is an IANA time zone luxon knows. */
-export function isZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
-}
-
-/** Blackout dates and inclusive ranges: `2026-12-20..2027-01-04, 2026-11-26`. */
+/** Blackout dates and inclusive ranges (parsed by parseBlackouts), as whole local days of the zone. */
 export class Blackouts implements Closure {
-  private constructor(readonly entries: readonly { first: string; last: string; text: string }[]) {}
-
-  /** Parses the `blackout` input; throws a UserError naming the input and the bad entry. */
-  static parse(text: string, input = 'blackout'): Blackouts {
-    return new Blackouts(
-      splitList(text, input).map((entry) => {
-        const [first = '', last = first, ...rest] = entry.split('..').map((part) => part.trim());
-        const expected = 'expected a date (2026-11-26) or an inclusive range (2026-12-20..2027-01-04)';
-        if (rest.length || !isDate(first) || !isDate(last)) throw inputError(input, entry, expected);
-        if (last < first) throw inputError(input, entry, 'the range ends before it starts');
-        return { first, last, text: first === last ? first : `${first}..${last}` };
-      }),
-    );
-  }
+  constructor(readonly entries: readonly BlackoutEntry[]) {}
 
   spans(_from: number, _to: number, zone: string): ClosedSpan[] {
     return this.entries.map((e) => localDays(e.first, e.last, zone, `blackout ${e.text}`));
   }
 }
-
-function isDate(text: string): boolean {
-  return DATE.test(text) && DateTime.fromISO(text, { zone: 'UTC' }).isValid;
-}
-
-/** The holiday types date-holidays knows; the gate uses `public` unless asked for more. */
-export const HOLIDAY_TYPES = ['public', 'bank', 'school', 'optional', 'observance'] as const;
-export type HolidayType = (typeof HOLIDAY_TYPES)[number];
