@@ -14,7 +14,8 @@ import {
   ruleListenerArn,
   type ArnKind,
 } from './arns.js';
-import { checkInputFile } from '../files.js';
+import { checkInputFile, readInputFile } from '../files.js';
+import { FIRST_TASK_SET, isInlineJson, parseFirstTaskSet, type FirstTaskSet } from './first-task-set.js';
 import { checkManifestPath } from '../manifest/location.js';
 import { imageProblem } from '../manifest/image.js';
 import { parseOperatingSettings, type OperatingSettings } from '../control/settings.js';
@@ -42,6 +43,8 @@ export interface DeploySettings extends OperatingSettings {
   cluster: string;
   service: string;
   taskDefinition: TaskDefinitionSource;
+  /** How a service with no task set runs its first one (`first-task-set`); unused once it has one. */
+  firstTaskSet: FirstTaskSet | undefined;
   stepsText: string;
   /** Whether the user gave `steps` (an ECS rolling service takes the default, not an explicit plan). */
   stepsGiven: boolean;
@@ -169,6 +172,7 @@ export function parseDeploySettings(
       ? { kind: 'listener', production, testListenerArn, minRequests }
       : { kind: 'task-sets' };
   const taskDefinition = taskDefinitionSource(read);
+  const firstTaskSet = firstTaskSetInput(read);
   if (region) {
     for (const { input, arn } of arnInputs({ cluster, service, taskDefinition, route })) {
       expectRegion(input, arn, region.region, region.from);
@@ -179,6 +183,7 @@ export function parseDeploySettings(
     cluster,
     service,
     taskDefinition,
+    firstTaskSet,
     stepsText,
     stepsGiven: read('steps').trim() !== '',
     steps,
@@ -276,6 +281,21 @@ function taskDefinitionSource(read: InputReader): TaskDefinitionSource {
     );
   }
   return { kind: 'file', path: taskDefinition, ...replace };
+}
+
+/** `first-task-set`: inline JSON (it starts with `{`), or the path of a JSON file, parsed once here. */
+function firstTaskSetInput(read: InputReader): FirstTaskSet | undefined {
+  const text = optional(read, FIRST_TASK_SET);
+  if (!text) return undefined;
+  if (isInlineJson(text)) return parseFirstTaskSet(text, text);
+  let json: string;
+  try {
+    json = readInputFile({ input: FIRST_TASK_SET, kind: 'first task set', path: text });
+  } catch (error) {
+    if (!(error instanceof UserError) || !/no such file$/.test(error.message)) throw error;
+    throw inputError(FIRST_TASK_SET, text, 'no such file, and not inline JSON (which starts with "{")');
+  }
+  return parseFirstTaskSet(text, json);
 }
 
 function nameOrArn(read: InputReader, name: string, kind: 'cluster' | 'service'): string {
