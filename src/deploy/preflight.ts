@@ -1,4 +1,8 @@
-import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import type {
+  RegisterTaskDefinitionCommandInput,
+  Service as SdkService,
+  TaskDefinition,
+} from '@aws-sdk/client-ecs';
 import { resolveAlarms } from '../alarms/resolve.js';
 import type { AlarmState } from '../aws/cloudwatch.js';
 import type { Service } from '../aws/ecs.js';
@@ -14,13 +18,23 @@ import { LiveEcsRolling } from './kinds/ecs-rolling.js';
 import { checkEcsService, EcsServiceDeploy, type EcsDeployStart } from './kinds/ecs-service.js';
 import { serviceKind } from './kinds/service-kind.js';
 import { checkTaskSets, TaskSetDeploy, type CheckedTaskSets } from './kinds/task-sets.js';
+import {
+  checkFirstDeploy,
+  FirstDeploy,
+  firstLaunch,
+  hasNoTaskSet,
+  type FirstDeployStart,
+} from './kinds/first-deploy.js';
+import { FIRST_TASK_SET, taskDefinitionShape } from './first-task-set.js';
 import { Blocked, type CheckedRollout, type LiveRollout } from './rollout.js';
-import { checkPlanFitsTimeout } from './settings.js';
+import { checkPlanFitsTimeout, type DeploySettings } from './settings.js';
 
 /** What validation established, read only: nothing in AWS has changed yet. */
 export interface Preflight {
   alarms: ResolvedAlarms;
   rollout: CheckedRollout;
+  /** The settings the run follows: the inputs, less what its kind of service skips (a first deploy's canary). */
+  settings: DeploySettings;
   /** Green against blue, when `compare` declares comparisons. */
   analysis: GreenBlueAnalysis | undefined;
 }
@@ -81,9 +95,10 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
   const kind = serviceKind(configuration);
   const checked =
     kind.kind === 'task-sets'
-      ? await checkTaskSets(ctx, await readTaskSetService(ctx))
+      ? await checkTaskSetService(ctx, await readTaskSetService(ctx), configuration.raw)
       : await checkEcsService(ctx, configuration, kind);
-  const analysis = 'kind' in checked ? undefined : await compareVersions(ctx, checked);
+  const analysis =
+    'kind' in checked || 'skipped' in checked ? undefined : await compareVersions(ctx, checked);
 
   // The state at the start: an alarm already firing blocks the deploy, it does not roll it back.
   const blockers = new Set(alarms.blockers);
@@ -102,13 +117,51 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
     }
   }
   const taskDefinition = await checkTaskDefinition(ctx, release);
-  // Default steps are the kind's: the task-set canary, or ECS moving traffic itself.
-  if (!s.stepsGiven) checkPlanFitsTimeout({ ...s, steps: 'kind' in checked ? [] : s.steps });
+  // Default steps are the kind's: the task-set canary; none where ECS moves traffic or all goes at once.
+  const ownSteps = 'kind' in checked || 'skipped' in checked;
+  if (!s.stepsGiven) checkPlanFitsTimeout({ ...s, steps: ownSteps ? [] : s.steps });
   if ('kind' in checked) {
     const live = checked.kind.kind === 'rolling' ? liveRolling : liveNative;
-    return { alarms, rollout: new EcsServiceDeploy(ctx, checked, taskDefinition, live), analysis };
+    return {
+      alarms,
+      rollout: new EcsServiceDeploy(ctx, checked, taskDefinition, live),
+      analysis,
+      settings: s,
+    };
   }
-  return { alarms, rollout: new TaskSetDeploy(ctx, checked, taskDefinition), analysis };
+  if ('skipped' in checked) {
+    // The first deploy runs with its own settings (no canary): the kind and the lifecycle read those.
+    const first = { ...ctx, settings: checked.settings };
+    const shape = taskDefinitionShape(
+      'register' in taskDefinition ? taskDefinition.register : taskDefinition.definition,
+    );
+    const launch = firstLaunch(first, checked, shape);
+    return {
+      alarms,
+      rollout: new FirstDeploy(first, checked, launch, taskDefinition),
+      analysis,
+      settings: checked.settings,
+    };
+  }
+  return { alarms, rollout: new TaskSetDeploy(ctx, checked, taskDefinition), analysis, settings: s };
+}
+
+/**
+ * An EXTERNAL service: with a PRIMARY task set (blue), a deploy beside it (`first-task-set` is then not
+ * used, and the log says so); with none, its first deploy.
+ */
+async function checkTaskSetService(
+  ctx: DeployContext,
+  service: Service,
+  raw: SdkService,
+): Promise<CheckedTaskSets | FirstDeployStart> {
+  if (hasNoTaskSet(service)) return checkFirstDeploy(ctx, service, raw);
+  if (ctx.settings.firstTaskSet) {
+    ctx.deps.log.info(
+      `Input '${FIRST_TASK_SET}' is not used: the service runs a PRIMARY task set, whose launch settings the new one copies`,
+    );
+  }
+  return checkTaskSets(ctx, service);
 }
 
 const liveRolling = (ctx: DeployContext, start: EcsDeployStart): LiveRollout =>
@@ -167,11 +220,11 @@ function blockIfFiring(alarm: AlarmState, isBlocker: boolean, insufficientDataIs
   }
 }
 
-/** The task definition to deploy: an existing one as it is, or what to register. */
+/** The task definition to deploy: an existing one as it is (with what ECS describes of it), or what to register. */
 async function checkTaskDefinition(
   ctx: DeployContext,
   release: Release,
-): Promise<{ arn: string } | { register: RegisterTaskDefinitionCommandInput }> {
+): Promise<{ arn: string; definition: TaskDefinition } | { register: RegisterTaskDefinitionCommandInput }> {
   const { existing, revise, register } = release;
   if (register) return { register };
   if (!existing) throw new UserError("Input 'task-definition': nothing to deploy");
@@ -183,7 +236,7 @@ async function checkTaskDefinition(
   }
   // A new revision of the existing definition (a container's image replaced), registered in prepare.
   if (revise) return { register: revise(found) };
-  return { arn: found.taskDefinitionArn };
+  return { arn: found.taskDefinitionArn, definition: found };
 }
 
 function preview(names: string[]): string {
