@@ -137,7 +137,10 @@ describe('the first deploy to an empty EXTERNAL service', () => {
     const report = await deploy(s, {
       'listener-arn': '',
       routing: 'task-sets',
-      'first-task-set': JSON.stringify({ capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT' }] }),
+      'first-task-set': JSON.stringify({
+        capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT' }],
+        networkConfiguration: NETWORK,
+      }),
     });
     expect(report.result).toBe('deployed');
     const input = createInput(s);
@@ -149,11 +152,17 @@ describe('the first deploy to an empty EXTERNAL service', () => {
 
   test('without the input, what the service itself carries is used', async () => {
     const s = emptyService();
-    s.aws.serviceLaunch = { launchType: 'EC2', platformVersion: 'LATEST' };
+    s.aws.serviceLaunch = { launchType: 'FARGATE', platformVersion: 'LATEST', networkConfiguration: NETWORK };
     const report = await deploy(s, {});
     expect(report.result).toBe('deployed');
-    expect(createInput(s)).toMatchObject({ launchType: 'EC2', platformVersion: 'LATEST' });
-    expect(s.logs.join('\n')).toContain('launch type EC2 (the service)');
+    expect(createInput(s)).toMatchObject({
+      launchType: 'FARGATE',
+      platformVersion: 'LATEST',
+      networkConfiguration: NETWORK,
+    });
+    expect(s.logs.join('\n')).toContain(
+      'launch type FARGATE (the service); platform version LATEST (the service)',
+    );
   });
 
   test('a dry run prints the first-deploy plan and changes nothing', async () => {
@@ -269,7 +278,7 @@ describe('a service that already runs a PRIMARY task set', () => {
   test('ignores first-task-set, says so, and copies blue as every deploy does', async () => {
     const s = scenario();
     const report = await deploy(s, {
-      'first-task-set': JSON.stringify({ launchType: 'EC2' }),
+      'first-task-set': JSON.stringify({ launchType: 'EC2', platformVersion: '1.3.0' }),
       steps: 'AllAtOnce',
     });
     expect(report.result).toBe('deployed');
@@ -278,6 +287,7 @@ describe('a service that already runs a PRIMARY task set', () => {
     );
     expect(createInput(s)).toMatchObject({
       launchType: 'FARGATE',
+      platformVersion: 'LATEST',
       loadBalancers: [{ targetGroupArn: GREEN_TG }],
     });
     expect(report.previousTaskSetArn).toBeDefined();
@@ -391,9 +401,11 @@ describe('before anything changes', () => {
     const s = emptyService();
     await expect(deploy(s, {})).rejects.toThrow(
       "Input 'first-task-set' is needed: service 'api' has no task set yet, so this deploy creates its first one, " +
-        'and the first task set needs where its tasks run (a launch type or capacity provider strategy); the ' +
-        "service itself does not say. Give 'first-task-set' as a JSON file or inline JSON such as " +
-        '{"launchType":"FARGATE"} (it holds the CreateTaskSet fields launchType or capacityProviderStrategy, ' +
+        'and the first task set needs where its tasks run (a launch type or capacity provider strategy), and a ' +
+        'network configuration (the task definition uses the awsvpc network mode); the service itself does not ' +
+        "say. Give 'first-task-set' as a JSON file or inline JSON such as " +
+        '{"launchType":"FARGATE","networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-…"],' +
+        '"securityGroups":["sg-…"]}}} (it holds the CreateTaskSet fields launchType or capacityProviderStrategy, ' +
         'platformVersion, networkConfiguration, loadBalancers, serviceRegistries; later deploys copy them from the ' +
         'running task set)',
     );

@@ -326,6 +326,8 @@ export class FakeAws {
           taskDefinition: {
             taskDefinitionArn: `${ACCOUNT}:task-definition/${input.taskDefinition.split('/').at(-1)}`,
             family: 'api',
+            networkMode: 'awsvpc',
+            requiresCompatibilities: ['FARGATE'],
             containerDefinitions: [
               { name: 'app', image: 'shop/api:1', portMappings: [{ containerPort: 80 }] },
             ],

@@ -242,7 +242,7 @@ export function resolveFirstLaunch(facts: FirstLaunchFacts): FirstLaunch {
 
   const missing: Missing[] = [];
   if (!launch.launchType && !launch.capacityProviderStrategy) missing.push({ kind: 'place' });
-  const awsvpc = td.networkMode === 'awsvpc' || launch.launchType === 'FARGATE';
+  const awsvpc = td.networkMode === 'awsvpc';
   if (awsvpc && !network) missing.push({ kind: 'network' });
   if (
     launch.launchType &&
