@@ -1,4 +1,5 @@
 import type { EcsControlPort, EcsControllerPort, EcsPort } from '../../src/aws/ecs.js';
+import { encodeKept } from '../../src/control/channel.js';
 import type { SavedDeploy } from '../../src/deploy/saved.js';
 import { renderSummary } from '../../src/report/summary.js';
 import { BLUE_TG, GREEN_TG, LISTENER, TEST_LISTENER } from '../support/fake-aws.js';
@@ -420,6 +421,43 @@ describe('before anything changes', () => {
     await expect(deploy(s, { 'first-task-set': FIRST })).rejects.toThrow(
       `The listener ${LISTENER} must forward to two target groups: the first task set registers in the one that ` +
         `takes its traffic, the next deploy's green in the other; it forwards to ${BLUE_TG}`,
+    );
+    expect(changes(s)).toEqual([]);
+  });
+});
+
+describe('a first deploy, further', () => {
+  test('min-requests counts the requests of the first task set’s target group', async () => {
+    const s = emptyService();
+    s.aws.requestCount = 0;
+    s.clock.after(8 * 60_000, () => {
+      s.aws.requestCount = 750;
+    });
+    const report = await deploy(s, { 'first-task-set': FIRST, 'bake-time': '5m', 'min-requests': '500' });
+    expect(report.result).toBe('deployed');
+    const bake = report.timeline.find((e) => e.note?.startsWith('baked'))!;
+    expect(bake.note).toBe('baked 5m, 750 requests');
+    const queried = JSON.stringify(s.aws.metricCalls.at(-1));
+    expect(queried).toContain('targetgroup/blue/1111111111111111');
+  });
+
+  test('a service with no PRIMARY task set but a kept release is refused, saying what to do', async () => {
+    const s = emptyService();
+    leftover(s, {
+      id: 60,
+      runId: '11',
+      heartbeatAgoMs: 86_400_000,
+      scale: 0,
+      tags: encodeKept({
+        keptBy: '11/1',
+        at: new Date(s.clock.now()).toISOString(),
+        routing: 'listener',
+        production: { kind: 'listener', arn: LISTENER },
+        testListenerArn: undefined,
+      }),
+    });
+    await expect(deploy(s, { 'first-task-set': FIRST })).rejects.toThrow(
+      /has no PRIMARY task set, only .*, a release kept by run/,
     );
     expect(changes(s)).toEqual([]);
   });

@@ -53,6 +53,7 @@ export async function checkEcsService(
     oneBox: s.oneBox,
     minRequests: s.route.kind === 'listener' ? s.route.minRequests : 0,
     beforeTraffic: s.beforeTraffic,
+    firstTaskSet: s.firstTaskSet?.text,
   });
   const comparison = s.comparisons[0];
   if (comparison) {

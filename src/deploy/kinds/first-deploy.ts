@@ -211,7 +211,7 @@ export class FirstDeploy implements CheckedRollout {
       `create the first task set at 100% and wait until it is steady${tg ? ` and healthy in ${tg}` : ''}`,
       this.route
         ? `all of the ${this.route.production.kind}'s traffic to ${this.route.greenTargetGroup}`
-        : 'it takes all of the service’s traffic',
+        : "it takes all of the service's traffic",
       ...(s.afterTraffic ? ['after-traffic hook'] : []),
       `bake ${formatDuration(s.bakeMs)}${minRequests} with the alarms watched, then make it PRIMARY`,
     ];
