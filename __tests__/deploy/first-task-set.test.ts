@@ -17,7 +17,7 @@ const LISTENER =
 const SUBNETS = { awsvpcConfiguration: { subnets: ['subnet-1'] } };
 
 function parse(json: string) {
-  return parseFirstTaskSet(json, json);
+  return parseFirstTaskSet({ text: json, json, path: undefined });
 }
 
 describe('parsing first-task-set', () => {
@@ -86,14 +86,21 @@ describe('parsing first-task-set', () => {
 
 describe('the first-task-set deploy input', () => {
   const base = { cluster: 'web', service: 'api', 'task-definition': 'api:7' };
+  const settingsOf = (value: string) =>
+    parseDeploySettings(recordInputs({ ...base, 'first-task-set': value })).firstTaskSet;
 
-  test('inline JSON, or a file it names', () => {
-    const inline = parseDeploySettings(recordInputs({ ...base, 'first-task-set': '{"launchType": "EC2"}' }));
-    expect(inline.firstTaskSet?.launch).toEqual({ launchType: 'EC2' });
+  test('inline JSON, or a file it names, read with the other inputs (its schema is checked in validation)', () => {
+    expect(settingsOf('{"launchType": "EC2"}')).toEqual({
+      text: '{"launchType": "EC2"}',
+      json: '{"launchType": "EC2"}',
+      path: undefined,
+    });
     const file = join(mkdtempSync(join(tmpdir(), 'first-')), 'first-task-set.json');
-    writeFileSync(file, JSON.stringify({ launchType: 'FARGATE', networkConfiguration: SUBNETS }));
-    const fromFile = parseDeploySettings(recordInputs({ ...base, 'first-task-set': file }));
-    expect(fromFile.firstTaskSet).toEqual({
+    const json = JSON.stringify({ launchType: 'FARGATE', networkConfiguration: SUBNETS });
+    writeFileSync(file, json);
+    const fromFile = settingsOf(file)!;
+    expect(fromFile).toEqual({ text: file, json, path: file });
+    expect(parseFirstTaskSet(fromFile)).toEqual({
       text: file,
       launch: { launchType: 'FARGATE', networkConfiguration: SUBNETS },
     });
@@ -101,7 +108,7 @@ describe('the first-task-set deploy input', () => {
   });
 
   test('a path that is no file is an error naming the input', () => {
-    expect(() => parseDeploySettings(recordInputs({ ...base, 'first-task-set': 'nope.json' }))).toThrow(
+    expect(() => settingsOf('nope.json')).toThrow(
       `Input 'first-task-set': "nope.json" is not valid: no such file, and not inline JSON (which starts with "{")`,
     );
   });
@@ -109,7 +116,7 @@ describe('the first-task-set deploy input', () => {
   test('a file with bad content quotes its path', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'first-')), 'first.json');
     writeFileSync(file, '{"scale": 100}');
-    expect(() => parseDeploySettings(recordInputs({ ...base, 'first-task-set': file }))).toThrow(
+    expect(() => parseFirstTaskSet(settingsOf(file)!)).toThrow(
       `Input 'first-task-set': ${JSON.stringify(file)} is not valid: unknown field "scale" (the first task set is created at 100%)`,
     );
   });

@@ -392,10 +392,7 @@ stages:
         expect.objectContaining({ text: 'p99-latency' }),
       ],
       firstTaskSet: {
-        launch: {
-          launchType: 'FARGATE',
-          networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'] } },
-        },
+        json: '{"launchType":"FARGATE","networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-1"]}}}',
       },
       stabilizeTimeoutMs: 15 * 60_000,
       timeoutMs: 2 * 60 * 60_000,

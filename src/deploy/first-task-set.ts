@@ -4,6 +4,7 @@ import type { TaskSetLaunch } from '../aws/ecs.js';
 import type { Weights } from '../aws/load-balancer.js';
 import { inputError, UserError } from '../errors.js';
 import { parseJsonFile } from '../manifest/json.js';
+import type { FirstTaskSetSource } from './settings.js';
 
 /**
  * The `first-task-set` input and what it decides: how a service's first task set runs. Later deploys copy
@@ -112,16 +113,15 @@ export interface FirstTaskSet {
   launch: z.output<typeof Launch>;
 }
 
-/** Where the input's JSON is: inline (it starts with `{`) or in the file it names. */
-export function isInlineJson(text: string): boolean {
-  return text.trimStart().startsWith('{');
-}
-
-/** Parses the input's JSON (read from its file, or given inline): an error names the input and the bad text. */
-export function parseFirstTaskSet(text: string, json: string, path = text): FirstTaskSet {
-  const raw = parseJsonFile(json, FIRST_TASK_SET, path);
+/**
+ * Parses the input's JSON (inline, or read from its file by the settings): an error names the input and
+ * the bad text (the path, for a file).
+ */
+export function parseFirstTaskSet(source: FirstTaskSetSource): FirstTaskSet {
+  const quoted = source.path ?? source.text;
+  const raw = parseJsonFile(source.json, FIRST_TASK_SET, quoted);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw inputError(FIRST_TASK_SET, path, `expected a JSON object with ${FIELDS}`);
+    throw inputError(FIRST_TASK_SET, quoted, `expected a JSON object with ${FIELDS}`);
   }
   const parsed = Launch.safeParse(raw);
   if (!parsed.success) {
@@ -136,9 +136,9 @@ export function parseFirstTaskSet(text: string, json: string, path = text): Firs
       }
       return issue.path.length ? `${formatPath(issue.path)}: ${issue.message}` : issue.message;
     });
-    throw inputError(FIRST_TASK_SET, path, problems.join('; '));
+    throw inputError(FIRST_TASK_SET, quoted, problems.join('; '));
   }
-  return { text, launch: parsed.data };
+  return { text: source.text, launch: parsed.data };
 }
 
 /** `loadBalancers[0].containerPort`, the way the JSON is written. */

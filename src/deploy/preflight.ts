@@ -25,7 +25,12 @@ import {
   hasNoTaskSet,
   type FirstDeployStart,
 } from './kinds/first-deploy.js';
-import { FIRST_TASK_SET, taskDefinitionShape } from './first-task-set.js';
+import {
+  FIRST_TASK_SET,
+  parseFirstTaskSet,
+  taskDefinitionShape,
+  type FirstTaskSet,
+} from './first-task-set.js';
 import { Blocked, type CheckedRollout, type LiveRollout } from './rollout.js';
 import { checkPlanFitsTimeout, type DeploySettings } from './settings.js';
 
@@ -47,6 +52,8 @@ export interface Preflight {
 export async function preflight(ctx: DeployContext, release: Release): Promise<Preflight> {
   const { settings: s, deps, calls } = ctx;
   const { cloudwatch, log } = deps;
+  // An input's schema checked before the first AWS call, like every other input.
+  const firstTaskSet = s.firstTaskSet && parseFirstTaskSet(s.firstTaskSet);
   const watchedStates = await resolveAlarms(cloudwatch, s.alarms, s.alarmPrefixes, 'alarms');
   const watched = watchedStates.map((a) => a.name);
   for (const prefix of watchedStates.unmatchedPrefixes) {
@@ -95,7 +102,7 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
   const kind = serviceKind(configuration);
   const checked =
     kind.kind === 'task-sets'
-      ? await checkTaskSetService(ctx, await readTaskSetService(ctx), configuration.raw)
+      ? await checkTaskSetService(ctx, await readTaskSetService(ctx), configuration.raw, firstTaskSet)
       : await checkEcsService(ctx, configuration, kind);
   const analysis =
     'kind' in checked || 'skipped' in checked ? undefined : await compareVersions(ctx, checked);
@@ -154,9 +161,10 @@ async function checkTaskSetService(
   ctx: DeployContext,
   service: Service,
   raw: SdkService,
+  firstTaskSet: FirstTaskSet | undefined,
 ): Promise<CheckedTaskSets | FirstDeployStart> {
-  if (hasNoTaskSet(service)) return checkFirstDeploy(ctx, service, raw);
-  if (ctx.settings.firstTaskSet) {
+  if (hasNoTaskSet(service)) return checkFirstDeploy(ctx, service, raw, firstTaskSet);
+  if (firstTaskSet) {
     ctx.deps.log.info(
       `Input '${FIRST_TASK_SET}' is not used: the service runs a PRIMARY task set, whose launch settings the new one copies`,
     );

@@ -2,6 +2,7 @@ import { LineCounter, parseDocument, isNode } from 'yaml';
 import * as z from 'zod';
 import { UserError, describeError } from '../errors.js';
 import { parseArn } from '../deploy/arns.js';
+import { parseFirstTaskSet } from '../deploy/first-task-set.js';
 import { parseDeploySettings } from '../deploy/settings.js';
 import { parseSteps } from '../deploy/steps.js';
 import { parseGateSettings } from '../gate/settings.js';
@@ -360,10 +361,12 @@ function checkGate(gate: GateConfig, report: Report, valid: (name: string) => bo
 function deployInputProblem(settings: DeploySettings, region: string): string | undefined {
   try {
     // The manifest exists only in the workflow run; an existing-task-definition reference stands in for it.
-    parseDeploySettings(recordInputs({ ...deployInputTexts(settings), 'task-definition': 'manifest:1' }), {
-      region,
-      from: "the target's region",
-    });
+    const parsed = parseDeploySettings(
+      recordInputs({ ...deployInputTexts(settings), 'task-definition': 'manifest:1' }),
+      { region, from: "the target's region" },
+    );
+    // The deploy checks this one's schema in validation: the plan checks it now.
+    if (parsed.firstTaskSet) parseFirstTaskSet(parsed.firstTaskSet);
     return undefined;
   } catch (error) {
     return describeError(error).replace(/^Input(s?) /, 'deploy input$1 ');

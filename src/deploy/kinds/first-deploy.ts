@@ -5,7 +5,12 @@ import { formatDuration } from '../../duration.js';
 import { UserError } from '../../errors.js';
 import { LATER } from '../calls.js';
 import type { DeployContext } from '../context.js';
-import { resolveFirstLaunch, type FirstLaunch, type TaskDefinitionShape } from '../first-task-set.js';
+import {
+  resolveFirstLaunch,
+  type FirstLaunch,
+  type FirstTaskSet,
+  type TaskDefinitionShape,
+} from '../first-task-set.js';
 import { classifyLeftovers, runTags, TAG, type Leftover } from '../leftovers.js';
 import { FIRST_TASK_SET_DELETED, type TrafficStep } from '../model.js';
 import { rollBackFirstTaskSet, taggedGreen, type RollbackOutcome } from '../rollback.js';
@@ -91,6 +96,8 @@ export interface FirstDeployStart {
   service: Service;
   /** The service as DescribeServices returns it: what it carries is the fallback for `first-task-set`. */
   raw: SdkService;
+  /** The `first-task-set` input, parsed. */
+  given: FirstTaskSet | undefined;
   /** With listener routing: the production route and its forward action's weights at the start. */
   listener: { production: ListenerRoute['production']; weights: Weights } | undefined;
   /** Task sets of earlier attempts of this run or abandoned runs: removed before the first task set is made. */
@@ -109,6 +116,7 @@ export async function checkFirstDeploy(
   ctx: DeployContext,
   service: Service,
   raw: SdkService,
+  given: FirstTaskSet | undefined,
 ): Promise<FirstDeployStart> {
   const { settings: s, deps, calls } = ctx;
   deps.log.info(
@@ -134,7 +142,7 @@ export async function checkFirstDeploy(
   const { settings, skipped } = firstDeploySettings(s);
   for (const skip of skipped)
     deps.log.info(`Input '${skip.input}' is skipped on a first deploy: ${skip.why}`);
-  return { service, raw, listener, leftovers, settings, skipped };
+  return { service, raw, given, listener, leftovers, settings, skipped };
 }
 
 /**
@@ -149,7 +157,7 @@ export function firstLaunch(
   const listener = start.listener;
   const launch = resolveFirstLaunch({
     service: { name: start.service.name, raw: start.raw },
-    given: ctx.settings.firstTaskSet,
+    given: start.given,
     taskDefinition: shape,
     listener: listener && { ...listener.production, weights: listener.weights },
   });
