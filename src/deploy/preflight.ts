@@ -22,7 +22,7 @@ import {
   checkFirstDeploy,
   FirstDeploy,
   firstLaunch,
-  hasNoTaskSet,
+  hasNoPrimary,
   type FirstDeployStart,
 } from './kinds/first-deploy.js';
 import {
@@ -163,7 +163,7 @@ async function checkTaskSetService(
   raw: SdkService,
   firstTaskSet: FirstTaskSet | undefined,
 ): Promise<CheckedTaskSets | FirstDeployStart> {
-  if (hasNoTaskSet(service)) return checkFirstDeploy(ctx, service, raw, firstTaskSet);
+  if (hasNoPrimary(service)) return checkFirstDeploy(ctx, service, raw, firstTaskSet);
   if (firstTaskSet) {
     ctx.deps.log.info(
       `Input '${FIRST_TASK_SET}' is not used: the service runs a PRIMARY task set, whose launch settings the new one copies`,

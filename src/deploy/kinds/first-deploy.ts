@@ -38,8 +38,8 @@ export interface SkippedInput {
   why: string;
 }
 
-/** Whether a service has no running version yet: no PRIMARY task set. */
-export function hasNoTaskSet(service: Service): boolean {
+/** Whether a service runs no version yet: it has no PRIMARY task set (its first deploy is next). */
+export function hasNoPrimary(service: Service): boolean {
   return !service.taskSets.some((t) => t.status === 'PRIMARY');
 }
 
@@ -330,12 +330,12 @@ export class LiveFirstDeploy extends GreenTaskSet implements LiveRollout {
   async shift(percent: number): Promise<void> {
     const { deps, timeline, watch } = this.ctx;
     const listener = this.listener;
-    if (listener && this.route) {
+    if (listener) {
       // The listener may have sent its traffic anywhere: nothing served it before the first task set.
       const current = await this.ctx.calls.retry('read the listener', () =>
         deps.lb.readWeights(listener.route.production),
       );
-      const share = greenShare(current, this.route.greenTargetGroup);
+      const share = greenShare(current, listener.route.greenTargetGroup);
       if (share !== percent) await listener.shift(share, percent);
       this.stopWatchingTraffic ??= watch.addCheck(() => listener.checkUnchanged(timeline.traffic));
     }
