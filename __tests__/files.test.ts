@@ -53,6 +53,7 @@ describe('reading a file input', () => {
     expect(FILE_LIMITS).toEqual({
       'task definition': 1024 * 1024,
       manifest: 1024 * 1024,
+      'first task set': 64 * 1024,
       calendar: 10 * 1024 * 1024,
       template: 1024 * 1024,
       'pipeline file': 1024 * 1024,

@@ -53,6 +53,7 @@ const DEPLOY_INPUTS = [
   'before-traffic',
   'after-traffic',
   'compare',
+  'first-task-set',
   'stabilize-timeout',
   'timeout',
   'require-review',

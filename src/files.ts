@@ -28,6 +28,8 @@ export const FILE_LIMITS = {
   'task definition': 1 * MiB,
   /** A deploy manifest is a few KiB. */
   manifest: 1 * MiB,
+  /** The launch settings of a service's first task set (`first-task-set`): a few hundred bytes. */
+  'first task set': 64 * KiB,
   /** An .ics calendar: a decade of a busy shared calendar stays well under this. */
   calendar: 10 * MiB,
   /** A checklist template: its comment may be at most 65,536 characters. */

@@ -326,6 +326,15 @@ describe('rollback to the kept release', () => {
       expect(x.aws.calls.filter((c) => /^(Update|Delete|Modify|Tag|Untag)/.test(c))).toEqual([]);
   });
 
+  test('a service with no task set yet (before its first deploy): refused, nothing changes', async () => {
+    const s = setup();
+    s.aws.empty();
+    await expect(
+      restoreKept(restore, { ...s.aws.ports(), clock: s.clock, info: () => {}, warn: () => {} }),
+    ).rejects.toThrow("Service 'api' has no task set: nothing has been deployed to it yet");
+    expect(s.aws.calls.filter((c) => /^(Update|Delete|Modify|Tag|Untag)/.test(c))).toEqual([]);
+  });
+
   test('an ECS-controller service is told rollback is for task sets', async () => {
     const s = setup();
     s.aws.controller = 'ECS';

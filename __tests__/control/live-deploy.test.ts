@@ -314,3 +314,26 @@ describe('an ECS-controller (rolling) service', () => {
     expect(s.aws.serviceTags[CONTROL_TAG.answer]).toMatch(/^aborted at \S+: rolling back$/);
   });
 });
+
+describe('a first deploy (the service had no task set)', () => {
+  const first = JSON.stringify({
+    launchType: 'FARGATE',
+    networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'] } },
+  });
+
+  test('status shows it, and an abort deletes the first task set, leaving the service empty', async () => {
+    const s = scenario();
+    s.aws.empty();
+    let status = '';
+    s.clock.after(3 * MINUTE, async () => {
+      status = (await statusCommand(options, ports(s))).text;
+      await abortCommand(options, ports(s));
+    });
+    const report = await deploy(s, { 'first-task-set': first, 'bake-time': '10m' });
+    expect(status).toContain('web/api: a deploy is running');
+    expect(status).toContain('phase:    bake');
+    expect(report.result).toBe('rolled-back');
+    expect(report.reason).toContain(`aborted by ${ALICE}`);
+    expect(s.aws.taskSets).toEqual([]);
+  });
+});

@@ -14,6 +14,7 @@ test('the README states each file limit the code enforces', () => {
   const label: Record<FileKind, string> = {
     'task definition': 'task definition',
     manifest: 'manifest',
+    'first task set': 'first task set',
     calendar: '`.ics` calendar',
     template: 'checklist template',
     'pipeline file': 'pipeline file',

@@ -83,6 +83,11 @@ describe('deploy bundle', () => {
       "'routing: task-sets' moves traffic by task-set scale and never uses a listener",
     ],
     [
+      'a first-task-set field the deploy sets itself',
+      { 'first-task-set': '{"launchType": "FARGATE", "scale": {"value": 50}}' },
+      `Input 'first-task-set': "{\\"launchType\\": \\"FARGATE\\", \\"scale\\": {\\"value\\": 50}}" is not valid: unknown field "scale" (the first task set is created at 100%)`,
+    ],
+    [
       'the test listener as the production listener',
       { 'test-listener-arn': LISTENER },
       "Input 'test-listener-arn'",

@@ -6,13 +6,21 @@ import {
   DescribeListenersCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { SdkCloudWatch } from '../../src/aws/cloudwatch.js';
 import { SdkEcs } from '../../src/aws/ecs.js';
+import { SdkLoadBalancer } from '../../src/aws/load-balancer.js';
+import { runLifecycle } from '../../src/deploy/lifecycle.js';
+import { parseDeploySettings } from '../../src/deploy/settings.js';
+import { recordInputs } from '../../src/inputs.js';
+import { readTaskDefinitionFile, renderTaskDefinition } from '../../src/manifest/render.js';
+import { FakeClock } from '../support/fake-clock.js';
 import { serviceKind } from '../../src/deploy/kinds/service-kind.js';
 import { motoClientConfig, startMoto, type Moto } from '../support/moto.js';
 
 // The setup guide's commands run as written, with the AWS CLI, against moto; what they create is what
-// each kind of deploy needs.
+// each kind of deploy needs, and the EXTERNAL service's first deploy runs from the files they write.
 const doc = readFileSync(join(import.meta.dirname, '../../docs/service-kinds.md'), 'utf8');
 const blocks = [...doc.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
 // moto does not know this AWS managed policy (newer than moto 5.2); the line is the only one left out.
@@ -32,8 +40,9 @@ test('the guide has the shared, EXTERNAL, rolling and native setup blocks', () =
 
 test('the commands run as written and create each kind of service', async () => {
   const script = blocks.join('\n').replace(MANAGED_POLICY, '');
+  const cwd = mkdtempSync(join(tmpdir(), 'safe-deploy-guide-'));
   const run = spawnSync('bash', ['-euo', 'pipefail', '-c', script], {
-    cwd: mkdtempSync(join(tmpdir(), 'safe-deploy-guide-')),
+    cwd,
     env: { ...process.env, ...moto.env, AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' },
     encoding: 'utf8',
     timeout: 120_000,
@@ -44,11 +53,60 @@ test('the commands run as written and create each kind of service', async () => 
   expect(listenerArn).toMatch(/^arn:aws:elasticloadbalancing:/);
 
   const ecs = new SdkEcs(new ECSClient(motoClientConfig(moto)));
+  const created = (await ecs.describeService('web', 'api'))!;
+  expect(created.controller).toBe('EXTERNAL');
+  expect(created.taskSets).toEqual([]);
+  const first = JSON.parse(readFileSync(join(cwd, 'first-task-set.json'), 'utf8')) as {
+    networkConfiguration: { awsvpcConfiguration: { subnets: string[]; securityGroups: string[] } };
+  };
+  expect(first.networkConfiguration.awsvpcConfiguration.subnets).toEqual([
+    expect.stringMatching(/^subnet-/),
+    expect.stringMatching(/^subnet-/),
+  ]);
+
+  // The first deploy, as the guide says: the task definition and first-task-set.json it wrote.
+  const settings = parseDeploySettings(
+    recordInputs({
+      cluster: 'web',
+      service: 'api',
+      'task-definition': join(cwd, 'task-definition.json'),
+      'listener-arn': listenerArn!,
+      'first-task-set': join(cwd, 'first-task-set.json'),
+      'bake-time': '1m',
+      'poll-interval': '1s',
+    }),
+    { region: 'us-east-1', from: 'AWS_REGION' },
+  );
+  const config = motoClientConfig(moto);
+  const report = await runLifecycle(
+    settings,
+    {
+      register: renderTaskDefinition(
+        readTaskDefinitionFile(join(cwd, 'task-definition.json'), 'task-definition'),
+      ),
+    },
+    {
+      ecs,
+      lb: new SdkLoadBalancer(new ElasticLoadBalancingV2Client(config)),
+      cloudwatch: new SdkCloudWatch(new CloudWatchClient(config)),
+      clock: new FakeClock(),
+      log: { info: () => undefined, warn: () => undefined, debug: () => undefined, group: (_n, go) => go() },
+      identity: { repository: 'octo/shop', commit: 'c0ffee', runId: '1', runAttempt: '1' },
+      runHook: async () => 0,
+      saveState: () => undefined,
+    },
+  );
+  expect(report.result).toBe('deployed');
   const external = (await ecs.describeService('web', 'api'))!;
-  expect(external.controller).toBe('EXTERNAL');
   expect(external.taskSets).toEqual([expect.objectContaining({ status: 'PRIMARY', scalePercent: 100 })]);
+  expect(external.taskSets[0]!.raw).toMatchObject({
+    launchType: 'FARGATE',
+    networkConfiguration: first.networkConfiguration,
+    loadBalancers: [expect.objectContaining({ containerName: 'app', containerPort: 80 })],
+  });
   const blueTg = external.taskSets[0]!.targetGroupArns[0];
-  const listener = await new ElasticLoadBalancingV2Client(motoClientConfig(moto)).send(
+  expect(blueTg).toMatch(/targetgroup\/api-blue\//);
+  const listener = await new ElasticLoadBalancingV2Client(config).send(
     new DescribeListenersCommand({ ListenerArns: [listenerArn!] }),
   );
   const groups = listener.Listeners![0]!.DefaultActions![0]!.ForwardConfig!.TargetGroups!;

@@ -43,6 +43,36 @@ describe('plan', () => {
     expect(example.stages[0]!.matrix.include[0]).not.toHaveProperty('environment');
   });
 
+  it('passes first-task-set as inline JSON from a mapping, and checks it with the deploy parser', () => {
+    const { matrix } = plan(`
+defaults: { cluster: web, service: api }
+stages:
+  - name: new-region
+    targets:
+      - region: ap-northeast-2
+        role: '${ROLE('111111111111')}'
+        first-task-set:
+          launchType: FARGATE
+          networkConfiguration: { awsvpcConfiguration: { subnets: [subnet-1, subnet-2] } }
+      - { region: us-east-1, role: '${ROLE('111111111111')}', first-task-set: '{"launchType": "EC2"}' }
+`).stages[0]!;
+    expect(matrix.include.map((entry) => entry['first-task-set'])).toEqual([
+      '{"launchType":"FARGATE","networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-1","subnet-2"]}}}',
+      '{"launchType": "EC2"}',
+    ]);
+    expect(() =>
+      plan(`
+defaults: { cluster: web, service: api }
+stages:
+  - name: s
+    targets:
+      - { region: us-east-1, role: '${ROLE('111111111111')}', first-task-set: { launchType: FARGATE, scale: 50 } }
+`),
+    ).toThrow(
+      `stages[0].targets[0] (line 6): deploy input 'first-task-set': "{\\"launchType\\":\\"FARGATE\\",\\"scale\\":50}" is not valid: unknown field "scale"`,
+    );
+  });
+
   it('writes numbers, booleans and step lists the way the deploy inputs read them', () => {
     const { matrix } = plan(`
 defaults: { cluster: 'arn:aws:ecs:us-east-1:111111111111:cluster/web', service: api, min-requests: 500, require-review: false }
@@ -314,6 +344,7 @@ describe('.github/workflows/pipeline.yml', () => {
   before-traffic: ./smoke-test.sh
   after-traffic: ./load-test.sh
   compare: ['error-rate <= 2x blue', p99-latency]
+  first-task-set: { launchType: FARGATE, networkConfiguration: { awsvpcConfiguration: { subnets: [subnet-1] } } }
   stabilize-timeout: 15m
   timeout: 2h
   require-review: true
@@ -360,6 +391,9 @@ stages:
         expect.objectContaining({ text: 'error-rate <= 2x blue' }),
         expect.objectContaining({ text: 'p99-latency' }),
       ],
+      firstTaskSet: {
+        json: '{"launchType":"FARGATE","networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-1"]}}}',
+      },
       stabilizeTimeoutMs: 15 * 60_000,
       timeoutMs: 2 * 60 * 60_000,
       requireReview: true,

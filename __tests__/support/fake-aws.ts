@@ -23,6 +23,7 @@ import {
   UpdateServicePrimaryTaskSetCommand,
   UntagResourceCommand,
   UpdateTaskSetCommand,
+  type Service,
   type ServiceEvent,
   type Task,
   type TaskSet,
@@ -129,6 +130,8 @@ export class FakeAws {
   readonly unhealthyTargets = new Map<string, TargetHealthDescription[]>();
   /** The service's own tags (ECS-controller services carry the control channel there). */
   serviceTags: Record<string, string> = {};
+  /** Launch settings the service itself carries, as DescribeServices returns them (none by default). */
+  serviceLaunch: Partial<Service> = {};
   private readonly running = new Map<string, number>([[BLUE_TASK_SET, 4]]);
   private readonly scaledAt = new Map<string, number>();
   /** Errors to throw from the next calls of a command. */
@@ -221,6 +224,13 @@ export class FakeAws {
     this.hangs.set(command, (this.hangs.get(command) ?? 0) + times);
   }
 
+  /** The service as created with only a name: no task set yet (its first deploy creates one). */
+  empty(): this {
+    this.taskSets = [];
+    this.running.clear();
+    return this;
+  }
+
   weights(arn = LISTENER): Record<string, number> {
     const forward = this.actions.get(arn)!.find((a) => a.Type === 'forward')!;
     return Object.fromEntries(
@@ -299,6 +309,7 @@ export class FakeAws {
             status: 'ACTIVE',
             desiredCount: this.desiredCount,
             deploymentController: { type: this.controller },
+            ...this.serviceLaunch,
             taskSets: this.taskSets,
             events: this.serviceEvents,
           },
@@ -326,7 +337,11 @@ export class FakeAws {
           taskDefinition: {
             taskDefinitionArn: `${ACCOUNT}:task-definition/${input.taskDefinition.split('/').at(-1)}`,
             family: 'api',
-            containerDefinitions: [{ name: 'app', image: 'shop/api:1' }],
+            networkMode: 'awsvpc',
+            requiresCompatibilities: ['FARGATE'],
+            containerDefinitions: [
+              { name: 'app', image: 'shop/api:1', portMappings: [{ containerPort: 80 }] },
+            ],
           },
         };
       }),

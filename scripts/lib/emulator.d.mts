@@ -15,6 +15,7 @@ export interface SeededService {
   testListenerArn: string;
   blueTargetGroup: string;
   greenTargetGroup: string;
+  /** Empty when seeded `empty` (no task set yet). */
   blueTaskSet: string;
   taskDefinitionFile: string;
 }
@@ -41,7 +42,7 @@ export function motoClientConfig(moto: Moto): {
 };
 export function seedService(
   moto: Moto,
-  options?: { desiredCount?: number; alarms?: string[]; cluster?: string; service?: string },
+  options?: { desiredCount?: number; alarms?: string[]; cluster?: string; service?: string; empty?: boolean },
 ): Promise<SeededService>;
 export function taskDefinitionJson(image: string): Record<string, unknown>;
 export function putAlarm(moto: Moto, name: string): Promise<void>;

@@ -144,13 +144,14 @@ async function createLoadBalancer(ec2c, elbc, name) {
 /**
  * Seeds a service `web/api` with `desiredCount` tasks: blue is PRIMARY behind target group `blue`; the
  * production and test listeners forward 100% to blue and 0% to `green`; the named alarms exist and are OK.
+ * With `empty`, the service is created with only its name and no task set (for its first deploy).
  * Moto runs task sets only with launchType FARGATE and rejects awsvpc network configurations, so the
  * task definitions use bridge networking; container definitions need a container-level memory.
  * @returns {Promise<import('./emulator.d.mts').SeededService>}
  */
 export async function seedService(
   moto,
-  { desiredCount = 4, alarms = ['api-5xx'], cluster = 'web', service = 'api' } = {},
+  { desiredCount = 4, alarms = ['api-5xx'], cluster = 'web', service = 'api', empty = false } = {},
 ) {
   const config = motoClientConfig(moto);
   const ec2c = new ec2.EC2Client(config);
@@ -195,19 +196,23 @@ export async function seedService(
       deploymentController: { type: 'EXTERNAL' },
     }),
   );
-  const blue = await ecsc.send(
-    new ecs.CreateTaskSetCommand({
-      cluster,
-      service,
-      taskDefinition: registered.taskDefinition.taskDefinitionArn,
-      launchType: 'FARGATE',
-      loadBalancers: [{ targetGroupArn: blueTargetGroup, containerName: 'app', containerPort: 80 }],
-      scale: { unit: 'PERCENT', value: 100 },
-    }),
-  );
-  await ecsc.send(
-    new ecs.UpdateServicePrimaryTaskSetCommand({ cluster, service, primaryTaskSet: blue.taskSet.taskSetArn }),
-  );
+  let blueTaskSet = '';
+  if (!empty) {
+    const blue = await ecsc.send(
+      new ecs.CreateTaskSetCommand({
+        cluster,
+        service,
+        taskDefinition: registered.taskDefinition.taskDefinitionArn,
+        launchType: 'FARGATE',
+        loadBalancers: [{ targetGroupArn: blueTargetGroup, containerName: 'app', containerPort: 80 }],
+        scale: { unit: 'PERCENT', value: 100 },
+      }),
+    );
+    blueTaskSet = blue.taskSet.taskSetArn;
+    await ecsc.send(
+      new ecs.UpdateServicePrimaryTaskSetCommand({ cluster, service, primaryTaskSet: blueTaskSet }),
+    );
+  }
   for (const name of alarms) await putAlarm(moto, name);
 
   const dir = mkdtempSync(join(tmpdir(), 'safe-deploy-seed-'));
@@ -221,7 +226,7 @@ export async function seedService(
     testListenerArn,
     blueTargetGroup,
     greenTargetGroup,
-    blueTaskSet: blue.taskSet.taskSetArn,
+    blueTaskSet,
     taskDefinitionFile,
   };
 }

@@ -66,11 +66,27 @@ export interface Service {
   taskSets: TaskSet[];
 }
 
+/**
+ * Where and how a task set's tasks run, as CreateTaskSet takes it: copied from blue for a new version, or
+ * given (`first-task-set`) for a service's first task set.
+ */
+export type TaskSetLaunch = Pick<
+  SdkTaskSet,
+  | 'launchType'
+  | 'capacityProviderStrategy'
+  | 'platformVersion'
+  | 'networkConfiguration'
+  | 'serviceRegistries'
+  | 'loadBalancers'
+  | 'externalId'
+>;
+
 /** What a new task set is made of. */
 export interface NewTaskSet {
   taskDefinition: string;
-  /** The task set whose launch settings (launch type or capacity providers, platform, network, registries, load balancer container) are copied. */
-  template: TaskSet;
+  /** Launch type or capacity providers, platform, network, registries and load balancer container. */
+  launch: TaskSetLaunch;
+  /** Replaces the first load balancer's target group (green's, behind the listener). */
   targetGroupArn: string | undefined;
   scalePercent: number;
   tags: Record<string, string>;
@@ -167,7 +183,7 @@ export class SdkEcs implements EcsPort, EcsControllerPort, EcsControlPort {
   }
 
   async createTaskSet(cluster: string, service: string, input: NewTaskSet): Promise<TaskSet> {
-    const from = input.template.raw;
+    const from = input.launch;
     const loadBalancers = (from.loadBalancers ?? []).map((lb, index) =>
       index === 0 && input.targetGroupArn ? { ...lb, targetGroupArn: input.targetGroupArn } : lb,
     );

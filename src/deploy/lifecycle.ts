@@ -50,11 +50,14 @@ export async function runLifecycle(
     throw error;
   }
   ctx.watch.watchAlarms(checked.alarms);
-  const plan = planOf(settings, checked);
+  // From here the run follows the settings as its kind of service runs them (a first deploy has no canary).
+  const run: DeployContext = { ...ctx, settings: checked.settings };
+  const s = run.settings;
+  const plan = planOf(checked);
   if (deps.describePlan) log.info(deps.describePlan(plan));
-  if (settings.dryRun) {
+  if (s.dryRun) {
     return report(
-      ctx,
+      run,
       release,
       checked,
       checked.rollout.ids(),
@@ -70,17 +73,17 @@ export async function runLifecycle(
   try {
     live = await log.group('Prepare', () => rollout.prepare());
     const green = live;
-    control = startControl(ctx, green, progress);
-    if (checked.analysis) watchComparisons(ctx, checked.analysis, green);
+    control = startControl(run, green, progress);
+    if (checked.analysis) watchComparisons(run, checked.analysis, green);
     await log.group('Stabilise green', () => green.stabilise());
-    if (settings.route.kind === 'listener' && settings.route.testListenerArn) {
+    if (s.route.kind === 'listener' && s.route.testListenerArn) {
       await log.group('Test traffic', () => green.testTraffic());
     }
-    if (settings.beforeTraffic) await hook(ctx, green, 'before-traffic', settings.beforeTraffic);
-    if (settings.oneBox) await log.group('One box', () => oneBox(ctx, green, rollout));
-    await log.group('Shift traffic', () => shift(ctx, green, rollout, progress));
-    if (settings.afterTraffic) await hook(ctx, green, 'after-traffic', settings.afterTraffic);
-    await log.group('Bake', () => bake(ctx, green));
+    if (s.beforeTraffic) await hook(run, green, 'before-traffic', s.beforeTraffic);
+    if (s.oneBox) await log.group('One box', () => oneBox(run, green, rollout));
+    await log.group('Shift traffic', () => shift(run, green, rollout, progress));
+    if (s.afterTraffic) await hook(run, green, 'after-traffic', s.afterTraffic);
+    await log.group('Bake', () => bake(run, green));
     // Past this point green becomes the running version: an abort would come too late to be safe.
     control.stop();
     await log.group('Promote', async () => {
@@ -89,7 +92,7 @@ export async function runLifecycle(
     });
     await control.job.publish();
     return report(
-      ctx,
+      run,
       release,
       checked,
       green.ids(),
@@ -97,15 +100,15 @@ export async function runLifecycle(
       green.deployedReason?.() ?? `${green.ids().taskSetArn ?? 'green'} is PRIMARY and takes all traffic`,
     );
   } catch (error) {
-    if (error instanceof YieldToEarlierRun) return backOff(ctx, release, checked, error);
+    if (error instanceof YieldToEarlierRun) return backOff(run, release, checked, error);
     const reason = stopReason(error);
     const ids = (live ?? rollout).ids();
     const undo = live ?? rollout;
     // A request read during the rollback's own waits must not stop the rollback.
     control?.stop();
-    const diagnosis = live ? await explain(ctx, live, error) : undefined;
+    const diagnosis = live ? await explain(run, live, error) : undefined;
     return log.group('Roll back', () =>
-      rollBack(ctx, release, checked, ids, undo, reason, control?.job, diagnosis),
+      rollBack(run, release, checked, ids, undo, reason, control?.job, diagnosis),
     );
   }
 }
@@ -143,7 +146,8 @@ function context(settings: DeploySettings, deps: DeployDeps): DeployContext {
 }
 
 /** The plan the settings and the service describe: what dry-run prints is what runs. */
-function planOf(s: DeploySettings, checked: Preflight): DeployPlan {
+function planOf(checked: Preflight): DeployPlan {
+  const s = checked.settings;
   return {
     cluster: s.cluster,
     service: s.service,
@@ -151,6 +155,7 @@ function planOf(s: DeploySettings, checked: Preflight): DeployPlan {
     stepsText: s.stepsText,
     steps: checked.rollout.steps ?? s.steps,
     ...(checked.rollout.describe ? { kind: checked.rollout.describe() } : {}),
+    ...(checked.rollout.firstDeploy ? { firstDeploy: true } : {}),
     oneBox: s.oneBox
       ? { bakeMs: s.oneBoxBakeMs, alarms: checked.alarms.oneBoxOnly, share: checked.rollout.boxShare }
       : undefined,
@@ -475,7 +480,7 @@ function report(
   const { settings: s, deps, timeline } = ctx;
   if (result !== 'rolled-back') timeline.mark(result);
   const plan: DeployPlan = checked
-    ? planOf(s, checked)
+    ? planOf(checked)
     : {
         cluster: s.cluster,
         service: s.service,

@@ -50,6 +50,9 @@ export interface TimelineEntry {
   comparison?: string;
 }
 
+/** The timeline note of a first deploy's rollback: its task set deleted, the service empty again. */
+export const FIRST_TASK_SET_DELETED = 'first task set deleted';
+
 /** What the deploy is going to do, as printed by dry-run and the summary. */
 export interface DeployPlan {
   cluster: string;
@@ -66,8 +69,10 @@ export interface DeployPlan {
   /** Alarms watched for the whole deploy, resolved from names and prefixes. */
   alarms: string[];
   testListener: boolean;
-  /** For ECS-controller services: the controller and strategy, then what each step means for it. */
+  /** Where the kind moves traffic its own way: the controller and strategy, then what each step means for it. */
   kind?: string[];
+  /** The service's first deploy: it had no task set, so there was no blue. */
+  firstDeploy?: true;
   /** Green-versus-blue comparisons: the line as written and its rule in words. */
   comparisons?: { name: string; text: string; rule: string }[];
 }

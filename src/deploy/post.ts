@@ -4,12 +4,13 @@ import { describeError } from '../errors.js';
 import * as log from '../log.js';
 import { recordFromId } from '../report/deployment-record.js';
 import { AwsCalls } from './calls.js';
-import { rollBackTaskSets, findGreenByTags } from './rollback.js';
+import { rollBackFirstTaskSet, rollBackTaskSets, findGreenByTags } from './rollback.js';
+import type { ListenerRoute } from './routing/listener.js';
 import { awsPorts, type AwsPorts } from './aws-ports.js';
 import { runIdentity } from './leftovers.js';
 import { STATE_KEY } from './state.js';
 import { rollBackEcs } from './kinds/ecs-rollback.js';
-import type { EcsTarget, SavedDeploy, TaskSetTarget } from './saved.js';
+import type { DeployStage, EcsTarget, FirstTaskSetTarget, SavedDeploy, TaskSetTarget } from './saved.js';
 
 /** What the post step did, for its outputs and the deployment record. */
 interface PostOutcome {
@@ -27,7 +28,9 @@ interface PostOutcome {
  * - stopped while deploying: roll back to blue;
  * - stopped while promoting: if AWS shows green PRIMARY, finish the promotion (roll forward), else roll
  *   back; a half-promoted service must never be left without a PRIMARY task set;
- * - a run that had lost the start race: delete only its own task set, never touching traffic.
+ * - a run that had lost the start race: delete only its own task set, never touching traffic;
+ * - a service's first deploy: its task set is deleted, leaving the service empty as it was (or, stopped
+ *   while promoting with it PRIMARY already, kept).
  * It decides from the saved state before it loads the AWS SDK, so a post step with nothing to do is cheap.
  */
 export async function runDeployPost(ports?: AwsPorts, clock: Clock = systemClock): Promise<void> {
@@ -48,23 +51,34 @@ export async function runDeployPost(ports?: AwsPorts, clock: Clock = systemClock
     callTimeoutMs: 30_000,
     pause: (_what) => clock.sleep(5000),
   });
-  if (state.kind === 'ecs') {
-    const outcome = await rollBackEcsFromPost(state.target, aws, calls, clock);
-    await finishRecord(state, outcome);
-    core.setOutput('result', outcome.result);
-    core.setOutput('reason', outcome.reason);
-    if (outcome.problems.length) {
-      throw new Error(`safe-deploy post: NOT confirmed by AWS: ${outcome.problems.join('; ')}`);
-    }
-    return;
+  const outcome =
+    state.kind === 'ecs'
+      ? await rollBackEcsFromPost(state.target, aws, calls, clock)
+      : state.kind === 'first-task-set'
+        ? await firstDeployFromPost(state.stage, state.target, aws, calls, clock)
+        : await taskSetsFromPost(state.stage, state.target, aws, calls, clock);
+  await finishRecord(state, outcome);
+  core.setOutput('result', outcome.result);
+  core.setOutput('reason', outcome.reason);
+  if (outcome.problems.length) {
+    throw new Error(`safe-deploy post: NOT confirmed by AWS: ${outcome.problems.join('; ')}`);
   }
-  const { target } = state;
+}
+
+/** A task-set deploy stopped before it finished: roll back, finish a promotion, or delete only its own green. */
+async function taskSetsFromPost(
+  stage: DeployStage,
+  target: TaskSetTarget,
+  aws: AwsPorts,
+  calls: AwsCalls,
+  clock: Clock,
+): Promise<PostOutcome> {
   const where = `${target.cluster}/${target.service}`;
   let outcome: PostOutcome;
-  if (state.stage === 'yielded') {
+  if (stage === 'yielded') {
     log.warning(`safe-deploy post: this run had backed off from ${where}; deleting only its own task set`);
     outcome = await deleteOwnGreen(target, aws, calls);
-  } else if (state.stage === 'promoting' && (await greenIsPrimary(target, aws, calls))) {
+  } else if (stage === 'promoting' && (await greenIsPrimary(target, aws, calls))) {
     log.warning(
       `safe-deploy post: the deploy of ${where} was stopped while promoting green; finishing the promotion`,
     );
@@ -92,12 +106,55 @@ export async function runDeployPost(ports?: AwsPorts, clock: Clock = systemClock
       );
     }
   }
-  await finishRecord(state, outcome);
-  core.setOutput('result', outcome.result);
-  core.setOutput('reason', outcome.reason);
-  if (outcome.problems.length) {
-    throw new Error(`safe-deploy post: NOT confirmed by AWS: ${outcome.problems.join('; ')}`);
+  return outcome;
+}
+
+/**
+ * A first deploy stopped before it finished: its task set is deleted and the service left empty, as it
+ * was; stopped while promoting with the task set PRIMARY already, the promotion is finished instead.
+ */
+async function firstDeployFromPost(
+  stage: DeployStage,
+  target: FirstTaskSetTarget,
+  aws: AwsPorts,
+  calls: AwsCalls,
+  clock: Clock,
+): Promise<PostOutcome> {
+  const where = `${target.cluster}/${target.service}`;
+  const own = { cluster: target.cluster, service: target.service, blueArn: '', runTags: target.runTags };
+  const arn = target.taskSetArn ?? (await findGreenByTags(own, { ecs: aws.ecs, calls }));
+  if (stage === 'yielded') {
+    log.warning(`safe-deploy post: this run had backed off from ${where}; deleting only its own task set`);
+    return deleteOwnGreen({ ...own, greenArn: arn }, aws, calls);
   }
+  if (stage === 'promoting' && arn && (await isPrimary(target, arn, aws, calls))) {
+    log.warning(
+      `safe-deploy post: the first deploy of ${where} was stopped while promoting; it is PRIMARY already`,
+    );
+    const problems = await listenerProblems(target.listener, aws, calls);
+    if (!problems.length) log.info(`Promotion finished: ${arn}, the service's first task set, is PRIMARY`);
+    return {
+      result: 'deployed',
+      reason: "the first deploy was stopped while promoting; the service's first task set is PRIMARY",
+      record: problems.length === 0,
+      problems,
+    };
+  }
+  log.warning(
+    `safe-deploy post: the first deploy of ${where} was stopped before it finished (cancelled or timed out); ` +
+      'deleting its task set',
+  );
+  const rolled = await rollBackFirstTaskSet(
+    { ...target, taskSetArn: arn },
+    { ecs: aws.ecs, clock, calls, info: (m) => log.info(m), warn: (m) => log.warning(m) },
+  );
+  if (rolled.verified) log.info(`Rolled back: ${rolled.confirmation ?? 'the first task set is deleted'}`);
+  return {
+    result: 'rolled-back',
+    reason: 'the first deploy was stopped before it finished; the post step deleted its task set',
+    record: false,
+    problems: rolled.problems,
+  };
 }
 
 /** An ECS-controller deploy stopped before it finished: back to the task definition that ran before. */
@@ -129,30 +186,40 @@ async function rollBackEcsFromPost(
 }
 
 async function greenIsPrimary(target: TaskSetTarget, aws: AwsPorts, calls: AwsCalls): Promise<boolean> {
-  const greenArn = target.greenArn;
-  if (!greenArn) return false;
+  return target.greenArn ? isPrimary(target, target.greenArn, aws, calls) : false;
+}
+
+async function isPrimary(
+  where: { cluster: string; service: string },
+  arn: string,
+  aws: AwsPorts,
+  calls: AwsCalls,
+): Promise<boolean> {
   const service = await calls.persist('read the service', () =>
-    aws.ecs.describeService(target.cluster, target.service),
+    aws.ecs.describeService(where.cluster, where.service),
   );
-  return service?.taskSets.find((t) => t.arn === greenArn)?.status === 'PRIMARY';
+  return service?.taskSets.find((t) => t.arn === arn)?.status === 'PRIMARY';
+}
+
+/** Whether the production route sends all its traffic to green's target group; what is wrong if not. */
+async function listenerProblems(
+  listener: ListenerRoute | undefined,
+  aws: AwsPorts,
+  calls: AwsCalls,
+): Promise<string[]> {
+  if (!listener) return [];
+  const weights = await calls.persist('read the listener', () => aws.lb.readWeights(listener.production));
+  const total = Object.values(weights).reduce((a, b) => a + b, 0);
+  if (total > 0 && weights[listener.greenTargetGroup] === total) return [];
+  return [`the ${listener.production.kind} does not send all traffic to green: ${JSON.stringify(weights)}`];
 }
 
 /** Green is PRIMARY already: remove blue and check that green takes all traffic. */
 async function finishPromotion(target: TaskSetTarget, aws: AwsPorts, calls: AwsCalls): Promise<PostOutcome> {
-  const problems: string[] = [];
   await calls.persist('delete blue', () =>
     aws.ecs.deleteTaskSet(target.cluster, target.service, target.blueArn),
   );
-  const listener = target.listener;
-  if (listener) {
-    const weights = await calls.persist('read the listener', () => aws.lb.readWeights(listener.production));
-    const total = Object.values(weights).reduce((a, b) => a + b, 0);
-    if (total === 0 || weights[listener.greenTargetGroup] !== total) {
-      problems.push(
-        `the ${listener.production.kind} does not send all traffic to green: ${JSON.stringify(weights)}`,
-      );
-    }
-  }
+  const problems = await listenerProblems(target.listener, aws, calls);
   const service = await calls.persist('read the service', () =>
     aws.ecs.describeService(target.cluster, target.service),
   );
@@ -169,7 +236,11 @@ async function finishPromotion(target: TaskSetTarget, aws: AwsPorts, calls: AwsC
 }
 
 /** A run that backed off owns nothing but its own task set. */
-async function deleteOwnGreen(target: TaskSetTarget, aws: AwsPorts, calls: AwsCalls): Promise<PostOutcome> {
+async function deleteOwnGreen(
+  target: Pick<TaskSetTarget, 'cluster' | 'service' | 'blueArn' | 'greenArn' | 'runTags'>,
+  aws: AwsPorts,
+  calls: AwsCalls,
+): Promise<PostOutcome> {
   const greenArn = target.greenArn ?? (await findGreenByTags(target, { ecs: aws.ecs, calls }));
   const problems: string[] = [];
   if (greenArn) {

@@ -1,9 +1,13 @@
-import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import type {
+  RegisterTaskDefinitionCommandInput,
+  Service as SdkService,
+  TaskDefinition,
+} from '@aws-sdk/client-ecs';
 import { resolveAlarms } from '../alarms/resolve.js';
 import type { AlarmState } from '../aws/cloudwatch.js';
 import type { Service } from '../aws/ecs.js';
 import { errorName } from '../aws/ecs.js';
-import { describeError, UserError } from '../errors.js';
+import { describeError, inputError, UserError } from '../errors.js';
 import { arnInputs, notFoundError, otherAccountError, parseArn } from './arns.js';
 import { refuseTaskSetOnlyInputs } from '../control/settings.js';
 import type { DeployContext, Release, ResolvedAlarms } from './context.js';
@@ -14,13 +18,28 @@ import { LiveEcsRolling } from './kinds/ecs-rolling.js';
 import { checkEcsService, EcsServiceDeploy, type EcsDeployStart } from './kinds/ecs-service.js';
 import { serviceKind } from './kinds/service-kind.js';
 import { checkTaskSets, TaskSetDeploy, type CheckedTaskSets } from './kinds/task-sets.js';
+import {
+  checkFirstDeploy,
+  FirstDeploy,
+  firstLaunch,
+  hasNoPrimary,
+  type FirstDeployStart,
+} from './kinds/first-deploy.js';
+import {
+  FIRST_TASK_SET,
+  parseFirstTaskSet,
+  taskDefinitionShape,
+  type FirstTaskSet,
+} from './first-task-set.js';
 import { Blocked, type CheckedRollout, type LiveRollout } from './rollout.js';
-import { checkPlanFitsTimeout } from './settings.js';
+import { checkPlanFitsTimeout, type DeploySettings } from './settings.js';
 
 /** What validation established, read only: nothing in AWS has changed yet. */
 export interface Preflight {
   alarms: ResolvedAlarms;
   rollout: CheckedRollout;
+  /** The settings the run follows: the inputs, less what its kind of service skips (a first deploy's canary). */
+  settings: DeploySettings;
   /** Green against blue, when `compare` declares comparisons. */
   analysis: GreenBlueAnalysis | undefined;
 }
@@ -33,6 +52,8 @@ export interface Preflight {
 export async function preflight(ctx: DeployContext, release: Release): Promise<Preflight> {
   const { settings: s, deps, calls } = ctx;
   const { cloudwatch, log } = deps;
+  // An input's schema checked before the first AWS call, like every other input.
+  const firstTaskSet = s.firstTaskSet && parseFirstTaskSet(s.firstTaskSet);
   const watchedStates = await resolveAlarms(cloudwatch, s.alarms, s.alarmPrefixes, 'alarms');
   const watched = watchedStates.map((a) => a.name);
   for (const prefix of watchedStates.unmatchedPrefixes) {
@@ -81,9 +102,10 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
   const kind = serviceKind(configuration);
   const checked =
     kind.kind === 'task-sets'
-      ? await checkTaskSets(ctx, await readTaskSetService(ctx))
+      ? await checkTaskSetService(ctx, await readTaskSetService(ctx), configuration.raw, firstTaskSet)
       : await checkEcsService(ctx, configuration, kind);
-  const analysis = 'kind' in checked ? undefined : await compareVersions(ctx, checked);
+  const analysis =
+    'kind' in checked || 'skipped' in checked ? undefined : await compareVersions(ctx, checked);
 
   // The state at the start: an alarm already firing blocks the deploy, it does not roll it back.
   const blockers = new Set(alarms.blockers);
@@ -102,13 +124,61 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
     }
   }
   const taskDefinition = await checkTaskDefinition(ctx, release);
-  // Default steps are the kind's: the task-set canary, or ECS moving traffic itself.
-  if (!s.stepsGiven) checkPlanFitsTimeout({ ...s, steps: 'kind' in checked ? [] : s.steps });
+  // Default steps are the kind's: the task-set canary; none where ECS moves traffic or all goes at once.
+  const ownSteps = 'kind' in checked || 'skipped' in checked;
+  if (!s.stepsGiven) checkPlanFitsTimeout({ ...s, steps: ownSteps ? [] : s.steps });
   if ('kind' in checked) {
     const live = checked.kind.kind === 'rolling' ? liveRolling : liveNative;
-    return { alarms, rollout: new EcsServiceDeploy(ctx, checked, taskDefinition, live), analysis };
+    return {
+      alarms,
+      rollout: new EcsServiceDeploy(ctx, checked, taskDefinition, live),
+      analysis,
+      settings: s,
+    };
   }
-  return { alarms, rollout: new TaskSetDeploy(ctx, checked, taskDefinition), analysis };
+  if ('skipped' in checked) {
+    // The first deploy runs with its own settings (no canary): the kind and the lifecycle read those.
+    const first = { ...ctx, settings: checked.settings };
+    const shape = taskDefinitionShape(
+      'register' in taskDefinition ? taskDefinition.register : taskDefinition.definition,
+    );
+    const launch = firstLaunch(first, checked, shape);
+    return {
+      alarms,
+      rollout: new FirstDeploy(first, checked, launch, taskDefinition),
+      analysis,
+      settings: checked.settings,
+    };
+  }
+  return { alarms, rollout: new TaskSetDeploy(ctx, checked, taskDefinition), analysis, settings: s };
+}
+
+/**
+ * An EXTERNAL service: with a PRIMARY task set (blue), a deploy beside it (`first-task-set` is then not
+ * used, and the log says so); with none, its first deploy.
+ */
+async function checkTaskSetService(
+  ctx: DeployContext,
+  service: Service,
+  raw: SdkService,
+  firstTaskSet: FirstTaskSet | undefined,
+): Promise<CheckedTaskSets | FirstDeployStart> {
+  const s = ctx.settings;
+  if (s.minRequests > 0 && s.route.kind === 'task-sets') {
+    throw inputError(
+      'min-requests',
+      String(s.minRequests),
+      `'${service.name}' is an EXTERNAL service with task-sets routing: counting green's requests needs ` +
+        "'routing: listener' (with task-sets routing both versions share one target group)",
+    );
+  }
+  if (hasNoPrimary(service)) return checkFirstDeploy(ctx, service, raw, firstTaskSet);
+  if (firstTaskSet) {
+    ctx.deps.log.info(
+      `Input '${FIRST_TASK_SET}' is not used: the service runs a PRIMARY task set, whose launch settings the new one copies`,
+    );
+  }
+  return checkTaskSets(ctx, service);
 }
 
 const liveRolling = (ctx: DeployContext, start: EcsDeployStart): LiveRollout =>
@@ -167,11 +237,11 @@ function blockIfFiring(alarm: AlarmState, isBlocker: boolean, insufficientDataIs
   }
 }
 
-/** The task definition to deploy: an existing one as it is, or what to register. */
+/** The task definition to deploy: an existing one as it is (with what ECS describes of it), or what to register. */
 async function checkTaskDefinition(
   ctx: DeployContext,
   release: Release,
-): Promise<{ arn: string } | { register: RegisterTaskDefinitionCommandInput }> {
+): Promise<{ arn: string; definition: TaskDefinition } | { register: RegisterTaskDefinitionCommandInput }> {
   const { existing, revise, register } = release;
   if (register) return { register };
   if (!existing) throw new UserError("Input 'task-definition': nothing to deploy");
@@ -183,7 +253,7 @@ async function checkTaskDefinition(
   }
   // A new revision of the existing definition (a container's image replaced), registered in prepare.
   if (revise) return { register: revise(found) };
-  return { arn: found.taskDefinitionArn };
+  return { arn: found.taskDefinitionArn, definition: found };
 }
 
 function preview(names: string[]): string {

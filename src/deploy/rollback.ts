@@ -3,7 +3,7 @@ import type { LoadBalancerPort } from '../aws/load-balancer.js';
 import type { Clock } from '../clock.js';
 import type { AwsCalls } from './calls.js';
 import { ListenerRouter } from './routing/listener.js';
-import type { TaskSetTarget } from './saved.js';
+import type { FirstTaskSetTarget, TaskSetTarget } from './saved.js';
 
 export interface RollbackDeps {
   ecs: EcsPort;
@@ -122,9 +122,49 @@ async function waitForBlue(target: TaskSetTarget, deps: RollbackDeps): Promise<v
   }
 }
 
+/**
+ * A first deploy's rollback: deletes the service's first task set (found by its tags when the run stopped
+ * while creating it), then re-reads the service and reports success only once it shows no task set, as
+ * before the deploy (a DRAINING one counts as gone: ECS is removing it). The listener is left as it is:
+ * before the deploy it sent its traffic to a target group with no targets, and it does so again.
+ */
+export async function rollBackFirstTaskSet(
+  target: FirstTaskSetTarget,
+  deps: Omit<RollbackDeps, 'lb'>,
+): Promise<RollbackOutcome> {
+  const { ecs, clock, calls } = deps;
+  const { cluster, service } = target;
+  const arn = target.taskSetArn ?? (await findGreenByTags({ ...target, blueArn: '' }, deps));
+  if (arn) await calls.persist('delete the first task set', () => ecs.deleteTaskSet(cluster, service, arn));
+  deps.onTrafficRestored?.();
+  const deadline = clock.now() + BLUE_STEADY_TIMEOUT_MS;
+  for (;;) {
+    const now = await calls.persist('read the service', () => ecs.describeService(cluster, service));
+    const sets = now?.taskSets ?? [];
+    const left = sets.filter((t) => t.status !== 'DRAINING');
+    if (left.length === 0) {
+      const draining = sets.length ? ` (ECS is still draining ${sets.map((t) => t.arn).join(', ')})` : '';
+      return {
+        verified: true,
+        problems: [],
+        greenArn: arn,
+        confirmation: `the first task set is deleted: the service has no task set, as before the deploy${draining}`,
+      };
+    }
+    if (clock.now() >= deadline) {
+      return {
+        verified: false,
+        problems: left.map((t) => `task set ${t.arn} (${t.status}) is still in the service`),
+        greenArn: arn,
+      };
+    }
+    await clock.sleep(READ_EVERY_MS);
+  }
+}
+
 /** This run's green, found by the tags it was created with (when the run stopped while creating it). */
 export async function findGreenByTags(
-  target: TaskSetTarget,
+  target: Pick<TaskSetTarget, 'cluster' | 'service' | 'blueArn' | 'runTags'>,
   deps: Pick<RollbackDeps, 'ecs' | 'calls'>,
 ): Promise<string | undefined> {
   const service = await deps.calls.persist('read the service', () =>

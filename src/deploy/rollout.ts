@@ -25,6 +25,8 @@ export interface CheckedRollout {
   readonly steps?: TrafficStep[];
   /** What the plan says about this kind: the controller and strategy, and what each step means for it. */
   describe?(): string[];
+  /** The service has no running version: nothing to canary against, nothing to go back to but empty. */
+  readonly firstDeploy?: boolean;
   ids(): RolloutIds;
   saved(): SavedDeploy;
   /** Makes the first changes and creates green. */

@@ -48,8 +48,33 @@ export interface SavedEcsDeploy {
   recordFinished?: boolean;
 }
 
+/**
+ * A first deploy's AWS resources: the service had no task set, so a rollback deletes the first one and
+ * leaves the service empty, as it was.
+ */
+export interface FirstTaskSetTarget {
+  cluster: string;
+  service: string;
+  routing: Routing;
+  /** Unknown only when the run stopped while creating it; then it is found by `runTags`. */
+  taskSetArn: string | undefined;
+  /** With listener routing: the production route; `greenTargetGroup` is the first task set's. */
+  listener: ListenerRoute | undefined;
+  /** Tags that identify the task set of this run. */
+  runTags: Record<string, string>;
+}
+
+/** The post step's only input for a first deploy to an EXTERNAL service. */
+export interface SavedFirstTaskSetDeploy {
+  kind: 'first-task-set';
+  stage: DeployStage;
+  target: FirstTaskSetTarget;
+  deploymentId?: number;
+  recordFinished?: boolean;
+}
+
 /** The post step's only input. */
-export type SavedDeploy = SavedTaskSetDeploy | SavedEcsDeploy;
+export type SavedDeploy = SavedTaskSetDeploy | SavedEcsDeploy | SavedFirstTaskSetDeploy;
 
 /** The post step's only input for a task-set service. */
 export interface SavedTaskSetDeploy {

@@ -14,7 +14,7 @@ import {
   ruleListenerArn,
   type ArnKind,
 } from './arns.js';
-import { checkInputFile } from '../files.js';
+import { checkInputFile, readInputFile } from '../files.js';
 import { checkManifestPath } from '../manifest/location.js';
 import { imageProblem } from '../manifest/image.js';
 import { parseOperatingSettings, type OperatingSettings } from '../control/settings.js';
@@ -35,11 +35,26 @@ export type RouteSettings =
     }
   | { kind: 'task-sets' };
 
+/**
+ * `first-task-set` as given, with its JSON (inline, or read from the file it names). Its schema is checked
+ * in validation, before the first AWS call, so the schema library loads with the engine rather than with
+ * this first check of the inputs (as the manifest's).
+ */
+export interface FirstTaskSetSource {
+  /** The input's text: the inline JSON, or the path. */
+  text: string;
+  json: string;
+  /** The file the JSON came from, when it is not inline. */
+  path: string | undefined;
+}
+
 /** Every deploy input, parsed and checked once. Nothing downstream re-reads the raw strings. */
 export interface DeploySettings extends OperatingSettings {
   cluster: string;
   service: string;
   taskDefinition: TaskDefinitionSource;
+  /** How a service with no task set runs its first one (`first-task-set`); unused once it has one. */
+  firstTaskSet: FirstTaskSetSource | undefined;
   stepsText: string;
   /** Whether the user gave `steps` (an ECS rolling service takes the default, not an explicit plan). */
   stepsGiven: boolean;
@@ -174,6 +189,7 @@ export function parseDeploySettings(
       ? { kind: 'listener', production, testListenerArn }
       : { kind: 'task-sets' };
   const taskDefinition = taskDefinitionSource(read);
+  const firstTaskSet = firstTaskSetInput(read);
   if (region) {
     for (const { input, arn } of arnInputs({ cluster, service, taskDefinition, route })) {
       expectRegion(input, arn, region.region, region.from);
@@ -184,6 +200,7 @@ export function parseDeploySettings(
     cluster,
     service,
     taskDefinition,
+    firstTaskSet,
     stepsText,
     stepsGiven: read('steps').trim() !== '',
     steps,
@@ -282,6 +299,20 @@ function taskDefinitionSource(read: InputReader): TaskDefinitionSource {
     );
   }
   return { kind: 'file', path: taskDefinition, ...replace };
+}
+
+/** `first-task-set`: inline JSON (it starts with `{`), or the JSON file it names, read here. */
+function firstTaskSetInput(read: InputReader): FirstTaskSetSource | undefined {
+  const input = 'first-task-set';
+  const text = optional(read, input);
+  if (!text) return undefined;
+  if (text.startsWith('{')) return { text, json: text, path: undefined };
+  try {
+    return { text, json: readInputFile({ input, kind: 'first task set', path: text }), path: text };
+  } catch (error) {
+    if (!(error instanceof UserError) || !/no such file$/.test(error.message)) throw error;
+    throw inputError(input, text, 'no such file, and not inline JSON (which starts with "{")');
+  }
 }
 
 function nameOrArn(read: InputReader, name: string, kind: 'cluster' | 'service'): string {

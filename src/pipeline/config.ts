@@ -2,6 +2,7 @@ import { LineCounter, parseDocument, isNode } from 'yaml';
 import * as z from 'zod';
 import { UserError, describeError } from '../errors.js';
 import { parseArn } from '../deploy/arns.js';
+import { parseFirstTaskSet } from '../deploy/first-task-set.js';
 import { parseDeploySettings } from '../deploy/settings.js';
 import { parseSteps } from '../deploy/steps.js';
 import { parseGateSettings } from '../gate/settings.js';
@@ -121,6 +122,14 @@ export const deploySettingsShape = {
   compare: names(
     'Green-versus-blue comparisons, one an item: a metric (error-rate, p99-latency, or your own) and a rule such as "<= 1.5x blue + 0.1pt"',
   ).optional(),
+  'first-task-set': z
+    .union([z.string().min(1, { error: 'must not be empty' }), z.record(z.string(), z.unknown())], {
+      error: 'expected a JSON file path, inline JSON, or a mapping of CreateTaskSet launch fields',
+    })
+    .describe(
+      'Only for the first deploy to an EXTERNAL service with no task set: its launchType or capacityProviderStrategy, platformVersion, networkConfiguration, loadBalancers and serviceRegistries (a mapping, inline JSON or a JSON file in the repository); unused once the service runs a task set',
+    )
+    .optional(),
   'stabilize-timeout': duration('How long green may take to reach steady state (default 10m)').optional(),
   timeout: duration('The whole deploy; past it, roll back (default 60m)').optional(),
   'require-review': flag('Refuse a commit that did not arrive through an approved pull request').optional(),
@@ -352,10 +361,12 @@ function checkGate(gate: GateConfig, report: Report, valid: (name: string) => bo
 function deployInputProblem(settings: DeploySettings, region: string): string | undefined {
   try {
     // The manifest exists only in the workflow run; an existing-task-definition reference stands in for it.
-    parseDeploySettings(recordInputs({ ...deployInputTexts(settings), 'task-definition': 'manifest:1' }), {
-      region,
-      from: "the target's region",
-    });
+    const parsed = parseDeploySettings(
+      recordInputs({ ...deployInputTexts(settings), 'task-definition': 'manifest:1' }),
+      { region, from: "the target's region" },
+    );
+    // The deploy checks this one's schema in validation: the plan checks it now.
+    if (parsed.firstTaskSet) parseFirstTaskSet(parsed.firstTaskSet);
     return undefined;
   } catch (error) {
     return describeError(error).replace(/^Input(s?) /, 'deploy input$1 ');
@@ -393,6 +404,8 @@ export function deployInputTexts(settings: DeploySettings): Partial<Record<Deplo
     if (name === 'steps') inputs[name] = stepsText(value as string | string[]);
     // The deploy action reads lists split at newlines (and commas).
     else if (Array.isArray(value)) inputs[name] = value.join('\n');
+    // A mapping (first-task-set) goes to the action as inline JSON.
+    else if (typeof value === 'object') inputs[name] = JSON.stringify(value);
     else inputs[name] = String(value);
   }
   return inputs;

@@ -2,7 +2,14 @@ import * as core from '@actions/core';
 import { describeError } from '../errors.js';
 import { formatDuration } from '../duration.js';
 import { renderDiagnosisMarkdown } from './diagnosis.js';
-import type { DeployPlan, DeployReport, DeployResult, TimelineEntry, TrafficStep } from '../deploy/model.js';
+import {
+  FIRST_TASK_SET_DELETED,
+  type DeployPlan,
+  type DeployReport,
+  type DeployResult,
+  type TimelineEntry,
+  type TrafficStep,
+} from '../deploy/model.js';
 import { heldAtBox } from '../deploy/plan.js';
 import { formatP, formatValue } from '../compare/format.js';
 import type { ComparisonReport, StepResult } from '../compare/model.js';
@@ -103,7 +110,7 @@ function headline(report: DeployReport, span: ChartSpan): string {
     .split('\n')
     .map((line) => `> ${escapeHtml(line)}`)
     .join('\n');
-  const outcome = rollbackOutcome(report.timeline, span.startMs);
+  const outcome = rollbackOutcome(report.timeline, span.startMs, report.plan.firstDeploy === true);
   return [
     `## ${HEADLINES[report.result]} \`${serviceName(report.plan)}\``,
     reason,
@@ -112,15 +119,29 @@ function headline(report: DeployReport, span: ChartSpan): string {
   ].join('\n\n');
 }
 
-/** "Green reached 10% at most; all traffic was back on blue at +4m23s." for a rolled-back run. */
-function rollbackOutcome(timeline: readonly TimelineEntry[], startMs: number): string | undefined {
+/**
+ * "Green reached 10% at most; all traffic was back on blue at +4m23s." for a rolled-back run; for a first
+ * deploy, when its task set was deleted (there was no blue to go back to).
+ */
+function rollbackOutcome(
+  timeline: readonly TimelineEntry[],
+  startMs: number,
+  firstDeploy: boolean,
+): string | undefined {
   const peak = Math.max(0, ...timeline.map((e) => e.traffic));
-  if (peak === 0) return 'Green never took production traffic.';
+  const green = firstDeploy ? 'The first task set' : 'Green';
+  if (peak === 0 && !firstDeploy) return `${green} never took production traffic.`;
   const peakAt = timeline.findIndex((e) => e.traffic === peak);
-  const back = timeline.slice(peakAt).find((e) => e.traffic === 0);
+  const back = firstDeploy
+    ? timeline.find((e) => e.note === FIRST_TASK_SET_DELETED)
+    : timeline.slice(peakAt).find((e) => e.traffic === 0);
   if (!back) return undefined;
   const at = formatDuration(Date.parse(back.at) - startMs);
-  return `Green reached ${peak}% at most; all traffic was back on blue at **+${at}**.`;
+  if (firstDeploy) {
+    const took = peak === 0 ? 'never took production traffic' : `reached ${peak}% of production traffic`;
+    return `${green} ${took}; it was deleted at **+${at}**, leaving the service with no task set, as before.`;
+  }
+  return `${green} reached ${peak}% at most; all traffic was back on blue at **+${at}**.`;
 }
 
 function deployedTable(report: DeployReport): string {
@@ -129,7 +150,13 @@ function deployedTable(report: DeployReport): string {
     ['Image', report.image],
     ['Task definition', report.taskDefinitionArn],
     [
-      report.result === 'deployed' ? 'Green task set (now primary)' : 'Green task set (new)',
+      report.plan.firstDeploy
+        ? report.result === 'deployed'
+          ? 'First task set (now primary)'
+          : 'First task set (new)'
+        : report.result === 'deployed'
+          ? 'Green task set (now primary)'
+          : 'Green task set (new)',
       report.taskSetArn,
     ],
     [

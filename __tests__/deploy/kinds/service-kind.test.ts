@@ -92,6 +92,7 @@ describe('inputs each kind cannot honour', () => {
     ['listener-arn', { listenerArn: LISTENER }],
     ['one-box', { oneBox: true }],
     ['before-traffic', { beforeTraffic: './smoke.sh' }],
+    ['first-task-set', { firstTaskSet: '{"launchType": "FARGATE"}' }],
   ])('%s is refused for both ECS kinds', (input, given) => {
     for (const kind of [rolling, native]) {
       expect(() => checkKindInputs('api', kind, { ...none, ...given })).toThrow(

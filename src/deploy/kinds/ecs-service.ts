@@ -57,6 +57,7 @@ export async function checkEcsService(
     oneBox: s.oneBox,
     minRequests: s.minRequests,
     beforeTraffic: s.beforeTraffic,
+    firstTaskSet: s.firstTaskSet?.text,
   });
   const comparison = s.comparisons[0];
   if (comparison) {

@@ -56,6 +56,8 @@ export interface KindInputs {
   oneBox: boolean;
   minRequests: number;
   beforeTraffic: string | undefined;
+  /** `first-task-set` as given. */
+  firstTaskSet?: string | undefined;
 }
 
 /**
@@ -114,6 +116,14 @@ export function checkKindInputs(name: string, kind: ServiceKind, inputs: KindInp
   }
   if (inputs.oneBox) {
     throw inputError('one-box', 'true', `${what}: a one-box stage needs an EXTERNAL service's task sets`);
+  }
+  if (inputs.firstTaskSet) {
+    throw inputError(
+      'first-task-set',
+      inputs.firstTaskSet,
+      `${what}: ECS starts its tasks with the service's own launch settings; first-task-set is for an ` +
+        'EXTERNAL service that has no task set yet',
+    );
   }
   if (inputs.beforeTraffic) {
     throw inputError(

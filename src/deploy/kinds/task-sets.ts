@@ -1,25 +1,21 @@
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
-import { isSteady, type Service, type TaskSet } from '../../aws/ecs.js';
-import { loadBalancerArnOf, type Weights } from '../../aws/load-balancer.js';
+import type { Service, TaskSet } from '../../aws/ecs.js';
+import { type Weights } from '../../aws/load-balancer.js';
 import { formatDuration } from '../../duration.js';
-import { describeError, inputError, UserError } from '../../errors.js';
+import { describeError, UserError } from '../../errors.js';
 import { notFoundError } from '../arns.js';
-import { LATER } from '../calls.js';
 import type { DeployContext } from '../context.js';
-import { classifyLeftovers, earlierRun, runTags, TAG, type Leftover } from '../leftovers.js';
+import { classifyLeftovers, runTags, TAG, type Leftover } from '../leftovers.js';
 import { oneBoxShare, oneTaskScale } from '../plan.js';
 import { findGreenByTags, rollBackTaskSets, taggedGreen, type RollbackOutcome } from '../rollback.js';
 import type { CheckedRollout, LiveRollout, RolloutIds } from '../rollout.js';
-import { Blocked, YieldToEarlierRun } from '../rollout.js';
-import { countRequests } from '../requests.js';
+import { Blocked } from '../rollout.js';
 import { greenShare, ListenerRouter, type ListenerRoute } from '../routing/listener.js';
 import { ScaleRouter } from '../routing/scale.js';
 import type { SavedDeploy, TaskSetTarget } from '../saved.js';
-import { NotSteady, Stop } from '../watch.js';
-import { diagnose, type Diagnosis } from '../diagnose.js';
+import { Stop } from '../watch.js';
+import { GreenTaskSet } from './green-task-set.js';
 import { encodeKept, runKey } from '../../control/channel.js';
-
-const HEARTBEAT_EVERY_MS = 60_000;
 
 /** The task-set deploy (EXTERNAL controller) once validated: blue, the resolved route, leftovers to remove. */
 export interface CheckedTaskSets {
@@ -37,14 +33,6 @@ export interface CheckedTaskSets {
  */
 export async function checkTaskSets(ctx: DeployContext, service: Service): Promise<CheckedTaskSets> {
   const { settings: s, deps, calls } = ctx;
-  if (s.minRequests > 0 && s.route.kind === 'task-sets') {
-    throw inputError(
-      'min-requests',
-      String(s.minRequests),
-      `'${service.name}' is an EXTERNAL service with task-sets routing: counting green's requests needs ` +
-        "'routing: listener' (with task-sets routing both versions share one target group)",
-    );
-  }
   const primaries = service.taskSets.filter((t) => t.status === 'PRIMARY');
   if (primaries.length !== 1) {
     throw new UserError(
@@ -92,6 +80,12 @@ export async function checkTaskSets(ctx: DeployContext, service: Service): Promi
   }
 
   const leftovers = classifyLeftovers(service.taskSets, blue.arn, deps.identity, deps.clock.now());
+  blockIfAnotherDeploy(leftovers);
+  return { service, blue, route, initialWeights, leftovers };
+}
+
+/** A task set safe-deploy did not create, or one of a run still deploying, blocks this run before any change. */
+export function blockIfAnotherDeploy(leftovers: readonly Leftover[]): void {
   for (const left of leftovers) {
     if (left.kind === 'foreign') {
       throw new Blocked(
@@ -107,14 +101,13 @@ export async function checkTaskSets(ctx: DeployContext, service: Service): Promi
       );
     }
   }
-  return { service, blue, route, initialWeights, leftovers };
 }
 
 /**
  * The listener's forward weights. A listener without a forward action, or one that does not exist, is
  * the user's to fix: the error names the input, the ARN and the region looked in.
  */
-async function readForward(
+export async function readForward(
   ctx: DeployContext,
   ref: ListenerRoute['production'],
   input: string,
@@ -194,7 +187,7 @@ export class TaskSetDeploy implements CheckedRollout {
       if (blue.scalePercent !== 100) {
         await calls.retry('scale blue to 100%', () => ecs.scaleTaskSet(s.cluster, s.service, blue.arn, 100));
       }
-      for (const left of removable) await this.removeLeftover(left);
+      for (const left of removable) await removeLeftover(this.ctx, left);
     }
     let taskDefinitionArn: string;
     if ('register' in this.taskDefinition) {
@@ -214,7 +207,7 @@ export class TaskSetDeploy implements CheckedRollout {
       () =>
         ecs.createTaskSet(s.cluster, s.service, {
           taskDefinition: taskDefinitionArn,
-          template: blue,
+          launch: blue.raw,
           targetGroupArn: route?.greenTargetGroup,
           scalePercent: scale,
           tags,
@@ -237,55 +230,51 @@ export class TaskSetDeploy implements CheckedRollout {
   rollBack(): Promise<RollbackOutcome> {
     return rollBack(this.ctx, this.target);
   }
+}
 
-  private async removeLeftover(left: Leftover): Promise<void> {
-    const { settings: s, deps, calls } = this.ctx;
-    await calls.retry('remove a task set left by an earlier run', () =>
-      deps.ecs.deleteTaskSet(s.cluster, s.service, left.set.arn),
+/** Removes a task set an earlier attempt of this run, or an abandoned run, left; closes that run's record. */
+export async function removeLeftover(ctx: DeployContext, left: Leftover): Promise<void> {
+  const { settings: s, deps, calls } = ctx;
+  await calls.retry('remove a task set left by an earlier run', () =>
+    deps.ecs.deleteTaskSet(s.cluster, s.service, left.set.arn),
+  );
+  const tags = left.set.tags;
+  const whose =
+    left.kind === 'own-earlier-attempt'
+      ? `attempt ${tags[TAG.runAttempt]} of this run`
+      : `run ${tags[TAG.runId]} (attempt ${tags[TAG.runAttempt]}), abandoned`;
+  deps.log.warn(`Removed task set ${left.set.arn} left by ${whose}`);
+  const recordId = Number(tags[TAG.deploymentId]);
+  if (Number.isInteger(recordId) && recordId > 0 && deps.closeAbandonedRecord) {
+    await deps.closeAbandonedRecord(
+      recordId,
+      `abandoned: its task set was removed by run ${deps.identity.runId} (attempt ${deps.identity.runAttempt})`,
     );
-    const tags = left.set.tags;
-    const whose =
-      left.kind === 'own-earlier-attempt'
-        ? `attempt ${tags[TAG.runAttempt]} of this run`
-        : `run ${tags[TAG.runId]} (attempt ${tags[TAG.runAttempt]}), abandoned`;
-    deps.log.warn(`Removed task set ${left.set.arn} left by ${whose}`);
-    const recordId = Number(tags[TAG.deploymentId]);
-    if (Number.isInteger(recordId) && recordId > 0 && deps.closeAbandonedRecord) {
-      await deps.closeAbandonedRecord(
-        recordId,
-        `abandoned: its task set was removed by run ${deps.identity.runId} (attempt ${deps.identity.runAttempt})`,
-      );
-    }
   }
 }
 
 /** The task-set deploy once green exists: every method has blue, green and the route at hand. */
-export class LiveTaskSets implements LiveRollout {
-  /** Green's target group behind the listener serves green alone. */
-  readonly requestsCountFrom = 'first-traffic';
+export class LiveTaskSets extends GreenTaskSet implements LiveRollout {
   private readonly listener: ListenerRouter | undefined;
   private readonly scale: ScaleRouter;
-  private lastHeartbeat: number;
   private stopWatchingTraffic: (() => void) | undefined;
   /** Green runs all its tasks (not only the one box's). */
   private fullSize: boolean;
-  private recordTagged = false;
 
   constructor(
-    private readonly ctx: DeployContext,
+    ctx: DeployContext,
     private readonly checked: CheckedTaskSets,
     private readonly target: TaskSetTarget,
-    private readonly green: TaskSet,
-    private readonly taskDefinitionArn: string,
+    green: TaskSet,
+    taskDefinitionArn: string,
   ) {
-    const { settings: s, deps, calls, watch } = ctx;
+    super(ctx, green, taskDefinitionArn, checked.route?.greenTargetGroup, checked.blue.arn);
+    const { settings: s, deps, calls } = ctx;
     this.listener = checked.route ? new ListenerRouter(checked.route, deps.lb, calls) : undefined;
     this.scale = new ScaleRouter(deps.ecs, calls, s.cluster, s.service, checked.blue.arn, green.arn, (what) =>
       this.waitSteady(what),
     );
-    this.lastHeartbeat = deps.clock.now();
     this.fullSize = !s.oneBox;
-    watch.addCheck(() => this.heartbeat());
   }
 
   ids(): RolloutIds {
@@ -298,56 +287,6 @@ export class LiveTaskSets implements LiveRollout {
 
   saved(stage: SavedDeploy['stage'] = 'deploying'): SavedDeploy {
     return { kind: 'task-sets', stage, target: this.target };
-  }
-
-  hookEnv(): Record<string, string> {
-    const s = this.ctx.settings;
-    return {
-      SAFE_DEPLOY_CLUSTER: s.cluster,
-      SAFE_DEPLOY_SERVICE: s.service,
-      SAFE_DEPLOY_TASK_SET_ARN: this.green.arn,
-      SAFE_DEPLOY_TASK_DEFINITION_ARN: this.taskDefinitionArn,
-      SAFE_DEPLOY_GREEN_TARGET_GROUP_ARN: this.checked.route?.greenTargetGroup ?? '',
-      SAFE_DEPLOY_TRAFFIC: String(this.ctx.timeline.traffic),
-    };
-  }
-
-  /** Two runs that started together: the later task set backs off, so two runs never shift one service. */
-  async yieldToEarlierRun(): Promise<void> {
-    const { settings: s, deps, calls } = this.ctx;
-    const service = await calls.retry('read the service', () =>
-      deps.ecs.describeService(s.cluster, s.service),
-    );
-    const earlier = service ? earlierRun(service.taskSets, this.green, this.checked.blue.arn) : undefined;
-    if (earlier) throw new YieldToEarlierRun(earlier.arn, this);
-  }
-
-  /** The run that backed off deletes its own task set and nothing else: traffic and blue are the other run's. */
-  async backOff(): Promise<void> {
-    const { settings: s, deps, calls } = this.ctx;
-    deps.saveState(this.saved('yielded'));
-    await calls.persist('delete this run’s task set', () =>
-      deps.ecs.deleteTaskSet(s.cluster, s.service, this.green.arn),
-    );
-    deps.saveState(this.saved('finished'));
-  }
-
-  controlArn(): string {
-    return this.green.arn;
-  }
-
-  diagnose(): Promise<Diagnosis> {
-    const s = this.ctx.settings;
-    return diagnose(
-      {
-        cluster: s.cluster,
-        service: s.service,
-        since: this.ctx.startedAt,
-        taskSetArn: this.green.arn,
-        targetGroupArn: this.checked.route?.greenTargetGroup,
-      },
-      this.ctx.deps,
-    );
   }
 
   async stabilise(): Promise<void> {
@@ -396,14 +335,8 @@ export class LiveTaskSets implements LiveRollout {
   }
 
   /** Green's request count since it first took traffic, or undefined when it cannot be counted now. */
-  async requestsSince(from: number, to: number): Promise<number | undefined> {
-    const route = this.checked.route;
-    if (!route) return undefined;
-    const group = {
-      targetGroupArn: route.greenTargetGroup,
-      loadBalancerArn: loadBalancerArnOf(route.production.arn),
-    };
-    return countRequests(this.ctx, [group], from, to);
+  requestsSince(from: number, to: number): Promise<number | undefined> {
+    return this.requestsBehind(this.checked.route, from, to);
   }
 
   async promote(): Promise<void> {
@@ -521,62 +454,6 @@ export class LiveTaskSets implements LiveRollout {
       timeline.mark('green scaled to 100%');
     }
     this.fullSize = true;
-  }
-
-  /** Waits for green to be steady (and, behind its own target group, healthy) within stabilize-timeout. */
-  private async waitSteady(what: string): Promise<void> {
-    const { settings: s, deps, calls, watch } = this.ctx;
-    const { ecs, lb, clock } = deps;
-    const limit = clock.now() + s.stabilizeTimeoutMs;
-    const route = this.checked.route;
-    let last = 'not read yet';
-    await watch.hold(clock.now(), {
-      label: `waiting for ${what} to be steady`,
-      progressNote: () => `, ${last}`,
-      done: async () => {
-        const set = await calls.once(`read ${what}`, () =>
-          ecs.describeTaskSet(s.cluster, s.service, this.green.arn),
-        );
-        if (set === LATER) return false;
-        if (!set) throw new Stop(`${what} task set ${this.green.arn} disappeared`);
-        const want = set.computedDesiredCount;
-        last = `${set.stabilityStatus}, ${set.runningCount ?? '?'}/${want ?? '?'} running`;
-        let ready = isSteady(set);
-        if (ready && route && want !== 0) {
-          const health = await calls.once('read green’s target health', () =>
-            lb.targetHealth(route.greenTargetGroup),
-          );
-          if (health === LATER) return false;
-          // Where ECS does not say how many tasks it wants, every registered target must be healthy.
-          const need = want ?? health.total;
-          last += `, ${health.healthy}/${need} healthy`;
-          ready = health.healthy >= need;
-        }
-        if (!ready && clock.now() >= limit) {
-          throw new NotSteady(
-            `${what} did not reach a steady state within ${formatDuration(s.stabilizeTimeoutMs)} (${last})`,
-          );
-        }
-        return ready;
-      },
-    });
-  }
-
-  /** Tags green with a fresh heartbeat every minute, and with the deployment record's id once it exists. */
-  private async heartbeat(): Promise<void> {
-    const { deps, calls } = this.ctx;
-    const now = deps.clock.now();
-    const recordId = deps.deploymentId?.();
-    const newRecord = recordId !== undefined && !this.recordTagged;
-    if (now - this.lastHeartbeat < HEARTBEAT_EVERY_MS && !newRecord) return;
-    this.lastHeartbeat = now;
-    if (newRecord) this.recordTagged = true;
-    await calls.bestEffort('heartbeat tag', () =>
-      deps.ecs.tagTaskSet(this.green.arn, {
-        [TAG.heartbeat]: new Date(now).toISOString(),
-        ...(recordId !== undefined ? { [TAG.deploymentId]: String(recordId) } : {}),
-      }),
-    );
   }
 }
 

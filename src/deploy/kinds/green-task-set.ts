@@ -1,0 +1,162 @@
+import { isSteady, type TaskSet } from '../../aws/ecs.js';
+import { loadBalancerArnOf } from '../../aws/load-balancer.js';
+import { formatDuration } from '../../duration.js';
+import { LATER } from '../calls.js';
+import type { DeployContext } from '../context.js';
+import { diagnose, type Diagnosis } from '../diagnose.js';
+import { earlierRun, TAG } from '../leftovers.js';
+import { countRequests } from '../requests.js';
+import { type RequestCountStart } from '../requests.js';
+import { YieldToEarlierRun, type LiveRollout } from '../rollout.js';
+import type { ListenerRoute } from '../routing/listener.js';
+import type { SavedDeploy } from '../saved.js';
+import { NotSteady, Stop } from '../watch.js';
+
+const HEARTBEAT_EVERY_MS = 60_000;
+
+/**
+ * The task set a run created, as every task-set kind (a new version beside blue, a service's first task
+ * set) watches it: its steadiness within stabilize-timeout, its heartbeat tag, the start race, the control
+ * channel it carries and why it failed. What differs (traffic, promotion, rollback) is the subclass's.
+ */
+export abstract class GreenTaskSet {
+  private lastHeartbeat: number;
+  private recordTagged = false;
+
+  constructor(
+    protected readonly ctx: DeployContext,
+    protected readonly green: TaskSet,
+    protected readonly taskDefinitionArn: string,
+    /** The target group whose targets are green's alone (health is read there), when there is one. */
+    protected readonly targetGroup: string | undefined,
+    /** The running task set (blue) that the start race never counts as another run's; none on a first deploy. */
+    private readonly runningArn: string | undefined,
+  ) {
+    this.lastHeartbeat = ctx.deps.clock.now();
+    ctx.watch.addCheck(() => this.heartbeat());
+  }
+
+  /** Green's target group behind the listener serves green alone: its requests count from its first traffic. */
+  readonly requestsCountFrom: RequestCountStart = 'first-traffic';
+
+  /** The post step's input at this stage. */
+  abstract saved(stage?: SavedDeploy['stage']): SavedDeploy;
+
+  /** What green's target group behind `route` served in [from, to); nothing to count without a listener. */
+  protected requestsBehind(
+    route: ListenerRoute | undefined,
+    from: number,
+    to: number,
+  ): Promise<number | undefined> {
+    if (!route) return Promise.resolve(undefined);
+    const group = {
+      targetGroupArn: route.greenTargetGroup,
+      loadBalancerArn: loadBalancerArnOf(route.production.arn),
+    };
+    return countRequests(this.ctx, [group], from, to);
+  }
+
+  hookEnv(): Record<string, string> {
+    const s = this.ctx.settings;
+    return {
+      SAFE_DEPLOY_CLUSTER: s.cluster,
+      SAFE_DEPLOY_SERVICE: s.service,
+      SAFE_DEPLOY_TASK_SET_ARN: this.green.arn,
+      SAFE_DEPLOY_TASK_DEFINITION_ARN: this.taskDefinitionArn,
+      SAFE_DEPLOY_GREEN_TARGET_GROUP_ARN: this.targetGroup ?? '',
+      SAFE_DEPLOY_TRAFFIC: String(this.ctx.timeline.traffic),
+    };
+  }
+
+  /** Two runs that started together: the later task set backs off, so two runs never shift one service. */
+  async yieldToEarlierRun(this: GreenTaskSet & LiveRollout): Promise<void> {
+    const { settings: s, deps, calls } = this.ctx;
+    const service = await calls.retry('read the service', () =>
+      deps.ecs.describeService(s.cluster, s.service),
+    );
+    const earlier = service ? earlierRun(service.taskSets, this.green, this.runningArn ?? '') : undefined;
+    if (earlier) throw new YieldToEarlierRun(earlier.arn, this);
+  }
+
+  /** The run that backed off deletes its own task set and nothing else: traffic and blue are the other run's. */
+  async backOff(): Promise<void> {
+    const { settings: s, deps, calls } = this.ctx;
+    deps.saveState(this.saved('yielded'));
+    await calls.persist('delete this run’s task set', () =>
+      deps.ecs.deleteTaskSet(s.cluster, s.service, this.green.arn),
+    );
+    deps.saveState(this.saved('finished'));
+  }
+
+  controlArn(): string {
+    return this.green.arn;
+  }
+
+  diagnose(): Promise<Diagnosis> {
+    const s = this.ctx.settings;
+    return diagnose(
+      {
+        cluster: s.cluster,
+        service: s.service,
+        since: this.ctx.startedAt,
+        taskSetArn: this.green.arn,
+        targetGroupArn: this.targetGroup,
+      },
+      this.ctx.deps,
+    );
+  }
+
+  /** Waits for green to be steady (and, behind its own target group, healthy) within stabilize-timeout. */
+  protected async waitSteady(what: string): Promise<void> {
+    const { settings: s, deps, calls, watch } = this.ctx;
+    const { ecs, lb, clock } = deps;
+    const limit = clock.now() + s.stabilizeTimeoutMs;
+    const targetGroup = this.targetGroup;
+    let last = 'not read yet';
+    await watch.hold(clock.now(), {
+      label: `waiting for ${what} to be steady`,
+      progressNote: () => `, ${last}`,
+      done: async () => {
+        const set = await calls.once(`read ${what}`, () =>
+          ecs.describeTaskSet(s.cluster, s.service, this.green.arn),
+        );
+        if (set === LATER) return false;
+        if (!set) throw new Stop(`${what} task set ${this.green.arn} disappeared`);
+        const want = set.computedDesiredCount;
+        last = `${set.stabilityStatus}, ${set.runningCount ?? '?'}/${want ?? '?'} running`;
+        let ready = isSteady(set);
+        if (ready && targetGroup && want !== 0) {
+          const health = await calls.once('read green’s target health', () => lb.targetHealth(targetGroup));
+          if (health === LATER) return false;
+          // Where ECS does not say how many tasks it wants, every registered target must be healthy.
+          const need = want ?? health.total;
+          last += `, ${health.healthy}/${need} healthy`;
+          ready = health.healthy >= need;
+        }
+        if (!ready && clock.now() >= limit) {
+          throw new NotSteady(
+            `${what} did not reach a steady state within ${formatDuration(s.stabilizeTimeoutMs)} (${last})`,
+          );
+        }
+        return ready;
+      },
+    });
+  }
+
+  /** Tags green with a fresh heartbeat every minute, and with the deployment record's id once it exists. */
+  private async heartbeat(): Promise<void> {
+    const { deps, calls } = this.ctx;
+    const now = deps.clock.now();
+    const recordId = deps.deploymentId?.();
+    const newRecord = recordId !== undefined && !this.recordTagged;
+    if (now - this.lastHeartbeat < HEARTBEAT_EVERY_MS && !newRecord) return;
+    this.lastHeartbeat = now;
+    if (newRecord) this.recordTagged = true;
+    await calls.bestEffort('heartbeat tag', () =>
+      deps.ecs.tagTaskSet(this.green.arn, {
+        [TAG.heartbeat]: new Date(now).toISOString(),
+        ...(recordId !== undefined ? { [TAG.deploymentId]: String(recordId) } : {}),
+      }),
+    );
+  }
+}
