@@ -106,9 +106,9 @@ describe('repository', () => {
       engines: { node: string };
       devDependencies: Record<string, string>;
     };
-    expect(pkg.engines.node).toBe('>=22');
+    expect(pkg.engines.node).toBe('>=22.3');
     expect(pkg.devDependencies.node).toMatch(/^\^24\./);
-    expect(readFileSync('README.md', 'utf8')).toContain('Node.js 22 or later');
+    expect(readFileSync('README.md', 'utf8')).toContain('Node.js 22.3 or later');
     expect(readFileSync('.github/workflows/ci.yml', 'utf8')).toContain('node-version: 24');
     expect(readFileSync('.ci/run', 'utf8')).toContain('-lt 24');
   });
