@@ -137,9 +137,10 @@ const lazyOidcPlugin = {
 
 // @actions/core loads two built-in modules at start-up for calls an input error never makes: node:crypto
 // for crypto.randomUUID() in a file command's delimiter, and fs.promises (with the streams and readline
-// modules it pulls in) for writing the job summary. Together they cost about 13 ms, a third of a bare Node
-// start. Inside @actions/core both are replaced by stand-ins that reach the real module on first use,
-// through process.getBuiltinModule (synchronous, as the call sites are).
+// modules it pulls in) for writing the job summary; @actions/io, which it imports, reads fs.promises too.
+// Together they cost about 13 ms, a third of a bare Node start. Inside these packages both are replaced by
+// stand-ins that reach the real module on first use, through process.getBuiltinModule (synchronous, as
+// the call sites are). Our own code does the same through src/builtins.ts.
 const LAZY_BUILTINS = {
   crypto: [
     "const crypto = () => process.getBuiltinModule('node:crypto');",
@@ -150,52 +151,53 @@ const LAZY_BUILTINS = {
   fs: [
     "const fs = process.getBuiltinModule('node:fs');",
     'export const { constants, existsSync, appendFileSync, writeFileSync } = fs;',
-    'export const promises = {',
-    '  access: (...args) => fs.promises.access(...args),',
-    '  appendFile: (...args) => fs.promises.appendFile(...args),',
-    '  writeFile: (...args) => fs.promises.writeFile(...args),',
-    '};',
+    // fs.promises is a getter that loads it: each member is read from it when first asked for.
+    'export const promises = new Proxy({}, { get: (_, name) => fs.promises[name] });',
   ],
 };
+/** The packages whose `fs` and `crypto` imports the stand-ins above replace. */
+const LAZY_BUILTIN_PACKAGES = ['core', 'io', 'exec'];
+const LAZY_IMPORTER = new RegExp(
+  `[\\\\/]@actions[\\\\/](${LAZY_BUILTIN_PACKAGES.join('|')})[\\\\/]lib[\\\\/]`,
+);
+
 /**
- * Fails the build when @actions/core uses a member of `fs` or `crypto` that its stand-in above does not
- * export (esbuild says nothing of an import with no matching export inside node_modules): a newer
- * @actions/core would otherwise call undefined at run time.
+ * Fails the build when one of those packages uses a member of `fs` or `crypto` that its stand-in does
+ * not export (esbuild says nothing of an import with no matching export inside node_modules): a newer
+ * version would otherwise call undefined at run time.
  */
 function checkLazyBuiltins() {
-  const lib = join(root, 'node_modules/@actions/core/lib');
-  for (const file of readdirSync(lib).filter((f) => f.endsWith('.js'))) {
-    const source = readFileSync(join(lib, file), 'utf8');
-    for (const [module, lines] of Object.entries(LAZY_BUILTINS)) {
-      const from = `from '${module}'`;
-      const used = new Set();
-      for (const [, names] of source.matchAll(new RegExp(`import \\{([^}]*)\\} ${from}`, 'g'))) {
-        for (const name of names.split(',')) used.add(name.trim().split(/\s+as\s+/)[0]);
-      }
-      for (const [, alias] of source.matchAll(new RegExp(`import \\* as (\\w+) ${from}`, 'g'))) {
-        for (const [, name] of source.matchAll(new RegExp(`\\b${alias}\\.(\\w+)`, 'g'))) used.add(name);
-      }
-      // fs.promises is an object of the stand-in's own: what is taken from it must be on it too.
-      const promisesFrom = module === 'fs' && used.has('promises') ? source : '';
-      for (const [, names] of promisesFrom.matchAll(/\{([^}]*)\}\s*=\s*(?:\w+\.)?promises\b/g)) {
-        for (const name of names.split(',')) used.add(name.trim().split(/\s*:\s*/)[0]);
-      }
-      const stand = lines.join('\n');
-      const missing = [...used].filter((name) => name && !new RegExp(`\\b${name}\\b`).test(stand));
-      if (missing.length) {
-        throw new Error(
-          `@actions/core's ${file} uses ${module}.${missing.join(`, ${module}.`)}, which the lazy ${module} ` +
-            'stand-in in scripts/build.mjs does not export: add it there',
-        );
+  for (const pkg of LAZY_BUILTIN_PACKAGES) {
+    const lib = join(root, `node_modules/@actions/${pkg}/lib`);
+    for (const file of readdirSync(lib).filter((f) => f.endsWith('.js'))) {
+      const source = readFileSync(join(lib, file), 'utf8');
+      for (const [module, lines] of Object.entries(LAZY_BUILTINS)) {
+        const from = `from '${module}'`;
+        const used = new Set();
+        for (const [, names] of source.matchAll(new RegExp(`import \\{([^}]*)\\} ${from}`, 'g'))) {
+          for (const name of names.split(',')) used.add(name.trim().split(/\s+as\s+/)[0]);
+        }
+        for (const [, alias] of source.matchAll(new RegExp(`import \\* as (\\w+) ${from}`, 'g'))) {
+          for (const [, name] of source.matchAll(new RegExp(`\\b${alias}\\.(\\w+)`, 'g'))) used.add(name);
+        }
+        const stand = lines.join('\n');
+        const missing = [...used].filter((name) => name && !new RegExp(`\\b${name}\\b`).test(stand));
+        if (missing.length) {
+          throw new Error(
+            `@actions/${pkg}'s ${file} uses ${module}.${missing.join(`, ${module}.`)}, which the lazy ${module} ` +
+              'stand-in in scripts/build.mjs does not export: add it there',
+          );
+        }
       }
     }
   }
 }
+
 const lazyBuiltinsPlugin = {
   name: 'lazy-actions-core-builtins',
   setup(b) {
     b.onResolve({ filter: /^(node:)?(crypto|fs)$/ }, (args) =>
-      /[\\/]@actions[\\/]core[\\/]lib[\\/]/.test(args.importer)
+      LAZY_IMPORTER.test(args.importer)
         ? { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' }
         : undefined,
     );

@@ -1,15 +1,6 @@
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readSync,
-  realpathSync,
-  statSync,
-  type Stats,
-} from 'node:fs';
+import type { Stats } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { fs } from './builtins.js';
 import { UserError, describeError, inputError } from './errors.js';
 
 /**
@@ -86,7 +77,7 @@ export function formatBytes(bytes: number): string {
  */
 export function checkInputFile(file: InputFile): string {
   const absolute = resolve(file.baseDir ?? process.cwd(), file.path);
-  const stats = statSync(absolute, { throwIfNoEntry: false });
+  const stats = fs.statSync(absolute, { throwIfNoEntry: false });
   if (!stats) throw fileError(file.input, file.path, 'no such file');
   checkStats(file, stats);
   if (file.within !== undefined) checkWithin(file, absolute, file.within);
@@ -103,17 +94,17 @@ export function readInputFile(file: InputFile): string {
   const limit = file.maxBytes ?? FILE_LIMITS[file.kind];
   let fd: number;
   try {
-    fd = openSync(absolute, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    fd = fs.openSync(absolute, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   } catch (error) {
     throw fileError(file.input, file.path, `cannot be read (${describeError(error)})`);
   }
   try {
-    checkStats(file, fstatSync(fd));
+    checkStats(file, fs.fstatSync(fd));
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
       const chunk = Buffer.alloc(Math.min(64 * KiB, limit + 1 - total));
-      const n = readSync(fd, chunk, 0, chunk.length, null);
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       chunks.push(chunk.subarray(0, n));
       total += n;
@@ -125,7 +116,7 @@ export function readInputFile(file: InputFile): string {
     if (error instanceof UserError) throw error;
     throw fileError(file.input, file.path, `cannot be read (${describeError(error)})`);
   } finally {
-    closeSync(fd);
+    fs.closeSync(fd);
   }
 }
 
@@ -160,7 +151,7 @@ function checkWithin(file: InputFile, absolute: string, within: string): void {
     const prefix = parts.slice(0, i).join(sep) || sep;
     const last = i === parts.length;
     if (!last && !isInside(workspace, prefix)) continue;
-    if (!lstatSync(prefix, { throwIfNoEntry: false })?.isSymbolicLink()) continue;
+    if (!fs.lstatSync(prefix, { throwIfNoEntry: false })?.isSymbolicLink()) continue;
     const target = realOrSelf(prefix);
     if (!isInside(root, target) && !isInside(workspace, target)) {
       throw fileError(
@@ -175,7 +166,7 @@ function checkWithin(file: InputFile, absolute: string, within: string): void {
 
 function realOrSelf(path: string): string {
   try {
-    return realpathSync(path);
+    return fs.realpathSync(path);
   } catch {
     return path;
   }

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { crypto } from './builtins.js';
 
 /**
  * The one sink for every action's log lines. Text in them comes from data (an `.ics` event's summary,
@@ -34,10 +35,7 @@ export function couldBeCommand(text: string): boolean {
 export function commandSafe(text: string): string {
   if (!couldBeCommand(text)) return text;
   let token: string;
-  // node:crypto is loaded here, not at start-up: importing it costs about 9 ms of every action's cold
-  // start, and most output never needs a token.
-  const { randomBytes } = process.getBuiltinModule('node:crypto');
-  do token = `safe-deploy-${randomBytes(16).toString('hex')}`;
+  do token = `safe-deploy-${crypto().randomBytes(16).toString('hex')}`;
   while (text.includes(token));
   // The resume command must be a line of its own: text that ends a line keeps ending one after it.
   const ends = text.endsWith('\n');

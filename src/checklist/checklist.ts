@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../builtins.js';
 
 /**
  * The checklist itself, with no I/O: reading task-list items out of Markdown, counting them, and writing
@@ -115,7 +115,7 @@ export function tally(template: readonly ChecklistItem[], comment: readonly Chec
 
 /** A short fingerprint of the template, hidden in the comment so a changed template is noticed. */
 export function templateHash(template: string): string {
-  return createHash('sha256').update(normaliseNewlines(template)).digest('hex').slice(0, 16);
+  return crypto().createHash('sha256').update(normaliseNewlines(template)).digest('hex').slice(0, 16);
 }
 
 /** The template fingerprint hidden in a checklist comment, if any. */

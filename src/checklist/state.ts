@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../builtins.js';
 import type { Answer } from './checklist.js';
 
 /**
@@ -72,7 +72,7 @@ export function withState(body: string, state: ChecklistState): string {
  * matches, even when the run for that edit was skipped.
  */
 export function stateDigest(state: ChecklistState): string {
-  return createHash('sha256').update(stateLine(state)).digest('hex').slice(0, 12);
+  return crypto().createHash('sha256').update(stateLine(state)).digest('hex').slice(0, 12);
 }
 
 /** The largest state line `items` answers could need (every item answered by a 39-character login). */

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { fs } from '../builtins.js';
 import { join } from 'node:path';
 import { inputError } from '../errors.js';
 import { checkInputFile, type InputFile } from '../files.js';
@@ -24,10 +24,10 @@ export function checkManifestPath(
  * could hold a link to any file the runner can read.
  */
 export function manifestFile(path: string, workspace: string): InputFile {
-  const stats = statSync(path, { throwIfNoEntry: false });
+  const stats = fs.statSync(path, { throwIfNoEntry: false });
   if (stats?.isDirectory()) {
     const file = join(path, MANIFEST_FILE);
-    if (!statSync(file, { throwIfNoEntry: false })) {
+    if (!fs.statSync(file, { throwIfNoEntry: false })) {
       throw inputError('manifest', path, `a folder with no ${MANIFEST_FILE} in it`);
     }
     return { input: 'manifest', kind: 'manifest', path: file, within: workspace };
