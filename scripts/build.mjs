@@ -151,8 +151,11 @@ const LAZY_BUILTINS = {
   fs: [
     "const fs = process.getBuiltinModule('node:fs');",
     'export const { constants, existsSync, appendFileSync, writeFileSync } = fs;',
-    // fs.promises is a getter that loads it: each member is read from it when first asked for.
-    'export const promises = new Proxy({}, { get: (_, name) => fs.promises[name] });',
+    // fs.promises is a getter that loads it, and @actions/core takes its functions at start-up: each is
+    // a stand-in that reads the real one when called.
+    'export const promises = new Proxy({}, {',
+    "  get: (_, name) => (name === 'constants' ? fs.constants : (...args) => fs.promises[name](...args)),",
+    '});',
   ],
 };
 /** The packages whose `fs` and `crypto` imports the stand-ins above replace. */

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { distDir, entryFile, node24 } from '../support/run-action.js';
 
@@ -12,8 +12,9 @@ import { distDir, entryFile, node24 } from '../support/run-action.js';
 const recorder = join(mkdtempSync(join(tmpdir(), 'safe-deploy-loads-')), 'record.mjs');
 writeFileSync(
   recorder,
+  // node:fs through getBuiltinModule: an ESM import of it would load fs.promises, counted below.
   `import { registerHooks } from 'node:module';
-import { writeSync } from 'node:fs';
+const { writeSync } = process.getBuiltinModule('node:fs');
 registerHooks({
   load(url, context, next) {
     if (url.startsWith('file:')) writeSync(2, 'LOADED ' + url + '\\n');
@@ -23,26 +24,58 @@ registerHooks({
 `,
 );
 
+// And which of Node's own modules it loaded: an ESM import of node:crypto (about 9 ms) or of node:fs
+// (which loads fs.promises) is a start-up cost an input check must not pay.
+const builtinRecorder = join(dirname(recorder), 'builtins.cjs');
+writeFileSync(
+  builtinRecorder,
+  // To a file: spawnSync stops reading a child's output once its timeout stops it.
+  `const dump = () => {
+  require('node:fs').writeFileSync(process.env.BUILTINS_OUT, process.moduleLoadList.join('\\n'));
+};
+process.on('exit', dump);
+// The valid deploy below is stopped while it retries its first call.
+process.on('SIGTERM', () => process.exit(143));
+`,
+);
+
+let runs = 0;
+
 /** Runs an entry with INPUT_* variables; returns the bundle files it loaded and its output. */
 function loads(
   entry: string,
   env: Record<string, string>,
-): { files: string[]; stdout: string; code: number | null } {
-  const run = spawnSync(node24(), ['--import', recorder, entryFile(entry)], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    encoding: 'utf8',
-    // What loads is known long before: the valid deploy below may be stopped retrying its first call.
-    timeout: 15_000,
-  });
+): { files: string[]; builtins: string[]; stdout: string; code: number | null } {
+  const builtinsOut = join(dirname(recorder), `builtins-${++runs}.txt`);
+  const spawn = (recorderArgs: string[]) =>
+    spawnSync(node24(), [...recorderArgs, entryFile(entry)], {
+      env: { PATH: process.env.PATH ?? '', BUILTINS_OUT: builtinsOut, ...env },
+      encoding: 'utf8',
+      // What loads is known long before: the valid deploy below is stopped retrying its first call.
+      timeout: 7_000,
+    });
+  const run = spawn(['--import', recorder]);
+  // Apart: module hooks make Node's ESM loader read files through fs.promises itself.
+  const natives = spawn(['--require', builtinRecorder]);
   const files = run.stderr
     .split('\n')
     .filter((line) => line.startsWith('LOADED '))
     .map((line) => fileURLToPath(line.slice('LOADED '.length)))
     .filter((file) => file.startsWith(distDir()));
+  expect(natives.status).not.toBeNull();
+  const builtins = readFileSync(builtinsOut, 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('NativeModule '))
+    .map((line) => line.slice('NativeModule '.length));
   // The hooks saw the entry: an empty list would make every check below pass.
   expect(files).toContain(entryFile(entry));
-  return { files, stdout: run.stdout, code: run.status };
+  expect(builtins).toContain('fs');
+  return { files, builtins, stdout: run.stdout, code: run.status };
 }
+
+/** Node's modules that only a full run needs: crypto, and what fs.promises brings. */
+const costly = (builtins: string[]): string[] =>
+  builtins.filter((name) => name === 'crypto' || name === 'internal/fs/promises');
 
 const bytes = (files: string[]): number => files.reduce((sum, file) => sum + readFileSync(file).length, 0);
 const heavy = (files: string[]): string[] =>
@@ -55,6 +88,7 @@ test('a deploy input error fails before the engine or the AWS SDK loads', () => 
   expect(run.code).toBe(1);
   expect(run.stdout).toContain(`::error::Input 'steps': "Sideways" is not valid`);
   expect(run.files).toEqual([entryFile('deploy')]);
+  expect(costly(run.builtins)).toEqual([]);
   expect(heavy(run.files)).toEqual([]);
   expect(bytes(run.files)).toBeLessThan(64 * 1024);
 });
@@ -67,6 +101,7 @@ test.each([
   expect(run.code).toBe(0);
   expect(run.stdout).toContain(`safe-deploy post: ${message}; nothing to clean up`);
   expect(run.files).toEqual([entryFile('deploy/post')]);
+  expect(costly(run.builtins)).toEqual([]);
   expect(heavy(run.files)).toEqual([]);
   expect(bytes(run.files)).toBeLessThan(64 * 1024);
 });
@@ -76,6 +111,7 @@ test('a checklist input error fails before the GitHub client loads', () => {
   expect(run.code).toBe(1);
   expect(run.stdout).toContain("::error::Input 'mode'");
   expect(run.files).toEqual([entryFile('checklist')]);
+  expect(costly(run.builtins)).toEqual([]);
   expect(heavy(run.files)).toEqual([]);
 });
 
@@ -93,6 +129,7 @@ test('the check sees the SDK when it does load: a valid deploy reaches for AWS',
   });
   expect(run.files.length).toBeGreaterThan(1);
   expect(heavy(run.files)).not.toEqual([]);
+  expect(costly(run.builtins)).toContain('crypto');
 });
 
 test('a gate input error fails before the CloudWatch client loads', () => {
@@ -100,6 +137,7 @@ test('a gate input error fails before the CloudWatch client loads', () => {
   expect(run.code).toBe(1);
   expect(run.stdout).toContain("::error::Input 'windows'");
   expect(run.files).toEqual([entryFile('gate')]);
+  expect(costly(run.builtins)).toEqual([]);
   // Nor the holiday and calendar libraries: those load with the calendars they read.
   expect(run.files.filter((file) => /date-holidays|ICAL/.test(readFileSync(file, 'utf8')))).toEqual([]);
 });
@@ -112,5 +150,6 @@ test.each([
   expect(run.code).toBe(1);
   expect(run.stdout).toContain(error);
   expect(run.files).toEqual([entryFile(entry)]);
+  expect(costly(run.builtins)).toEqual([]);
   expect(bytes(run.files)).toBeLessThan(64 * 1024);
 });
