@@ -1,14 +1,11 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { SdkCloudWatch } from '../../src/aws/cloudwatch.js';
-import { SdkEcs } from '../../src/aws/ecs.js';
-import { SdkLoadBalancer } from '../../src/aws/load-balancer.js';
 import { runLifecycle } from '../../src/deploy/lifecycle.js';
 import type { DeployReport } from '../../src/deploy/model.js';
 import { parseDeploySettings } from '../../src/deploy/settings.js';
 import { recordInputs } from '../../src/inputs.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { motoDeployDeps } from '../support/moto-deploy.js';
 import {
   motoClientConfig,
   putAlarm,
@@ -39,7 +36,6 @@ async function deploy(
   clock = new FakeClock(),
   onTrafficRestored?: () => void,
 ): Promise<DeployReport> {
-  const config = motoClientConfig(moto);
   const settings = parseDeploySettings(
     recordInputs({
       cluster: seeded.cluster,
@@ -55,22 +51,11 @@ async function deploy(
   return runLifecycle(
     settings,
     { register: taskDefinitionJson('shop/api@sha256:' + 'b'.repeat(64)) as never },
-    {
-      ecs: new SdkEcs(new ECSClient(config)),
-      lb: new SdkLoadBalancer(new ElasticLoadBalancingV2Client(config)),
-      cloudwatch: new SdkCloudWatch(new CloudWatchClient(config)),
+    motoDeployDeps(moto, {
       clock,
-      log: {
-        info: () => undefined,
-        warn: () => undefined,
-        debug: () => undefined,
-        group: (_n, run) => run(),
-      },
       identity: { repository: 'octo/shop', commit: 'c0ffee', runId: '7', runAttempt: '2' },
-      runHook: async () => 0,
-      saveState: () => undefined,
       ...(onTrafficRestored ? { onTrafficRestored } : {}),
-    },
+    }),
   );
 }
 

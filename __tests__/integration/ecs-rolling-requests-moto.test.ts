@@ -1,14 +1,13 @@
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { dimensionOf, SdkCloudWatch } from '../../src/aws/cloudwatch.js';
-import { SdkEcs } from '../../src/aws/ecs.js';
+import { dimensionOf } from '../../src/aws/cloudwatch.js';
 import { SdkLoadBalancer } from '../../src/aws/load-balancer.js';
 import { runLifecycle } from '../../src/deploy/lifecycle.js';
 import type { DeployReport } from '../../src/deploy/model.js';
 import { parseDeploySettings } from '../../src/deploy/settings.js';
 import { recordInputs } from '../../src/inputs.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { motoDeployDeps } from '../support/moto-deploy.js';
 import {
   motoClientConfig,
   readServiceState,
@@ -36,7 +35,6 @@ beforeEach(async () => {
 });
 
 async function deploy(inputs: Record<string, string>, clock: FakeClock): Promise<DeployReport> {
-  const config = motoClientConfig(moto);
   const settings = parseDeploySettings(
     recordInputs({
       cluster: seeded.cluster,
@@ -51,21 +49,10 @@ async function deploy(inputs: Record<string, string>, clock: FakeClock): Promise
   return runLifecycle(
     settings,
     { register: taskDefinitionJson('shop/api@sha256:' + 'e'.repeat(64)) as never },
-    {
-      ecs: new SdkEcs(new ECSClient(config)),
-      lb: new SdkLoadBalancer(new ElasticLoadBalancingV2Client(config)),
-      cloudwatch: new SdkCloudWatch(new CloudWatchClient(config)),
+    motoDeployDeps(moto, {
       clock,
-      log: {
-        info: () => undefined,
-        warn: () => undefined,
-        debug: () => undefined,
-        group: (_n, run) => run(),
-      },
       identity: { repository: 'octo/shop', commit: 'c0ffee', runId: '8', runAttempt: '1' },
-      runHook: async () => 0,
-      saveState: () => undefined,
-    },
+    }),
   );
 }
 

@@ -1,17 +1,13 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { ECSClient } from '@aws-sdk/client-ecs';
 import {
   ElasticLoadBalancingV2Client,
   ModifyListenerCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { SdkCloudWatch } from '../../src/aws/cloudwatch.js';
-import { SdkEcs } from '../../src/aws/ecs.js';
-import { SdkLoadBalancer } from '../../src/aws/load-balancer.js';
 import { runLifecycle } from '../../src/deploy/lifecycle.js';
 import type { DeployReport } from '../../src/deploy/model.js';
 import { parseDeploySettings } from '../../src/deploy/settings.js';
 import { recordInputs } from '../../src/inputs.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { motoDeployDeps } from '../support/moto-deploy.js';
 import {
   motoClientConfig,
   readDeployState,
@@ -41,7 +37,6 @@ beforeEach(async () => {
 });
 
 async function deploy(inputs: Record<string, string>, clock = new FakeClock()): Promise<DeployReport> {
-  const config = motoClientConfig(moto);
   const settings = parseDeploySettings(
     recordInputs({
       cluster: seeded.cluster,
@@ -58,21 +53,7 @@ async function deploy(inputs: Record<string, string>, clock = new FakeClock()): 
   return runLifecycle(
     settings,
     { register: taskDefinitionJson('shop/api@sha256:' + 'b'.repeat(64)) as never },
-    {
-      ecs: new SdkEcs(new ECSClient(config)),
-      lb: new SdkLoadBalancer(new ElasticLoadBalancingV2Client(config)),
-      cloudwatch: new SdkCloudWatch(new CloudWatchClient(config)),
-      clock,
-      log: {
-        info: () => undefined,
-        warn: () => undefined,
-        debug: () => undefined,
-        group: (_n, run) => run(),
-      },
-      identity: { repository: 'octo/shop', commit: 'c0ffee', runId: '7', runAttempt: '1' },
-      runHook: async () => 0,
-      saveState: () => undefined,
-    },
+    motoDeployDeps(moto, { clock }),
   );
 }
 
@@ -161,25 +142,17 @@ test('without first-task-set, the launch type moto reports on the service is use
     }),
   );
   const logs: string[] = [];
-  const config = motoClientConfig(moto);
   const report = await runLifecycle(
     settings,
     { register: taskDefinitionJson('shop/api@sha256:' + 'b'.repeat(64)) as never },
-    {
-      ecs: new SdkEcs(new ECSClient(config)),
-      lb: new SdkLoadBalancer(new ElasticLoadBalancingV2Client(config)),
-      cloudwatch: new SdkCloudWatch(new CloudWatchClient(config)),
-      clock: new FakeClock(),
+    motoDeployDeps(moto, {
       log: {
         info: (m) => logs.push(m),
         warn: () => undefined,
         debug: () => undefined,
         group: (_n, run) => run(),
       },
-      identity: { repository: 'octo/shop', commit: 'c0ffee', runId: '7', runAttempt: '1' },
-      runHook: async () => 0,
-      saveState: () => undefined,
-    },
+    }),
   );
   expect(report.result).toBe('dry-run');
   expect(logs.join('\n')).toContain('launch type EC2 (the service)');

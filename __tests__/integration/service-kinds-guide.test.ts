@@ -6,16 +6,13 @@ import {
   DescribeListenersCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { SdkCloudWatch } from '../../src/aws/cloudwatch.js';
 import { SdkEcs } from '../../src/aws/ecs.js';
-import { SdkLoadBalancer } from '../../src/aws/load-balancer.js';
 import { runLifecycle } from '../../src/deploy/lifecycle.js';
 import { parseDeploySettings } from '../../src/deploy/settings.js';
 import { recordInputs } from '../../src/inputs.js';
 import { readTaskDefinitionFile, renderTaskDefinition } from '../../src/manifest/render.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { motoDeployDeps } from '../support/moto-deploy.js';
 import { serviceKind } from '../../src/deploy/kinds/service-kind.js';
 import { motoClientConfig, startMoto, type Moto } from '../support/moto.js';
 
@@ -85,16 +82,10 @@ test('the commands run as written and create each kind of service', async () => 
         readTaskDefinitionFile(join(cwd, 'task-definition.json'), 'task-definition'),
       ),
     },
-    {
+    motoDeployDeps(moto, {
       ecs,
-      lb: new SdkLoadBalancer(new ElasticLoadBalancingV2Client(config)),
-      cloudwatch: new SdkCloudWatch(new CloudWatchClient(config)),
-      clock: new FakeClock(),
-      log: { info: () => undefined, warn: () => undefined, debug: () => undefined, group: (_n, go) => go() },
       identity: { repository: 'octo/shop', commit: 'c0ffee', runId: '1', runAttempt: '1' },
-      runHook: async () => 0,
-      saveState: () => undefined,
-    },
+    }),
   );
   expect(report.result).toBe('deployed');
   const external = (await ecs.describeService('web', 'api'))!;
