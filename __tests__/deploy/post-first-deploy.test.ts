@@ -1,11 +1,8 @@
-import { jest } from '@jest/globals';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TaskSet } from '@aws-sdk/client-ecs';
 import { runDeployPost } from '../../src/deploy/post.js';
 import type { FirstTaskSetTarget, SavedDeploy } from '../../src/deploy/saved.js';
 import { BLUE_TG, GREEN_TG, LISTENER } from '../support/fake-aws.js';
+import { postStepHarness } from '../support/post-step.js';
 import { deploy, scenario, type Scenario } from './harness.js';
 
 // The post step of a first deploy the runner killed: from saved state alone, the first task set is
@@ -22,35 +19,8 @@ const RUN_TAGS = {
   'safe-deploy:run-attempt': '1',
 };
 const FIRST_SET = 'arn:aws:ecs:us-east-1:111111111111:task-set/web/api/ecs-svc/0000000000000000005';
-let out: string[];
-let outputFile: string;
-
-beforeEach(() => {
-  out = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out.push(String(chunk));
-    return true;
-  });
-  outputFile = join(mkdtempSync(join(tmpdir(), 'post-first-')), 'output');
-  writeFileSync(outputFile, '');
-  process.env.GITHUB_OUTPUT = outputFile;
-});
-afterEach(() => {
-  jest.restoreAllMocks();
-  delete process.env.STATE_deploy;
-  delete process.env.GITHUB_OUTPUT;
-});
-
-function save(state: SavedDeploy): void {
-  process.env.STATE_deploy = JSON.stringify(state);
-}
-
-function outputs(): Record<string, string> {
-  const text = readFileSync(outputFile, 'utf8');
-  const found: Record<string, string> = {};
-  for (const match of text.matchAll(/^(\S+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) found[match[1]!] = match[3]!;
-  return found;
-}
+const post = postStepHarness();
+const { save, outputs } = post;
 
 function target(taskSetArn: string | undefined = FIRST_SET): FirstTaskSetTarget {
   return {
@@ -96,7 +66,7 @@ test('killed while deploying: the first task set is deleted, the service left em
   expect(outputs().reason).toBe(
     'the first deploy was stopped before it finished; the post step deleted its task set',
   );
-  expect(out.join('')).toContain(
+  expect(post.out()).toContain(
     'Rolled back: the first task set is deleted: the service has no task set, as before the deploy',
   );
 });

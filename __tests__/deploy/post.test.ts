@@ -1,35 +1,15 @@
-import { jest } from '@jest/globals';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { runDeployPost } from '../../src/deploy/post.js';
-import type { SavedDeploy, TaskSetTarget } from '../../src/deploy/saved.js';
+import type { TaskSetTarget } from '../../src/deploy/saved.js';
 import { BLUE_TASK_SET, BLUE_TG, FakeAws, GREEN_TG, LISTENER } from '../support/fake-aws.js';
+import { postStepHarness } from '../support/post-step.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { FakeGitHub } from '../support/fake-github.js';
 
 // The post step acts from saved state alone, after the main step was killed at some point of the deploy.
 
 const GREEN = 'arn:aws:ecs:us-east-1:111111111111:task-set/web/api/ecs-svc/0000000000000000005';
-let out: string[];
-let outputFile: string;
-
-beforeEach(() => {
-  out = [];
-  // The post step writes workflow commands (warnings) to stdout: keep them for the assertions, out of the log.
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out.push(String(chunk));
-    return true;
-  });
-  outputFile = join(mkdtempSync(join(tmpdir(), 'post-')), 'output');
-  writeFileSync(outputFile, '');
-  process.env.GITHUB_OUTPUT = outputFile;
-});
-afterEach(() => {
-  jest.restoreAllMocks();
-  delete process.env.STATE_deploy;
-  delete process.env.GITHUB_OUTPUT;
-});
+const post = postStepHarness();
+const { save, outputs } = post;
 
 function target(): TaskSetTarget {
   return {
@@ -76,17 +56,6 @@ function killedAt(green: number, greenStatus: 'ACTIVE' | 'PRIMARY'): { aws: Fake
   return { aws, clock };
 }
 
-function save(state: SavedDeploy): void {
-  process.env.STATE_deploy = JSON.stringify(state);
-}
-
-function outputs(): Record<string, string> {
-  const text = readFileSync(outputFile, 'utf8');
-  const found: Record<string, string> = {};
-  for (const match of text.matchAll(/^(\S+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) found[match[1]!] = match[3]!;
-  return found;
-}
-
 test('killed while deploying: all traffic back on blue, green deleted', async () => {
   const { aws, clock } = killedAt(10, 'ACTIVE');
   save({ kind: 'task-sets', stage: 'deploying', target: target() });
@@ -105,7 +74,7 @@ test('killed right after green became PRIMARY: the post step finishes the promot
   expect(aws.count('ModifyListener')).toBe(0);
   expect(aws.count('UpdateTaskSet')).toBe(0);
   expect(outputs()).toMatchObject({ result: 'deployed' });
-  expect(out.join('')).toContain('finishing the promotion');
+  expect(post.out()).toContain('finishing the promotion');
 });
 
 test('killed right after blue was deleted: the post step checks and says so, touching nothing', async () => {
