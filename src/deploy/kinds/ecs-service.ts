@@ -1,9 +1,10 @@
-import type { DeploymentConfiguration, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import type { DeploymentConfiguration } from '@aws-sdk/client-ecs';
 import { dimensionOf } from '../../aws/cloudwatch.js';
 import type { ServiceConfiguration } from '../../aws/ecs.js';
 import { formatDuration } from '../../duration.js';
 import { describeError, inputError, UserError } from '../../errors.js';
 import type { DeployContext } from '../context.js';
+import { taskDefinitionArnOf, type DeployTaskDefinition } from '../task-definition.js';
 import { diagnoseService, type Diagnosis } from '../diagnose.js';
 import type { TrafficStep } from '../model.js';
 import type { RollbackOutcome } from '../rollback.js';
@@ -138,7 +139,7 @@ export class EcsServiceDeploy implements CheckedRollout {
   constructor(
     private readonly ctx: DeployContext,
     private readonly checked: CheckedEcsService,
-    private readonly taskDefinition: { arn: string } | { register: RegisterTaskDefinitionCommandInput },
+    private readonly taskDefinition: DeployTaskDefinition,
     private readonly live: (ctx: DeployContext, start: EcsDeployStart) => LiveRollout,
   ) {
     this.target = {
@@ -189,13 +190,7 @@ export class EcsServiceDeploy implements CheckedRollout {
     const { settings: s, deps, calls, timeline } = this.ctx;
     const { ecs, log } = deps;
     timeline.enter('prepare');
-    if ('register' in this.taskDefinition) {
-      const input = this.taskDefinition.register;
-      this.target.taskDefinition = await calls.retry('register the task definition', () =>
-        ecs.registerTaskDefinition(input),
-      );
-      log.info(`Registered ${this.target.taskDefinition}`);
-    }
+    this.target.taskDefinition = await taskDefinitionArnOf(this.ctx, this.taskDefinition);
     const native = this.checked.native;
     if (native) {
       log.info(

@@ -1,24 +1,25 @@
-import type { RegisterTaskDefinitionCommandInput, Service as SdkService } from '@aws-sdk/client-ecs';
+import type { Service as SdkService } from '@aws-sdk/client-ecs';
 import type { Service, TaskSet } from '../../aws/ecs.js';
 import { type Weights } from '../../aws/load-balancer.js';
 import { formatDuration } from '../../duration.js';
 import { UserError } from '../../errors.js';
 import type { DeployContext } from '../context.js';
+import { taskDefinitionArnOf, type DeployTaskDefinition } from '../task-definition.js';
 import {
   resolveFirstLaunch,
   type FirstLaunch,
   type FirstTaskSet,
   type TaskDefinitionShape,
 } from '../first-task-set.js';
-import { classifyLeftovers, runTags, TAG, type Leftover } from '../leftovers.js';
+import { classifyLeftovers, runTags, type Leftover } from '../leftovers.js';
 import { FIRST_TASK_SET_DELETED, type TrafficStep } from '../model.js';
-import { rollBackFirstTaskSet, taggedGreen, type RollbackOutcome } from '../rollback.js';
+import { rollBackFirstTaskSet, type RollbackOutcome } from '../rollback.js';
 import type { CheckedRollout, LiveRollout, RolloutIds } from '../rollout.js';
 import { greenShare, ListenerRouter, type ListenerRoute } from '../routing/listener.js';
 import type { FirstTaskSetTarget, SavedDeploy } from '../saved.js';
 import type { DeploySettings } from '../settings.js';
 import { Stop } from '../watch.js';
-import { GreenTaskSet } from './green-task-set.js';
+import { createRunTaskSet, GreenTaskSet } from './green-task-set.js';
 import { blockIfAnotherDeploy, readForward, removeLeftover } from './task-sets.js';
 
 /**
@@ -178,7 +179,7 @@ export class FirstDeploy implements CheckedRollout {
     private readonly ctx: DeployContext,
     private readonly start: FirstDeployStart,
     private readonly launch: FirstLaunch,
-    private readonly taskDefinition: { arn: string } | { register: RegisterTaskDefinitionCommandInput },
+    private readonly taskDefinition: DeployTaskDefinition,
   ) {
     const s = ctx.settings;
     const { targetGroup, otherTargetGroup } = launch;
@@ -231,37 +232,21 @@ export class FirstDeploy implements CheckedRollout {
 
   /** The first changes: leftovers of earlier runs removed, the task definition registered, the task set made. */
   async prepare(): Promise<LiveFirstDeploy> {
-    const { settings: s, deps, calls, timeline } = this.ctx;
-    const { ecs, log } = deps;
+    const { deps, timeline } = this.ctx;
+    const { log } = deps;
     timeline.enter('prepare');
     for (const left of this.start.leftovers) await removeLeftover(this.ctx, left);
-    let taskDefinitionArn: string;
-    if ('register' in this.taskDefinition) {
-      const input = this.taskDefinition.register;
-      taskDefinitionArn = await calls.retry('register the task definition', () =>
-        ecs.registerTaskDefinition(input),
-      );
-      log.info(`Registered ${taskDefinitionArn}`);
-    } else {
-      taskDefinitionArn = this.taskDefinition.arn;
-    }
+    const taskDefinitionArn = await taskDefinitionArnOf(this.ctx, this.taskDefinition);
     deps.saveState(this.saved());
-    const tags = { ...this.target.runTags, [TAG.heartbeat]: new Date(deps.clock.now()).toISOString() };
-    const created = await calls.create(
+    const created = await createRunTaskSet(
+      this.ctx,
       'create the first task set',
-      () =>
-        ecs.createTaskSet(s.cluster, s.service, {
-          taskDefinition: taskDefinitionArn,
-          launch: this.launch.launch,
-          targetGroupArn: undefined,
-          scalePercent: 100,
-          tags,
-        }),
-      async () => {
-        const service = await ecs.describeService(s.cluster, s.service);
-        return service
-          ? taggedGreen(service.taskSets, { blueArn: '', runTags: this.target.runTags })
-          : undefined;
+      { blueArn: '', runTags: this.target.runTags },
+      {
+        taskDefinition: taskDefinitionArn,
+        launch: this.launch.launch,
+        targetGroupArn: undefined,
+        scalePercent: 100,
       },
     );
     this.target.taskSetArn = created.arn;

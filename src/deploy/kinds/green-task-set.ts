@@ -1,18 +1,40 @@
-import { isSteady, type TaskSet } from '../../aws/ecs.js';
+import { isSteady, type NewTaskSet, type TaskSet } from '../../aws/ecs.js';
 import { loadBalancerArnOf } from '../../aws/load-balancer.js';
 import { formatDuration } from '../../duration.js';
 import { LATER } from '../calls.js';
 import type { DeployContext } from '../context.js';
 import { diagnose, type Diagnosis } from '../diagnose.js';
 import { earlierRun, TAG } from '../leftovers.js';
-import { countRequests } from '../requests.js';
-import { type RequestCountStart } from '../requests.js';
+import { countRequests, type RequestCountStart } from '../requests.js';
 import { YieldToEarlierRun, type LiveRollout } from '../rollout.js';
 import type { ListenerRoute } from '../routing/listener.js';
-import type { SavedDeploy } from '../saved.js';
+import { taggedGreen } from '../rollback.js';
+import type { SavedDeploy, TaskSetTarget } from '../saved.js';
 import { NotSteady, Stop } from '../watch.js';
 
 const HEARTBEAT_EVERY_MS = 60_000;
+
+/**
+ * Creates a run's task set, tagged with the run and its first heartbeat. After a fault the call may have
+ * landed: the task set is looked for by those tags before the call is sent again (calls.create).
+ */
+export function createRunTaskSet(
+  ctx: DeployContext,
+  what: string,
+  run: Pick<TaskSetTarget, 'blueArn' | 'runTags'>,
+  spec: Omit<NewTaskSet, 'tags'>,
+): Promise<TaskSet> {
+  const { settings: s, deps, calls } = ctx;
+  const tags = { ...run.runTags, [TAG.heartbeat]: new Date(deps.clock.now()).toISOString() };
+  return calls.create(
+    what,
+    () => deps.ecs.createTaskSet(s.cluster, s.service, { ...spec, tags }),
+    async () => {
+      const service = await deps.ecs.describeService(s.cluster, s.service);
+      return service ? taggedGreen(service.taskSets, run) : undefined;
+    },
+  );
+}
 
 /**
  * The task set a run created, as every task-set kind (a new version beside blue, a service's first task

@@ -1,20 +1,20 @@
-import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import type { Service, TaskSet } from '../../aws/ecs.js';
 import { type Weights } from '../../aws/load-balancer.js';
 import { formatDuration } from '../../duration.js';
 import { describeError, UserError } from '../../errors.js';
 import { notFoundError } from '../arns.js';
 import type { DeployContext } from '../context.js';
+import { taskDefinitionArnOf, type DeployTaskDefinition } from '../task-definition.js';
 import { classifyLeftovers, runTags, TAG, type Leftover } from '../leftovers.js';
 import { oneBoxShare, oneTaskScale } from '../plan.js';
-import { findGreenByTags, rollBackTaskSets, taggedGreen, type RollbackOutcome } from '../rollback.js';
+import { findGreenByTags, rollBackTaskSets, type RollbackOutcome } from '../rollback.js';
 import type { CheckedRollout, LiveRollout, RolloutIds } from '../rollout.js';
 import { Blocked } from '../rollout.js';
 import { greenShare, ListenerRouter, type ListenerRoute } from '../routing/listener.js';
 import { ScaleRouter } from '../routing/scale.js';
 import type { SavedDeploy, TaskSetTarget } from '../saved.js';
 import { Stop } from '../watch.js';
-import { GreenTaskSet } from './green-task-set.js';
+import { createRunTaskSet, GreenTaskSet } from './green-task-set.js';
 import { encodeKept, runKey } from '../../control/channel.js';
 
 /** The task-set deploy (EXTERNAL controller) once validated: blue, the resolved route, leftovers to remove. */
@@ -133,7 +133,7 @@ export class TaskSetDeploy implements CheckedRollout {
   constructor(
     private readonly ctx: DeployContext,
     private readonly checked: CheckedTaskSets,
-    private readonly taskDefinition: { arn: string } | { register: RegisterTaskDefinitionCommandInput },
+    private readonly taskDefinition: DeployTaskDefinition,
   ) {
     const s = ctx.settings;
     this.target = {
@@ -189,34 +189,15 @@ export class TaskSetDeploy implements CheckedRollout {
       }
       for (const left of removable) await removeLeftover(this.ctx, left);
     }
-    let taskDefinitionArn: string;
-    if ('register' in this.taskDefinition) {
-      const input = this.taskDefinition.register;
-      taskDefinitionArn = await calls.retry('register the task definition', () =>
-        ecs.registerTaskDefinition(input),
-      );
-      log.info(`Registered ${taskDefinitionArn}`);
-    } else {
-      taskDefinitionArn = this.taskDefinition.arn;
-    }
+    const taskDefinitionArn = await taskDefinitionArnOf(this.ctx, this.taskDefinition);
     deps.saveState(this.saved());
     const scale = route ? (s.oneBox ? oneTaskScale(this.checked.service.desiredCount) : 100) : 0;
-    const tags = { ...this.target.runTags, [TAG.heartbeat]: new Date(deps.clock.now()).toISOString() };
-    const green = await calls.create(
-      'create green',
-      () =>
-        ecs.createTaskSet(s.cluster, s.service, {
-          taskDefinition: taskDefinitionArn,
-          launch: blue.raw,
-          targetGroupArn: route?.greenTargetGroup,
-          scalePercent: scale,
-          tags,
-        }),
-      async () => {
-        const service = await ecs.describeService(s.cluster, s.service);
-        return service ? taggedGreen(service.taskSets, this.target) : undefined;
-      },
-    );
+    const green = await createRunTaskSet(this.ctx, 'create green', this.target, {
+      taskDefinition: taskDefinitionArn,
+      launch: blue.raw,
+      targetGroupArn: route?.greenTargetGroup,
+      scalePercent: scale,
+    });
     this.target.greenArn = green.arn;
     deps.saveState(this.saved());
     timeline.mark('green created');
