@@ -7,7 +7,7 @@ import { UserError, describeError, inputError } from './errors.js';
  * Reading the files users point inputs at (task definition, calendar, template, pipeline file, event
  * payload, manifest). Only a regular file under a size limit is read: a FIFO or a device would block the
  * step or never end, a directory is a mistake, and a huge file would be read whole into memory before it
- * could be refused. The limits are in the README ("Bad input").
+ * could be refused. The limits are in docs/reliability.md ("Bad input").
  */
 
 const KiB = 1024;
