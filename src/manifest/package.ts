@@ -1,8 +1,8 @@
 import * as core from '@actions/core';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { describeError, inputError, UserError } from '../errors.js';
-import { readInputFile } from '../files.js';
+import { readInputFile, statInput } from '../files.js';
 import type { InputReader } from '../inputs.js';
 import { parsePackageSettings, type PackageSettings } from './package-settings.js';
 import {
@@ -73,7 +73,7 @@ export async function runPackage(
     (problems) =>
       new UserError(`The manifest would be refused by every deploy, so it was not written: ${problems}`),
   );
-  if (statSync(settings.path, { throwIfNoEntry: false })?.isDirectory()) {
+  if (statInput('path', settings.path)?.isDirectory()) {
     throw inputError(
       'path',
       settings.path,
