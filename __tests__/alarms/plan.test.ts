@@ -7,7 +7,7 @@ test('a name under a prefix is read through it, and a prefix under a shorter one
   });
 });
 
-test('the calls a poll makes, as the README states them', () => {
+test('the calls a poll makes, as docs/benchmark.md states them', () => {
   // N named alarms: one account-wide call a steady poll; the full read is ⌈N/100⌉, once a minute.
   expect(pollCost({ named: 250, matched: [], pollIntervalMs: 1_000 })).toEqual({
     steady: 1,

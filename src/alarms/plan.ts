@@ -34,7 +34,7 @@ export function planReads(names: readonly string[], prefixes: readonly string[])
   return { byName: [...new Set(names)].filter((name) => !underPrefix(name, kept)), prefixes: kept };
 }
 
-/** What a watch costs in DescribeAlarms calls, for the README and the benchmark. */
+/** What a watch costs in DescribeAlarms calls, for docs/benchmark.md and the benchmark. */
 export interface PollCost {
   /** Calls of a poll between full reads (only alarms not OK come back, so one page each). */
   steady: number;
