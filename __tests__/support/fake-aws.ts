@@ -87,7 +87,14 @@ export class FakeAws {
   readonly actions = new Map<string, Action[]>();
   readonly alarms = new Map<
     string,
-    { type: 'metric' | 'composite'; state: AlarmState; reason: string; updatedAt?: number }
+    {
+      type: 'metric' | 'composite';
+      state: AlarmState;
+      reason: string;
+      updatedAt?: number;
+      /** A metric alarm's `Period` (seconds); left out, DescribeAlarms answers without one. */
+      periodSeconds?: number;
+    }
   >();
   /** Every alarm state change, as DescribeAlarmHistory returns them (`StateUpdate` items). */
   readonly alarmHistory: { name: string; at: number; from: AlarmState; to: AlarmState; reason: string }[] =
@@ -185,9 +192,15 @@ export class FakeAws {
     };
   }
 
-  addAlarm(name: string, state: AlarmState = 'OK', type: 'metric' | 'composite' = 'metric'): void {
+  addAlarm(
+    name: string,
+    state: AlarmState = 'OK',
+    type: 'metric' | 'composite' = 'metric',
+    periodSeconds?: number,
+  ): void {
     this.alarms.set(name, {
       type,
+      ...(periodSeconds ? { periodSeconds } : {}),
       state,
       reason: state === 'OK' ? 'Threshold not crossed' : `${name} crossed`,
       updatedAt: this.clock.now(),
@@ -404,18 +417,35 @@ export class FakeAws {
     this.installControl();
 
     const elb = this.elbMock;
-    elb.on(DescribeListenersCommand).callsFake((input: { ListenerArns: string[] }) =>
-      this.call('DescribeListeners', () => ({
-        Listeners: input.ListenerArns.map((arn) => ({
-          ListenerArn: arn,
-          DefaultActions: structuredClone(this.actions.get(arn)),
+    // DescribeListeners and DescribeRules (API reference): by ARN, or every listener of a load balancer
+    // (`LoadBalancerArn`) and every rule of a listener (`ListenerArn`). Listener and rule ARNs share the load
+    // balancer's path (`listener/app/shop/<lb-id>/<listener-id>`, `listener-rule/app/shop/<lb-id>/<listener-id>/...`).
+    const path = (arn: string) => arn.replace(/^.*:(loadbalancer|listener|listener-rule)\//, '');
+    elb
+      .on(DescribeListenersCommand)
+      .callsFake((input: { ListenerArns?: string[]; LoadBalancerArn?: string }) =>
+        this.call('DescribeListeners', () => ({
+          Listeners: (
+            input.ListenerArns ??
+            [...this.actions.keys()].filter(
+              (arn) => arn.includes(':listener/') && path(arn).startsWith(`${path(input.LoadBalancerArn!)}/`),
+            )
+          ).map((arn) => ({
+            ListenerArn: arn,
+            DefaultActions: structuredClone(this.actions.get(arn)),
+          })),
         })),
-      })),
-    );
-    elb.on(DescribeRulesCommand).callsFake((input: { RuleArns: string[] }) =>
+      );
+    elb.on(DescribeRulesCommand).callsFake((input: { RuleArns?: string[]; ListenerArn?: string }) =>
       this.call('DescribeRules', () => ({
-        Rules: input.RuleArns.map((arn) => ({
+        Rules: (
+          input.RuleArns ??
+          [...this.actions.keys()].filter(
+            (arn) => arn.includes(':listener-rule/') && path(arn).startsWith(`${path(input.ListenerArn!)}/`),
+          )
+        ).map((arn) => ({
           RuleArn: arn,
+          IsDefault: false,
           Actions: structuredClone(this.actions.get(arn)),
         })),
       })),
@@ -497,6 +527,7 @@ export class FakeAws {
         const page = matching.slice(start, start + max);
         const view = (a: (typeof page)[number]) => ({
           AlarmName: a.name,
+          ...(a.periodSeconds ? { Period: a.periodSeconds } : {}),
           StateValue: a.state,
           StateReason: a.reason,
           ...(a.updatedAt !== undefined ? { StateUpdatedTimestamp: new Date(a.updatedAt) } : {}),
