@@ -88,7 +88,14 @@ export class FakeAws {
   readonly actions = new Map<string, Action[]>();
   readonly alarms = new Map<
     string,
-    { type: 'metric' | 'composite'; state: AlarmState; reason: string; updatedAt?: number }
+    {
+      type: 'metric' | 'composite';
+      state: AlarmState;
+      reason: string;
+      updatedAt?: number;
+      /** A metric alarm's `Period` (seconds); left out, DescribeAlarms answers without one. */
+      periodSeconds?: number;
+    }
   >();
   /** Every alarm state change, as DescribeAlarmHistory returns them (`StateUpdate` items). */
   readonly alarmHistory: { name: string; at: number; from: AlarmState; to: AlarmState; reason: string }[] =
@@ -192,9 +199,15 @@ export class FakeAws {
     };
   }
 
-  addAlarm(name: string, state: AlarmState = 'OK', type: 'metric' | 'composite' = 'metric'): void {
+  addAlarm(
+    name: string,
+    state: AlarmState = 'OK',
+    type: 'metric' | 'composite' = 'metric',
+    periodSeconds?: number,
+  ): void {
     this.alarms.set(name, {
       type,
+      ...(periodSeconds ? { periodSeconds } : {}),
       state,
       reason: state === 'OK' ? 'Threshold not crossed' : `${name} crossed`,
       updatedAt: this.clock.now(),
@@ -504,6 +517,7 @@ export class FakeAws {
         const page = matching.slice(start, start + max);
         const view = (a: (typeof page)[number]) => ({
           AlarmName: a.name,
+          ...(a.periodSeconds ? { Period: a.periodSeconds } : {}),
           StateValue: a.state,
           StateReason: a.reason,
           ...(a.updatedAt !== undefined ? { StateUpdatedTimestamp: new Date(a.updatedAt) } : {}),
