@@ -424,18 +424,35 @@ export class FakeAws {
     this.installControl();
 
     const elb = this.elbMock;
-    elb.on(DescribeListenersCommand).callsFake((input: { ListenerArns: string[] }) =>
-      this.call('DescribeListeners', () => ({
-        Listeners: input.ListenerArns.map((arn) => ({
-          ListenerArn: arn,
-          DefaultActions: structuredClone(this.actions.get(arn)),
+    // DescribeListeners and DescribeRules (API reference): by ARN, or every listener of a load balancer
+    // (`LoadBalancerArn`) and every rule of a listener (`ListenerArn`). Listener and rule ARNs share the load
+    // balancer's path (`listener/app/shop/<lb-id>/<listener-id>`, `listener-rule/app/shop/<lb-id>/<listener-id>/...`).
+    const path = (arn: string) => arn.replace(/^.*:(loadbalancer|listener|listener-rule)\//, '');
+    elb
+      .on(DescribeListenersCommand)
+      .callsFake((input: { ListenerArns?: string[]; LoadBalancerArn?: string }) =>
+        this.call('DescribeListeners', () => ({
+          Listeners: (
+            input.ListenerArns ??
+            [...this.actions.keys()].filter(
+              (arn) => arn.includes(':listener/') && path(arn).startsWith(`${path(input.LoadBalancerArn!)}/`),
+            )
+          ).map((arn) => ({
+            ListenerArn: arn,
+            DefaultActions: structuredClone(this.actions.get(arn)),
+          })),
         })),
-      })),
-    );
-    elb.on(DescribeRulesCommand).callsFake((input: { RuleArns: string[] }) =>
+      );
+    elb.on(DescribeRulesCommand).callsFake((input: { RuleArns?: string[]; ListenerArn?: string }) =>
       this.call('DescribeRules', () => ({
-        Rules: input.RuleArns.map((arn) => ({
+        Rules: (
+          input.RuleArns ??
+          [...this.actions.keys()].filter(
+            (arn) => arn.includes(':listener-rule/') && path(arn).startsWith(`${path(input.ListenerArn!)}/`),
+          )
+        ).map((arn) => ({
           RuleArn: arn,
+          IsDefault: false,
           Actions: structuredClone(this.actions.get(arn)),
         })),
       })),
