@@ -2,7 +2,7 @@
 // traffic, by simulation (src/compare/simulate.ts, bundled here with esbuild so the numbers come from the
 // same judge the deploy runs): polls needed to catch green at 3x and 10x blue's error rate, false
 // rollbacks of an equal green over at least 1,000 runs, and what a service-wide error-rate alarm sees
-// at the same step. Prints a table and writes it between the compare-bench markers in README.md.
+// at the same step. Prints a table and writes it between the compare-bench markers in docs/compare.md.
 import { build } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,14 +68,14 @@ const table = [
 ].join('\n');
 console.log(table);
 
-const readme = readFileSync('README.md', 'utf8');
+const readme = readFileSync('docs/compare.md', 'utf8');
 const start = '<!-- compare-bench:start -->';
 const end = '<!-- compare-bench:end -->';
 const from = readme.indexOf(start);
 const to = readme.indexOf(end);
 if (from < 0 || to < from) {
-  console.error('README.md has no compare-bench markers: not updated');
+  console.error('docs/compare.md has no compare-bench markers: not updated');
   process.exit(1);
 }
-writeFileSync('README.md', `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`);
-console.log('\nupdated README.md');
+writeFileSync('docs/compare.md', `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`);
+console.log('\nupdated docs/compare.md');

@@ -2,11 +2,11 @@
 // runner does, ECS and ELB on moto_server, CloudWatch alarms on an in-process stand-in that answers as
 // CloudWatch does (moto ignores StateValue next to names and prefixes, never pages, has no alarm
 // history), GitHub on a local stand-in. Writes bench/results.json and the table between the bench
-// markers in README.md. Speed is reported here, never asserted in a test.
+// markers in docs/benchmark.md. Speed is reported here, never asserted in a test.
 //
 // The official ECS deploy action (aws-actions/amazon-ecs-deploy-task-definition) is measured beside ours in
 // the same run when SAFE_DEPLOY_BENCH_OFFICIAL points at a copy of it built outside this repository (see
-// README.md, Benchmark); none of its code lives here. Without it the output says it was not measured.
+// docs/benchmark.md); none of its code lives here. Without it the output says it was not measured.
 import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -41,7 +41,7 @@ const GITHUB_DELAY_MS = 300;
 const OFFICIAL_REPO = 'aws-actions/amazon-ecs-deploy-task-definition';
 const OFFICIAL_HOW_TO =
   'set SAFE_DEPLOY_BENCH_OFFICIAL to a copy of it built outside this repository (its folder, or its ' +
-  'dist/index.js) and SAFE_DEPLOY_BENCH_OFFICIAL_REF to the commit it was built from; README.md, Benchmark, says how';
+  'dist/index.js) and SAFE_DEPLOY_BENCH_OFFICIAL_REF to the commit it was built from; docs/benchmark.md says how';
 let services = 0;
 if (!motoInstalled()) {
   console.error(INSTALL_HINT);
@@ -95,9 +95,9 @@ try {
 mkdirSync('bench', { recursive: true });
 writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
 const table = renderTable(results);
-const readme = readFileSync('README.md', 'utf8');
+const readme = readFileSync('docs/benchmark.md', 'utf8');
 writeFileSync(
-  'README.md',
+  'docs/benchmark.md',
   readme.replace(
     /<!-- bench:start -->[\s\S]*<!-- bench:end -->/,
     `<!-- bench:start -->\n${table}\n<!-- bench:end -->`,
@@ -442,7 +442,7 @@ function officialAction() {
   }
   if (!existsSync(file) || !statSync(file).isFile()) {
     throw new Error(
-      `SAFE_DEPLOY_BENCH_OFFICIAL=${given}: no bundle at ${file} (build it first: README.md, Benchmark)`,
+      `SAFE_DEPLOY_BENCH_OFFICIAL=${given}: no bundle at ${file} (build it first: docs/benchmark.md)`,
     );
   }
   // Its package.json sits beside dist/ when the folder is a checkout built as that project builds it.

@@ -57,6 +57,7 @@ const DEPLOY_INPUTS = [
   'stabilize-timeout',
   'timeout',
   'require-review',
+  'verify',
   'pause-timeout',
   'on-pause-timeout',
   'keep-previous',

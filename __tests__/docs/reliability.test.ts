@@ -2,15 +2,15 @@ import { readFileSync } from 'node:fs';
 import { FILE_LIMITS, formatBytes, type FileKind } from '../../src/files.js';
 import { MAX_TASK_DEFINITION_BYTES } from '../../src/manifest/render.js';
 
-// The README's bad-input section states the limits the code enforces; a change to one must show in the other.
-const readme = readFileSync('README.md', 'utf8');
-const section = readme.slice(readme.indexOf('### Bad input'), readme.indexOf('## IAM permissions'));
+// docs/reliability.md's bad-input section states the limits the code enforces; a change to one must show in the other.
+const readme = readFileSync('docs/reliability.md', 'utf8');
+const section = readme.slice(readme.indexOf('## Bad input'));
 const rows = section
   .split('\n')
   .filter((line) => line.startsWith('| '))
   .map((line) => line.split('|').map((cell) => cell.trim()));
 
-test('the README states each file limit the code enforces', () => {
+test('docs/reliability.md states each file limit the code enforces', () => {
   const label: Record<FileKind, string> = {
     'task definition': 'task definition',
     manifest: 'manifest',
@@ -29,7 +29,7 @@ test('the README states each file limit the code enforces', () => {
   );
 });
 
-test('the README lists each class of bad input', () => {
+test('docs/reliability.md lists each class of bad input', () => {
   expect(rows.map((cells) => cells[1])).toEqual(
     expect.arrayContaining([
       'a list with an empty item',

@@ -7,7 +7,7 @@ import { node24 } from '../support/run-action.js';
 
 // GitHub's local action runner (`npx local-action run <action dir> <entry> <.env>`) imports an entry's
 // source, calls the run() it exports, with its own @actions/core standing in for the runner, and prints
-// the outputs. These run it as the README says, against moto.
+// the outputs. These run it as docs/cli.md says, against moto.
 const root = resolve(import.meta.dirname, '..', '..');
 let moto: Moto;
 let seeded: SeededService;

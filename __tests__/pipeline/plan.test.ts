@@ -348,6 +348,7 @@ describe('.github/workflows/pipeline.yml', () => {
   stabilize-timeout: 15m
   timeout: 2h
   require-review: true
+  verify: false
   pause-timeout: 2h
   on-pause-timeout: promote
   keep-previous: true
@@ -397,6 +398,7 @@ stages:
       stabilizeTimeoutMs: 15 * 60_000,
       timeoutMs: 2 * 60 * 60_000,
       requireReview: true,
+      verify: false,
       pauseTimeoutMs: 2 * 60 * 60_000,
       onPauseTimeout: 'promote',
       keepPrevious: true,

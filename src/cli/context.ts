@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CliIO } from './terminal.js';
 
 /**
- * Exit codes, the same for every command (README, "Command line"):
+ * Exit codes, the same for every command (docs/cli.md, "The command line"):
  * 0 deployed, dry run done, gate open; 1 failed or rolled back, gate closed; 2 usage or bad input,
  * nothing changed; 3 blocked: an alarm was already in ALARM, nothing changed (try again later).
  */

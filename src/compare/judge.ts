@@ -12,7 +12,7 @@ import type { ComparisonResult, Rule } from './model.js';
 /**
  * Per poll, the chance that a green exactly at its bound fails anyway. Blue's own rate is taken at its
  * upper confidence limit at the same level, so the chance of a false failure at one poll is at most
- * twice this; the README and the benchmark give the rate over whole deploys, polled every 10 s.
+ * twice this; docs/compare.md and the benchmark give the rate over whole deploys, polled every 10 s.
  */
 export const ALPHA = 0.001;
 

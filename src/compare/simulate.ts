@@ -99,7 +99,7 @@ export function simulateMany(model: CanaryModel, runs: number, firstSeed = 1): C
 }
 
 /**
- * The canary the benchmark and the README describe: 1,000 requests a second, green at 1% for a
+ * The canary the benchmark and docs/compare.md describe: 1,000 requests a second, green at 1% for a
  * five-minute step polled every 10 s, blue failing 1% of requests, the built-in error-rate's default
  * rule and minimum, and a service-wide alarm at twice blue's error rate.
  */

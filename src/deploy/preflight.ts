@@ -12,6 +12,7 @@ import { serviceKind } from './kinds/service-kind.js';
 import { checkTaskSetKind } from './kinds/task-sets.js';
 import { checkFirstDeployKind, hasNoPrimary } from './kinds/first-deploy.js';
 import { FIRST_TASK_SET, parseFirstTaskSet, type FirstTaskSet } from './first-task-set.js';
+import { verifyTaskDefinition } from './verify/preflight.js';
 import { Blocked, type CheckedKind, type CheckedRollout } from './rollout.js';
 import { productionOf } from './routing/settings.js';
 import { checkPlanFitsTimeout, type DeploySettings } from './settings.js';
@@ -37,7 +38,7 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
   // An input's schema checked before the first AWS call, like every other input.
   const firstTaskSet = s.firstTaskSet && parseFirstTaskSet(s.firstTaskSet);
   const alarms = await resolveWatchedAlarms(ctx);
-  const configuration = await readServiceConfiguration(ctx);
+  const { configuration, account } = await readServiceConfiguration(ctx);
   const kind = await checkKind(ctx, configuration, firstTaskSet);
   // The state at the start: an alarm already firing blocks the deploy, it does not roll it back.
   const blockers = new Set(alarms.resolved.blockers);
@@ -46,6 +47,7 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
   }
   await checkReviewed(ctx);
   const taskDefinition = await checkTaskDefinition(ctx, release);
+  if (s.verify) await verifyTaskDefinition(ctx, taskDefinition, account, kind.loadBalancers);
   // Default steps are the kind's: the task-set canary; none where ECS moves traffic or all goes at once.
   if (!s.stepsGiven) checkPlanFitsTimeout({ ...s, steps: kind.ownSteps ? [] : s.steps });
   return {
@@ -90,7 +92,9 @@ async function resolveWatchedAlarms(
  * The service's controller and strategy (they decide the kind of deploy), read once. A missing cluster or
  * service, or ARN inputs of another account than the service's, are the user's to fix.
  */
-async function readServiceConfiguration(ctx: DeployContext): Promise<ServiceConfiguration> {
+async function readServiceConfiguration(
+  ctx: DeployContext,
+): Promise<{ configuration: ServiceConfiguration; account: string | undefined }> {
   const { settings: s, deps, calls } = ctx;
   const configuration = await calls
     .retry('read the service', () => deps.ecs.describeServiceConfiguration(s.cluster, s.service))
@@ -116,7 +120,7 @@ async function readServiceConfiguration(ctx: DeployContext): Promise<ServiceConf
   const foreign = account ? otherAccountError(arnInputs(s), account) : undefined;
   if (foreign) throw foreign;
   refuseTaskSetOnlyInputs(s, configuration.name, configuration.controller);
-  return configuration;
+  return { configuration, account };
 }
 
 /**

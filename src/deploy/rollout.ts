@@ -1,5 +1,6 @@
 import type { GreenBlueAnalysis } from '../compare/analysis.js';
 import type { Diagnosis } from './diagnose.js';
+import type { BalancedContainer } from './verify/checks.js';
 import type { TrafficStep } from './model.js';
 import type { RequestCountStart } from './requests.js';
 import type { RollbackOutcome } from './rollback.js';
@@ -32,6 +33,8 @@ export interface CheckedKind {
   readonly settings: DeploySettings;
   /** Green against blue, where the kind has both and `compare` declares comparisons. */
   readonly analysis?: GreenBlueAnalysis;
+  /** Where the load balancer sends the service's traffic (the container and port `verify` checks). */
+  readonly loadBalancers: BalancedContainer[];
   /** The kind runs its own traffic steps (ECS moves traffic; a first deploy goes at once), not the canary. */
   readonly ownSteps: boolean;
   /** The deploy of this task definition, before it changes anything. */

@@ -166,6 +166,42 @@ function triggeringRun(event: unknown, repository: string): { headSha?: string }
 }
 
 /**
+ * Refuses to seal (`package`) or deploy (`deploy`) in a `pull_request_target` run of a fork's pull request.
+ * Such a run has this repository's token and secrets, but what it builds is the fork's code (whatever ref the
+ * job checked out), while GITHUB_SHA is this repository's base commit: a manifest sealed there would record a
+ * trusted commit for untrusted code. As for a fork's `workflow_run`, a fork's build is never deployed. A
+ * payload that does not name the head repository is treated as a fork's: only a same-repository pull request
+ * is let through.
+ */
+export function refuseForkBuild(env: NodeJS.ProcessEnv, event: unknown, doing: 'package' | 'deploy'): void {
+  if (env.GITHUB_EVENT_NAME !== 'pull_request_target') return;
+  const repository = env.GITHUB_REPOSITORY ?? '';
+  const pull = (event as { pull_request?: PullRequestPayload } | undefined)?.pull_request;
+  const head = pull?.head?.repo?.full_name;
+  if (typeof head === 'string' && repository && sameRepository(head, repository)) return;
+  const number = typeof pull?.number === 'number' ? `#${pull.number}` : '(number not in the event)';
+  const headSha = typeof pull?.head?.sha === 'string' ? `@${pull.head.sha.slice(0, 12)}` : '';
+  const from =
+    typeof head === 'string'
+      ? `the fork ${head}${headSha}`
+      : 'a head repository the event does not name (a deleted fork, or an unreadable event)';
+  const what =
+    doing === 'package'
+      ? `package does not seal its build: GITHUB_SHA is ${repository || 'this repository'}'s base commit ` +
+        `${(env.GITHUB_SHA ?? '?').slice(0, 12)}, not the fork's code the job built`
+      : 'deploy does not deploy a build of untrusted code';
+  throw new UserError(
+    `This run was started by pull_request_target for pull request ${number} from ${from}: ${what}. ` +
+      "A fork's changes are built on pull_request (no secrets, nothing deployed) and packaged and deployed once merged.",
+  );
+}
+
+interface PullRequestPayload {
+  number?: unknown;
+  head?: { sha?: unknown; repo?: { full_name?: unknown } | null } | null;
+}
+
+/**
  * Reads and verifies a manifest before any AWS call: schema, checksum, repository and commit. `path` may
  * be the file or the folder a downloaded artifact was put in. Every mismatch is a UserError naming what
  * differs. The checksum catches a changed or damaged file; it is not a signature, so where the manifest

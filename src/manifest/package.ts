@@ -1,13 +1,15 @@
 import * as core from '@actions/core';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { describeError, inputError, UserError } from '../errors.js';
+import { readInputFile, statInput } from '../files.js';
 import type { InputReader } from '../inputs.js';
 import { parsePackageSettings, type PackageSettings } from './package-settings.js';
 import {
   checkManifest,
   createManifest,
   MANIFEST_FILE,
+  refuseForkBuild,
   SCHEMA_VERSION,
   summarizeManifest,
   type DeployManifest,
@@ -31,6 +33,7 @@ export async function runPackage(
 ): Promise<DeployManifest> {
   const env = deps.env ?? process.env;
   const settings = parsePackageSettings(read, env);
+  refuseForkBuild(env, readEvent(env), 'package');
   const source = buildSource(env);
   if (!isPinned(settings.image)) {
     log.warning(
@@ -70,7 +73,7 @@ export async function runPackage(
     (problems) =>
       new UserError(`The manifest would be refused by every deploy, so it was not written: ${problems}`),
   );
-  if (statSync(settings.path, { throwIfNoEntry: false })?.isDirectory()) {
+  if (statInput('path', settings.path)?.isDirectory()) {
     throw inputError(
       'path',
       settings.path,
@@ -96,6 +99,18 @@ export async function runPackage(
     .write()
     .catch((error: unknown) => log.debug(`no job summary: ${describeError(error)}`));
   return manifest;
+}
+
+/** The event payload, read only on `pull_request_target` (the one event whose payload package checks). */
+function readEvent(env: NodeJS.ProcessEnv): unknown {
+  if (env.GITHUB_EVENT_NAME !== 'pull_request_target' || !env.GITHUB_EVENT_PATH) return {};
+  try {
+    return JSON.parse(
+      readInputFile({ input: 'GITHUB_EVENT_PATH', kind: 'event payload', path: env.GITHUB_EVENT_PATH }),
+    );
+  } catch {
+    return {}; // refused below as a pull request from an unnamed head
+  }
 }
 
 /** Where the image was built; a manifest without it could not be checked by a deploy. */

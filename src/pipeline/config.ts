@@ -133,6 +133,9 @@ export const deploySettingsShape = {
   'stabilize-timeout': duration('How long green may take to reach steady state (default 10m)').optional(),
   timeout: duration('The whole deploy; past it, roll back (default 60m)').optional(),
   'require-review': flag('Refuse a commit that did not arrive through an approved pull request').optional(),
+  verify: flag(
+    'Before any change, check that the ECR images, secrets, roles and log groups the task definition names exist (default true)',
+  ).optional(),
   'pause-timeout': duration('For a N%:pause step: how long to wait to be promoted (default 1h)').optional(),
   'on-pause-timeout': z
     .enum(['rollback', 'promote'], { error: 'expected rollback or promote' })

@@ -23,6 +23,7 @@ export async function checkEcsKind(
   const live = kind.kind === 'rolling' ? liveRolling : liveNative;
   return {
     settings: ctx.settings,
+    loadBalancers: service.raw.loadBalancers ?? [],
     ownSteps: true,
     rollout: (taskDefinition) => new EcsServiceDeploy(ctx, checked, taskDefinition, live),
   };

@@ -152,19 +152,30 @@ function updateBackConfiguration(target: EcsTarget, service: ServiceConfiguratio
   return { ...rest, strategy: 'BLUE_GREEN' as const, bakeTimeInMinutes: 0 };
 }
 
-/** The newest service deployment whose target revision runs the deploy's task definition, if the API answers. */
+/**
+ * The newest service deployment whose target revision runs the deploy's task definition, if the API
+ * answers. `patient: false` (the deploy looking it up while alarms must be read) tries each call once:
+ * throttling answers undefined at once rather than the rollback's minutes of retries.
+ */
 export async function findServiceDeployment(
   target: EcsTarget,
   deps: Omit<EcsRollbackDeps, 'waitMs'>,
+  patient = true,
 ): Promise<string | undefined> {
-  const list = await optional('list the service deployments', deps, () =>
-    deps.ecs.listServiceDeployments(target.cluster, target.service),
+  const list = await optional(
+    'list the service deployments',
+    deps,
+    () => deps.ecs.listServiceDeployments(target.cluster, target.service),
+    patient,
   );
   const revisions =
     list?.flatMap((d) => (d.targetServiceRevisionArn ? [d.targetServiceRevisionArn] : [])) ?? [];
   if (!list || revisions.length === 0) return undefined;
-  const taskDefinitions = await optional('read the service revisions', deps, () =>
-    deps.ecs.describeServiceRevisionTaskDefinitions(revisions.slice(0, 20)),
+  const taskDefinitions = await optional(
+    'read the service revisions',
+    deps,
+    () => deps.ecs.describeServiceRevisionTaskDefinitions(revisions.slice(0, 20)),
+    patient,
   );
   return list.find((d) => taskDefinitions?.[d.targetServiceRevisionArn ?? ''] === target.taskDefinition)?.arn;
 }
@@ -188,11 +199,13 @@ async function optional<T>(
   what: string,
   deps: Omit<EcsRollbackDeps, 'waitMs'>,
   call: () => Promise<T>,
+  patient = true,
 ): Promise<T | undefined> {
   try {
     // One try first: an endpoint without the API says so at once; passing faults get the rollback's persistence.
     const first = await deps.calls.once(what, call);
-    return first === LATER ? await deps.calls.persist(what, call) : first;
+    if (first !== LATER) return first;
+    return patient ? await deps.calls.persist(what, call) : undefined;
   } catch (error) {
     deps.warn(`Could not ${what} (${describeError(error)})`);
     return undefined;

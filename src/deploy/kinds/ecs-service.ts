@@ -231,14 +231,19 @@ export class EcsServiceDeploy implements CheckedRollout {
    */
   private async findServiceDeployment(): Promise<string | undefined> {
     const { deps, calls, watch } = this.ctx;
+    // One try a poll, never the rollback's minutes of retries: the alarms are read between two tries.
     const find = () =>
-      findServiceDeployment(this.target, {
-        ecs: deps.ecs,
-        clock: deps.clock,
-        calls,
-        info: (m) => deps.log.debug(m),
-        warn: (m) => deps.log.debug(m),
-      });
+      findServiceDeployment(
+        this.target,
+        {
+          ecs: deps.ecs,
+          clock: deps.clock,
+          calls,
+          info: (m) => deps.log.debug(m),
+          warn: (m) => deps.log.debug(m),
+        },
+        false,
+      );
     const tries = this.checked.kind.kind === 'native' ? 3 : 1;
     for (let attempt = 1; ; attempt++) {
       const arn = await find();

@@ -164,6 +164,8 @@ export async function checkFirstDeployKind(
   const first = { ...ctx, settings: start.settings };
   return {
     settings: start.settings,
+    // A first deploy checks its own load balancer when it resolves its launch settings.
+    loadBalancers: [],
     ownSteps: true,
     rollout: (taskDefinition) => {
       const shape = taskDefinitionShape(

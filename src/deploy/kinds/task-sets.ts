@@ -55,6 +55,8 @@ export async function checkTaskSetKind(ctx: DeployContext, service: Service): Pr
   return {
     settings: ctx.settings,
     ...(analysis ? { analysis } : {}),
+    // Where the load balancer sends traffic: blue's task set's.
+    loadBalancers: checked.blue.raw.loadBalancers ?? [],
     ownSteps: false,
     rollout: (taskDefinition) => new TaskSetDeploy(ctx, checked, taskDefinition),
   };
