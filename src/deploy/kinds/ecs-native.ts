@@ -103,9 +103,11 @@ export class LiveEcsNative implements LiveRollout {
     );
   }
 
+  /** Traffic first: while ECS's deployment runs, StopServiceDeployment (ROLLBACK) is the first AWS call. */
   rollBack(): Promise<RollbackOutcome> {
     this.stopFollowing();
-    return this.run.rollBack();
+    const status = this.last?.status ?? 'PENDING';
+    return this.run.rollBack({ inProgress: status === 'PENDING' || status === 'IN_PROGRESS' });
   }
 
   /** Holds, watched, until ECS reaches a stage of phase `next` (or finishes) or `limit` passes. */

@@ -24,6 +24,11 @@ export class LiveEcsRolling implements LiveRollout {
   readonly router = trafficRouter({ moves: 'ecs', followShift: () => Promise.resolve() });
   /** The new revision's requests: its tasks alone are behind the service's target groups once the bake starts. */
   readonly requests: GreenRequests | undefined;
+  /**
+   * What this deploy's own reads last showed of its deployment: ECS still replacing the tasks, or done;
+   * undefined once ECS failed it (ECS may be rolling back on its own: the rollback reads before it acts).
+   */
+  private known: { inProgress: boolean } | undefined = { inProgress: true };
 
   constructor(
     private readonly ctx: DeployContext,
@@ -71,10 +76,16 @@ export class LiveEcsRolling implements LiveRollout {
         if (service === LATER) return false;
         if (!service) throw new Stop(`service ${s.service} no longer exists`);
         const progress = rollingProgress(service, this.target.taskDefinition);
-        if (progress.state === 'failed') throw new Stop(progress.reason);
+        if (progress.state === 'failed') {
+          this.known = undefined;
+          throw new Stop(progress.reason);
+        }
         last = progress.note;
         this.recordShare(service.deployments);
-        if (progress.state === 'done') return true;
+        if (progress.state === 'done') {
+          this.known = { inProgress: false };
+          return true;
+        }
         if (clock.now() >= limit) {
           throw new Stop(
             `ECS did not finish replacing the tasks with ${next} within stabilize-timeout ${formatDuration(s.stabilizeTimeoutMs)} (${last})`,
@@ -120,8 +131,9 @@ export class LiveEcsRolling implements LiveRollout {
     );
   }
 
+  /** Traffic first: the stop (tasks still being replaced) or the update back is the first AWS call. */
   rollBack(): Promise<RollbackOutcome> {
-    return this.run.rollBack();
+    return this.run.rollBack(this.known);
   }
 
   /** The new tasks' share of running tasks, as the share of traffic they take behind the target group. */

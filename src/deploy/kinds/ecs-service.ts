@@ -254,9 +254,14 @@ export class EcsServiceDeploy implements CheckedRollout {
 }
 
 /** The rollback of an ECS-controller deploy from the main step; the post step runs the same. */
-export async function rollBackEcsDeploy(ctx: DeployContext, target: EcsTarget): Promise<RollbackOutcome> {
+export async function rollBackEcsDeploy(
+  ctx: DeployContext,
+  target: EcsTarget,
+  known?: { inProgress: boolean },
+): Promise<RollbackOutcome> {
   const { deps, calls, settings } = ctx;
   const outcome = await rollBackEcs(target, {
+    ...(known ? { known } : {}),
     ecs: deps.ecs,
     clock: deps.clock,
     calls,
@@ -312,8 +317,11 @@ export class EcsServiceRun {
     };
   }
 
-  /** The kind's rollback: ECS updated back (or its deployment stopped with rollback), verified. */
-  rollBack(): Promise<RollbackOutcome> {
-    return rollBackEcsDeploy(this.ctx, this.target);
+  /**
+   * The kind's rollback: ECS updated back (or its deployment stopped with rollback), verified. `known` is
+   * what the kind's own reads last showed of ECS's deployment (still running, or done).
+   */
+  rollBack(known: { inProgress: boolean } | undefined): Promise<RollbackOutcome> {
+    return rollBackEcsDeploy(this.ctx, this.target, known);
   }
 }

@@ -14,6 +14,9 @@ export class EcsRouter implements TrafficRouter {
     return this.followShift();
   }
 
+  /** Nothing to read: the check costs no call. */
+  readonly driftEveryMs = 0;
+
   /** ECS holds the rules it moves; the kind's every-poll read of the deployment is the check. */
   async drift(): Promise<void> {}
 

@@ -4,6 +4,15 @@ import type { CountedTargetGroup } from '../requests.js';
 import { Stop } from '../watch.js';
 import type { RouterPorts, TaskSetPair, TaskSetRouter } from './router.js';
 
+/**
+ * How often a deploy re-reads the production listener (DescribeListeners) between its own moves, to
+ * notice someone else changing it: someone moving traffic is noticed within this plus a poll. Every move
+ * reads the listener first anyway, so a change is never overwritten; this cadence only bounds how long a
+ * change goes unnoticed while a step holds, at one ELB read per 10 s per deploy (ELB's request quota is
+ * shared with the rollback's ModifyListener).
+ */
+export const DRIFT_CHECK_EVERY_MS = 10_000;
+
 /** Listener routing as resolved and saved: the production route and blue's and green's target groups. */
 export interface ListenerRoute {
   kind: 'listener';
@@ -51,6 +60,7 @@ export function greenShare(weights: Weights, greenTargetGroup: string): number {
  * served it: the first move starts from wherever it is.
  */
 export class ListenerRouter implements TaskSetRouter {
+  readonly driftEveryMs = DRIFT_CHECK_EVERY_MS;
   /** Green runs one task only (the one box) until it grows before taking more. */
   private oneBoxShare: number | undefined;
   readonly greenRequests: CountedTargetGroup;

@@ -34,6 +34,8 @@ export interface TrafficRouter {
    * fails waits for the next poll; traffic moved by someone else is a Stop.
    */
   drift(expected: number): Promise<void>;
+  /** How often `drift` is worth a read between moves (0: every poll); it costs one AWS read a time. */
+  readonly driftEveryMs: number;
   /** The last look before promotion, tried again through passing faults: a Stop if traffic moved. */
   confirm(expected: number): Promise<void>;
   /**

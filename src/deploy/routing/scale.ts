@@ -1,6 +1,7 @@
 import type { TaskSet } from '../../aws/ecs.js';
 import { LATER } from '../calls.js';
 import { Stop } from '../watch.js';
+import { DRIFT_CHECK_EVERY_MS } from './listener.js';
 import type { RouterPorts, TaskSetPair, TaskSetRouter } from './router.js';
 
 /**
@@ -14,6 +15,8 @@ export class ScaleRouter implements TaskSetRouter {
    * the share it is told (a router made from saved state, in the post step).
    */
   private written: number | undefined;
+  /** Green's scale is read as often as a listener would be (one DescribeTaskSets a time). */
+  readonly driftEveryMs = DRIFT_CHECK_EVERY_MS;
 
   constructor(
     private readonly blueArn: string,

@@ -16,6 +16,9 @@ export class SoleTaskSetRouter implements TaskSetRouter {
 
   async shift(): Promise<void> {}
 
+  /** Nothing to read: the check costs no call. */
+  readonly driftEveryMs = 0;
+
   async drift(): Promise<void> {}
 
   async confirm(): Promise<void> {}
