@@ -59,6 +59,7 @@ const DEPLOY_INPUTS = [
   'require-review',
   'pause-timeout',
   'on-pause-timeout',
+  'on-inconclusive',
   'keep-previous',
 ];
 

@@ -350,6 +350,7 @@ describe('.github/workflows/pipeline.yml', () => {
   require-review: true
   pause-timeout: 2h
   on-pause-timeout: promote
+  on-inconclusive: pause
   keep-previous: true
 stages:
   - name: wave
