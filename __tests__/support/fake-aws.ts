@@ -44,6 +44,7 @@ import { SdkCloudWatch } from '../../src/aws/cloudwatch.js';
 import { SdkEcs } from '../../src/aws/ecs.js';
 import { SdkLoadBalancer } from '../../src/aws/load-balancer.js';
 import type { FakeClock } from './fake-clock.js';
+import { FakeResources } from './fake-resources.js';
 
 const ACCOUNT = 'arn:aws:ecs:us-east-1:111111111111';
 const ELB = 'arn:aws:elasticloadbalancing:us-east-1:111111111111';
@@ -149,8 +150,11 @@ export class FakeAws {
   /** Commands whose next calls never answer (a request that hangs). */
   private readonly hangs = new Map<string, number>();
   private nextId = 2;
+  /** ECR, SSM, Secrets Manager, IAM and CloudWatch Logs as verify reads them, and release tasks. */
+  readonly resources: FakeResources;
 
   constructor(private readonly clock: FakeClock) {
+    this.resources = new FakeResources(clock, (command, run) => this.call(command, run));
     this.taskSets.push({
       taskSetArn: BLUE_TASK_SET,
       status: 'PRIMARY',
@@ -183,9 +187,12 @@ export class FakeAws {
   }
 
   /** The SDK-backed ports the engine uses, over the mocked clients. */
-  ports(): { ecs: SdkEcs; lb: SdkLoadBalancer; cloudwatch: SdkCloudWatch } {
+  ports(): { ecs: SdkEcs; lb: SdkLoadBalancer; cloudwatch: SdkCloudWatch } & ReturnType<
+    FakeResources['ports']
+  > {
     const config = { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } };
     return {
+      ...this.resources.ports(new ECSClient(config)),
       ecs: new SdkEcs(new ECSClient(config)),
       lb: new SdkLoadBalancer(new ElasticLoadBalancingV2Client(config)),
       cloudwatch: new SdkCloudWatch(new CloudWatchClient(config)),
@@ -628,9 +635,13 @@ export class FakeAws {
     );
     ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) =>
       this.call('DescribeTasks', () => ({
-        tasks: this.stoppedTasks.filter((t) => input.tasks.includes(t.taskArn!)),
+        tasks: [
+          ...this.stoppedTasks.filter((t) => input.tasks.includes(t.taskArn!)),
+          ...this.resources.describeTasks(input.tasks),
+        ],
       })),
     );
+    this.resources.installTasks(ecs);
   }
 
   /**
