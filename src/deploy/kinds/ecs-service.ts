@@ -255,9 +255,14 @@ export class EcsServiceDeploy implements CheckedRollout {
 }
 
 /** The rollback of an ECS-controller deploy from the main step; the post step runs the same. */
-export async function rollBackEcsDeploy(ctx: DeployContext, target: EcsTarget): Promise<RollbackOutcome> {
+export async function rollBackEcsDeploy(
+  ctx: DeployContext,
+  target: EcsTarget,
+  known?: { inProgress: boolean },
+): Promise<RollbackOutcome> {
   const { deps, calls, timeline, settings } = ctx;
   const outcome = await rollBackEcs(target, {
+    ...(known ? { known } : {}),
     ecs: deps.ecs,
     clock: deps.clock,
     calls,
