@@ -184,12 +184,15 @@ function watchComparisons(ctx: DeployContext, analysis: GreenBlueAnalysis, green
     ...(ids.taskSetArn ? { taskSetArn: ids.taskSetArn } : {}),
     ...(ids.taskDefinitionArn ? { taskDefinitionArn: ids.taskDefinitionArn } : {}),
   });
+  let states: string[] = [];
+  watch.addStatus(() => states);
   watch.addCheck(async () => {
     if (timeline.traffic === 0) return;
     const verdict = await calls.once('read the green-versus-blue comparisons', () =>
       analysis.poll(deps.clock.now(), { traffic: timeline.traffic, phase: timeline.phase }),
     );
     if (verdict === LATER) return;
+    states = verdict.results.map((result) => `${result.name} ${result.state}`);
     for (const result of verdict.changed)
       deps.log.info(`Comparison ${result.name}: ${describeResult(result)}`);
     if (!verdict.failed) return;
