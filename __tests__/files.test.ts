@@ -62,6 +62,19 @@ describe('reading a file input', () => {
   });
 });
 
+test('a loop of symbolic links is refused in words, naming the input and the path as written', () => {
+  symlinkSync('loop-b.json', join(dir, 'loop-a.json'));
+  symlinkSync('loop-a.json', join(dir, 'loop-b.json'));
+  const message =
+    'is not valid: cannot be read (a loop of symbolic links: a link on the path leads back to itself)';
+  expect(() => read('loop-a.json', { baseDir: dir })).toThrow(
+    `Input 'task-definition': "loop-a.json" ${message}`,
+  );
+  expect(() =>
+    checkInputFile({ input: 'manifest', kind: 'manifest', path: 'loop-b.json', baseDir: dir }),
+  ).toThrow(`Input 'manifest': "loop-b.json" ${message}`);
+});
+
 describe('symbolic links and the workspace', () => {
   test('a link that leads outside the workspace is refused, naming the link and where it leads', () => {
     const link = join(workspace, 'manifest.json');

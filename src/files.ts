@@ -55,6 +55,24 @@ export function fileError(input: string, path: string, reason: string): UserErro
   return inputError(input, path, reason);
 }
 
+/** Why the system refused a path, in words: Node's own message ("ELOOP: too many symbolic links encountered,
+ * stat '/abs/path'") is its error code and an absolute path the user never wrote. */
+const SYSTEM_ERRORS: Record<string, string> = {
+  ELOOP: 'a loop of symbolic links: a link on the path leads back to itself',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  ENAMETOOLONG: 'the path is too long',
+  EISDIR: 'a directory, not a regular file',
+  EIO: 'an input/output error',
+};
+
+function systemError(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string') return SYSTEM_ERRORS[code] ?? `the system said ${code}`;
+  return describeError(error);
+}
+
 /** What a non-regular file is, in words. */
 function fileType(stats: Stats): string {
   if (stats.isDirectory()) return 'a directory';
@@ -72,12 +90,24 @@ export function formatBytes(bytes: number): string {
 }
 
 /**
+ * What `absolute` (the path input `input` gave as `path`) is, or undefined when nothing is there. A path the
+ * system refuses (a loop of symbolic links, no permission) is an error naming the input and the path.
+ */
+export function statInput(input: string, path: string, absolute: string = path): Stats | undefined {
+  try {
+    return fs.statSync(absolute, { throwIfNoEntry: false });
+  } catch (error) {
+    throw fileError(input, path, `cannot be read (${systemError(error)})`);
+  }
+}
+
+/**
  * Checks a file input without reading it: it exists, is a regular file (after following links) within
  * the size limit, and, with `within`, does not lead outside that folder. Returns the absolute path.
  */
 export function checkInputFile(file: InputFile): string {
   const absolute = resolve(file.baseDir ?? process.cwd(), file.path);
-  const stats = fs.statSync(absolute, { throwIfNoEntry: false });
+  const stats = statInput(file.input, file.path, absolute);
   if (!stats) throw fileError(file.input, file.path, 'no such file');
   checkStats(file, stats);
   if (file.within !== undefined) checkWithin(file, absolute, file.within);
@@ -96,7 +126,7 @@ export function readInputFile(file: InputFile): string {
   try {
     fd = fs.openSync(absolute, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   } catch (error) {
-    throw fileError(file.input, file.path, `cannot be read (${describeError(error)})`);
+    throw fileError(file.input, file.path, `cannot be read (${systemError(error)})`);
   }
   try {
     checkStats(file, fs.fstatSync(fd));
@@ -114,7 +144,7 @@ export function readInputFile(file: InputFile): string {
     return Buffer.concat(chunks).toString('utf8');
   } catch (error) {
     if (error instanceof UserError) throw error;
-    throw fileError(file.input, file.path, `cannot be read (${describeError(error)})`);
+    throw fileError(file.input, file.path, `cannot be read (${systemError(error)})`);
   } finally {
     fs.closeSync(fd);
   }

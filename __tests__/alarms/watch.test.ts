@@ -1,6 +1,12 @@
 import { DescribeAlarmHistoryCommand, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { FULL_READ_EVERY_MS } from '../../src/alarms/plan.js';
-import { AlarmWatch, breachReason, type WatchReadOptions } from '../../src/alarms/watch.js';
+import {
+  AlarmWatch,
+  breachReason,
+  HISTORY_EVERY_MS,
+  READ_MARGIN_MS,
+  type WatchReadOptions,
+} from '../../src/alarms/watch.js';
 import { FakeAws } from '../support/fake-aws.js';
 import { FakeClock } from '../support/fake-clock.js';
 
@@ -53,9 +59,9 @@ const numbered = (prefix: string, n: number): string[] =>
   Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
 
 describe('a steady poll costs the same at any alarm count', () => {
-  test('250 named alarms: the first read is full, then three calls a poll ask only for ALARM', async () => {
+  test('250 named alarms: the first read is full, then one account-wide call a poll asks only for ALARM', async () => {
     const names = numbered('api-', 250);
-    const r = rig(names);
+    const r = rig([...names, 'other-team-alarm']);
     await r.poll(names);
     expect(r.reads().map((i) => [i.AlarmNames?.length, i.StateValue])).toEqual([
       [100, undefined],
@@ -63,8 +69,66 @@ describe('a steady poll costs the same at any alarm count', () => {
       [50, undefined],
     ]);
     await r.poll(names);
+    expect(r.reads().map((i) => [i.AlarmNames?.length, i.AlarmNamePrefix, i.StateValue])).toEqual([
+      [undefined, undefined, 'ALARM'],
+    ]);
+    // Another team's alarm in ALARM comes back too, and is not this deploy's breach.
+    r.aws.setAlarm('other-team-alarm', 'ALARM');
+    await r.poll(names);
+    expect(r.watch.breach(names)).toBeUndefined();
+    r.aws.setAlarm('api-0249', 'ALARM', 'Threshold Crossed: 9 errors');
+    await r.poll(names);
+    expect(r.watch.breach(names)).toEqual({
+      alarm: 'api-0249',
+      state: 'ALARM',
+      reason: 'Threshold Crossed: 9 errors',
+    });
+  });
+
+  test('5,000 named alarms: a 50-call full read first, then one call a poll', async () => {
+    const names = numbered('api-', 5_000);
+    const r = rig(names);
+    await r.poll(names);
+    expect(r.reads()).toHaveLength(50);
+    for (let i = 0; i < 5; i++) await r.poll(names);
+    expect(r.reads().map((i) => [i.AlarmNames?.length, i.StateValue])).toEqual(
+      Array.from({ length: 5 }, () => [undefined, 'ALARM']),
+    );
+  });
+
+  test('when the account has many alarms in ALARM, or may not be listed, the read goes by name', async () => {
+    const names = numbered('api-', 150);
+    const r = rig([...names, ...numbered('noisy-', 250)]);
+    for (const name of numbered('noisy-', 250)) r.aws.setAlarm(name, 'ALARM');
+    await r.poll(names);
+    r.reads();
+    await r.poll(names);
+    // Three pages of the account's ALARM alarms cost more than two name batches: by name from the next poll.
+    expect(r.reads().map((i) => [i.AlarmNames?.length, i.StateValue])).toHaveLength(3);
+    await r.poll(names);
     expect(r.reads().map((i) => [i.AlarmNames?.length, i.StateValue])).toEqual([
       [100, 'ALARM'],
+      [50, 'ALARM'],
+    ]);
+
+    const denied = rig(names);
+    await denied.poll(names);
+    denied.reads();
+    denied.aws.fail(
+      'DescribeAlarms',
+      Object.assign(new Error('not authorized to perform cloudwatch:DescribeAlarms on resource *'), {
+        name: 'AccessDenied',
+      }),
+      1,
+    );
+    await denied.poll(names);
+    denied.aws.setAlarm('api-0003', 'ALARM');
+    await denied.poll(names);
+    expect(denied.watch.breach(names)).toMatchObject({ alarm: 'api-0003' });
+    expect(denied.reads().map((i) => [i.AlarmNames?.length, i.StateValue])).toEqual([
+      [undefined, 'ALARM'],
+      [100, 'ALARM'],
+      [50, 'ALARM'],
       [100, 'ALARM'],
       [50, 'ALARM'],
     ]);
@@ -104,12 +168,54 @@ describe('a steady poll costs the same at any alarm count', () => {
   test('a named alarm under a prefix is read through the prefix, not by name', async () => {
     const r = rig(['api-5xx', 'api-latency', 'db-lag']);
     await r.poll(['api-5xx', 'api-latency', 'db-lag'], { prefixes: ['api-'] });
-    r.reads();
-    await r.poll(['api-5xx', 'api-latency', 'db-lag'], { prefixes: ['api-'] });
     expect(r.reads()).toEqual([
-      expect.objectContaining({ AlarmNames: ['db-lag'], StateValue: 'ALARM' }),
-      expect.objectContaining({ AlarmNamePrefix: 'api-', StateValue: 'ALARM' }),
+      expect.objectContaining({ AlarmNames: ['db-lag'] }),
+      expect.objectContaining({ AlarmNamePrefix: 'api-' }),
     ]);
+  });
+});
+
+describe('the alarm history is read when a poll could have missed a round trip', () => {
+  const historyReads = (r: Rig): number => r.aws.cwMock.commandCalls(DescribeAlarmHistoryCommand).length;
+
+  test('1 s polls of 60 s alarms: the history once a minute, not once a poll', async () => {
+    const r = rig([]);
+    r.aws.addAlarm('api-5xx', 'OK', 'metric', 60);
+    for (let i = 0; i < 121; i++) await r.poll(['api-5xx']);
+    // The first poll's, then one a minute.
+    expect(historyReads(r)).toBe(3);
+  });
+
+  test("polls as long as an alarm's period: the history every poll", async () => {
+    const r = rig([]);
+    r.aws.addAlarm('api-5xx', 'OK', 'metric', 10);
+    const poll = () => r.poll(['api-5xx']).then(() => r.clock.sleep(10_000 - POLL));
+    for (let i = 0; i < 6; i++) await poll();
+    expect(historyReads(r)).toBe(6);
+    // A 10 s alarm that fired and recovered between two 10 s polls is found at the next one.
+    await r.clock.sleep(0);
+    r.clock.after(2_000, () => r.aws.setAlarm('api-5xx', 'ALARM', 'errors'));
+    r.clock.after(9_500, () => r.aws.setAlarm('api-5xx', 'OK'));
+    await poll();
+    await poll();
+    expect(r.watch.breach(['api-5xx'])).toMatchObject({ alarm: 'api-5xx', recovered: { state: 'OK' } });
+  });
+
+  test('alarm reads that failed for a while: the next poll that answers reads the history too', async () => {
+    const r = rig([]);
+    r.aws.addAlarm('api-5xx', 'OK', 'metric', 60);
+    await r.poll(['api-5xx']);
+    await r.poll(['api-5xx']);
+    const before = historyReads(r);
+    // The deploy's watch skipped reads for 70 s (CloudWatch throttling the poll): a 60 s alarm could have
+    // fired and recovered meanwhile.
+    r.clock.after(5_000, () => r.aws.setAlarm('api-5xx', 'ALARM', 'errors'));
+    r.clock.after(65_000, () => r.aws.setAlarm('api-5xx', 'OK'));
+    await r.clock.sleep(70_000 - READ_MARGIN_MS);
+    await r.poll(['api-5xx']);
+    expect(historyReads(r)).toBe(before + 1);
+    await r.poll(['api-5xx']);
+    expect(r.watch.breach(['api-5xx'])).toMatchObject({ alarm: 'api-5xx', recovered: { state: 'OK' } });
   });
 });
 
@@ -201,8 +307,14 @@ describe('an alarm that fires and recovers between two polls (issue 10, defect 1
     r.clock.after(700, () => r.aws.setAlarm('api-5xx', 'OK', 'Threshold not crossed'));
     expect(await r.poll(['api-5xx'])).toEqual([]);
     expect(r.watch.breach(['api-5xx'])).toBeUndefined();
-    // The timeline gets the state it passed through.
-    expect(await r.poll(['api-5xx'])).toEqual(['api-5xx=ALARM']);
+    // Told by the next history read, within HISTORY_EVERY_MS; the timeline gets the state it passed through.
+    let changed: string[] = [];
+    let polls = 0;
+    while (changed.length === 0) {
+      changed = await r.poll(['api-5xx']);
+      expect(++polls).toBeLessThanOrEqual(HISTORY_EVERY_MS / POLL + 1);
+    }
+    expect(changed).toEqual(['api-5xx=ALARM']);
     expect(r.watch.notOk(['api-5xx'])).toEqual({});
     const breach = r.watch.breach(['api-5xx'])!;
     expect(breach).toMatchObject({ alarm: 'api-5xx', state: 'ALARM', recovered: { state: 'OK' } });
@@ -226,8 +338,7 @@ describe('an alarm that fires and recovers between two polls (issue 10, defect 1
     await r.poll(['api-5xx']);
     r.clock.after(200, () => r.aws.setAlarm('api-5xx', 'INSUFFICIENT_DATA', 'no datapoints'));
     r.clock.after(700, () => r.aws.setAlarm('api-5xx', 'OK'));
-    await r.poll(['api-5xx']);
-    await r.poll(['api-5xx']);
+    for (let i = 0; i < HISTORY_EVERY_MS / POLL + 2; i++) await r.poll(['api-5xx']);
     expect(breachReason(r.watch.breach(['api-5xx'])!)).toMatch(
       /^alarm api-5xx entered INSUFFICIENT_DATA at \S+ between two reads and already recovered \(OK now\): no datapoints$/,
     );
@@ -255,8 +366,10 @@ describe('an alarm that fires and recovers between two polls (issue 10, defect 1
     r.aws.addAlarm('api-new');
     r.clock.after(100, () => r.aws.setAlarm('api-new', 'ALARM', 'new one fired'));
     r.clock.after(300, () => void r.aws.alarms.delete('api-new'));
-    await r.poll(['api-5xx'], { prefixes: ['api-'] });
-    await r.poll(['api-5xx'], { prefixes: ['api-'] });
+    // Told by the next history read; a full read that no longer finds it does not take the breach back.
+    for (let i = 0; i < 2 * (HISTORY_EVERY_MS / POLL) + 2; i++) {
+      await r.poll(['api-5xx'], { prefixes: ['api-'] });
+    }
     expect(r.watch.breach(['api-5xx'])).toMatchObject({ alarm: 'api-new', state: 'ALARM' });
   });
 
@@ -266,8 +379,10 @@ describe('an alarm that fires and recovers between two polls (issue 10, defect 1
     r.aws.fail('DescribeAlarmHistory', Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }), 3);
     r.clock.after(200, () => r.aws.setAlarm('api-5xx', 'ALARM'));
     r.clock.after(500, () => r.aws.setAlarm('api-5xx', 'OK'));
-    for (let i = 0; i < 3; i++) await r.poll(['api-5xx']);
-    expect(r.watch.breach(['api-5xx'])).toBeUndefined();
+    while (r.aws.cwMock.commandCalls(DescribeAlarmHistoryCommand).length < 4) {
+      expect(r.watch.breach(['api-5xx'])).toBeUndefined();
+      await r.poll(['api-5xx']);
+    }
     await r.poll(['api-5xx']);
     expect(r.watch.breach(['api-5xx'])).toMatchObject({ alarm: 'api-5xx', recovered: { state: 'OK' } });
     expect(r.warnings).toEqual([]);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAction, type ActionRun } from '../support/run-action.js';
 import { runnerCommands } from '../support/workflow-commands.js';
-import { DAVE, MALLORY, MARIA, NEXT_HEAD, PullRequestApi, tickAll } from './pull-request-api.js';
+import { DAVE, MALLORY, MARIA, NEXT_HEAD, OTHER_APP, PullRequestApi, tickAll } from './pull-request-api.js';
 
 // The built dist/checklist bundle, run on Node 24 as the runner runs it, against the GitHub stand-in.
 const api = new PullRequestApi();
@@ -250,4 +250,25 @@ test('with RUNNER_DEBUG=1 the token appears only in its add-mask command, even w
   expect(lines).toEqual(['::add-mask::ghs_test']);
   // The stack went to the debug log, and still held no token.
   expect(run.stdout).toMatch(/::debug::HttpError: Server Error/);
+});
+
+test("another app's pre-answered copy, with its own status vouching for it, is ignored: the action posts its own", async () => {
+  const forged = api.forge(OTHER_APP);
+  const run = await checklist(api.pullRequestEvent('opened'));
+  expect(run.code).toBe(0);
+  expect(run.outputs).toEqual({ total: '8', checked: '0', complete: 'false' });
+  expect(run.warnings).toEqual([
+    expect.stringContaining(
+      `posted by other-app[bot], not by github-actions[bot] (the github-token's account)`,
+    ),
+  ]);
+  const [checklist_] = api.checklists();
+  expect(checklist_!.id).not.toBe(forged.id);
+  expect(last()).toMatchObject({ state: 'failure', creator: { login: 'github-actions[bot]' } });
+  // Its edit of the copy is not taken for an edit of the checklist.
+  const edited = await checklist(api.edit(forged.id, OTHER_APP, (b) => b));
+  expect(edited.stdout).toContain(
+    `Nothing to do: comment ${forged.id} on #7 carries the checklist marker but the checklist is comment ${checklist_!.id}`,
+  );
+  expect(last()).toMatchObject({ state: 'failure', creator: { login: 'github-actions[bot]' } });
 });

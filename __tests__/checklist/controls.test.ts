@@ -125,7 +125,7 @@ describe("only the action's own comment is the checklist", () => {
     expect(again).toMatchObject({ tally: { checked: 0 }, status: 'failure' });
   });
 
-  test('a copy that names its own id is not the checklist unless a bot or a maintainer wrote it', async () => {
+  test("a reader's copy that names its own id is not the checklist", async () => {
     const checklist = await posted();
     const copy = api.post(MALLORY, '');
     copy.body = tickAll(checklist.body).replace(/checklist-state \S+/, `checklist-state ${stateOf(copy.id)}`);
@@ -223,6 +223,37 @@ function stateOf(id: number, keys: string[] = []): string {
   });
   return Buffer.from(json).toString('base64url');
 }
+
+describe("another account's forged checklist, with a status vouching for its record, is ignored", () => {
+  test("another app's, posted before the action's first run", async () => {
+    const forged = api.forge(OTHER_APP);
+    const result = await run(api.pullRequestEvent('opened'));
+    expect(result).toMatchObject({ comment: 'created', tally: { checked: 0, complete: false } });
+    expect(last()).toMatchObject({ state: 'failure', creator: { login: 'github-actions[bot]' } });
+    const [checklist] = api.checklists();
+    expect(checklist!.id).not.toBe(forged.id);
+    expect(api.writes().map((w) => w.path)).not.toContain(`/repos/octo/shop/issues/comments/${forged.id}`);
+  });
+
+  test("another app's edit of its own copy is not taken for an edit of the checklist", async () => {
+    const forged = api.forge(OTHER_APP);
+    const result = await run(api.editEvent(forged, renderComment(DEFAULT_TEMPLATE), OTHER_APP));
+    expect(result.comment).toBe('ignored');
+    expect(api.statuses.map((s) => s.creator.login)).toEqual(['other-app[bot]']);
+    // The action's own next run posts its checklist, and the copy counts for nothing.
+    const next = await run(api.pullRequestEvent('synchronize'));
+    expect(next).toMatchObject({ comment: 'created', tally: { checked: 0 }, status: 'failure' });
+  });
+
+  test("with a personal access token, a maintainer's own copy is not the checklist: only the token's user's is", async () => {
+    api.token = MARIA;
+    const forged = api.forge(DAVE);
+    const result = await run(api.pullRequestEvent('opened'));
+    expect(result).toMatchObject({ comment: 'created', tally: { checked: 0 }, status: 'failure' });
+    expect(api.checklists().map((c) => c.user.login)).toEqual(['maria']);
+    expect(api.checklists()[0]!.id).not.toBe(forged.id);
+  });
+});
 
 test('a checklist from an earlier version (no record) is left alone: the action posts its own', async () => {
   const legacy = api.post(ACTIONS_BOT, tickAll(renderComment(DEFAULT_TEMPLATE)));

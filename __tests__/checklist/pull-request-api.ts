@@ -1,3 +1,6 @@
+import { parseItems, renderComment } from '../../src/checklist/checklist.js';
+import { DEFAULT_TEMPLATE } from '../../src/checklist/default-template.js';
+import { stateDigest, withState, type ChecklistState } from '../../src/checklist/state.js';
 import { FakeGitHub, type RecordedRequest } from '../support/fake-github.js';
 
 /** Who an account is, as the API describes a comment's author. */
@@ -49,7 +52,7 @@ export const PULL = 7;
 /**
  * Pull request 7 of octo/shop on a GitHub stand-in: its comments (paged two to a page with `link` headers),
  * its head and author, commit statuses (with their creator), and repository permissions by login. What the
- * token writes is written as github-actions[bot]; `forbidden` turns writes into 403s as a fork's token gets.
+ * token writes is written as `token` (github-actions[bot] unless a test says otherwise); `forbidden` turns writes into 403s as a fork's token gets.
  */
 export class PullRequestApi {
   readonly github = new FakeGitHub();
@@ -58,6 +61,8 @@ export class PullRequestApi {
   head = HEAD;
   author = 'dave';
   permissions: Record<string, string> = { maria: 'write', dave: 'write', mallory: 'read' };
+  /** The account the token acts as: what it writes is written as this account. */
+  token: Account = ACTIONS_BOT;
   forbidden = new Set<'comments' | 'statuses'>();
   /** Listing comments fails with a 500, as in a GitHub outage. */
   outage = false;
@@ -71,6 +76,17 @@ export class PullRequestApi {
         ? { status: 403, body: { message: 'Resource not accessible by integration' } }
         : undefined;
     github
+      // GraphQL names a bot by its slug, without the "[bot]" suffix of its REST login.
+      .on('POST', '/graphql', () => ({
+        body: {
+          data: {
+            viewer: {
+              login: this.token.user.login.replace(/\[bot\]$/, ''),
+              __typename: this.token.user.type,
+            },
+          },
+        },
+      }))
       .on('GET', '/repos/octo/shop/issues/(\\d+)/comments', (req, [issue]) => {
         if (this.outage) return { status: 500, body: { message: 'Server Error' } };
         const all = this.comments.filter((c) => c.issue === Number(issue));
@@ -87,7 +103,7 @@ export class PullRequestApi {
       .on('POST', '/repos/octo/shop/issues/(\\d+)/comments', (req, [issue]) => {
         const denied = deny('comments');
         if (denied) return denied;
-        const comment = this.post(ACTIONS_BOT, (req.body as { body: string }).body, Number(issue));
+        const comment = this.post(this.token, (req.body as { body: string }).body, Number(issue));
         return { status: 201, body: comment };
       })
       .on('PATCH', '/repos/octo/shop/issues/comments/(\\d+)', (req, [id]) => {
@@ -117,7 +133,7 @@ export class PullRequestApi {
         const denied = deny('statuses');
         if (denied) return denied;
         const fields = req.body as Omit<Status, 'sha' | 'creator'>;
-        this.statuses.push({ sha: sha!, ...fields, creator: { login: ACTIONS_BOT.user.login } });
+        this.statuses.push({ sha: sha!, ...fields, creator: { login: this.token.user.login } });
         return { status: 201, body: {} };
       });
   }
@@ -138,6 +154,7 @@ export class PullRequestApi {
     this.head = HEAD;
     this.author = 'dave';
     this.permissions = { maria: 'write', dave: 'write', mallory: 'read' };
+    this.token = ACTIONS_BOT;
     this.forbidden = new Set();
     this.outage = false;
   }
@@ -150,10 +167,34 @@ export class PullRequestApi {
     return comment;
   }
 
+  /**
+   * `account` forges the checklist as completely as another app with comment and status rights can: a copy
+   * with every item ticked, a record naming its own id with every answer given by maria, and a
+   * `safe-deploy/checklist` success status on the head whose description carries that record's fingerprint.
+   */
+  forge(account: Account): Comment {
+    const forged = this.post(account, '');
+    const state: ChecklistState = {
+      comment: forged.id,
+      answers: new Map(
+        parseItems(DEFAULT_TEMPLATE).map((item) => [item.key, { answer: 'checked', by: 'maria' }]),
+      ),
+    };
+    forged.body = withState(tickAll(renderComment(DEFAULT_TEMPLATE)), state);
+    this.statuses.push({
+      sha: this.head,
+      state: 'success',
+      context: 'safe-deploy/checklist',
+      description: `8 of 8 items ticked · record ${stateDigest(state)}`,
+      creator: { login: account.user.login },
+    });
+    return forged;
+  }
+
   /** The action's checklist comments (the ones it wrote). */
   checklists(): Comment[] {
     return this.comments.filter(
-      (c) => c.user.login === ACTIONS_BOT.user.login && c.body.includes('<!-- safe-deploy:checklist -->'),
+      (c) => c.user.login === this.token.user.login && c.body.includes('<!-- safe-deploy:checklist -->'),
     );
   }
 

@@ -19,6 +19,10 @@ function memoryGitHub(fail: Partial<Record<keyof ChecklistGitHub, number>> = {})
     if (fail[name]) throw new HttpError(fail[name]);
   };
   const api: ChecklistGitHub = {
+    async identity() {
+      guard('identity');
+      return actions.login;
+    },
     async findComments(_pull, matches) {
       guard('findComments');
       return comments.filter(matches);

@@ -13,7 +13,7 @@ import {
   type ControlPorts,
 } from '../../src/control/commands.js';
 import { restoreKept } from '../../src/control/restore.js';
-import { BLUE_TASK_SET, BLUE_TG, FakeAws, GREEN_TG, LISTENER } from '../support/fake-aws.js';
+import { BLUE_TASK_SET, BLUE_TG, FakeAws, GREEN_TG, LISTENER, TEST_LISTENER } from '../support/fake-aws.js';
 import { FakeClock } from '../support/fake-clock.js';
 
 const ACCOUNT = 'arn:aws:ecs:us-east-1:111111111111';
@@ -153,9 +153,14 @@ describe('promote and abort', () => {
     });
     const { ports: quiet, live: l2, addGreen: add2 } = setup();
     add2(l2());
-    expect((await abortCommand({ ...options, waitMs: 6000 }, quiet)).text).toContain(
-      'no answer from the job within 6s',
-    );
+    expect(await abortCommand({ ...options, waitMs: 6000 }, quiet)).toMatchObject({
+      code: 1,
+      text: expect.stringContaining('no answer from the job within 6s'),
+    });
+    // The same for promote: a script must see that nothing acted on its request.
+    const { ports: still, live: l3, addGreen: add3 } = setup();
+    add3(l3());
+    expect(await promoteCommand({ ...options, waitMs: 3000 }, still)).toMatchObject({ code: 1 });
   });
 
   test.each([
@@ -187,6 +192,89 @@ describe('promote and abort', () => {
     await abortCommand(options, ports);
     expect(aws.serviceTags).toMatchObject({ [CONTROL_TAG.request]: 'abort', [CONTROL_TAG.requestBy]: ALICE });
     expect(aws.taskSets[0]!.tags).toEqual([]);
+  });
+});
+
+describe('a deploy whose job is dead', () => {
+  const MINUTE = 60_000;
+  /** A deploy at 10% whose job went silent `silentMs` ago, traffic split 90/10 on both listeners. */
+  async function dead(silentMs: number) {
+    const s = setup();
+    s.addGreen(s.live({ updated: new Date(s.clock.now() - silentMs).toISOString() }));
+    for (const arn of [LISTENER, TEST_LISTENER])
+      await s.ports.lb.setWeights({ kind: 'listener', arn }, { [BLUE_TG]: 90, [GREEN_TG]: 10 });
+    return s;
+  }
+
+  test('status says the job looks dead and how to take over', async () => {
+    const { ports } = await dead(4 * MINUTE);
+    const result = await statusCommand(options, ports);
+    expect(result.text).toContain(
+      'web/api: a deploy did not finish, and its job looks dead (no sign of life since 2026-11-23T09:56:00.000Z): `safe-deploy abort` rolls it back',
+    );
+    expect(JSON.parse((await statusCommand({ ...options, json: true }, ports)).text)).toMatchObject({
+      running: true,
+      jobLooksDead: true,
+    });
+  });
+
+  test('abort rolls it back itself: all traffic on blue, green removed, confirmed, exit 0', async () => {
+    const { aws, ports } = await dead(6 * MINUTE);
+    const result = await abortCommand({ ...options, waitMs: 10_000 }, ports);
+    expect(result.code).toBe(0);
+    expect(result.text).toContain(
+      'The job of run 77 (attempt 2) looks dead: no sign of life since 2026-11-23T09:54:00.000Z (6m), in shift.',
+    );
+    expect(result.text).toContain(`Rolled back: ${BLUE_TASK_SET}`);
+    expect(aws.weights(LISTENER)).toEqual({ [BLUE_TG]: 100, [GREEN_TG]: 0 });
+    expect(aws.weights(TEST_LISTENER)).toEqual({ [BLUE_TG]: 100, [GREEN_TG]: 0 });
+    expect(aws.taskSets.map((t) => [t.taskSetArn, t.status, t.scale?.value])).toEqual([
+      [BLUE_TASK_SET, 'PRIMARY', 100],
+    ]);
+  });
+
+  test('silent for a few heartbeats: the request goes unanswered, then abort takes over', async () => {
+    const { aws, ports, tagsOf } = await dead(3.5 * MINUTE);
+    const result = await abortCommand({ ...options, waitMs: 10_000 }, ports);
+    expect(result.code).toBe(0);
+    expect(result.text).toMatch(/^abort requested of run 77\/2 by .* at .*; no answer\nThe job of run 77/);
+    expect(aws.weights(LISTENER)).toEqual({ [BLUE_TG]: 100, [GREEN_TG]: 0 });
+    expect(aws.taskSets.some((t) => t.taskSetArn === GREEN)).toBe(false);
+    expect(tagsOf(BLUE_TASK_SET)).toEqual({});
+  });
+
+  test('with one target group (task-set routing): blue at 100% first, then green removed', async () => {
+    const s = setup();
+    s.addGreen(s.live({ updated: new Date(s.clock.now() - 6 * MINUTE).toISOString() }));
+    s.aws.taskSets.find((t) => t.taskSetArn === GREEN)!.loadBalancers![0]!.targetGroupArn = BLUE_TG;
+    const result = await abortCommand(options, s.ports);
+    expect(result.code).toBe(0);
+    expect(result.text).toContain('Blue: steady');
+    expect(s.aws.taskSets.map((t) => t.taskSetArn)).toEqual([BLUE_TASK_SET]);
+  });
+
+  test('a listener that forwards to another group too is left alone: refused, nothing changed', async () => {
+    const { aws, ports } = await dead(6 * MINUTE);
+    const other = 'arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/other/3333333333333333';
+    await ports.lb.setWeights({ kind: 'listener', arn: TEST_LISTENER }, { [GREEN_TG]: 10, [other]: 90 });
+    const result = await abortCommand(options, ports);
+    expect(result.code).toBe(1);
+    expect(result.text).toContain(`Not rolling back: the listener ${TEST_LISTENER} forwards to`);
+    expect(aws.weights(LISTENER)).toEqual({ [BLUE_TG]: 90, [GREEN_TG]: 10 });
+    expect(aws.taskSets).toHaveLength(2);
+  });
+
+  test("a dead first deploy (green is the service's only task set) is not removed: exit 1", async () => {
+    const s = setup();
+    s.aws.taskSets.length = 0;
+    s.addGreen(s.live({ updated: new Date(s.clock.now() - 6 * MINUTE).toISOString() }));
+    s.aws.taskSets[0]!.status = 'PRIMARY';
+    const result = await abortCommand(options, s.ports);
+    expect(result).toMatchObject({
+      code: 1,
+      text: expect.stringContaining('nothing older serves to roll back to'),
+    });
+    expect(s.aws.taskSets).toHaveLength(1);
   });
 });
 

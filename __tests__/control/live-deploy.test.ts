@@ -293,6 +293,63 @@ test('the live state is published on green while the deploy runs', async () => {
   });
 });
 
+describe('the control channel under throttling (issue 20, defect 4)', () => {
+  test('ListTagsForResource throttled: status still shows the pause, and a promote is answered within two polls of it easing', async () => {
+    const s = scenario();
+    const start = s.clock.now();
+    const easesAt = start + 45 * MINUTE;
+    const aws = s.aws.ports();
+    const ecs = Object.create(aws.ecs) as typeof aws.ecs;
+    let refused = 0;
+    ecs.resourceTags = async (arn) => {
+      if (s.clock.now() < easesAt) {
+        refused++;
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      }
+      return aws.ecs.resourceTags(arn);
+    };
+    let status = '';
+    s.clock.after(40 * MINUTE, async () => {
+      status = (await statusCommand(options, ports(s))).text;
+      await promoteCommand(options, ports(s));
+    });
+    const report = await deploy(
+      s,
+      { steps: '10%:pause, 100%', 'bake-time': '1m', 'pause-timeout': '2h', 'poll-interval': '10s' },
+      { ecs },
+    );
+    expect(report.result).toBe('deployed');
+    expect(refused).toBeGreaterThan(100);
+    // Published though no read of the tags succeeded until then.
+    expect(status).toMatch(/holding: {2}pause step-1/);
+    expect(status).toContain('traffic:  10% on green');
+    // Answered at the first or second poll after the throttling eased.
+    const full = s.aws.weightHistory.find((w) => w.weights[GREEN_TG] === 100)!;
+    expect(full.at - easesAt).toBeLessThanOrEqual(20_000);
+    expect(report.timeline.some((e) => e.note?.startsWith('step-1 promoted by'))).toBe(true);
+  });
+
+  test('a steady poll reads the control tags every 5 s, not once a poll', async () => {
+    const s = scenario();
+    const aws = s.aws.ports();
+    const ecs = Object.create(aws.ecs) as typeof aws.ecs;
+    let reads = 0;
+    ecs.resourceTags = (arn) => {
+      reads++;
+      return aws.ecs.resourceTags(arn);
+    };
+    const start = s.clock.now();
+    let during = 0;
+    s.clock.after(2 * MINUTE, () => void (during = reads));
+    s.clock.after(3 * MINUTE, () => void (during = reads - during));
+    await deploy(s, { steps: '10%:10m, 100%', 'poll-interval': '1s' }, { ecs });
+    expect(s.clock.now() - start).toBeGreaterThan(3 * MINUTE);
+    // One minute of 1 s polls in the step hold: 12 reads (every 5 s), give or take one.
+    expect(during).toBeGreaterThanOrEqual(11);
+    expect(during).toBeLessThanOrEqual(13);
+  });
+});
+
 describe('an ECS-controller (rolling) service', () => {
   test('status reads the live deploy from the service, and abort rolls it back', async () => {
     const s = scenario();

@@ -1,6 +1,7 @@
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { realTimer } from '../../src/deploy/calls.js';
 import { TAG } from '../../src/deploy/leftovers.js';
+import { DRIFT_CHECK_EVERY_MS } from '../../src/deploy/routing/listener.js';
 import { BLUE_TASK_SET, BLUE_TG, GREEN_TG, LISTENER } from '../support/fake-aws.js';
 import {
   deploy,
@@ -80,15 +81,21 @@ describe('throttling on every read never rolls back by itself', () => {
     ['a traffic step', 11 * 60_000],
     ['the bake', 13 * 60_000 + 1],
   ])(
-    'every call throttled for 10 s during %s: the deploy goes on, alarms are still tried every poll',
+    'every call throttled for 10 s during %s: the deploy goes on, alarm reads back off and resume',
     async (_phase, at) => {
       const s = scenario();
       s.aws.taskStartMs = 5000;
       let readsDuringStorm = 0;
+      let readsAfter = 0;
       s.clock.at(s.clock.now() + at, () => {
         const before = s.aws.count('DescribeAlarms');
         s.aws.failFor(10_000, throttled());
         s.clock.after(10_000, () => void (readsDuringStorm = s.aws.count('DescribeAlarms') - before));
+        // Backing off 2, 4, 8 s: the reads resume within 16 s of the storm's end, one poll apart again.
+        s.clock.after(
+          10_000 + 16_000 + 5_000,
+          () => void (readsAfter = s.aws.count('DescribeAlarms') - before - readsDuringStorm),
+        );
       });
       const report = await deploy(s, {
         'poll-interval': '1s',
@@ -99,7 +106,18 @@ describe('throttling on every read never rolls back by itself', () => {
       });
       expect(report.result).toBe('deployed');
       expect(s.aws.weights()).toEqual({ [BLUE_TG]: 0, [GREEN_TG]: 100 });
-      if (at > 0) expect(readsDuringStorm).toBeGreaterThanOrEqual(8);
+      if (at > 0) {
+        // Tried at the storm's start, then 2 and 4 s after each throttled read: not once a poll.
+        expect(readsDuringStorm).toBeGreaterThanOrEqual(2);
+        expect(readsDuringStorm).toBeLessThanOrEqual(4);
+        expect(readsAfter).toBeGreaterThanOrEqual(5);
+        expect(s.logs).toContainEqual(
+          expect.stringMatching(
+            /^warning: CloudWatch throttled the alarm read \(Rate exceeded\); backing off: next read in 2s/,
+          ),
+        );
+        expect(s.logs).toContainEqual(expect.stringMatching(/^CloudWatch answers the alarm reads again/));
+      }
     },
   );
 });
@@ -125,8 +143,8 @@ test('every call throttled for 10 s from the moment of promotion: promoted once 
     s.logs.filter((l) => l.startsWith('warning: Could not make green PRIMARY (Rate exceeded)')),
   ).toHaveLength(1);
   expect(
-    s.logs.filter((l) => l.startsWith('warning: Could not read alarms (Rate exceeded)')).length,
-  ).toBeGreaterThanOrEqual(9);
+    s.logs.filter((l) => l.startsWith('warning: CloudWatch throttled the alarm read (Rate exceeded)')).length,
+  ).toBeGreaterThanOrEqual(2);
 });
 
 describe('outages and hanging requests', () => {
@@ -258,7 +276,7 @@ describe('runs and re-runs', () => {
 });
 
 describe('someone else moving the listener', () => {
-  test('during the bake: noticed within a poll, rolled back, never promoted', async () => {
+  test('during the bake: noticed within the drift cadence and a poll, rolled back, never promoted', async () => {
     const s = scenario();
     let movedAt = 0;
     // 10% for 5 minutes, then 100% and the bake; three seconds into the bake someone puts it all on blue.
@@ -273,7 +291,18 @@ describe('someone else moving the listener', () => {
     );
     expect(s.aws.primary()?.taskSetArn).toBe(BLUE_TASK_SET);
     const stoppedAt = Date.parse(report.timeline.find((e) => e.phase === 'rollback')!.at);
-    expect(stoppedAt - movedAt).toBeLessThanOrEqual(5000);
+    // The listener is re-read every DRIFT_CHECK_EVERY_MS (10 s), at the first 5 s poll after that.
+    expect(stoppedAt - movedAt).toBeLessThanOrEqual(DRIFT_CHECK_EVERY_MS + 5000);
+  });
+
+  test('a steady hold re-reads the listener every 10 s, not every poll', async () => {
+    const s = scenario();
+    let reads = 0;
+    s.clock.after(2 * 60_000, () => void (reads = s.aws.count('DescribeListeners')));
+    s.clock.after(3 * 60_000, () => void (reads = s.aws.count('DescribeListeners') - reads));
+    await deploy(s, { steps: '10%:10m, 100%', 'poll-interval': '1s' });
+    expect(reads).toBeGreaterThanOrEqual(5);
+    expect(reads).toBeLessThanOrEqual(7);
   });
 
   test('mid-step: noticed at the next poll, not at the next step', async () => {

@@ -116,6 +116,29 @@ describe('deploy bundle', () => {
     );
   });
 
+  test('a task definition path at another file, or at a loop of links, is refused without echoing the file', async () => {
+    // What a path pointing at the wrong file might show: the first bytes of a password file.
+    writeFileSync(
+      join(workspace, 'passwd'),
+      'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/:/sbin/nologin\n',
+    );
+    const wrong = await deploy({ 'task-definition': 'passwd' });
+    expectRefused(
+      wrong.run,
+      `Input 'task-definition': "passwd" is not valid: not valid JSON (an unexpected character at line 1, column 1)`,
+      wrong.started,
+    );
+    symlinkSync('b.json', join(workspace, 'a.json'));
+    symlinkSync('a.json', join(workspace, 'b.json'));
+    const loop = await deploy({ 'task-definition': 'a.json' });
+    expectRefused(
+      loop.run,
+      `Input 'task-definition': "a.json" is not valid: cannot be read (a loop of symbolic links: a link on the path leads back to itself)`,
+      loop.started,
+    );
+    for (const { run } of [wrong, loop]) expect(`${run.stdout}${run.stderr}`).not.toMatch(/root:x|ELOOP/);
+  });
+
   test('a task definition with a duplicate key or a bad sidecar image is refused', async () => {
     writeFileSync(
       join(workspace, 'td.json'),

@@ -11,7 +11,7 @@ import {
   type Moto,
   type SeededService,
 } from '../support/moto.js';
-import { node24, runAction, type ActionRun, type RunOptions } from '../support/run-action.js';
+import { cliBin, node24, runAction, type ActionRun, type RunOptions } from '../support/run-action.js';
 
 // Operating a live deploy end to end: the built deploy bundle runs as the runner runs it, and the
 // built CLI runs in another process, as a person on a laptop would, both against moto.
@@ -52,7 +52,8 @@ function deploy(inputs: Record<string, string>, options: RunOptions = {}): Promi
 
 function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...moto.env };
-  const child = spawn(node24(), [resolve(root, 'bin/safe-deploy.js'), ...args], { cwd: root, env });
+  // The CLI of the fresh build, not the committed dist/.
+  const child = spawn(node24(), [cliBin(), ...args], { cwd: root, env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -122,6 +123,46 @@ test('an abort during a hold rolls back at once', async () => {
     new RegExp(`^aborted by ${MOTO_CALLER} at \\S+ \\(safe-deploy abort\\)$`),
   );
   expect(Date.now() - started).toBeLessThan(45_000);
+  const state = await readDeployState(moto, seeded);
+  expect(state).toMatchObject({ blueWeight: 100, greenWeight: 0 });
+  expect(state.taskSets).toEqual([
+    expect.objectContaining({ arn: seeded.blueTaskSet, status: 'PRIMARY', scale: 100 }),
+  ]);
+}, 60_000);
+
+test('a killed job: abort says nobody answered, finds the job dead, and rolls back itself', async () => {
+  const run = await deploy(
+    { steps: '20%:60s, 100%' },
+    { signalWhen: { text: 'Green takes 20%', signal: 'SIGKILL' } },
+  );
+  expect(run.code).toBeNull();
+  const split = await readDeployState(moto, seeded);
+  expect(split).toMatchObject({ blueWeight: 80, greenWeight: 20 });
+  const green = split.taskSets.find((t) => t.arn !== seeded.blueTaskSet)!;
+  // Three minutes later: the job's last heartbeat and state are that old.
+  const then = new Date(Date.now() - 3.5 * 60_000).toISOString();
+  await new ecs.ECSClient(motoClientConfig(moto)).send(
+    new ecs.TagResourceCommand({
+      resourceArn: green.arn,
+      tags: [
+        { key: 'safe-deploy:heartbeat', value: then },
+        { key: 'safe-deploy:updated', value: then },
+      ],
+    }),
+  );
+  const status = await cli('status', ...target());
+  expect(status.stdout).toContain(
+    `a deploy did not finish, and its job looks dead (no sign of life since ${then})`,
+  );
+
+  const aborted = await cli('abort', ...target(), '--wait', '2s');
+  expect(aborted.stderr).toBe('');
+  expect(aborted.stdout).toContain('; no answer\n');
+  expect(aborted.stdout).toContain(
+    `The job of run 4242 (attempt 1) looks dead: no sign of life since ${then}`,
+  );
+  expect(aborted.stdout).toContain(`Rolled back: ${seeded.blueTaskSet}`);
+  expect(aborted.code).toBe(0);
   const state = await readDeployState(moto, seeded);
   expect(state).toMatchObject({ blueWeight: 100, greenWeight: 0 });
   expect(state.taskSets).toEqual([

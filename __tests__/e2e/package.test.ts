@@ -179,6 +179,47 @@ test.each<[string, Record<string, string>, Record<string, string>, unknown]>([
   );
 });
 
+describe("pull_request_target for a fork's pull request", () => {
+  const forkEvent = {
+    action: 'synchronize',
+    pull_request: { number: 31, head: { sha: 'c'.repeat(40), repo: { full_name: 'mallory/shop' } } },
+  };
+  const target = { GITHUB_EVENT_NAME: 'pull_request_target' };
+
+  test('package refuses to seal the build, naming the event and the fork, and writes no manifest', async () => {
+    const run = await runAction('package', {
+      cwd: workspace,
+      inputs: { 'task-definition': 'task-definition.json', 'container-name': 'app', image: IMAGE },
+      env: target,
+      event: forkEvent,
+    });
+    expect(run.code).toBe(1);
+    expect(run.errors).toEqual([
+      expect.stringContaining(
+        'This run was started by pull_request_target for pull request #31 from the fork mallory/shop@cccccccccccc: ' +
+          'package does not seal its build',
+      ),
+    ]);
+    expect(run.outputs.manifest).toBeUndefined();
+  });
+
+  test('deploy refuses a manifest sealed for the base commit, before any AWS call', async () => {
+    // What package wrote there before it refused: the base commit recorded for the fork's build.
+    const packaged = await packageIt();
+    const before = await taskDefinitionArns();
+    const run = await deployFrom(packaged.outputs.manifest!, { ...NO_AWS, ...target }, { event: forkEvent });
+    expect(run.code).toBe(1);
+    expect(run.errors).toEqual([
+      expect.stringContaining(
+        'This run was started by pull_request_target for pull request #31 from the fork mallory/shop@cccccccccccc: ' +
+          'deploy does not deploy a build of untrusted code',
+      ),
+    ]);
+    expect((await readDeployState(moto, seeded)).taskSets).toHaveLength(1);
+    expect(await taskDefinitionArns()).toEqual(before);
+  });
+});
+
 test('a tag-only image is refused, naming the input', async () => {
   const run = await packageIt({ image: 'shop/api:latest' });
   expect(run.code).toBe(1);

@@ -232,3 +232,42 @@ test('a manifest whose source a deploy would refuse (a short GITHUB_SHA) is not 
   expect(uploads).toEqual([]);
   expect(existsSync(join(workspace, 'tmp'))).toBe(false);
 });
+
+describe("on pull_request_target, a fork's build is not sealed", () => {
+  const event = (head: unknown) => {
+    const path = join(workspace, 'event.json');
+    writeFileSync(path, JSON.stringify({ pull_request: { number: 12, head } }));
+    return { ...env, GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_EVENT_PATH: path };
+  };
+
+  test.each<[string, unknown, string]>([
+    [
+      "a fork's pull request",
+      { sha: 'c'.repeat(40), repo: { full_name: 'mallory/shop' } },
+      'from the fork mallory/shop@cccccccccccc',
+    ],
+    [
+      'a deleted fork',
+      { sha: 'c'.repeat(40), repo: null },
+      'from a head repository the event does not name (a deleted fork, or an unreadable event)',
+    ],
+  ])('%s is refused, naming the event and the fork, and nothing is written', async (_what, head, from) => {
+    const { uploads, upload } = recorder();
+    const run = runPackage(inputs({ path: 'out/manifest.json' }), { env: event(head), upload });
+    await expect(run).rejects.toThrow(
+      `This run was started by pull_request_target for pull request #12 ${from}: package does not seal its ` +
+        `build: GITHUB_SHA is octo/shop's base commit ${SHA.slice(0, 12)}, not the fork's code the job built`,
+    );
+    expect(uploads).toEqual([]);
+    expect(existsSync(join(workspace, 'out', 'manifest.json'))).toBe(false);
+  });
+
+  test('a pull request from a branch of this repository is packaged as on any other event', async () => {
+    const { upload } = recorder();
+    const manifest = await runPackage(inputs(), {
+      env: event({ sha: 'c'.repeat(40), repo: { full_name: 'Octo/Shop' } }),
+      upload,
+    });
+    expect(manifest.source.commit).toBe(SHA);
+  });
+});

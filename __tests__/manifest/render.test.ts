@@ -46,7 +46,22 @@ describe('reading a task definition file', () => {
 
   test.each([
     ['missing.json', undefined, 'no such file'],
-    ['truncated.json', '{ "family": ', 'not valid JSON'],
+    ['truncated.json', '{ "family": ', 'not valid JSON (it ends before the JSON does)'],
+    [
+      'passwd',
+      'root:x:0:0:root:/root:/bin/bash\n',
+      'not valid JSON (an unexpected character at line 1, column 1)',
+    ],
+    [
+      'trailing-comma.json',
+      '{\n  "family": "api",\n  "containerDefinitions": [],\n}',
+      'not valid JSON (Expected double-quoted property name at line 4, column 1)',
+    ],
+    [
+      'bad-token.json',
+      '{\n  "family": "api",\n  "secret": s3cr3t\n}',
+      'not valid JSON (an unexpected character at line 3, column 13)',
+    ],
     ['list.json', '[]', 'a task definition needs a "containerDefinitions" list'],
     ['no-containers.json', '{ "family": "api" }', 'a task definition needs a "containerDefinitions" list'],
     ['no-family.json', '{ "containerDefinitions": [] }', 'a task definition needs a "family"'],

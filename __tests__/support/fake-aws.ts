@@ -44,6 +44,7 @@ import { SdkCloudWatch } from '../../src/aws/cloudwatch.js';
 import { SdkEcs } from '../../src/aws/ecs.js';
 import { SdkLoadBalancer } from '../../src/aws/load-balancer.js';
 import type { FakeClock } from './fake-clock.js';
+import { FakeResources } from './fake-resources.js';
 
 const ACCOUNT = 'arn:aws:ecs:us-east-1:111111111111';
 const ELB = 'arn:aws:elasticloadbalancing:us-east-1:111111111111';
@@ -87,7 +88,14 @@ export class FakeAws {
   readonly actions = new Map<string, Action[]>();
   readonly alarms = new Map<
     string,
-    { type: 'metric' | 'composite'; state: AlarmState; reason: string; updatedAt?: number }
+    {
+      type: 'metric' | 'composite';
+      state: AlarmState;
+      reason: string;
+      updatedAt?: number;
+      /** A metric alarm's `Period` (seconds); left out, DescribeAlarms answers without one. */
+      periodSeconds?: number;
+    }
   >();
   /** Every alarm state change, as DescribeAlarmHistory returns them (`StateUpdate` items). */
   readonly alarmHistory: { name: string; at: number; from: AlarmState; to: AlarmState; reason: string }[] =
@@ -142,8 +150,11 @@ export class FakeAws {
   /** Commands whose next calls never answer (a request that hangs). */
   private readonly hangs = new Map<string, number>();
   private nextId = 2;
+  /** ECR, SSM, Secrets Manager, IAM and CloudWatch Logs as verify reads them, and release tasks. */
+  readonly resources: FakeResources;
 
   constructor(private readonly clock: FakeClock) {
+    this.resources = new FakeResources(clock, (command, run) => this.call(command, run));
     this.taskSets.push({
       taskSetArn: BLUE_TASK_SET,
       status: 'PRIMARY',
@@ -176,18 +187,27 @@ export class FakeAws {
   }
 
   /** The SDK-backed ports the engine uses, over the mocked clients. */
-  ports(): { ecs: SdkEcs; lb: SdkLoadBalancer; cloudwatch: SdkCloudWatch } {
+  ports(): { ecs: SdkEcs; lb: SdkLoadBalancer; cloudwatch: SdkCloudWatch } & ReturnType<
+    FakeResources['ports']
+  > {
     const config = { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } };
     return {
+      ...this.resources.ports(new ECSClient(config)),
       ecs: new SdkEcs(new ECSClient(config)),
       lb: new SdkLoadBalancer(new ElasticLoadBalancingV2Client(config)),
       cloudwatch: new SdkCloudWatch(new CloudWatchClient(config)),
     };
   }
 
-  addAlarm(name: string, state: AlarmState = 'OK', type: 'metric' | 'composite' = 'metric'): void {
+  addAlarm(
+    name: string,
+    state: AlarmState = 'OK',
+    type: 'metric' | 'composite' = 'metric',
+    periodSeconds?: number,
+  ): void {
     this.alarms.set(name, {
       type,
+      ...(periodSeconds ? { periodSeconds } : {}),
       state,
       reason: state === 'OK' ? 'Threshold not crossed' : `${name} crossed`,
       updatedAt: this.clock.now(),
@@ -404,18 +424,35 @@ export class FakeAws {
     this.installControl();
 
     const elb = this.elbMock;
-    elb.on(DescribeListenersCommand).callsFake((input: { ListenerArns: string[] }) =>
-      this.call('DescribeListeners', () => ({
-        Listeners: input.ListenerArns.map((arn) => ({
-          ListenerArn: arn,
-          DefaultActions: structuredClone(this.actions.get(arn)),
+    // DescribeListeners and DescribeRules (API reference): by ARN, or every listener of a load balancer
+    // (`LoadBalancerArn`) and every rule of a listener (`ListenerArn`). Listener and rule ARNs share the load
+    // balancer's path (`listener/app/shop/<lb-id>/<listener-id>`, `listener-rule/app/shop/<lb-id>/<listener-id>/...`).
+    const path = (arn: string) => arn.replace(/^.*:(loadbalancer|listener|listener-rule)\//, '');
+    elb
+      .on(DescribeListenersCommand)
+      .callsFake((input: { ListenerArns?: string[]; LoadBalancerArn?: string }) =>
+        this.call('DescribeListeners', () => ({
+          Listeners: (
+            input.ListenerArns ??
+            [...this.actions.keys()].filter(
+              (arn) => arn.includes(':listener/') && path(arn).startsWith(`${path(input.LoadBalancerArn!)}/`),
+            )
+          ).map((arn) => ({
+            ListenerArn: arn,
+            DefaultActions: structuredClone(this.actions.get(arn)),
+          })),
         })),
-      })),
-    );
-    elb.on(DescribeRulesCommand).callsFake((input: { RuleArns: string[] }) =>
+      );
+    elb.on(DescribeRulesCommand).callsFake((input: { RuleArns?: string[]; ListenerArn?: string }) =>
       this.call('DescribeRules', () => ({
-        Rules: input.RuleArns.map((arn) => ({
+        Rules: (
+          input.RuleArns ??
+          [...this.actions.keys()].filter(
+            (arn) => arn.includes(':listener-rule/') && path(arn).startsWith(`${path(input.ListenerArn!)}/`),
+          )
+        ).map((arn) => ({
           RuleArn: arn,
+          IsDefault: false,
           Actions: structuredClone(this.actions.get(arn)),
         })),
       })),
@@ -497,6 +534,7 @@ export class FakeAws {
         const page = matching.slice(start, start + max);
         const view = (a: (typeof page)[number]) => ({
           AlarmName: a.name,
+          ...(a.periodSeconds ? { Period: a.periodSeconds } : {}),
           StateValue: a.state,
           StateReason: a.reason,
           ...(a.updatedAt !== undefined ? { StateUpdatedTimestamp: new Date(a.updatedAt) } : {}),
@@ -597,9 +635,13 @@ export class FakeAws {
     );
     ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) =>
       this.call('DescribeTasks', () => ({
-        tasks: this.stoppedTasks.filter((t) => input.tasks.includes(t.taskArn!)),
+        tasks: [
+          ...this.stoppedTasks.filter((t) => input.tasks.includes(t.taskArn!)),
+          ...this.resources.describeTasks(input.tasks),
+        ],
       })),
     );
+    this.resources.installTasks(ecs);
   }
 
   /**

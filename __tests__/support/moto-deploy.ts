@@ -5,6 +5,8 @@ import { SdkCloudWatch } from '../../src/aws/cloudwatch.js';
 import { SdkEcs } from '../../src/aws/ecs.js';
 import { SdkLoadBalancer } from '../../src/aws/load-balancer.js';
 import type { DeployDeps } from '../../src/deploy/context.js';
+import { verifyAdapters } from '../../src/deploy/verify/adapters.js';
+import { SdkEcsTasks } from '../../src/aws/ecs-tasks.js';
 import { FakeClock } from './fake-clock.js';
 import { motoClientConfig, type Moto } from './moto.js';
 
@@ -15,8 +17,11 @@ import { motoClientConfig, type Moto } from './moto.js';
  */
 export function motoDeployDeps(moto: Moto, overrides: Partial<DeployDeps> = {}): DeployDeps {
   const config = motoClientConfig(moto);
+  const ecs = new ECSClient(config);
   return {
-    ecs: new SdkEcs(new ECSClient(config)),
+    ecs: new SdkEcs(ecs),
+    tasks: new SdkEcsTasks(ecs),
+    ...verifyAdapters(config),
     lb: new SdkLoadBalancer(new ElasticLoadBalancingV2Client(config)),
     cloudwatch: new SdkCloudWatch(new CloudWatchClient(config)),
     clock: new FakeClock(),

@@ -45,10 +45,11 @@ export interface PollCost {
 }
 
 /**
- * DescribeAlarms calls for `named` alarms read by name and `matched[i]` alarms under prefix i:
- * a steady poll makes ⌈named/100⌉ + P calls (twice that when INSUFFICIENT_DATA is a breach, since a
- * call filters on one state); a full read makes ⌈named/100⌉ + Σ⌈matched/100⌉, once a minute. Pages beyond
- * the first are needed in a steady poll only while more than 100 alarms of one read are not OK.
+ * DescribeAlarms calls for `named` alarms read by name and `matched[i]` alarms under prefix i: a steady
+ * poll makes min(⌈named/100⌉ + P, 1) calls per breaching state — one account-wide read (`StateValue`
+ * alone, filtered here) when that is cheaper, while fewer than 100 alarms of the account are in the state
+ * — twice that when INSUFFICIENT_DATA is a breach, since a call filters on one state; a full read makes
+ * ⌈named/100⌉ + Σ⌈matched/100⌉, once a minute.
  */
 export function pollCost(options: {
   named: number;
@@ -57,7 +58,8 @@ export function pollCost(options: {
   insufficientDataIsBreach?: boolean;
 }): PollCost {
   const batches = Math.ceil(options.named / ALARM_BATCH);
-  const steady = (batches + options.matched.length) * (options.insufficientDataIsBreach ? 2 : 1);
+  const perState = Math.min(1, batches + options.matched.length);
+  const steady = perState * (options.insufficientDataIsBreach ? 2 : 1);
   const fullRead =
     batches + options.matched.reduce((sum, m) => sum + Math.max(1, Math.ceil(m / ALARM_BATCH)), 0);
   const pollsPerSecond = 1000 / options.pollIntervalMs;

@@ -1,5 +1,11 @@
-import type { AlarmState, AlarmStateValue, AlarmTransition, CloudWatchPort } from '../aws/cloudwatch.js';
-import { errorName } from '../aws/ecs.js';
+import {
+  ALARM_BATCH,
+  type AlarmState,
+  type AlarmStateValue,
+  type AlarmTransition,
+  type CloudWatchPort,
+} from '../aws/cloudwatch.js';
+import { isThrottling } from '../aws/transient.js';
 import { FULL_READ_EVERY_MS, planReads, underPrefix, type ReadPlan } from './plan.js';
 
 /** A watched alarm crossed into a state that ends the deploy. */
@@ -26,24 +32,25 @@ export interface WatchReadOptions {
 
 /** History reads overlap the previous one by this much, for clock skew and late history items. */
 export const HISTORY_OVERLAP_MS = 30_000;
+/**
+ * The alarm history is read at least this often, and also at once when a poll's state reads may have
+ * missed a round trip: the gap since the last answered read (plus READ_MARGIN_MS) reached the least time a
+ * watched alarm stays in a state, or a full read saw an alarm's state-change time move on an unchanged
+ * state. Between those, the history can tell nothing the state reads did not: an alarm cannot enter ALARM
+ * and leave it within its own evaluation period. Each read covers everything since the last one, so a
+ * slower cadence loses nothing; it only tells a missed round trip up to this much later.
+ */
+export const HISTORY_EVERY_MS = 60_000;
+/** The shortest alarm period CloudWatch has (a high-resolution alarm): used when an alarm's is unknown. */
+export const SHORTEST_HOLD_MS = 10_000;
+/** A poll's state read lands somewhere within its own duration: the gap between two is taken this much longer. */
+export const READ_MARGIN_MS = 2_000;
 /** A poll waits at most this long (real time) for its history read; a later answer counts next poll. */
 export const HISTORY_WAIT_MS = 1_000;
 const HISTORY_UNREADABLE = 'Could not read the alarm history';
 const HISTORY_FALLBACK =
   ': an alarm that enters ALARM and recovers between two polls is told only by its state-change time, ' +
   'and any such round trip counts as a breach. Allow cloudwatch:DescribeAlarmHistory to tell them apart';
-/** Named batches a full read has in flight at once, to stay clear of the DescribeAlarms quota. */
-const FULL_READ_BATCHES_IN_FLIGHT = 4;
-
-// Errors after which reading the history again is worth it; anything else (access denied, an emulator
-// without DescribeAlarmHistory) turns the history off for the rest of the watch.
-const THROTTLING = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'ThrottledException',
-  'RequestLimitExceeded',
-  'TooManyRequestsException',
-]);
 
 interface FullRead {
   at: number;
@@ -84,6 +91,16 @@ export class AlarmWatch {
   }[] = [];
   private historyFrom: number | undefined;
   private historyOff: boolean;
+  /** When the last history read started (the deploy's clock). */
+  private lastHistoryAt: number | undefined;
+  /** When the last poll whose state reads answered started. */
+  private lastStateReadAt: number | undefined;
+  /**
+   * Per breaching state, the calls an account-wide read (`StateValue` alone) took last time; Infinity once
+   * it cannot be used (not allowed, or a port without it). Read that way while it costs fewer calls than
+   * one per name batch and prefix: 5,000 named alarms are then one call a poll, not 50.
+   */
+  private readonly accountWideCalls = new Map<AlarmStateValue, number>();
   /** Round trips seen only by a newer state-change time, while the history has not yet explained them. */
   private unexplained: { alarm: AlarmState; seenAt: number }[] = [];
   private recoveredBreach: Breach | undefined;
@@ -111,11 +128,16 @@ export class AlarmWatch {
     if (this.settledFull) this.applyFull(this.takeSettledFull(), changed, false);
     const unknown = names.some((name) => !this.states.has(name) && !this.missing.has(name));
     if (this.lastFullAt === undefined || unknown) {
-      // The first read of an alarm is a full one: it must exist, and its state is the baseline.
+      // The first read of an alarm is a full one: it must exist, and its state is the baseline. The
+      // first history read comes with it, so a role without DescribeAlarmHistory is told at the start.
       this.applyFull(await this.fullRead(names, plan, now), changed, true);
-      await this.readHistory(names, plan, now);
+      await this.readHistory(names, plan, now, this.lastHistoryAt === undefined);
     } else {
-      await Promise.all([this.steadyRead(names, plan, now, changed), this.readHistory(names, plan, now)]);
+      const history = this.historyDue(names, now);
+      await Promise.all([
+        this.steadyRead(names, plan, now, changed),
+        this.readHistory(names, plan, now, history),
+      ]);
       if (now - this.lastFullAt >= FULL_READ_EVERY_MS && !this.fullInFlight) {
         // Beside the polls, so a full read of thousands of alarms never delays a breach.
         void this.fullRead(names, plan, now).then((result) => (this.settledFull = result));
@@ -123,7 +145,28 @@ export class AlarmWatch {
     }
     // The history is weighed against the states just read, so an alarm still in ALARM is reported as such.
     this.explainHistory(changed);
+    this.lastStateReadAt = now;
     return changed;
+  }
+
+  /** Whether this poll reads the alarm history (see HISTORY_EVERY_MS). */
+  private historyDue(names: readonly string[], now: number): boolean {
+    if (this.historyOff) return false;
+    if (this.unexplained.length > 0) return true;
+    if (this.lastHistoryAt === undefined || now - this.lastHistoryAt >= HISTORY_EVERY_MS) return true;
+    const gap = now - (this.lastStateReadAt ?? -Infinity) + READ_MARGIN_MS;
+    return gap >= this.shortestHold(names);
+  }
+
+  /** The least time any watched alarm stays in a state it enters. */
+  private shortestHold(names: readonly string[]): number {
+    let shortest = Infinity;
+    const consider = (name: string): void => {
+      shortest = Math.min(shortest, this.states.get(name)?.holdsStateMs ?? SHORTEST_HOLD_MS);
+    };
+    for (const name of names) consider(name);
+    for (const name of this.matched) consider(name);
+    return shortest;
   }
 
   /** The first of `names` (or of the alarms created under a prefix since) in a breaching state. */
@@ -179,17 +222,9 @@ export class AlarmWatch {
   /** Only the alarms in a breaching state: one call per name batch and per prefix, whatever their number. */
   private async steadyRead(names: readonly string[], plan: ReadPlan, now: number, changed: AlarmState[]) {
     const states = this.breachingStates();
-    const reads = await Promise.all(
-      states.map(async (state) => {
-        const [byName, ...byPrefix] = await Promise.all([
-          plan.byName.length ? this.cloudwatch.describeAlarms(plan.byName, { state }) : [],
-          ...plan.prefixes.map((prefix) => this.cloudwatch.alarmsWithPrefix(prefix, { state })),
-        ]);
-        return { state, alarms: [...(byName ?? []), ...byPrefix.flat()] };
-      }),
-    );
+    const reads = await Promise.all(states.map((state) => this.readInState(state, names, plan)));
     const returned = new Set<string>();
-    for (const { alarms } of reads) {
+    for (const alarms of reads) {
       for (const alarm of alarms) {
         returned.add(alarm.name);
         if (underPrefix(alarm.name, plan.prefixes)) this.matched.add(alarm.name);
@@ -198,31 +233,56 @@ export class AlarmWatch {
     }
     // An alarm we knew in a breaching state that no read returned has left it, for a state these reads
     // cannot tell: read everything now.
-    const covered = [...names, ...this.extras(new Set(names))];
-    const left = covered.some((name) => {
+    const leftState = (name: string): boolean => {
       const state = this.states.get(name)?.state;
       return state !== undefined && states.includes(state) && !returned.has(name);
-    });
+    };
+    const named = new Set(names);
+    const left = names.some(leftState) || [...this.matched].some((n) => !named.has(n) && leftState(n));
     if (left) this.applyFull(await this.fullRead(names, plan, now), changed, true);
+  }
+
+  /**
+   * The watched alarms in `state`: by one account-wide read when that costs fewer calls than a call per
+   * name batch and per prefix, else by name and prefix.
+   */
+  private async readInState(
+    state: AlarmStateValue,
+    names: readonly string[],
+    plan: ReadPlan,
+  ): Promise<AlarmState[]> {
+    const byNameCalls = Math.ceil(plan.byName.length / ALARM_BATCH) + plan.prefixes.length;
+    const wide = this.cloudwatch.alarmsInState;
+    const lastWide = wide ? (this.accountWideCalls.get(state) ?? 1) : Infinity;
+    if (wide && lastWide < byNameCalls) {
+      try {
+        const { alarms, calls } = await wide.call(this.cloudwatch, state);
+        this.accountWideCalls.set(state, calls);
+        const named = new Set(names);
+        return alarms.filter((a) => named.has(a.name) || underPrefix(a.name, plan.prefixes));
+      } catch (error) {
+        if (isThrottling(error)) throw error;
+        // Not allowed to list the account's alarms (a policy naming alarm ARNs): by name from now on.
+        this.accountWideCalls.set(state, Infinity);
+      }
+    }
+    const [byName, ...byPrefix] = await Promise.all([
+      plan.byName.length ? this.cloudwatch.describeAlarms(plan.byName, { state }) : [],
+      ...plan.prefixes.map((prefix) => this.cloudwatch.alarmsWithPrefix(prefix, { state })),
+    ]);
+    return [...(byName ?? []), ...byPrefix.flat()];
   }
 
   /** Every watched alarm, whatever its state; a failure is kept in the result, not thrown. */
   private async fullRead(names: readonly string[], plan: ReadPlan, now: number): Promise<FullRead> {
     this.fullInFlight = true;
     try {
-      const alarms: AlarmState[] = [];
-      const step = FULL_READ_BATCHES_IN_FLIGHT * 100;
-      const byName = (async () => {
-        for (let i = 0; i < plan.byName.length; i += step) {
-          alarms.push(...(await this.cloudwatch.describeAlarms(plan.byName.slice(i, i + step))));
-        }
-      })();
-      // Each prefix pages on its own; the prefixes are independent, so they are read side by side.
-      const byPrefix = Promise.all(
-        plan.prefixes.map(async (prefix) => alarms.push(...(await this.cloudwatch.alarmsWithPrefix(prefix)))),
-      );
-      await Promise.all([byName, byPrefix]);
-      return { at: now, names, plan, alarms };
+      // The port bounds the name batches in flight; each prefix pages on its own, side by side.
+      const [byName, ...byPrefix] = await Promise.all([
+        plan.byName.length ? this.cloudwatch.describeAlarms(plan.byName) : [],
+        ...plan.prefixes.map((prefix) => this.cloudwatch.alarmsWithPrefix(prefix)),
+      ]);
+      return { at: now, names, plan, alarms: [...(byName ?? []), ...byPrefix.flat()] };
     } catch (error) {
       return { at: now, names, plan, error };
     } finally {
@@ -255,6 +315,8 @@ export class AlarmWatch {
     }
     const named = new Set(result.names);
     for (const name of [...this.matched]) {
+      // A breach already found for it stands.
+      if (this.recoveredBreach?.alarm === name) continue;
       if (!returned.has(name) && underPrefix(name, result.plan.prefixes) && !named.has(name)) {
         // Created under a prefix during the deploy and deleted again: no longer watched.
         this.matched.delete(name);
@@ -298,7 +360,12 @@ export class AlarmWatch {
    * Reads the account's state changes since the last history read, overlapping it. Waits at most
    * HISTORY_WAIT_MS; an answer that comes later is weighed at the next poll.
    */
-  private async readHistory(names: readonly string[], plan: ReadPlan, now: number): Promise<void> {
+  private async readHistory(
+    names: readonly string[],
+    plan: ReadPlan,
+    now: number,
+    due: boolean,
+  ): Promise<void> {
     const read = this.cloudwatch.stateChangesSince;
     if (this.historyOff || !read) return;
     if (this.historyInFlight !== undefined) {
@@ -309,7 +376,9 @@ export class AlarmWatch {
       }
       return;
     }
+    if (!due) return;
     this.historyInFlight = now;
+    this.lastHistoryAt = now;
     const from = this.historyFrom ?? now - HISTORY_OVERLAP_MS;
     const named = new Set(names);
     const history = read
@@ -319,7 +388,7 @@ export class AlarmWatch {
         this.pendingHistory.push({ transitions, readAt: now, named, plan });
       })
       .catch((error: unknown) => {
-        if (THROTTLING.has(errorName(error))) return;
+        if (isThrottling(error)) return;
         if (this.historyOff) return;
         this.historyOff = true;
         this.warn(`${HISTORY_UNREADABLE} (${describe(error)})${HISTORY_FALLBACK}`);

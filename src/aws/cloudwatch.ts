@@ -8,12 +8,19 @@ import {
   type MetricAlarm,
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
+import { chunks, mapBounded } from './bounded.js';
 
 /** A CloudWatch alarm state. */
 export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 
 /** CloudWatch takes at most 100 alarm names in one DescribeAlarms call. */
 export const ALARM_BATCH = 100;
+
+/**
+ * Requests of one batched read in flight at once: 5,000 alarm names are 50 DescribeAlarms calls, sent
+ * three at a time rather than as one burst five times CloudWatch's default quota of 9 a second.
+ */
+export const BATCHES_IN_FLIGHT = 3;
 
 /** One alarm's state. */
 export interface AlarmState {
@@ -26,6 +33,12 @@ export interface AlarmState {
    * `StateUpdatedTimestamp` where CloudWatch (or an emulator) gives only that.
    */
   changedAt?: number;
+  /**
+   * The least time (ms) this alarm stays in a state it enters: CloudWatch evaluates an alarm once a
+   * period, and at least once a minute, so it cannot enter ALARM and leave it again sooner. Known for a
+   * metric alarm (its `Period`, or its metric-math queries' shortest); unknown for a composite alarm.
+   */
+  holdsStateMs?: number;
 }
 
 /** One state change of an alarm, from its history. */
@@ -50,6 +63,11 @@ export interface CloudWatchPort {
   describeAlarms(names: readonly string[], options?: AlarmReadOptions): Promise<AlarmState[]>;
   /** Every alarm whose name starts with `prefix`. */
   alarmsWithPrefix(prefix: string, options?: AlarmReadOptions): Promise<AlarmState[]>;
+  /**
+   * Every alarm of the account and region in `state` (DescribeAlarms with `StateValue` alone), and the
+   * calls it took (one a page of 100). Optional: a port without it is read by name and prefix.
+   */
+  alarmsInState?(state: AlarmStateValue): Promise<{ alarms: AlarmState[]; calls: number }>;
   /**
    * Every alarm state change in the account and region at or after `since` (DescribeAlarmHistory,
    * `StateUpdate` items, metric and composite alarms). Optional: a port without it has no history.
@@ -86,19 +104,24 @@ export class SdkCloudWatch implements CloudWatchPort {
   constructor(private readonly client: CloudWatchClient) {}
 
   async describeAlarms(names: readonly string[], options: AlarmReadOptions = {}): Promise<AlarmState[]> {
-    const batches: string[][] = [];
-    for (let i = 0; i < names.length; i += ALARM_BATCH) batches.push(names.slice(i, i + ALARM_BATCH));
-    const results = await Promise.all(
-      batches.map((batch) =>
-        this.read({
-          AlarmNames: batch,
-          AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
-          MaxRecords: ALARM_BATCH,
-          ...(options.state ? { StateValue: options.state } : {}),
-        }),
-      ),
+    const results = await mapBounded(chunks(names, ALARM_BATCH), BATCHES_IN_FLIGHT, (batch) =>
+      this.read({
+        AlarmNames: batch,
+        AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+        MaxRecords: ALARM_BATCH,
+        ...(options.state ? { StateValue: options.state } : {}),
+      }),
     );
     return results.flat();
+  }
+
+  async alarmsInState(state: AlarmStateValue): Promise<{ alarms: AlarmState[]; calls: number }> {
+    const counted = { calls: 0 };
+    const alarms = await this.read(
+      { StateValue: state, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: ALARM_BATCH },
+      counted,
+    );
+    return { alarms, calls: counted.calls };
   }
 
   alarmsWithPrefix(prefix: string, options: AlarmReadOptions = {}): Promise<AlarmState[]> {
@@ -165,11 +188,9 @@ export class SdkCloudWatch implements CloudWatchPort {
   }
 
   async getMetricData(queries: readonly MetricQuery[], start: Date, end: Date): Promise<MetricSeries[]> {
-    const batches: MetricQuery[][] = [];
-    for (let i = 0; i < queries.length; i += METRIC_QUERY_BATCH) {
-      batches.push(queries.slice(i, i + METRIC_QUERY_BATCH));
-    }
-    const results = await Promise.all(batches.map((batch) => this.readMetrics(batch, start, end)));
+    const results = await mapBounded(chunks(queries, METRIC_QUERY_BATCH), BATCHES_IN_FLIGHT, (batch) =>
+      this.readMetrics(batch, start, end),
+    );
     return results.flat();
   }
 
@@ -207,11 +228,15 @@ export class SdkCloudWatch implements CloudWatchPort {
     return [...series.values()];
   }
 
-  private async read(input: ConstructorParameters<typeof DescribeAlarmsCommand>[0]): Promise<AlarmState[]> {
+  private async read(
+    input: ConstructorParameters<typeof DescribeAlarmsCommand>[0],
+    counted?: { calls: number },
+  ): Promise<AlarmState[]> {
     const found: AlarmState[] = [];
     let NextToken: string | undefined;
     do {
       const out = await this.client.send(new DescribeAlarmsCommand({ ...input, NextToken }));
+      if (counted) counted.calls++;
       for (const alarm of out.MetricAlarms ?? []) found.push(toState(alarm, 'metric'));
       for (const alarm of out.CompositeAlarms ?? []) found.push(toState(alarm, 'composite'));
       NextToken = out.NextToken;
@@ -220,15 +245,32 @@ export class SdkCloudWatch implements CloudWatchPort {
   }
 }
 
+/** CloudWatch evaluates an alarm at least once a minute, whatever its period. */
+const EVALUATED_AT_LEAST_EVERY_MS = 60_000;
+
+// Only the few fields the watch uses are kept: the SDK's full alarm (dimensions, actions, metric-math
+// queries) is garbage as soon as this returns, rather than held for the whole deploy.
 function toState(alarm: MetricAlarm | CompositeAlarm, type: AlarmState['type']): AlarmState {
   const changed = alarm.StateTransitionedTimestamp ?? alarm.StateUpdatedTimestamp;
+  const period = type === 'metric' ? periodOf(alarm as MetricAlarm) : undefined;
   return {
     name: alarm.AlarmName ?? '',
     type,
     state: (alarm.StateValue ?? 'INSUFFICIENT_DATA') as AlarmStateValue,
     reason: alarm.StateReason ?? '',
     ...(changed ? { changedAt: changed.getTime() } : {}),
+    ...(period ? { holdsStateMs: Math.min(period * 1000, EVALUATED_AT_LEAST_EVERY_MS) } : {}),
   };
+}
+
+/** A metric alarm's period in seconds: its own, or the shortest of its metric-math queries'. */
+function periodOf(alarm: MetricAlarm): number | undefined {
+  if (alarm.Period) return alarm.Period;
+  const periods = (alarm.Metrics ?? []).flatMap((m) => {
+    const p = m.MetricStat?.Period ?? m.Period;
+    return p ? [p] : [];
+  });
+  return periods.length ? Math.min(...periods) : undefined;
 }
 
 const STATES: readonly string[] = ['OK', 'ALARM', 'INSUFFICIENT_DATA'];

@@ -50,8 +50,19 @@ export interface TargetGroupPort {
   targetGroupLoadBalancers(targetGroupArn: string): Promise<string[]>;
 }
 
+/** The load balancer read that finds what forwards to a target group, from AWS alone. */
+export interface ForwardDiscoveryPort {
+  /**
+   * Every listener and listener rule, on the load balancers that route to `targetGroupArn`, whose forward
+   * action includes that group.
+   */
+  forwardsTo(targetGroupArn: string): Promise<ForwardRef[]>;
+}
+
 /** `LoadBalancerPort` over the AWS SDK. */
-export class SdkLoadBalancer implements LoadBalancerPort, TargetHealthPort, TargetGroupPort {
+export class SdkLoadBalancer
+  implements LoadBalancerPort, TargetHealthPort, TargetGroupPort, ForwardDiscoveryPort
+{
   /** The actions last read per listener or rule: a weight change rewrites them with new weights only. */
   private readonly actions = new Map<string, Action[]>();
 
@@ -126,6 +137,49 @@ export class SdkLoadBalancer implements LoadBalancerPort, TargetHealthPort, Targ
       new DescribeTargetGroupsCommand({ TargetGroupArns: [targetGroupArn] }),
     );
     return out.TargetGroups?.[0]?.LoadBalancerArns ?? [];
+  }
+
+  async forwardsTo(targetGroupArn: string): Promise<ForwardRef[]> {
+    const found: ForwardRef[] = [];
+    const includes = (actions: Action[] | undefined): boolean =>
+      (actions ?? []).some(
+        (a) =>
+          a.Type === 'forward' &&
+          (a.TargetGroupArn === targetGroupArn ||
+            (a.ForwardConfig?.TargetGroups ?? []).some((g) => g.TargetGroupArn === targetGroupArn)),
+      );
+    for (const loadBalancer of await this.targetGroupLoadBalancers(targetGroupArn)) {
+      let marker: string | undefined;
+      do {
+        const page = await this.client.send(
+          new DescribeListenersCommand({
+            LoadBalancerArn: loadBalancer,
+            ...(marker ? { Marker: marker } : {}),
+          }),
+        );
+        for (const listener of page.Listeners ?? []) {
+          if (!listener.ListenerArn) continue;
+          if (includes(listener.DefaultActions)) found.push({ kind: 'listener', arn: listener.ListenerArn });
+          let ruleMarker: string | undefined;
+          do {
+            const rules = await this.client.send(
+              new DescribeRulesCommand({
+                ListenerArn: listener.ListenerArn,
+                ...(ruleMarker ? { Marker: ruleMarker } : {}),
+              }),
+            );
+            for (const rule of rules.Rules ?? []) {
+              // The default rule is the listener's default actions, already looked at.
+              if (rule.RuleArn && !rule.IsDefault && includes(rule.Actions))
+                found.push({ kind: 'rule', arn: rule.RuleArn });
+            }
+            ruleMarker = rules.NextMarker;
+          } while (ruleMarker);
+        }
+        marker = page.NextMarker;
+      } while (marker);
+    }
+    return found;
   }
 
   private async readActions(ref: ForwardRef): Promise<Action[]> {

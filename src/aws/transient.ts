@@ -1,7 +1,7 @@
 import { errorName } from './ecs.js';
 
-// Error codes AWS documents as throttling or transient across ECS, ELBv2 and CloudWatch.
-const TRANSIENT = new Set([
+// Error codes AWS documents as throttling across ECS, ELBv2 and CloudWatch.
+const THROTTLING = new Set([
   'Throttling',
   'ThrottlingException',
   'ThrottledException',
@@ -10,6 +10,11 @@ const TRANSIENT = new Set([
   'RequestThrottledException',
   'TooManyRequestsException',
   'ProvisionedThroughputExceededException',
+]);
+
+// ... and those AWS documents as transient.
+const TRANSIENT = new Set([
+  ...THROTTLING,
   'ServiceUnavailable',
   'ServiceUnavailableException',
   'InternalFailure',
@@ -39,4 +44,11 @@ export function isTransient(error: unknown): boolean {
   if (meta.$retryable) return true;
   const status = meta.$metadata?.httpStatusCode;
   return status === 429 || (status !== undefined && status >= 500);
+}
+
+/** True when AWS refused a call for its rate (the answer to that is to call less often, not again at once). */
+export function isThrottling(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as Error & { code?: string }).code;
+  return THROTTLING.has(errorName(error)) || (code !== undefined && THROTTLING.has(code));
 }

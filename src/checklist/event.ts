@@ -1,5 +1,5 @@
 import { readInputFile } from '../files.js';
-import { UserError } from '../errors.js';
+import { jsonSyntaxError, UserError } from '../errors.js';
 import { commentAuthor, isChecklistComment, type CommentAuthor } from './checklist.js';
 import { readState } from './state.js';
 
@@ -70,8 +70,7 @@ export function readRunnerEvent(env: NodeJS.ProcessEnv = process.env): { name: s
     payload = JSON.parse(text);
   } catch (error) {
     throw new UserError(
-      `The event payload GITHUB_EVENT_PATH=${path} is not JSON (${(error as Error).message}); ` +
-        `it starts ${JSON.stringify(text.slice(0, 40))}`,
+      `The event payload GITHUB_EVENT_PATH=${path} is not JSON (${jsonSyntaxError(text, error)})`,
     );
   }
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {

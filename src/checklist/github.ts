@@ -25,6 +25,11 @@ export type RepositoryPermission = 'admin' | 'write' | 'read' | 'none';
 
 /** The pull-request side of the GitHub API the checklist needs. */
 export interface ChecklistGitHub {
+  /**
+   * The login the token's comments and statuses carry: `github-actions[bot]` for the workflow token, the
+   * app's `<slug>[bot]` for an app's installation token, the user for a personal access token.
+   */
+  identity(): Promise<string>;
   /** The comments on the pull request that satisfy `matches`, oldest first, reading every page. */
   findComments(pull: number, matches: (comment: PullComment) => boolean): Promise<PullComment[]>;
   createComment(pull: number, body: string): Promise<PullComment>;
@@ -63,6 +68,17 @@ export function octokitChecklistGitHub({ token, owner, repo, baseUrl }: GitHubTa
     return { id: data.id, body: data.body ?? '', url: data.html_url, ...(author ? { author } : {}) };
   };
   return {
+    async identity() {
+      // GET /user answers 403 to installation tokens (the workflow token, an app's); the GraphQL viewer
+      // answers every kind of token. GraphQL may name a bot without the "[bot]" suffix its REST login has.
+      const { viewer } = await octokit.graphql<{ viewer: { login: string; __typename?: string } }>(
+        'query { viewer { login __typename } }',
+        { request: request() },
+      );
+      return viewer.__typename === 'Bot' && !viewer.login.endsWith('[bot]')
+        ? `${viewer.login}[bot]`
+        : viewer.login;
+    },
     async findComments(pull, matches) {
       const found: PullComment[] = [];
       await octokit.paginate(

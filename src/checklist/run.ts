@@ -80,9 +80,10 @@ export async function runChecklist(read: InputReader, deps: ChecklistDeps = {}):
     deps.github ?? octokitChecklistGitHub({ token: settings.token, ...repository(deps.repository) });
   const guard = new PermissionGuard();
   log.info(`Template: ${settings.templateSource}; mode: ${settings.mode}; pull request #${trigger.number}.`);
+  const self = await identity(github);
 
   const found = await guard.attempt('read the pull request comments', 'pull-requests: read', async () => ({
-    comment: await findChecklist(github, trigger.number),
+    comment: await findChecklist(github, trigger.number, self),
   }));
   if (trigger.kind === 'checklist-edited' && found && found.comment?.id !== trigger.commentId) {
     const reason = found.comment
@@ -112,10 +113,12 @@ export async function runChecklist(read: InputReader, deps: ChecklistDeps = {}):
 
   const existing = found.comment;
   const referee = new Referee(github, settings, pull?.author);
-  let state = existing ? await verifiedRecord(github, settings, existing, trigger, headSha) : emptyState();
+  let state = existing
+    ? await verifiedRecord(github, settings, existing, trigger, headSha, self)
+    : emptyState();
   const reverted: Reverted[] = [];
   if (trigger.kind === 'checklist-edited' && existing) {
-    state = await attribute(trigger, state, referee, reverted);
+    state = await attribute(trigger, state, referee, reverted, self);
   }
 
   const outcome = existing
@@ -140,21 +143,47 @@ interface CommentOutcome {
 }
 
 /**
- * The pull request's checklist: the oldest comment whose hidden record names its own id, written by a bot
- * (the action's token) or by someone with write access (a personal access token). A copy of the checklist
- * pasted into another comment names the original's id, and a comment written by anyone else is never taken.
+ * Who the token is. The checklist is only what that account wrote, and only its statuses vouch for a record:
+ * any other account (another app, a maintainer's own tool) can post a copy with a record and a status of its
+ * own, and nothing it writes is the checklist.
  */
-async function findChecklist(github: ChecklistGitHub, pull: number): Promise<PullComment | undefined> {
+async function identity(github: ChecklistGitHub): Promise<string> {
+  try {
+    const login = await github.identity();
+    log.info(`The checklist is the comment ${login} (the github-token's account) posts.`);
+    return login;
+  } catch (error) {
+    throw new Error(
+      `Could not tell which account the github-token acts as (GraphQL viewer: ${describe(error)}); ` +
+        'without it no comment can be told to be the checklist.',
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * The pull request's checklist: the oldest comment posted by the token's own account (`self`) whose hidden
+ * record names its own id. A copy of the checklist pasted into another comment names the original's id, and a
+ * comment posted by any other account, bot or person, is never taken.
+ */
+async function findChecklist(
+  github: ChecklistGitHub,
+  pull: number,
+  self: string,
+): Promise<PullComment | undefined> {
   const candidates = await github.findComments(pull, (comment) => {
     const state = isChecklistComment(comment.body) ? readState(comment.body) : undefined;
     return typeof state === 'object' && state.comment === comment.id && !!comment.author;
   });
-  for (const comment of candidates) {
-    if (comment.author!.bot) return comment;
-    const permission = await github.permission(comment.author!.login);
-    if (permission === 'admin' || permission === 'write') return comment;
+  const others = candidates.filter((comment) => comment.author!.login !== self);
+  if (others.length > 0) {
+    log.warning(
+      `Ignored ${others.length} comment(s) that look like the checklist but were posted by ` +
+        `${[...new Set(others.map((c) => c.author!.login))].join(', ')}, not by ${self} (the github-token's ` +
+        `account): ${others.map((c) => c.url).join(' ')}`,
+    );
   }
-  return undefined;
+  return candidates.find((comment) => comment.author!.login === self);
 }
 
 function recordOf(comment: PullComment): ChecklistState {
@@ -174,13 +203,15 @@ async function verifiedRecord(
   comment: PullComment,
   trigger: Exclude<Trigger, { kind: 'ignored' }>,
   headSha: string | undefined,
+  self: string,
 ): Promise<ChecklistState> {
   const latest = recordOf(comment);
   const sha = trigger.kind === 'pull-request' && trigger.before ? trigger.before : headSha;
-  if (settings.mode !== 'require' || !sha || !comment.author) return latest;
+  if (settings.mode !== 'require' || !sha) return latest;
   let status: { description: string } | undefined;
   try {
-    status = await github.latestStatus(sha, comment.author.login);
+    // Only a status the token's own account set vouches: any account with statuses: write can set the context.
+    status = await github.latestStatus(sha, self);
   } catch (error) {
     // Without the statuses the record is checked per edit only; that is no reason to fail the run.
     log.warning(
@@ -195,7 +226,7 @@ async function verifiedRecord(
     // someone else posted with answers already in it, before the action's first run, must not count).
     if (latest.answers.size === 0) return latest;
     log.warning(
-      `No ${STATUS_CONTEXT} status set by ${comment.author.login} on ${sha.slice(0, 7)} vouches for the answers ` +
+      `No ${STATUS_CONTEXT} status set by ${self} on ${sha.slice(0, 7)} vouches for the answers ` +
         "in the checklist's record: they are cleared and must be given again.",
     );
     return emptyState(comment.id);
@@ -261,11 +292,12 @@ async function attribute(
   state: ChecklistState,
   referee: Referee,
   reverted: Reverted[],
+  self: string,
 ): Promise<ChecklistState> {
   if (edit.from === undefined) return state;
   // With a personal access token or an app's, the action's own writes come back as edits too: a body that
-  // shows exactly its record, by the comment's own author, is one.
-  if (edit.sender && edit.sender === edit.commentAuthor?.login && showsItsRecord(edit.body)) return state;
+  // shows exactly its record, by the token's own account, is one.
+  if (edit.sender === self && showsItsRecord(edit.body)) return state;
   const before = answersIn(edit.from);
   const after = answersIn(edit.body);
   const changed = [...after].filter(([key, answer]) =>

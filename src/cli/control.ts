@@ -11,7 +11,8 @@ const DESCRIPTIONS: Record<Name, string> = {
   status:
     'Show the live deploy of a service (run, commit, phase, step, traffic, alarms, time left) and the kept release, read from AWS',
   promote: "End the hold or N%:pause step the running deploy is in; waits for the job's answer",
-  abort: 'Roll the running deploy back now',
+  abort:
+    'Roll the running deploy back now; when its job is dead (no heartbeat for 3 minutes) and does not answer, roll it back here',
   rollback:
     'Bring back the release kept by keep-previous: scale it up, wait until steady, move all traffic to it, remove the newer one',
 };

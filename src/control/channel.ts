@@ -270,6 +270,20 @@ export function isLive(state: LiveState, now: number): boolean {
 }
 
 /**
+ * How long a task-set deploy may be silent before its job looks dead: green's heartbeat is written every
+ * minute, so three missed in a row. `abort` then rolls the deploy back itself instead of waiting for the
+ * 5 minutes after which a deploy no longer counts as running.
+ */
+export const DEAD_AFTER_MS = 3 * 60_000;
+
+/** Whether an unfinished deploy has been silent for DEAD_AFTER_MS or more (its job is gone). */
+export function looksDead(state: LiveState, now: number): boolean {
+  if (state.phase === 'finished') return false;
+  const updated = Date.parse(state.updated ?? '');
+  return Number.isNaN(updated) || now - updated >= DEAD_AFTER_MS;
+}
+
+/**
  * Checks a promote or abort against the live state before anything is written, and returns the
  * request to write. Throws a UserError saying why when there is nothing to act on.
  */

@@ -1,5 +1,5 @@
 import type { EcsControlPort, EcsPort } from '../aws/ecs.js';
-import type { LoadBalancerPort, TargetHealthPort } from '../aws/load-balancer.js';
+import type { ForwardDiscoveryPort, LoadBalancerPort, TargetHealthPort } from '../aws/load-balancer.js';
 import type { IdentityPort } from '../aws/sts.js';
 import type { Clock } from '../clock.js';
 import { formatDuration } from '../duration.js';
@@ -8,17 +8,19 @@ import {
   decodeRequest,
   encodeRequest,
   isLive,
+  looksDead,
   renderState,
   requestFor,
   type ControlAnswer,
   type ControlRequest,
 } from './channel.js';
-import { findChannel, findKept, where } from './locate.js';
+import { findChannel, findKept, where, type Channel } from './locate.js';
+import { takeOver } from './takeover.js';
 
 /** What the control commands talk to; injected so tests run them against the fake or moto. */
 export interface ControlPorts {
   ecs: EcsPort & EcsControlPort;
-  lb: LoadBalancerPort & TargetHealthPort;
+  lb: LoadBalancerPort & TargetHealthPort & ForwardDiscoveryPort;
   identity: IdentityPort;
   clock: Clock;
 }
@@ -50,12 +52,14 @@ export async function statusCommand(options: ControlOptions, ports: ControlPorts
   const request = decodeRequest(channel.tags);
   const answer = decodeAnswer(channel.tags);
   const kept = channel.kind === 'task-set' ? findKept(channel.service) : undefined;
+  const dead = !!state && deadJob(channel, now);
   if (options.json) {
     const json = {
       cluster,
       service,
       controller: channel.service.controller,
       running: live,
+      jobLooksDead: dead,
       resource: channel.arn,
       state: state ?? null,
       request: request ?? null,
@@ -67,7 +71,15 @@ export async function statusCommand(options: ControlOptions, ports: ControlPorts
     return { code: 0, text: `${JSON.stringify(json, null, 2)}\n` };
   }
   const lines = [
-    `${where(cluster, service)}: ${live ? 'a deploy is running' : state ? 'no deploy is running; the last one:' : 'no deploy by safe-deploy found'}`,
+    `${where(cluster, service)}: ${
+      dead
+        ? `a deploy did not finish, and its job looks dead (no sign of life since ${state!.updated ?? 'its start'}): \`safe-deploy abort\` rolls it back`
+        : live
+          ? 'a deploy is running'
+          : state
+            ? 'no deploy is running; the last one:'
+            : 'no deploy by safe-deploy found'
+    }`,
   ];
   if (state) lines.push(indent(renderState(state, now)));
   if (request) lines.push(`last request: ${requestText(request)}${answerText(request, answer)}`);
@@ -102,6 +114,14 @@ async function request(
 ): Promise<CommandResult> {
   const { cluster, service } = options;
   const channel = await findChannel(ports.ecs, cluster, service);
+  // A job silent past the 5 minutes a deploy counts as running can answer nothing: abort takes over at once.
+  if (
+    action === 'abort' &&
+    deadJob(channel, ports.clock.now()) &&
+    !isLive(channel.state!, ports.clock.now())
+  ) {
+    return takeOverDead(options, ports, undefined);
+  }
   const by = await ports.identity.callerArn();
   const written = requestFor(action, channel.state, where(cluster, service), by, ports.clock.now());
   await ports.ecs.tagResource(channel.arn, encodeRequest(written));
@@ -111,9 +131,15 @@ async function request(
       ? await waitForAnswer(channel.arn, written, options.waitMs, options, ports)
       : undefined;
   const ignored = answer !== 'gone' && (answer?.text.startsWith('ignored') ?? false);
+  // Nobody answered an abort and the job has been silent for several heartbeats: it is not coming back.
+  if (action === 'abort' && !answer && deadJob(channel, ports.clock.now())) {
+    return takeOverDead(options, ports, written);
+  }
+  // Nothing answered: the request may never be acted on, which a script must be able to tell.
+  const failed = ignored || (!answer && options.waitMs > 0);
   if (options.json) {
     return {
-      code: ignored ? 1 : 0,
+      code: failed ? 1 : 0,
       text: `${JSON.stringify({ request: written, resource: channel.arn, answer: answer === 'gone' ? { gone: true } : (answer ?? null) }, null, 2)}\n`,
     };
   }
@@ -125,7 +151,44 @@ async function request(
         : options.waitMs > 0
           ? `no answer from the job within ${formatDuration(options.waitMs)}; it reads requests once a poll interval (\`safe-deploy status\` shows when it does)`
           : 'not waiting for the job to answer';
-  return { code: ignored ? 1 : 0, text: `${asked}\n${outcome}\n` };
+  return { code: failed ? 1 : 0, text: `${asked}\n${outcome}\n` };
+}
+
+/** Whether the channel shows a task-set deploy whose job stopped giving signs of life (see looksDead). */
+function deadJob(channel: Channel, now: number): boolean {
+  // Only a task-set deploy beats a heartbeat (on green); an ECS-controller one publishes only on change.
+  return channel.kind === 'task-set' && !!channel.state && looksDead(channel.state, now);
+}
+
+/**
+ * Rolls back a deploy whose job is dead, after reading the service again: a job that gave a sign of life
+ * meanwhile is left to answer.
+ */
+async function takeOverDead(
+  options: ControlOptions,
+  ports: ControlPorts,
+  written: ControlRequest | undefined,
+): Promise<CommandResult> {
+  const channel = await findChannel(ports.ecs, options.cluster, options.service);
+  const state = channel.state;
+  const asked = written
+    ? `abort requested of run ${written.run} by ${written.by} at ${written.at}; no answer\n`
+    : '';
+  if (!state || !deadJob(channel, ports.clock.now())) {
+    const text = `${asked}The deploy's job gave a sign of life again: it was not rolled back here; \`safe-deploy status\` shows where it is\n`;
+    return options.json
+      ? {
+          code: 1,
+          text: `${JSON.stringify({ request: written ?? null, takeover: { result: 'refused', lines: [text.trim()] } }, null, 2)}\n`,
+        }
+      : { code: 1, text };
+  }
+  const outcome = await takeOver(channel, state, options, ports);
+  const code = outcome.result === 'rolled-back' ? 0 : 1;
+  if (options.json) {
+    return { code, text: `${JSON.stringify({ request: written ?? null, takeover: outcome }, null, 2)}\n` };
+  }
+  return { code, text: `${asked}${outcome.lines.join('\n')}\n` };
 }
 
 async function waitForAnswer(

@@ -16,10 +16,18 @@ import { roomFor } from './tag-text.js';
 
 /**
  * The running job's end of the control channel. Once a poll (a check of the deploy's one wait loop) it
- * publishes what changed in its state as tags on its resource, reads the tags back, and acts on a request
- * it has not answered: a promote ends the hold it names, an abort stops the deploy. It answers in the
- * tags, and says in the log and timeline who asked and when.
+ * publishes what changed in its state as tags on its resource, whether or not the tags could be read;
+ * every CONTROL_READ_EVERY_MS (and at every poll after a read that failed) it reads the tags and acts on
+ * a request it has not answered: a promote ends the hold it names, an abort stops the deploy. It answers
+ * in the tags, and says in the log and timeline who asked and when.
  */
+
+/**
+ * The control tags are read this often (ListTagsForResource), or once a poll when polls are further
+ * apart: a request waits at most this long (plus a poll) to be answered. A read that fails (throttling)
+ * is tried again at the next poll, so a request is answered within a poll or two of the throttling easing.
+ */
+export const CONTROL_READ_EVERY_MS = 5_000;
 
 /** What the job is doing now, read at every poll. */
 export interface JobProgress {
@@ -53,6 +61,8 @@ export type JobAction = { kind: 'continue' } | { kind: 'abort'; reason: string }
 export class JobControl {
   private written: Record<string, string> = {};
   private disabled = false;
+  /** When the tags were last read successfully (the deploy's clock). */
+  private lastReadAt = -Infinity;
 
   constructor(
     private readonly deps: JobControlDeps,
@@ -63,9 +73,14 @@ export class JobControl {
   /** Publishes the state if it changed, then reads and acts on a request. Never fails the deploy itself. */
   async poll(): Promise<JobAction> {
     if (this.disabled) return { kind: 'continue' };
-    const { ecs, calls } = this.deps;
+    const { ecs, calls, clock } = this.deps;
+    // What `status` shows never waits for a successful read: it is written from what this run wrote.
+    await this.publish();
+    if (clock.now() - this.lastReadAt < CONTROL_READ_EVERY_MS) return { kind: 'continue' };
     const tags = await calls.once('read the control tags', () => ecs.resourceTags(this.arn));
     if (tags === LATER) return { kind: 'continue' };
+    this.lastReadAt = clock.now();
+    // Tags that differ from what this run wrote (a write that did not stick, or someone else's) are written again.
     await this.publish({}, tags);
     const run = runKey(this.deps.identity.runId, this.deps.identity.runAttempt);
     const decision = decideRequest(tags, run, this.deps.startedAt, this.deps.progress().hold);
@@ -128,10 +143,11 @@ export class JobControl {
       return;
     }
     const write = { ...changed, [CONTROL_TAG.updated]: state[CONTROL_TAG.updated]! };
-    await this.deps.calls.bestEffort('publish the live state', () =>
+    const written = await this.deps.calls.bestEffort('publish the live state', () =>
       this.deps.ecs.tagResource(this.arn, write),
     );
-    this.written = { ...this.written, ...write };
+    // A write that failed is made again at the next poll.
+    if (written) this.written = { ...this.written, ...write };
   }
 
   private state(): LiveState {

@@ -93,12 +93,14 @@ export class AwsCalls {
     }
   }
 
-  /** Runs a call the deploy can do without; failures are logged at debug level. */
-  async bestEffort(what: string, call: () => Promise<unknown>): Promise<void> {
+  /** Runs a call the deploy can do without; failures are logged at debug level. Says whether it succeeded. */
+  async bestEffort(what: string, call: () => Promise<unknown>): Promise<boolean> {
     try {
       await this.bounded(call, this.options.callTimeoutMs);
+      return true;
     } catch (error) {
       this.options.log.debug(`${what} failed: ${describeError(error)}`);
+      return false;
     }
   }
 

@@ -3,6 +3,7 @@ import type { AlarmWatch } from '../alarms/watch.js';
 import type { CloudWatchPort } from '../aws/cloudwatch.js';
 import type { EcsControlPort, EcsControllerPort, EcsPort } from '../aws/ecs.js';
 import type { LoadBalancerPort, TargetGroupPort, TargetHealthPort } from '../aws/load-balancer.js';
+import type { AwsPorts } from './aws-ports.js';
 import type { Clock } from '../clock.js';
 import type { AwsCalls } from './calls.js';
 import type { RunIdentity } from './leftovers.js';
@@ -30,6 +31,12 @@ export interface DeployDeps {
   ecs: EcsPort & EcsControllerPort & EcsControlPort;
   lb: LoadBalancerPort & TargetHealthPort & TargetGroupPort;
   cloudwatch: CloudWatchPort;
+  /** What verify reads (ECR, SSM, Secrets Manager, IAM). */
+  verify: AwsPorts['verify'];
+  /** CloudWatch Logs: log groups and the release task's output. */
+  logs: AwsPorts['logs'];
+  /** Runs and watches the release task. */
+  tasks: AwsPorts['tasks'];
   clock: Clock;
   /** The job's log page, published for `safe-deploy status`. */
   runUrl?: string;

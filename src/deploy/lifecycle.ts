@@ -106,9 +106,10 @@ export async function runLifecycle(
     const undo = live ?? rollout;
     // A request read during the rollback's own waits must not stop the rollback.
     control?.stop();
-    const diagnosis = live ? await explain(run, live, error) : undefined;
+    const failed = live;
+    const diagnose = failed ? () => explain(run, failed, error) : undefined;
     return log.group('Roll back', () =>
-      rollBack(run, release, checked, ids, undo, reason, control?.job, diagnosis),
+      rollBack(run, release, checked, ids, undo, reason, control?.job, diagnose),
     );
   }
 }
@@ -415,14 +416,30 @@ async function rollBack(
   undo: { rollBack(): Promise<RollbackOutcome> },
   reason: string,
   control: JobControl | undefined,
-  diagnosis: Diagnosis | undefined,
+  diagnose: (() => Promise<Diagnosis | undefined>) | undefined,
 ): Promise<DeployReport> {
   const { deps, timeline } = ctx;
   deps.log.warn(`Rolling back: ${reason}`);
   timeline.enter('rollback');
-  // `safe-deploy status` shows the rollback; promote and abort are refused from here on.
-  await control?.publish();
-  const outcome = await undo.rollBack();
+  // Nothing stands between the decision and the traffic move: the rollout's rollback makes the first AWS
+  // call, and it is the one that moves traffic (issue 22). Publishing the rollback (so `safe-deploy status`
+  // shows it and refuses promote and abort) and reading why green failed run beside it, started once the
+  // traffic call is on its way; neither can delay or fail it.
+  const undoing = undo.rollBack();
+  const beside = Promise.all([
+    control?.publish().catch(() => undefined),
+    // Bounded like any call: a control plane that hangs leaves the summary without a diagnosis, no more.
+    diagnose &&
+      ctx.calls.once('read why green failed', diagnose).then(
+        (found) => (found === LATER ? undefined : found),
+        (failure: unknown) => {
+          deps.log.debug(`Could not read why green failed: ${describeError(failure)}`);
+          return undefined;
+        },
+      ),
+  ]);
+  const outcome = await undoing.finally(() => beside);
+  const [, diagnosis] = await beside;
   if (!outcome.verified) {
     return report(
       ctx,

@@ -31,6 +31,7 @@ import {
   taskDefinitionShape,
   type FirstTaskSet,
 } from './first-task-set.js';
+import { verifyTaskDefinition } from './verify/preflight.js';
 import { Blocked, type CheckedRollout, type LiveRollout } from './rollout.js';
 import { checkPlanFitsTimeout, type DeploySettings } from './settings.js';
 
@@ -124,6 +125,14 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
     }
   }
   const taskDefinition = await checkTaskDefinition(ctx, release);
+  // Where the load balancer sends traffic: blue's task set's, or the ECS service's (a first deploy checks its own).
+  const balancers =
+    'blue' in checked
+      ? checked.blue.raw.loadBalancers
+      : 'kind' in checked
+        ? configuration.raw.loadBalancers
+        : [];
+  if (s.verify) await verifyTaskDefinition(ctx, taskDefinition, account, balancers ?? []);
   // Default steps are the kind's: the task-set canary; none where ECS moves traffic or all goes at once.
   const ownSteps = 'kind' in checked || 'skipped' in checked;
   if (!s.stepsGiven) checkPlanFitsTimeout({ ...s, steps: ownSteps ? [] : s.steps });

@@ -3,7 +3,7 @@ import * as log from '../log.js';
 import { systemClock, type Clock } from '../clock.js';
 import { checkReviewed } from '../github/review.js';
 import type { InputReader } from '../inputs.js';
-import { expectedSource, verifyManifest, summarizeManifest } from '../manifest/manifest.js';
+import { expectedSource, refuseForkBuild, verifyManifest, summarizeManifest } from '../manifest/manifest.js';
 import {
   isPinned,
   readTaskDefinitionFile,
@@ -194,9 +194,12 @@ function startRecord(
 /** Reads the version to deploy from files only; a manifest is verified here, before any AWS call. */
 function loadRelease(settings: DeploySettings, env: NodeJS.ProcessEnv): Release {
   const source = settings.taskDefinition;
+  const event = env.GITHUB_EVENT_PATH ? safeReadJson(env.GITHUB_EVENT_PATH) : {};
+  // Whatever names the version (a manifest, a file, an image), in a fork's pull_request_target run it is the
+  // fork's: refused before any AWS call.
+  refuseForkBuild(env, event, 'deploy');
   switch (source.kind) {
     case 'manifest': {
-      const event = env.GITHUB_EVENT_PATH ? safeReadJson(env.GITHUB_EVENT_PATH) : {};
       const manifest = verifyManifest(source.path, expectedSource(env, event, source.commit));
       log.info(`Manifest ${source.path} verified: ${manifest.checksum}, image ${manifest.image}`);
       warnIfUnpinned(manifest.image);

@@ -82,6 +82,8 @@ export interface DeploySettings extends OperatingSettings {
   stabilizeTimeoutMs: number;
   timeoutMs: number;
   requireReview: boolean;
+  /** Check, before anything changes, that what the task definition names exists (`verify`). */
+  verify: boolean;
   dryRun: boolean;
   environment: string;
   githubToken: string | undefined;
@@ -221,6 +223,7 @@ export function parseDeploySettings(
     stabilizeTimeoutMs,
     timeoutMs,
     requireReview: boolean(read, 'require-review', false),
+    verify: boolean(read, 'verify', true),
     dryRun: boolean(read, 'dry-run', false),
     environment: read('environment') || `${shortName(cluster)}/${shortName(service)}`,
     githubToken: optional(read, 'github-token'),

@@ -1,5 +1,5 @@
 import type { AlarmState } from '../aws/cloudwatch.js';
-import { isTransient } from '../aws/transient.js';
+import { isThrottling, isTransient } from '../aws/transient.js';
 import { breachReason, type AlarmWatch } from '../alarms/watch.js';
 import type { Clock } from '../clock.js';
 import { formatDuration } from '../duration.js';
@@ -62,6 +62,21 @@ export interface HoldOptions {
 }
 
 /**
+ * When CloudWatch throttles the alarm read, the next one waits twice as long each time (from one poll
+ * interval), up to this: many deploys in one account then share the DescribeAlarms quota instead of all
+ * retrying into it every poll. A hold never ends without a fresh read, so waiting longer is never unsafe;
+ * it only delays a rollback by at most this much while CloudWatch refuses reads anyway.
+ */
+export const MAX_ALARM_BACKOFF_MS = 30_000;
+/**
+ * How long (real time) a poll waits for its checks (drift, the control channel, a heartbeat, a
+ * comparison). A check still running after that finishes beside the next polls (never two of one at
+ * once) and what it found counts at the poll after it ends: a hanging or retried call in a check never
+ * holds the alarm reads.
+ */
+export const CHECK_WAIT_MS = 1_000;
+
+/**
  * The one wait loop of a deploy. Every wait (a step's hold, the bake, green stabilising, a hook running,
  * a retry after a passing fault) goes through `hold`, which once per poll interval reads the alarms,
  * checks the overall timeout and cancellation, and runs the registered poll checks. A breach, the timeout
@@ -69,13 +84,18 @@ export interface HoldOptions {
  * answered must have started at or after the wait's end.
  */
 export class DeployWatch {
-  private readonly checks = new Set<PollCheck>();
+  private readonly checks = new Map<PollCheck, { everyMs: number; lastAt: number }>();
   private readonly statuses = new Set<() => string[]>();
+  /** Checks still running from an earlier poll, and the error one ended with that the next poll throws. */
+  private readonly running = new Map<PollCheck, Promise<void>>();
+  private checkFailure: { error: unknown } | undefined;
   private watched: readonly string[] = [];
   private oneBoxOnly: readonly string[] = [];
   private lastAlarmRead = -Infinity;
   private inflight: Promise<void> | undefined;
   private readResult: { startedAt: number; changed: AlarmState[] } | { error: unknown } | undefined;
+  /** Alarm reads CloudWatch throttled in a row, and when the next one may start. */
+  private throttled = { reads: 0, nextReadAt: -Infinity };
   private holding: (PromotableHold & { until: number; began: number }) | undefined;
   private promotedKey: string | undefined;
   /** Time spent in pauses, which extends the deadline: a person deciding is not the deploy being slow. */
@@ -112,10 +132,16 @@ export class DeployWatch {
     return [...this.watched, ...this.oneBoxOnly];
   }
 
-  /** Runs `check` on every poll until the returned function is called. */
-  addCheck(check: PollCheck): () => void {
-    this.checks.add(check);
-    return () => this.checks.delete(check);
+  /**
+   * Runs `check` on every poll (or, with `everyMs`, at the first poll that far from its last run) until
+   * the returned function is called.
+   */
+  addCheck(check: PollCheck, { everyMs = 0 }: { everyMs?: number } = {}): () => void {
+    this.checks.set(check, { everyMs, lastAt: -Infinity });
+    return () => {
+      this.checks.delete(check);
+      this.running.delete(check);
+    };
   }
 
   /** Adds what `status` says to every progress line (the comparisons' states) until the returned function is called. */
@@ -155,7 +181,7 @@ export class DeployWatch {
       // While paused the deploy waits for a person: the timeout counts again once the pause ends.
       const paused = options.promotable?.kind === 'pause';
       this.checkTimeAndCancellation(where, paused);
-      for (const check of [...this.checks]) await check();
+      await this.runChecks();
       const now = clock.now();
       const report = (): void => log.progress?.(this.progressOf(options, alarms, began, until));
       report();
@@ -204,6 +230,35 @@ export class DeployWatch {
     };
   }
 
+  /**
+   * Runs every registered check not still running from an earlier poll, and waits for them at most
+   * CHECK_WAIT_MS; throws what a check threw, now or since the last poll.
+   */
+  private async runChecks(): Promise<void> {
+    const now = this.options.clock.now();
+    for (const [check, cadence] of this.checks) {
+      if (this.running.has(check) || now - cadence.lastAt < cadence.everyMs) continue;
+      cadence.lastAt = now;
+      const run = check()
+        .catch((error: unknown) => {
+          if (this.checks.has(check)) this.checkFailure ??= { error };
+        })
+        .finally(() => this.running.delete(check));
+      this.running.set(check, run);
+    }
+    if (this.running.size > 0) {
+      const stop = new AbortController();
+      await Promise.race([
+        Promise.all(this.running.values()),
+        (this.options.timer ?? realTimer)(CHECK_WAIT_MS, stop.signal),
+      ]);
+      stop.abort();
+    }
+    const failure = this.checkFailure;
+    this.checkFailure = undefined;
+    if (failure) throw failure.error;
+  }
+
   /** Waits about one poll interval, watched: the pause between two tries of a call. */
   async pause(label: string): Promise<void> {
     await this.hold(this.options.clock.now() + this.options.pollIntervalMs, { label });
@@ -243,6 +298,8 @@ export class DeployWatch {
       return;
     }
     if (!this.inflight) {
+      // Backing off: this poll goes on (timeout, cancellation, checks) without reading the alarms.
+      if (clock.now() < this.throttled.nextReadAt) return;
       const startedAt = clock.now();
       this.inflight = alarms
         .read(names, { prefixes: this.options.prefixes, now: startedAt, warn: (m) => log.warn(m) })
@@ -268,8 +325,16 @@ export class DeployWatch {
     }
     if ('error' in result) {
       if (!isTransient(result.error)) throw result.error;
+      if (isThrottling(result.error)) {
+        this.backOff(result.error);
+        return;
+      }
       log.warn(`Could not read alarms (${describeError(result.error)}); holding until they can be read`);
       return;
+    }
+    if (this.throttled.reads > 0) {
+      log.info(`CloudWatch answers the alarm reads again (after ${this.throttled.reads} throttled)`);
+      this.throttled = { reads: 0, nextReadAt: -Infinity };
     }
     this.lastAlarmRead = Math.max(this.lastAlarmRead, result.startedAt);
     const { timeline } = this.options;
@@ -286,5 +351,17 @@ export class DeployWatch {
     }
     const breach = alarms.breach(names);
     if (breach) throw new Stop(breachReason(breach));
+  }
+
+  /** A throttled alarm read: the next waits twice as long as the last, up to MAX_ALARM_BACKOFF_MS. */
+  private backOff(error: unknown): void {
+    const { clock, log, pollIntervalMs } = this.options;
+    const reads = this.throttled.reads + 1;
+    const waitMs = Math.min(MAX_ALARM_BACKOFF_MS, pollIntervalMs * 2 ** reads);
+    this.throttled = { reads, nextReadAt: clock.now() + waitMs };
+    log.warn(
+      `CloudWatch throttled the alarm read (${describeError(error)}); backing off: next read in ` +
+        `${formatDuration(waitMs)}, holding until alarms can be read`,
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument } from 'yaml';
-import { inputError } from '../errors.js';
+import { inputError, jsonSyntaxError } from '../errors.js';
 
 /**
  * Parses a JSON file input. `JSON.parse` keeps the last of two equal keys, so a file with
@@ -13,7 +13,7 @@ export function parseJsonFile(text: string, input: string, path: string): unknow
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw inputError(input, path, `not valid JSON (${(error as Error).message})`);
+    throw inputError(input, path, `not valid JSON (${jsonSyntaxError(text, error)})`);
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });

@@ -1,7 +1,6 @@
-import { fs } from '../builtins.js';
 import { join } from 'node:path';
 import { inputError } from '../errors.js';
-import { checkInputFile, type InputFile } from '../files.js';
+import { checkInputFile, statInput, type InputFile } from '../files.js';
 
 /** The manifest's file name inside the artifact folder. */
 export const MANIFEST_FILE = 'manifest.json';
@@ -24,10 +23,10 @@ export function checkManifestPath(
  * could hold a link to any file the runner can read.
  */
 export function manifestFile(path: string, workspace: string): InputFile {
-  const stats = fs.statSync(path, { throwIfNoEntry: false });
+  const stats = statInput('manifest', path);
   if (stats?.isDirectory()) {
     const file = join(path, MANIFEST_FILE);
-    if (!fs.statSync(file, { throwIfNoEntry: false })) {
+    if (!statInput('manifest', file)) {
       throw inputError('manifest', path, `a folder with no ${MANIFEST_FILE} in it`);
     }
     return { input: 'manifest', kind: 'manifest', path: file, within: workspace };

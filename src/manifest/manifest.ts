@@ -96,13 +96,16 @@ export interface ExpectedSource {
 }
 
 const OWN_COMMIT = "the workflow's commit (GITHUB_SHA)";
-const MAY_NAME_COMMIT = ['workflow_run', 'workflow_dispatch'];
+// A scheduled run names the commit of the queued release it took (src/queue), whose manifest the gate
+// checked against GitHub's records of the run that built it.
+const MAY_NAME_COMMIT = ['workflow_run', 'workflow_dispatch', 'schedule'];
 
 /**
  * Works out which commit a deploy accepts. By default the workflow's own (`GITHUB_SHA`). A deploy started
  * by `workflow_run` accepts the triggering run's head commit (`workflow_run.head_sha` of the event); one
  * started by `workflow_run` or `workflow_dispatch` (or run outside GitHub Actions) may name the commit
- * explicitly (the deploy input `manifest-commit`). Any other event naming another commit is an error.
+ * explicitly (the deploy input `manifest-commit`), as may a scheduled run deploying a queued release. Any
+ * other event naming another commit is an error.
  */
 export function expectedSource(
   env: NodeJS.ProcessEnv,
@@ -125,7 +128,7 @@ export function expectedSource(
       throw inputError(
         'manifest-commit',
         explicitCommit!,
-        `only a deploy started by workflow_run or workflow_dispatch may deploy another commit than its own ` +
+        `only a deploy started by workflow_run or workflow_dispatch (or schedule, for a queued release) may deploy another commit than its own ` +
           `(this run was started by ${eventName || 'an unknown event'}, for commit ${ownCommit})`,
       );
     }
@@ -163,6 +166,42 @@ function triggeringRun(event: unknown, repository: string): { headSha?: string }
     );
   }
   return headSha ? { headSha } : {};
+}
+
+/**
+ * Refuses to seal (`package`) or deploy (`deploy`) in a `pull_request_target` run of a fork's pull request.
+ * Such a run has this repository's token and secrets, but what it builds is the fork's code (whatever ref the
+ * job checked out), while GITHUB_SHA is this repository's base commit: a manifest sealed there would record a
+ * trusted commit for untrusted code. As for a fork's `workflow_run`, a fork's build is never deployed. A
+ * payload that does not name the head repository is treated as a fork's: only a same-repository pull request
+ * is let through.
+ */
+export function refuseForkBuild(env: NodeJS.ProcessEnv, event: unknown, doing: 'package' | 'deploy'): void {
+  if (env.GITHUB_EVENT_NAME !== 'pull_request_target') return;
+  const repository = env.GITHUB_REPOSITORY ?? '';
+  const pull = (event as { pull_request?: PullRequestPayload } | undefined)?.pull_request;
+  const head = pull?.head?.repo?.full_name;
+  if (typeof head === 'string' && repository && sameRepository(head, repository)) return;
+  const number = typeof pull?.number === 'number' ? `#${pull.number}` : '(number not in the event)';
+  const headSha = typeof pull?.head?.sha === 'string' ? `@${pull.head.sha.slice(0, 12)}` : '';
+  const from =
+    typeof head === 'string'
+      ? `the fork ${head}${headSha}`
+      : 'a head repository the event does not name (a deleted fork, or an unreadable event)';
+  const what =
+    doing === 'package'
+      ? `package does not seal its build: GITHUB_SHA is ${repository || 'this repository'}'s base commit ` +
+        `${(env.GITHUB_SHA ?? '?').slice(0, 12)}, not the fork's code the job built`
+      : 'deploy does not deploy a build of untrusted code';
+  throw new UserError(
+    `This run was started by pull_request_target for pull request ${number} from ${from}: ${what}. ` +
+      "A fork's changes are built on pull_request (no secrets, nothing deployed) and packaged and deployed once merged.",
+  );
+}
+
+interface PullRequestPayload {
+  number?: unknown;
+  head?: { sha?: unknown; repo?: { full_name?: unknown } | null } | null;
 }
 
 /**

@@ -1,13 +1,16 @@
 import * as core from '@actions/core';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { describeError, inputError, UserError } from '../errors.js';
+import { readInputFile, statInput } from '../files.js';
+import { artifactService, type ArtifactUpload } from '../github/artifacts.js';
 import type { InputReader } from '../inputs.js';
 import { parsePackageSettings, type PackageSettings } from './package-settings.js';
 import {
   checkManifest,
   createManifest,
   MANIFEST_FILE,
+  refuseForkBuild,
   SCHEMA_VERSION,
   summarizeManifest,
   type DeployManifest,
@@ -17,12 +20,7 @@ import * as log from '../log.js';
 
 export { DEFAULT_ARTIFACT, parsePackageSettings, type PackageSettings } from './package-settings.js';
 
-/** Uploads files as a workflow artifact; injected so unit tests need no artifact service. */
-export type ArtifactUpload = (
-  name: string,
-  files: string[],
-  rootDirectory: string,
-) => Promise<{ id?: number | undefined }>;
+export type { ArtifactUpload } from '../github/artifacts.js';
 
 /** The package action: render, checksum and write the manifest, then upload it as an artifact. */
 export async function runPackage(
@@ -31,6 +29,7 @@ export async function runPackage(
 ): Promise<DeployManifest> {
   const env = deps.env ?? process.env;
   const settings = parsePackageSettings(read, env);
+  refuseForkBuild(env, readEvent(env), 'package');
   const source = buildSource(env);
   if (!isPinned(settings.image)) {
     log.warning(
@@ -70,7 +69,7 @@ export async function runPackage(
     (problems) =>
       new UserError(`The manifest would be refused by every deploy, so it was not written: ${problems}`),
   );
-  if (statSync(settings.path, { throwIfNoEntry: false })?.isDirectory()) {
+  if (statInput('path', settings.path)?.isDirectory()) {
     throw inputError(
       'path',
       settings.path,
@@ -98,6 +97,18 @@ export async function runPackage(
   return manifest;
 }
 
+/** The event payload, read only on `pull_request_target` (the one event whose payload package checks). */
+function readEvent(env: NodeJS.ProcessEnv): unknown {
+  if (env.GITHUB_EVENT_NAME !== 'pull_request_target' || !env.GITHUB_EVENT_PATH) return {};
+  try {
+    return JSON.parse(
+      readInputFile({ input: 'GITHUB_EVENT_PATH', kind: 'event payload', path: env.GITHUB_EVENT_PATH }),
+    );
+  } catch {
+    return {}; // refused below as a pull request from an unnamed head
+  }
+}
+
 /** Where the image was built; a manifest without it could not be checked by a deploy. */
 function buildSource(env: NodeJS.ProcessEnv): DeployManifest['source'] {
   const missing = ['GITHUB_REPOSITORY', 'GITHUB_SHA', 'GITHUB_RUN_ID'].filter((name) => !env[name]);
@@ -113,16 +124,6 @@ function buildSource(env: NodeJS.ProcessEnv): DeployManifest['source'] {
     runId: env.GITHUB_RUN_ID!,
     runAttempt: env.GITHUB_RUN_ATTEMPT || '1',
     ...(env.GITHUB_REF ? { ref: env.GITHUB_REF } : {}),
-  };
-}
-
-/** The runner's artifact service, or undefined where there is none (a local run, a test). */
-function artifactService(env: NodeJS.ProcessEnv): ArtifactUpload | undefined {
-  if (!env.ACTIONS_RUNTIME_TOKEN || !env.ACTIONS_RESULTS_URL) return undefined;
-  return async (name, files, root) => {
-    // Loaded only when uploading: the artifact client is most of the bundle.
-    const { DefaultArtifactClient } = await import('@actions/artifact');
-    return new DefaultArtifactClient().uploadArtifact(name, files, root);
   };
 }
 

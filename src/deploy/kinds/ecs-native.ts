@@ -92,9 +92,13 @@ export class LiveEcsNative extends LiveEcsService implements LiveRollout {
     );
   }
 
+  /** Traffic first: while ECS's deployment runs, StopServiceDeployment (ROLLBACK) is the first AWS call. */
   rollBack(): Promise<RollbackOutcome> {
     this.stopFollowing();
-    return rollBackEcsDeploy(this.ctx, this.target);
+    const status = this.last?.status ?? 'PENDING';
+    return rollBackEcsDeploy(this.ctx, this.target, {
+      inProgress: status === 'PENDING' || status === 'IN_PROGRESS',
+    });
   }
 
   backOff(): Promise<void> {

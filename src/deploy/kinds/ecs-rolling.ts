@@ -17,6 +17,11 @@ import { LiveEcsService, rollBackEcsDeploy, type EcsDeployStart } from './ecs-se
 export class LiveEcsRolling extends LiveEcsService implements LiveRollout {
   /** What `min-requests` counts: the service's target groups on their load balancers. */
   private readonly countedGroups: readonly CountedTargetGroup[];
+  /**
+   * What this deploy's own reads last showed of its deployment: ECS still replacing the tasks, or done;
+   * undefined once ECS failed it (ECS may be rolling back on its own: the rollback reads before it acts).
+   */
+  private known: { inProgress: boolean } | undefined = { inProgress: true };
 
   constructor(ctx: DeployContext, start: EcsDeployStart) {
     super(ctx, start);
@@ -41,10 +46,16 @@ export class LiveEcsRolling extends LiveEcsService implements LiveRollout {
         if (service === LATER) return false;
         if (!service) throw new Stop(`service ${s.service} no longer exists`);
         const progress = rollingProgress(service, this.target.taskDefinition);
-        if (progress.state === 'failed') throw new Stop(progress.reason);
+        if (progress.state === 'failed') {
+          this.known = undefined;
+          throw new Stop(progress.reason);
+        }
         last = progress.note;
         this.recordShare(service.deployments);
-        if (progress.state === 'done') return true;
+        if (progress.state === 'done') {
+          this.known = { inProgress: false };
+          return true;
+        }
         if (clock.now() >= limit) {
           throw new Stop(
             `ECS did not finish replacing the tasks with ${next} within stabilize-timeout ${formatDuration(s.stabilizeTimeoutMs)} (${last})`,
@@ -106,8 +117,9 @@ export class LiveEcsRolling extends LiveEcsService implements LiveRollout {
     );
   }
 
+  /** Traffic first: the stop (tasks still being replaced) or the update back is the first AWS call. */
   rollBack(): Promise<RollbackOutcome> {
-    return rollBackEcsDeploy(this.ctx, this.target);
+    return rollBackEcsDeploy(this.ctx, this.target, this.known);
   }
 
   /** Two runs never update one service at once: the later one is blocked in validation, so nothing to do. */

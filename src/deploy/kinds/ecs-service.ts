@@ -232,14 +232,19 @@ export class EcsServiceDeploy implements CheckedRollout {
    */
   private async findServiceDeployment(): Promise<string | undefined> {
     const { deps, calls, watch } = this.ctx;
+    // One try a poll, never the rollback's minutes of retries: the alarms are read between two tries.
     const find = () =>
-      findServiceDeployment(this.target, {
-        ecs: deps.ecs,
-        clock: deps.clock,
-        calls,
-        info: (m) => deps.log.debug(m),
-        warn: (m) => deps.log.debug(m),
-      });
+      findServiceDeployment(
+        this.target,
+        {
+          ecs: deps.ecs,
+          clock: deps.clock,
+          calls,
+          info: (m) => deps.log.debug(m),
+          warn: (m) => deps.log.debug(m),
+        },
+        false,
+      );
     const tries = this.checked.kind.kind === 'native' ? 3 : 1;
     for (let attempt = 1; ; attempt++) {
       const arn = await find();
@@ -250,9 +255,14 @@ export class EcsServiceDeploy implements CheckedRollout {
 }
 
 /** The rollback of an ECS-controller deploy from the main step; the post step runs the same. */
-export async function rollBackEcsDeploy(ctx: DeployContext, target: EcsTarget): Promise<RollbackOutcome> {
+export async function rollBackEcsDeploy(
+  ctx: DeployContext,
+  target: EcsTarget,
+  known?: { inProgress: boolean },
+): Promise<RollbackOutcome> {
   const { deps, calls, timeline, settings } = ctx;
   const outcome = await rollBackEcs(target, {
+    ...(known ? { known } : {}),
     ecs: deps.ecs,
     clock: deps.clock,
     calls,

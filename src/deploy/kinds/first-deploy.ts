@@ -15,7 +15,7 @@ import { classifyLeftovers, runTags, type Leftover } from '../leftovers.js';
 import { FIRST_TASK_SET_DELETED, type TrafficStep } from '../model.js';
 import { rollBackFirstTaskSet, type RollbackOutcome } from '../rollback.js';
 import type { CheckedRollout, LiveRollout, RolloutIds } from '../rollout.js';
-import { greenShare, ListenerRouter, type ListenerRoute } from '../routing/listener.js';
+import { DRIFT_CHECK_EVERY_MS, greenShare, ListenerRouter, type ListenerRoute } from '../routing/listener.js';
 import type { FirstTaskSetTarget, SavedDeploy } from '../saved.js';
 import type { DeploySettings } from '../settings.js';
 import { Stop } from '../watch.js';
@@ -318,7 +318,9 @@ export class LiveFirstDeploy extends GreenTaskSet implements LiveRollout {
       );
       const share = greenShare(current, listener.route.greenTargetGroup);
       if (share !== percent) await listener.shift(share, percent);
-      this.stopWatchingTraffic ??= watch.addCheck(() => listener.checkUnchanged(timeline.traffic));
+      this.stopWatchingTraffic ??= watch.addCheck(() => listener.checkUnchanged(timeline.traffic), {
+        everyMs: DRIFT_CHECK_EVERY_MS,
+      });
     }
     timeline.moved(percent, `traffic ${percent}% at once: first deploy, nothing to canary against`);
     deps.log.info(

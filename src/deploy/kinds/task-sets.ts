@@ -10,7 +10,7 @@ import { oneBoxShare, oneTaskScale } from '../plan.js';
 import { findGreenByTags, rollBackTaskSets, type RollbackOutcome } from '../rollback.js';
 import type { CheckedRollout, LiveRollout, RolloutIds } from '../rollout.js';
 import { Blocked } from '../rollout.js';
-import { greenShare, ListenerRouter, type ListenerRoute } from '../routing/listener.js';
+import { DRIFT_CHECK_EVERY_MS, greenShare, ListenerRouter, type ListenerRoute } from '../routing/listener.js';
 import { ScaleRouter } from '../routing/scale.js';
 import type { SavedDeploy, TaskSetTarget } from '../saved.js';
 import { Stop } from '../watch.js';
@@ -306,8 +306,10 @@ export class LiveTaskSets extends GreenTaskSet implements LiveRollout {
     if (listener) {
       if (!this.fullSize && percent > this.boxShare()) await this.growGreen();
       await listener.shift(timeline.traffic, percent);
-      // From the first move on, someone else moving the listener is noticed within a poll, not at the next step.
-      this.stopWatchingTraffic ??= watch.addCheck(() => listener.checkUnchanged(timeline.traffic));
+      // From the first move on, someone else moving the listener is noticed within 10 s, not at the next step.
+      this.stopWatchingTraffic ??= watch.addCheck(() => listener.checkUnchanged(timeline.traffic), {
+        everyMs: DRIFT_CHECK_EVERY_MS,
+      });
     } else {
       await this.scale.shift(percent);
     }

@@ -2,6 +2,15 @@ import type { ForwardRef, LoadBalancerPort, Weights } from '../../aws/load-balan
 import { LATER, type AwsCalls } from '../calls.js';
 import { Stop } from '../watch.js';
 
+/**
+ * How often a deploy re-reads the production listener (DescribeListeners) between its own moves, to
+ * notice someone else changing it: someone moving traffic is noticed within this plus a poll. Every move
+ * reads the listener first anyway, so a change is never overwritten; this cadence only bounds how long a
+ * change goes unnoticed while a step holds, at one ELB read per 10 s per deploy (ELB's request quota is
+ * shared with the rollback's ModifyListener).
+ */
+export const DRIFT_CHECK_EVERY_MS = 10_000;
+
 /** Listener routing as resolved and saved: the production route and blue's and green's target groups. */
 export interface ListenerRoute {
   kind: 'listener';
