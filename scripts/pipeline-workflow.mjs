@@ -61,6 +61,7 @@ const DEPLOY_INPUTS = [
   'verify',
   'pause-timeout',
   'on-pause-timeout',
+  'on-inconclusive',
   'keep-previous',
 ];
 

@@ -359,6 +359,7 @@ describe('.github/workflows/pipeline.yml', () => {
   verify: false
   pause-timeout: 2h
   on-pause-timeout: promote
+  on-inconclusive: pause
   keep-previous: true
 stages:
   - name: wave

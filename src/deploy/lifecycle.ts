@@ -8,6 +8,7 @@ import { describeRule } from '../compare/parse.js';
 import { AwsCalls, LATER } from './calls.js';
 import type { DeployContext, DeployDeps, Release } from './context.js';
 import type { DeployPlan, DeployReport, DeployResult } from './model.js';
+import { settleInconclusive } from './inconclusive.js';
 import { heldAtBox, stepShare } from './plan.js';
 import { preflight, type Preflight } from './preflight.js';
 import { requestWindow } from './requests.js';
@@ -84,6 +85,7 @@ export async function runLifecycle(
     await log.group('Shift traffic', () => shift(run, green, rollout, progress));
     if (s.afterTraffic) await hook(run, green, 'after-traffic', s.afterTraffic);
     await log.group('Bake', () => bake(run, green));
+    if (checked.analysis) await settleInconclusive(run, checked.analysis);
     // Past this point green becomes the running version: an abort would come too late to be safe.
     control.stop();
     await log.group('Promote', async () => {

@@ -141,6 +141,12 @@ export const deploySettingsShape = {
     .enum(['rollback', 'promote'], { error: 'expected rollback or promote' })
     .describe('What a N%:pause step does when pause-timeout passes unpromoted (default rollback)')
     .optional(),
+  'on-inconclusive': z
+    .enum(['promote', 'pause', 'rollback'], { error: 'expected promote, pause or rollback' })
+    .describe(
+      'What a compare comparison never judged (too few samples) does at the end of the bake (default promote)',
+    )
+    .optional(),
   'keep-previous': flag('After promotion keep blue, scaled to zero, for safe-deploy rollback').optional(),
 };
 
