@@ -84,7 +84,7 @@ test('deploy runs a whole deploy in plain text: phases as headings, no workflow 
   expect(run.stdout).toContain('result: deployed');
   expect(workflowCommands(run)).toEqual([]);
   // Not at a terminal: each wait's progress as plain lines, never redrawn.
-  expect(run.stdout).toMatch(/^bake · green 100% · \ds of 1s, \ds left · 1 alarm OK/m);
+  expect(run.stdout).toMatch(/^bake · green 100% · \S+ of 1s, \S+ left · 1 alarm OK/m);
   expect(run.stdout).not.toContain('\x1b[K');
   const state = await readDeployState(moto, seeded);
   expect(state.greenWeight).toBe(100);
