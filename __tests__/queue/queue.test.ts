@@ -342,3 +342,72 @@ describe('claimWinner', () => {
     expect(claimWinner([s(1, 'queued')])).toBeUndefined();
   });
 });
+
+describe('safe-deploy queue', () => {
+  async function cli(argv: string[], token = 'ghs_workflow') {
+    const { main } = await import('../../src/cli.js');
+    let stdout = '';
+    let stderr = '';
+    const saved = { GITHUB_TOKEN: process.env.GITHUB_TOKEN, GH_TOKEN: process.env.GH_TOKEN };
+    process.env.GITHUB_TOKEN = token;
+    delete process.env.GH_TOKEN;
+    try {
+      const code = await main(
+        argv,
+        (t) => (stdout += t),
+        (t) => (stderr += t),
+      );
+      return { code, stdout, stderr };
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  }
+
+  test('lists what is queued per environment, since when, and which ships next', async () => {
+    build(A, 101);
+    const queued = await queue(A, 101);
+    build(B, 102);
+    const other = await queueRelease(api, pushRun(B, 102), {
+      environment: 'staging',
+      artifactName: 'safe-deploy-manifest',
+      reason: 'closed',
+    });
+    const run = await cli(['queue', '--repository', 'octo/shop', '--api-url', github.url]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const since = repo.latest(queued.deployment.id)!.created_at;
+    expect(run.stdout).toMatch(
+      new RegExp(`production\\s+${queued.deployment.id} \\(next\\)\\s+aaaaaaa\\s+${since}\\s+101`),
+    );
+    expect(run.stdout).toMatch(new RegExp(`staging\\s+${other.deployment.id} \\(next\\)\\s+bbbbbbb`));
+    const json = await cli([
+      'queue',
+      '--repository',
+      'octo/shop',
+      '--api-url',
+      github.url,
+      '--environment',
+      'staging',
+      '--json',
+    ]);
+    expect(JSON.parse(json.stdout)).toEqual([
+      expect.objectContaining({
+        environment: 'staging',
+        deployment: other.deployment.id,
+        commit: B,
+        next: true,
+      }),
+    ]);
+  });
+
+  test('an empty queue says so; a bad repository is a usage error naming the flag', async () => {
+    const empty = await cli(['queue', '--repository', 'octo/shop', '--api-url', github.url]);
+    expect(empty.stdout).toBe('Nothing is queued.\n');
+    const bad = await cli(['queue', '--repository', 'shop', '--api-url', github.url]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--repository: "shop" is not valid: expected owner/name');
+  });
+});
