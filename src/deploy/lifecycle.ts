@@ -18,8 +18,12 @@ import {
   YieldToEarlierRun,
   type CheckedRollout,
   type LiveRollout,
+  type MoveWords,
   type RolloutIds,
 } from './rollout.js';
+import { hasTestListener, routingOf } from './routing/settings.js';
+import type { TrafficRouter } from './routing/router.js';
+import { GreenShare } from './share.js';
 import type { DeploySettings } from './settings.js';
 import { Timeline } from './timeline.js';
 import { DeployWatch, NotSteady, Stop } from './watch.js';
@@ -71,24 +75,28 @@ export async function runLifecycle(
   let live: LiveRollout | undefined;
   let control: Control | undefined;
   const progress: Progress = { step: undefined };
+  const drift = new DriftWatch(run);
   try {
     live = await log.group('Prepare', () => rollout.prepare());
     const green = live;
     control = startControl(run, green, progress);
     if (checked.analysis) watchComparisons(run, checked.analysis, green);
     await log.group('Stabilise green', () => green.stabilise());
-    if (s.route.kind === 'listener' && s.route.testListenerArn) {
-      await log.group('Test traffic', () => green.testTraffic());
-    }
+    const testTraffic = green.router.testTraffic?.bind(green.router);
+    if (testTraffic) await log.group('Test traffic', () => sendTestTraffic(run, testTraffic));
     if (s.beforeTraffic) await hook(run, green, 'before-traffic', s.beforeTraffic);
-    if (s.oneBox) await log.group('One box', () => oneBox(run, green, rollout));
-    await log.group('Shift traffic', () => shift(run, green, rollout, progress));
+    const box = rollout.oneBox;
+    if (s.oneBox && box) await log.group('One box', () => oneBox(run, green, box, drift));
+    await log.group('Shift traffic', () => shift(run, green, rollout, progress, drift));
     if (s.afterTraffic) await hook(run, green, 'after-traffic', s.afterTraffic);
     await log.group('Bake', () => bake(run, green));
     if (checked.analysis) await settleInconclusive(run, checked.analysis);
     // Past this point green becomes the running version: an abort would come too late to be safe.
     control.stop();
     await log.group('Promote', async () => {
+      // The last look before green becomes the running version: is traffic still where this deploy put it?
+      await green.router.confirm(run.traffic.percent);
+      drift.stop();
       await control?.job.publish({ promoting: true });
       await green.promote();
     });
@@ -106,8 +114,9 @@ export async function runLifecycle(
     const reason = stopReason(error);
     const ids = (live ?? rollout).ids();
     const undo = live ?? rollout;
-    // A request read during the rollback's own waits must not stop the rollback.
+    // A request read during the rollback's own waits must not stop the rollback, nor traffic moving back.
     control?.stop();
+    drift.stop();
     const failed = live;
     const diagnose = failed ? () => explain(run, failed, error) : undefined;
     return log.group('Roll back', () =>
@@ -125,6 +134,7 @@ function context(settings: DeploySettings, deps: DeployDeps): DeployContext {
     () => deps.clock.now(),
     () => alarmWatch.notOk(watch.allAlarms()),
   );
+  const traffic = new GreenShare(timeline, () => deps.clock.now());
   const watch: DeployWatch = new DeployWatch({
     clock: deps.clock,
     log: deps.log,
@@ -145,7 +155,7 @@ function context(settings: DeploySettings, deps: DeployDeps): DeployContext {
     pause: (what) => watch.pause(what),
     ...(deps.timer ? { timer: deps.timer } : {}),
   });
-  return { settings, deps, watch, calls, timeline, alarmWatch, startedAt };
+  return { settings, deps, watch, calls, timeline, traffic, alarmWatch, startedAt };
 }
 
 /** The plan the settings and the service describe: what dry-run prints is what runs. */
@@ -154,19 +164,23 @@ function planOf(checked: Preflight): DeployPlan {
   return {
     cluster: s.cluster,
     service: s.service,
-    routing: s.route.kind,
+    routing: routingOf(s.route),
     stepsText: s.stepsText,
     steps: checked.rollout.steps ?? s.steps,
     ...(checked.rollout.describe ? { kind: checked.rollout.describe() } : {}),
     ...(checked.rollout.firstDeploy ? { firstDeploy: true } : {}),
     oneBox: s.oneBox
-      ? { bakeMs: s.oneBoxBakeMs, alarms: checked.alarms.oneBoxOnly, share: checked.rollout.boxShare }
+      ? {
+          bakeMs: s.oneBoxBakeMs,
+          alarms: checked.alarms.oneBoxOnly,
+          ...(checked.rollout.oneBox ? { share: checked.rollout.oneBox.share } : {}),
+        }
       : undefined,
     bakeMs: s.bakeMs,
     minRequests: s.minRequests,
     pollIntervalMs: s.pollIntervalMs,
     alarms: checked.alarms.watched,
-    testListener: s.route.kind === 'listener' && Boolean(s.route.testListenerArn),
+    testListener: hasTestListener(s.route),
     ...comparisonsOf(s),
   };
 }
@@ -181,18 +195,21 @@ function comparisonsOf(s: DeploySettings): Pick<DeployPlan, 'comparisons'> {
  * comparison is a breach whose reason names it and both versions' values.
  */
 function watchComparisons(ctx: DeployContext, analysis: GreenBlueAnalysis, green: LiveRollout): void {
-  const { deps, timeline, calls, watch } = ctx;
+  const { deps, timeline, traffic, calls, watch } = ctx;
   const ids = green.ids();
   analysis.greenCreated({
     ...(ids.taskSetArn ? { taskSetArn: ids.taskSetArn } : {}),
     ...(ids.taskDefinitionArn ? { taskDefinitionArn: ids.taskDefinitionArn } : {}),
   });
+  let states: string[] = [];
+  watch.addStatus(() => states);
   watch.addCheck(async () => {
-    if (timeline.traffic === 0) return;
+    if (traffic.percent === 0) return;
     const verdict = await calls.once('read the green-versus-blue comparisons', () =>
-      analysis.poll(deps.clock.now(), { traffic: timeline.traffic, phase: timeline.phase }),
+      analysis.poll(deps.clock.now(), { traffic: traffic.percent, phase: timeline.phase }),
     );
     if (verdict === LATER) return;
+    states = verdict.results.map((result) => `${result.name} ${result.state}`);
     for (const result of verdict.changed)
       deps.log.info(`Comparison ${result.name}: ${describeResult(result)}`);
     if (!verdict.failed) return;
@@ -201,11 +218,30 @@ function watchComparisons(ctx: DeployContext, analysis: GreenBlueAnalysis, green
   });
 }
 
+/** All test traffic to green, before any production traffic. */
+async function sendTestTraffic(ctx: DeployContext, testTraffic: () => Promise<void>): Promise<void> {
+  ctx.timeline.enter('test-traffic');
+  await testTraffic();
+  ctx.timeline.mark('test listener 100% green');
+}
+
 /** One green task beside blue takes its share, and bakes with the one-box alarms watched too. */
-async function oneBox(ctx: DeployContext, green: LiveRollout, rollout: CheckedRollout): Promise<void> {
-  const { settings: s, timeline, watch } = ctx;
+async function oneBox(
+  ctx: DeployContext,
+  green: LiveRollout,
+  box: { share: number; scale: number },
+  drift: DriftWatch,
+): Promise<void> {
+  const { settings: s, timeline, traffic, watch, deps } = ctx;
   timeline.enter('one-box');
-  await green.oneBox(rollout.boxShare);
+  const router = green.router;
+  // The kinds that have a one box (task sets) have it in their router; `one-box` is refused for the others.
+  if (router.oneBox) {
+    await router.oneBox(box.share, box.scale);
+    traffic.moved(box.share, `one box: 1 task, ~${box.share}% of traffic`);
+    deps.log.info(`One box: green runs 1 task and takes about ${box.share}% of production traffic`);
+    drift.start(router);
+  }
   await watch.hold(ctx.deps.clock.now() + s.oneBoxBakeMs, {
     label: 'one-box bake',
     oneBoxAlarms: true,
@@ -219,10 +255,11 @@ async function shift(
   green: LiveRollout,
   rollout: CheckedRollout,
   progress: Progress,
+  drift: DriftWatch,
 ): Promise<void> {
-  const { settings: s, timeline, watch, deps } = ctx;
+  const { settings: s, timeline, traffic, watch, deps } = ctx;
   timeline.enter('shift');
-  const box = s.oneBox ? rollout.boxShare : undefined;
+  const box = s.oneBox ? rollout.oneBox?.share : undefined;
   const steps = rollout.steps ?? s.steps;
   for (const [index, step] of steps.entries()) {
     const share = stepShare(step, box);
@@ -231,8 +268,15 @@ async function shift(
     if (heldAtBox(step, box)) {
       timeline.mark(`${label} held at the one box's ${share}%`);
       deps.log.info(`${label}: held at the one box's ${share}% of traffic (the box already takes more)`);
-    } else if (share !== timeline.traffic) {
-      await green.shift(share);
+    } else if (share !== traffic.percent) {
+      await green.router.shift(traffic.percent, share);
+      const words = green.describeMove ? green.describeMove(share) : movedWords(share);
+      if (words && share !== traffic.percent) {
+        traffic.moved(share, words.note);
+        if (words.line) deps.log.info(words.line);
+      }
+      // From the first move on, someone else moving traffic is noticed within a poll, not at the next step.
+      drift.start(green.router);
     }
     const key = `step-${index + 1}`;
     if (step.pause) await pause(ctx, label, key);
@@ -241,6 +285,32 @@ async function shift(
     }
   }
   progress.step = undefined;
+}
+
+/** How a move reads where the kind does not word it its own way. */
+function movedWords(percent: number): MoveWords {
+  return { note: `traffic ${percent}%`, line: `Green takes ${percent}% of production traffic` };
+}
+
+/**
+ * Every poll from green's first traffic on, until promotion or rollback: is traffic still where this
+ * deploy left it? The router reads it; the lifecycle says where that is.
+ */
+class DriftWatch {
+  private stopCheck: (() => void) | undefined;
+
+  constructor(private readonly ctx: DeployContext) {}
+
+  start(router: TrafficRouter): void {
+    this.stopCheck ??= this.ctx.watch.addCheck(() => router.drift(this.ctx.traffic.percent), {
+      everyMs: router.driftEveryMs,
+    });
+  }
+
+  stop(): void {
+    this.stopCheck?.();
+    this.stopCheck = undefined;
+  }
 }
 
 /**
@@ -298,7 +368,7 @@ function startControl(ctx: DeployContext, green: LiveRollout, progress: Progress
         return {
           phase: timeline.phase,
           step: progress.step,
-          traffic: timeline.traffic,
+          traffic: ctx.traffic.percent,
           hold: hold && { kind: hold.kind, key: hold.key, until: new Date(hold.until).toISOString() },
           deadline: watch.deadline,
           alarms: alarmWatch.notOk(watch.allAlarms()),
@@ -354,10 +424,11 @@ async function bake(ctx: DeployContext, green: LiveRollout): Promise<void> {
       const now = deps.clock.now();
       // Once the bake time has passed, every poll reads the count: the bake ends within a poll of reaching it.
       if (now < until && now - lastCount < REQUEST_COUNT_EVERY_MS) return false;
-      const window = requestWindow(green.requestsCountFrom, countFrom, now);
-      if (!window) return false;
+      const counter = green.requests;
+      const window = counter && requestWindow(counter.countFrom, countFrom, now);
+      if (!counter || !window) return false;
       lastCount = now;
-      const counted = await green.requestsSince(window.from, window.to);
+      const counted = await counter.since(window.from, window.to);
       if (counted !== undefined) requests = counted;
       return requests >= minRequests;
     },
@@ -381,7 +452,8 @@ async function hook(
     timeline.enter(name);
     let code: number | undefined;
     const stop = new AbortController();
-    const done = deps.runHook(name, command, green.hookEnv(), stop.signal).then(
+    const env = { ...green.hookEnv(), SAFE_DEPLOY_TRAFFIC: String(ctx.traffic.percent) };
+    const done = deps.runHook(name, command, env, stop.signal).then(
       (exit) => (code = exit),
       (error: unknown) => {
         deps.log.warn(`${name} hook could not run: ${describeError(error)}`);
@@ -483,8 +555,7 @@ function stopReason(error: unknown): string {
 }
 
 function firstTrafficAt(ctx: DeployContext): number {
-  const first = ctx.timeline.entries.find((e) => e.traffic > 0);
-  return first ? Date.parse(first.at) : ctx.startedAt;
+  return ctx.traffic.firstTrafficAt ?? ctx.startedAt;
 }
 
 function report(
@@ -503,7 +574,7 @@ function report(
     : {
         cluster: s.cluster,
         service: s.service,
-        routing: s.route.kind,
+        routing: routingOf(s.route),
         stepsText: s.stepsText,
         steps: s.steps,
         oneBox: s.oneBox ? { bakeMs: s.oneBoxBakeMs, alarms: [] } : undefined,
@@ -511,7 +582,7 @@ function report(
         minRequests: s.minRequests,
         pollIntervalMs: s.pollIntervalMs,
         alarms: [],
-        testListener: s.route.kind === 'listener' && Boolean(s.route.testListenerArn),
+        testListener: hasTestListener(s.route),
         ...comparisonsOf(s),
       };
   return {
