@@ -20,6 +20,8 @@ export const MUTATING = [
   'TagResource',
   'UpdateService',
   'StopServiceDeployment',
+  'RunTask',
+  'StopTask',
 ];
 
 export interface Scenario {

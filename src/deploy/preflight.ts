@@ -32,6 +32,7 @@ import {
   type FirstTaskSet,
 } from './first-task-set.js';
 import { verifyTaskDefinition } from './verify/preflight.js';
+import { checkReleaseContainer } from './release/settings.js';
 import { Blocked, type CheckedRollout, type LiveRollout } from './rollout.js';
 import { checkPlanFitsTimeout, type DeploySettings } from './settings.js';
 
@@ -133,6 +134,11 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
         ? configuration.raw.loadBalancers
         : [];
   if (s.verify) await verifyTaskDefinition(ctx, taskDefinition, account, balancers ?? []);
+  checkReleaseContainer(
+    s.releaseTask,
+    s.taskDefinition,
+    'register' in taskDefinition ? taskDefinition.register : taskDefinition.definition,
+  );
   // Default steps are the kind's: the task-set canary; none where ECS moves traffic or all goes at once.
   const ownSteps = 'kind' in checked || 'skipped' in checked;
   if (!s.stepsGiven) checkPlanFitsTimeout({ ...s, steps: ownSteps ? [] : s.steps });

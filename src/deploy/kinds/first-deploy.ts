@@ -20,6 +20,7 @@ import type { FirstTaskSetTarget, SavedDeploy } from '../saved.js';
 import type { DeploySettings } from '../settings.js';
 import { Stop } from '../watch.js';
 import { createRunTaskSet, GreenTaskSet } from './green-task-set.js';
+import { runReleaseTask } from '../release/task.js';
 import { blockIfAnotherDeploy, readForward, removeLeftover } from './task-sets.js';
 
 /**
@@ -238,6 +239,12 @@ export class FirstDeploy implements CheckedRollout {
     for (const left of this.start.leftovers) await removeLeftover(this.ctx, left);
     const taskDefinitionArn = await taskDefinitionArnOf(this.ctx, this.taskDefinition);
     deps.saveState(this.saved());
+    // The first task set takes production traffic as soon as it is healthy: the release task runs before it.
+    const release = this.ctx.settings.releaseTask;
+    if (release)
+      await log.group('Release task', () =>
+        runReleaseTask(this.ctx, release, taskDefinitionArn, this.launch.launch),
+      );
     const created = await createRunTaskSet(
       this.ctx,
       'create the first task set',
