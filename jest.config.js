@@ -18,6 +18,7 @@ const endToEnd = [
   '/__tests__/e2e/',
   '/__tests__/integration/',
   '/__tests__/[^/]+/action\\.test\\.ts$',
+  '/__tests__/[^/]+/e2e\\.test\\.ts$',
   '/__tests__/pipeline/cli\\.test\\.ts$',
 ];
 

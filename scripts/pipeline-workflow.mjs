@@ -30,6 +30,7 @@ const GATE_INPUTS = [
   'alarm-prefixes',
   'on-closed',
   'max-wait',
+  'environment',
 ];
 
 const DEPLOY_INPUTS = [
@@ -63,12 +64,17 @@ const DEPLOY_INPUTS = [
   'verify',
   'pause-timeout',
   'on-pause-timeout',
+  'on-inconclusive',
   'keep-previous',
 ];
 
 const range = (n) => Array.from({ length: n }, (_, i) => i + 1);
 const GATE = 'fromJSON(needs.plan.outputs.gate)';
 const OPEN = "(needs.gate.outputs.open == 'true' || needs.gate-alarms.outputs.open == 'true')";
+/** A gate output, from whichever of the two gate jobs ran. */
+const gateOutput = (name) => `needs.gate.outputs.${name} || needs.gate-alarms.outputs.${name}`;
+/** Whether this run ships the newest queued release instead of its own build. */
+const RELEASE_QUEUED = "github.event_name == 'schedule' || inputs.release-queued";
 
 const header = `# The safe-deploy pipeline, as a reusable workflow. Call it after a build job that ran the package action:
 #
@@ -104,10 +110,17 @@ on:
         description: Open the gate whatever the calendar says, for this reason (recorded in the gate summary)
         type: string
         default: ''
+      release-queued:
+        description: Deploy the newest queued release instead of this run's build (a scheduled run always does)
+        type: boolean
+        default: false
     outputs:
       gate-open:
-        description: Whether the gate was open (\`false\` when it was closed with on-closed skip)
+        description: Whether the gate was open (\`false\` when it was closed with on-closed skip or queue)
         value: \${{ jobs.gate.outputs.open || jobs.gate-alarms.outputs.open }}
+      release:
+        description: The id of the queued release this run deployed (its GitHub deployment), if any
+        value: \${{ jobs.gate.outputs.release || jobs.gate-alarms.outputs.release }}
 
 permissions: {}
 
@@ -156,8 +169,17 @@ function gateJob(alarms) {
     runs-on: ubuntu-latest
     permissions:
       contents: read
-${alarms ? '      id-token: write\n' : ''}    outputs:
+${alarms ? '      id-token: write\n' : ''}      deployments: write # the release queue: GitHub deployments
+      actions: read # the release queue: the run and artifact a queued release points at
+    # Runs that take from the queue take turns; every other run has a group of its own.
+    concurrency:
+      group: \${{ (${RELEASE_QUEUED}) && format('safe-deploy-release-{0}-{1}', github.repository, ${GATE}.environment || 'production') || format('safe-deploy-gate-{0}', github.run_id) }}
+      cancel-in-progress: false
+    outputs:
       open: \${{ steps.gate.outputs.open }}
+      release: \${{ steps.gate.outputs.release }}
+      release-commit: \${{ steps.gate.outputs.release-commit }}
+      manifest-artifact: \${{ steps.gate.outputs.manifest-artifact }}
     steps:
       # The gate's calendar file, if any, is in the calling repository.
 ${checkout}${
@@ -173,6 +195,8 @@ ${checkout}${
         uses: org/safe-deploy/gate@v1
         with:
 ${GATE_INPUTS.map((name) => `          ${name}: \${{ ${GATE}.${name} }}\n`).join('')}          override: \${{ inputs.override }}
+          release-queued: \${{ ${RELEASE_QUEUED} }}
+          manifest-artifact: \${{ inputs.manifest-artifact }}
 `;
 }
 
@@ -207,9 +231,10 @@ ${checkout}      - uses: ${PINS.awsCredentials}
           role-to-assume: \${{ matrix.role }}
           aws-region: \${{ matrix.region }}
           role-session-name: safe-deploy-\${{ github.run_id }}-${n}
+      # A queued release's manifest, verified by the gate, is an artifact of this run under the gate's name.
       - uses: ${PINS.downloadArtifact}
         with:
-          name: \${{ inputs.manifest-artifact }}
+          name: \${{ ${gateOutput('manifest-artifact')} || inputs.manifest-artifact }}
           path: \${{ runner.temp }}/safe-deploy-manifest
       - id: manifest
         shell: bash
@@ -223,13 +248,36 @@ ${checkout}      - uses: ${PINS.awsCredentials}
       - uses: org/safe-deploy@v1
         with:
           manifest: \${{ steps.manifest.outputs.path }}
+          manifest-commit: \${{ ${gateOutput('release-commit')} }}
           environment: \${{ matrix.deployment }}
 ${DEPLOY_INPUTS.map((name) => `          ${name}: \${{ matrix.${name} }}\n`).join('')}`;
 }
 
+/**
+ * After the stages, when the gate took a queued release: its GitHub deployment records how the stages
+ * ended (\`success\`, or \`failure\` when one failed or was cancelled), whatever happened to the run.
+ */
+const releaseJob = `  release:
+    name: Release
+    needs: [gate, gate-alarms, ${range(STAGES)
+      .map((n) => `stage-${n}`)
+      .join(', ')}]
+    if: always() && (needs.gate.outputs.release != '' || needs.gate-alarms.outputs.release != '')
+    runs-on: ubuntu-latest
+    permissions:
+      deployments: write
+    steps:
+      - uses: org/safe-deploy/queue@v1
+        with:
+          release: \${{ ${gateOutput('release')} }}
+          result: \${{ (contains(needs.*.result, 'failure') || contains(needs.*.result, 'cancelled')) && 'failure' || 'success' }}
+`;
+
 /** The whole workflow file. */
 export function pipelineWorkflow() {
-  return [header + planJob, gateJob(false), gateJob(true), ...range(STAGES).map(stageJob)].join('\n');
+  return [header + planJob, gateJob(false), gateJob(true), ...range(STAGES).map(stageJob), releaseJob].join(
+    '\n',
+  );
 }
 
 const file = resolve(import.meta.dirname, '..', '.github/workflows/pipeline.yml');

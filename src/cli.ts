@@ -8,6 +8,7 @@ import { ExitCode, type CliCommand, type CliContext } from './cli/context.js';
 import { deployCommand } from './cli/deploy.js';
 import { gateCommand } from './cli/gate.js';
 import { planCommand } from './cli/plan.js';
+import { queueCommand } from './cli/queue.js';
 import { schemaCommand } from './cli/schema.js';
 import { abortCommand, promoteCommand, rollbackCommand, statusCommand } from './cli/control.js';
 import type { CliIO } from './cli/terminal.js';
@@ -24,12 +25,13 @@ export const COMMANDS: readonly CliCommand[] = [
   abortCommand,
   rollbackCommand,
   gateCommand,
+  queueCommand,
   schemaCommand,
 ];
 
 const EXIT_CODES = `
 Exit codes:
-  0  deployed, dry run done, gate open, plan or schema printed
+  0  deployed, dry run done, gate open, plan, queue or schema printed
   1  the deploy failed or rolled back; the gate is closed
   2  usage or bad input: an unknown flag, a missing or invalid value (nothing was changed)
   3  blocked: an alarm was already in ALARM, so the deploy did not start (nothing was changed)

@@ -59,7 +59,11 @@ async function publish(targetGroup: string, requests: number, errors: number): P
 }
 
 /** A 1% canary comparing error rates; once green takes its 1%, the ALB reports blue at 1% errors. */
-function canary(greenErrors: number): Promise<ActionRun> {
+function canary(
+  greenErrors: number,
+  greenRequests = 2000,
+  inputs: Record<string, string> = {},
+): Promise<ActionRun> {
   let published = false;
   return runAction('deploy', {
     inputs: {
@@ -75,6 +79,7 @@ function canary(greenErrors: number): Promise<ActionRun> {
       'bake-time': '2s',
       'poll-interval': '1s',
       'github-token': 'ghs_test',
+      ...inputs,
     },
     env: { ...moto.env, GITHUB_API_URL: github.url },
     onStdout: (chunk) => {
@@ -82,7 +87,7 @@ function canary(greenErrors: number): Promise<ActionRun> {
       published = true;
       // 99% of 200,000 requests on blue, 1% on green.
       void publish(seeded.blueTargetGroup, 198_000, 1980).then(() =>
-        publish(seeded.greenTargetGroup, 2000, greenErrors),
+        publish(seeded.greenTargetGroup, greenRequests, greenErrors),
       );
     },
   });
@@ -99,6 +104,7 @@ test('a green with blue error rate at 1% is promoted, the comparison values in t
   expect(run.stdout).toMatch(
     /Comparison error-rate: blue 1\.00%, green 1\.00% \(at most 1\.60%\), 2000 green requests/,
   );
+  expect(run.outputs.inconclusive).toBe('');
   expect(run.summary).toContain('### Green versus blue');
   expect(run.summary).toContain(
     '| shift | 1% | 1.00% | 1.00% | ≤ 1.60% | 2000 requests | ✅ within the rule |',
@@ -124,3 +130,23 @@ test('a green at 3x blue error rate at 1% is rolled back, naming the comparison 
     /\| shift \| 1% \| 1\.00% \| 3\.00% \| ≤ 1\.60% \| 2000 requests \| ❌ \*\*failed\*\* \(p [<=] [\d.]+\) \|/,
   );
 }, 60_000);
+
+test('a comparison never judged (50 of 200 requests) is a warning and an output; on-inconclusive: rollback rolls back', async () => {
+  const promoted = await canary(0, 50);
+  expect(promoted.outputs.result).toBe('deployed');
+  expect(promoted.outputs.inconclusive).toBe('error-rate');
+  expect(promoted.warnings).toContain(
+    'green-versus-blue comparison error-rate (50 of 200 green requests) never had enough samples to be judged: ' +
+      'green is promoted without them (on-inconclusive: promote)',
+  );
+
+  await moto.reset();
+  seeded = await seedService(moto, { alarms: ['api-5xx'] });
+  const rolledBack = await canary(0, 50, { 'on-inconclusive': 'rollback' });
+  expect(rolledBack.code).toBe(1);
+  expect(rolledBack.outputs).toMatchObject({ result: 'rolled-back', inconclusive: 'error-rate' });
+  expect(rolledBack.outputs.reason).toBe(
+    'green-versus-blue comparison error-rate (50 of 200 green requests) never had enough samples to be judged (on-inconclusive: rollback)',
+  );
+  expect(await readDeployState(moto, seeded)).toMatchObject({ blueWeight: 100, greenWeight: 0 });
+}, 90_000);

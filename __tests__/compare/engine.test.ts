@@ -3,6 +3,7 @@ import { GreenBlueAnalysis } from '../../src/compare/analysis.js';
 import { parseComparisons } from '../../src/compare/parse.js';
 import { loadBalancerArnOf } from '../../src/aws/load-balancer.js';
 import { UserError } from '../../src/errors.js';
+import { promoteCommand } from '../../src/control/commands.js';
 import { renderSummary } from '../../src/report/summary.js';
 import { deploy, expectRolledBack, MUTATING, scenario, type Scenario } from '../deploy/harness.js';
 import { BLUE_TG, GREEN_TG, LISTENER } from '../support/fake-aws.js';
@@ -155,6 +156,91 @@ describe('green versus blue in a deploy', () => {
         /Comparison error-rate: .*not enough samples yet \(\d+ of 200 green requests\)/.test(l),
       ),
     ).toBe(true);
+  });
+
+  describe('a comparison never judged (too few samples): on-inconclusive', () => {
+    const thin = (s: Scenario) => serveAlb(s, { rps: 1, blueErrors: 0.01, greenErrors: 0.01 });
+    const inputs = { steps: '1%:2m, 100%', 'bake-time': '1m', compare: 'error-rate' };
+    const warned = (s: Scenario) =>
+      s.logs.filter((l) => l.startsWith('warning: green-versus-blue comparison'));
+
+    test('promote (the default): promoted, with a warning naming it and its samples', async () => {
+      const s = scenario();
+      thin(s);
+      const report = await deploy(s, inputs);
+      expect(report.result).toBe('deployed');
+      expect(warned(s)).toEqual([
+        expect.stringMatching(
+          /^warning: green-versus-blue comparison error-rate \(\d+ of 200 green requests\) never had enough samples to be judged: green is promoted without them \(on-inconclusive: promote\)$/,
+        ),
+      ]);
+      expect(
+        report.timeline.some((e) => e.note === 'inconclusive: error-rate (on-inconclusive: promote)'),
+      ).toBe(true);
+    });
+
+    test('rollback: rolled back at the end of the bake, saying why', async () => {
+      const s = scenario();
+      thin(s);
+      const report = await deploy(s, { ...inputs, 'on-inconclusive': 'rollback' });
+      expectRolledBack(s, report);
+      expect(report.reason).toMatch(
+        /^green-versus-blue comparison error-rate \(\d+ of 200 green requests\) never had enough samples to be judged \(on-inconclusive: rollback\)$/,
+      );
+    });
+
+    test('pause: held at 100% until pause-timeout, then as on-pause-timeout says', async () => {
+      const s = scenario();
+      thin(s);
+      const started = s.clock.now();
+      const report = await deploy(s, { ...inputs, 'on-inconclusive': 'pause', 'pause-timeout': '20m' });
+      expectRolledBack(s, report);
+      expect(report.reason).toContain(
+        'and green was not promoted within pause-timeout 20m (on-inconclusive: pause)',
+      );
+      // The bake ended about 3 minutes in; green then held 100% for the 20 minutes of the pause.
+      expect(s.clock.now() - started).toBeGreaterThanOrEqual(23 * MINUTE);
+      const paused = s.aws.weightHistory.filter((h) => h.weights[GREEN_TG] === 100);
+      expect(paused.length).toBeGreaterThan(0);
+      expect(warned(s)[0]).toContain('paused at 100% until promoted');
+    });
+
+    test('pause: safe-deploy promote ends it, and green is promoted', async () => {
+      const s = scenario();
+      thin(s);
+      const start = s.clock.now();
+      s.clock.after(10 * MINUTE, async () => {
+        const ports = {
+          ...s.aws.ports(),
+          identity: { callerArn: async () => 'arn:aws:sts::1:user/ops' },
+          clock: s.clock,
+        };
+        await promoteCommand({ cluster: 'web', service: 'api', json: false, waitMs: 0 }, ports);
+      });
+      const report = await deploy(s, { ...inputs, 'on-inconclusive': 'pause' });
+      expect(report.result).toBe('deployed');
+      expect(
+        report.timeline.some((e) => e.note?.startsWith('inconclusive promoted by arn:aws:sts::1:user/ops')),
+      ).toBe(true);
+      expect(s.clock.now() - start).toBeLessThan(11 * MINUTE);
+    });
+
+    test('a judged comparison is not inconclusive: nothing is said', async () => {
+      const s = scenario();
+      serveAlb(s, { rps: 1000, blueErrors: 0.01, greenErrors: 0.01 });
+      const report = await deploy(s, { ...canary, compare: 'error-rate', 'on-inconclusive': 'rollback' });
+      expect(report.result).toBe('deployed');
+      expect(warned(s)).toEqual([]);
+    });
+
+    test('on-inconclusive without compare is an input error naming it', async () => {
+      await expect(deploy(scenario(), { 'on-inconclusive': 'pause' })).rejects.toThrow(
+        `Input 'on-inconclusive': "pause" is not valid: it says what a 'compare' comparison that was never judged does, and there is none`,
+      );
+      await expect(deploy(scenario(), { compare: 'error-rate', 'on-inconclusive': 'wait' })).rejects.toThrow(
+        `Input 'on-inconclusive': "wait" is not valid: expected one of promote, pause, rollback`,
+      );
+    });
   });
 
   test('your own metric names each version by its task definition revision, with task-sets routing', async () => {

@@ -1,6 +1,7 @@
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { realTimer } from '../../src/deploy/calls.js';
 import { TAG } from '../../src/deploy/leftovers.js';
+import { DRIFT_CHECK_EVERY_MS } from '../../src/deploy/routing/listener.js';
 import { BLUE_TASK_SET, BLUE_TG, GREEN_TG, LISTENER } from '../support/fake-aws.js';
 import {
   deploy,
@@ -275,7 +276,7 @@ describe('runs and re-runs', () => {
 });
 
 describe('someone else moving the listener', () => {
-  test('during the bake: noticed within a poll, rolled back, never promoted', async () => {
+  test('during the bake: noticed within the drift cadence and a poll, rolled back, never promoted', async () => {
     const s = scenario();
     let movedAt = 0;
     // 10% for 5 minutes, then 100% and the bake; three seconds into the bake someone puts it all on blue.
@@ -290,7 +291,18 @@ describe('someone else moving the listener', () => {
     );
     expect(s.aws.primary()?.taskSetArn).toBe(BLUE_TASK_SET);
     const stoppedAt = Date.parse(report.timeline.find((e) => e.phase === 'rollback')!.at);
-    expect(stoppedAt - movedAt).toBeLessThanOrEqual(5000);
+    // The listener is re-read every DRIFT_CHECK_EVERY_MS (10 s), at the first 5 s poll after that.
+    expect(stoppedAt - movedAt).toBeLessThanOrEqual(DRIFT_CHECK_EVERY_MS + 5000);
+  });
+
+  test('a steady hold re-reads the listener every 10 s, not every poll', async () => {
+    const s = scenario();
+    let reads = 0;
+    s.clock.after(2 * 60_000, () => void (reads = s.aws.count('DescribeListeners')));
+    s.clock.after(3 * 60_000, () => void (reads = s.aws.count('DescribeListeners') - reads));
+    await deploy(s, { steps: '10%:10m, 100%', 'poll-interval': '1s' });
+    expect(reads).toBeGreaterThanOrEqual(5);
+    expect(reads).toBeLessThanOrEqual(7);
   });
 
   test('mid-step: noticed at the next poll, not at the next step', async () => {

@@ -142,9 +142,19 @@ test('a gate input error fails before the CloudWatch client loads', () => {
   expect(run.files.filter((file) => /date-holidays|ICAL/.test(readFileSync(file, 'utf8')))).toEqual([]);
 });
 
+test('a gate release-queue input error fails before the GitHub and artifact clients load', () => {
+  const run = loads('gate', { 'INPUT_ON-CLOSED': 'queue', 'INPUT_GITHUB-TOKEN': '' });
+  expect(run.code).toBe(1);
+  expect(run.stdout).toContain("::error::Input 'github-token'");
+  expect(run.files).toEqual([entryFile('gate')]);
+  expect(costly(run.builtins)).toEqual([]);
+  expect(heavy(run.files)).toEqual([]);
+});
+
 test.each([
   ['package', { 'INPUT_CONTAINER-NAME': 'app' }, "::error::Input 'task-definition'"],
   ['plan', { INPUT_CONFIG: 'no-such-pipeline.yml' }, '::error::Pipeline file no-such-pipeline.yml not found'],
+  ['queue', { INPUT_RELEASE: 'latest', INPUT_RESULT: 'success' }, "::error::Input 'release'"],
 ])('a %s input error is its entry file alone', (entry, env, error) => {
   const run = loads(entry, env);
   expect(run.code).toBe(1);

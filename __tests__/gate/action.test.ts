@@ -37,11 +37,15 @@ describe('gate action (built bundle)', () => {
         'blackout',
         'blocker-alarms',
         'calendar',
+        'environment',
+        'github-token',
         'holidays',
         'holiday-types',
+        'manifest-artifact',
         'max-wait',
         'on-closed',
         'override',
+        'release-queued',
         'timezone',
         'windows',
       ].sort(),
@@ -51,10 +55,16 @@ describe('gate action (built bundle)', () => {
     expect(action.inputs['holiday-types']?.default).toBe('public');
     expect(Object.keys(action.outputs).sort()).toEqual([
       'closes-at',
+      'image',
+      'manifest',
+      'manifest-artifact',
       'next-open',
       'open',
       'overridden',
+      'queued',
       'reason',
+      'release',
+      'release-commit',
     ]);
     expect(action.runs).toEqual({ using: 'node24', main: '../dist/gate/index.js' });
   });

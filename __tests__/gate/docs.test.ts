@@ -40,11 +40,30 @@ test('the examples pass only inputs the gate declares', () => {
   }
 });
 
-test('the scheduled example skips when closed and deploys only on open == true', () => {
-  const workflow = parse(workflows[1]!) as Workflow;
+test('the release-queue example queues when closed, ships the queued release, and records it', () => {
+  const workflow = parse(workflows[1]!) as Workflow & { on: Record<string, unknown> };
+  expect(Object.keys(workflow.on).sort()).toEqual(['push', 'schedule', 'workflow_dispatch']);
   const step = workflow.jobs.gate!.steps.find((s) => s.id === 'gate')!;
-  expect(step.with?.['on-closed']).toBe('skip');
-  expect(workflow.jobs.gate!.outputs?.open).toBe('${{ steps.gate.outputs.open }}');
+  expect(step.with).toMatchObject({
+    'on-closed': 'queue',
+    'release-queued': "${{ github.event_name != 'push' }}",
+    override: '${{ inputs.reason }}',
+  });
+  expect(workflow.jobs.gate!.outputs).toMatchObject({
+    open: '${{ steps.gate.outputs.open }}',
+    release: '${{ steps.gate.outputs.release }}',
+    'release-commit': '${{ steps.gate.outputs.release-commit }}',
+  });
   expect(workflow.jobs.deploy!.if).toBe("needs.gate.outputs.open == 'true'");
-  expect(Object.keys(action.outputs)).toContain('open');
+  const deploy = workflow.jobs.deploy!.steps.find((s) => s.uses === 'org/safe-deploy@v1')!;
+  expect(deploy.with?.['manifest-commit']).toBe('${{ needs.gate.outputs.release-commit }}');
+  const release = workflow.jobs.release!;
+  expect(release.if).toBe("always() && needs.gate.outputs.release != ''");
+  const queue = release.steps.find((s) => s.uses === 'org/safe-deploy/queue@v1')!;
+  const declared = parse(readFileSync(join(import.meta.dirname, '../../queue/action.yml'), 'utf8')) as {
+    inputs: Record<string, unknown>;
+  };
+  for (const input of Object.keys(queue.with ?? {})) expect(Object.keys(declared.inputs)).toContain(input);
+  for (const output of ['open', 'release', 'release-commit', 'manifest-artifact'])
+    expect(Object.keys(action.outputs)).toContain(output);
 });

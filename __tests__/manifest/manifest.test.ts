@@ -317,7 +317,7 @@ describe('which commit a deploy accepts', () => {
 
   test('a push may not name another commit', () => {
     expect(() => expectedSource({ ...env, GITHUB_EVENT_NAME: 'push' }, {}, OTHER)).toThrow(
-      `Input 'manifest-commit': "${OTHER}" is not valid: only a deploy started by workflow_run or workflow_dispatch may deploy another commit than its own (this run was started by push, for commit ${SHA})`,
+      `Input 'manifest-commit': "${OTHER}" is not valid: only a deploy started by workflow_run or workflow_dispatch (or schedule, for a queued release) may deploy another commit than its own (this run was started by push, for commit ${SHA})`,
     );
   });
 

@@ -197,6 +197,8 @@ stages: [{ name: s, cluster: c, service: s, targets: [{ region: us-east-1, role:
 });
 
 // The workflow is hand-written YAML; these checks keep it in step with the plan it consumes.
+const RELEASE_COMMIT = 'needs.gate.outputs.release-commit || needs.gate-alarms.outputs.release-commit';
+
 describe('.github/workflows/pipeline.yml', () => {
   type Step = { id?: string; uses?: string; with?: Record<string, string>; if?: string };
   type Job = {
@@ -270,12 +272,14 @@ describe('.github/workflows/pipeline.yml', () => {
       'role-to-assume': '${{ matrix.role }}',
       'aws-region': '${{ matrix.region }}',
     });
+    // The build's artifact, or the queued release's manifest the gate verified and handed on.
     expect(job.steps.find((step) => step.uses?.startsWith('actions/download-artifact@'))?.with?.name).toBe(
-      '${{ inputs.manifest-artifact }}',
+      '${{ needs.gate.outputs.manifest-artifact || needs.gate-alarms.outputs.manifest-artifact || inputs.manifest-artifact }}',
     );
     const deploy = job.steps.find((step) => step.uses === 'org/safe-deploy@v1')!;
     const fromMatrix = Object.entries(deploy.with!).filter(([, value]) => value.startsWith('${{ matrix.'));
     expect(fromMatrix.map(([name]) => name).sort()).toEqual([...DEPLOY_SETTINGS, 'environment'].sort());
+    expect(deploy.with!['manifest-commit']).toBe(`\${{ ${RELEASE_COMMIT} }}`);
     for (const name of DEPLOY_SETTINGS) expect(deploy.with![name]).toBe(`\${{ matrix.${name} }}`);
     expect(deploy.with!.environment).toBe('${{ matrix.deployment }}');
   });
@@ -302,7 +306,10 @@ describe('.github/workflows/pipeline.yml', () => {
    * The deploy step's inputs as GitHub evaluates them for one matrix entry, parsed by the deploy action,
    * with the manifest file the step hands it.
    */
-  function deployStepSettings(entry: Record<string, unknown>): {
+  function deployStepSettings(
+    entry: Record<string, unknown>,
+    releaseCommit = '',
+  ): {
     settings: ReturnType<typeof parseDeploySettings>;
     manifest: string;
   } {
@@ -316,6 +323,7 @@ describe('.github/workflows/pipeline.yml', () => {
             Object.entries(entry).map(([key, value]) => [`matrix.${key}`, String(value)]),
           ),
           'steps.manifest.outputs.path': manifest,
+          [RELEASE_COMMIT]: releaseCommit,
         }),
       ),
     );
@@ -354,6 +362,7 @@ describe('.github/workflows/pipeline.yml', () => {
   verify: false
   pause-timeout: 2h
   on-pause-timeout: promote
+  on-inconclusive: pause
   keep-previous: true
 stages:
   - name: wave
@@ -419,6 +428,17 @@ stages:
     });
   });
 
+  it('deploys the queued commit when the gate took a queued release', () => {
+    const entry = plan(
+      `stages: [{ name: s, cluster: web, service: api, targets: [{ region: us-east-1, role: '${ROLE('111111111111')}' }] }]`,
+    ).stages[0]!.matrix.include[0]!;
+    expect(deployStepSettings(entry).settings.taskDefinition).not.toHaveProperty('commit');
+    expect(deployStepSettings(entry, 'b'.repeat(40)).settings.taskDefinition).toMatchObject({
+      kind: 'manifest',
+      commit: 'b'.repeat(40),
+    });
+  });
+
   it('leaves the deploy defaults to the action when the file sets nothing', () => {
     const entry = plan(
       `stages: [{ name: s, cluster: web, service: api, targets: [{ region: us-east-1, role: '${ROLE('111111111111')}' }] }]`,
@@ -438,6 +458,29 @@ stages:
       requireReview: false,
       environment: 'web/api@us-east-1',
     });
+  });
+
+  it('gives the gate the release queue: on-closed queue, its environment, and release-queued on schedule', () => {
+    const gated = plan(`gate:
+  on-closed: queue
+  environment: prod-eu
+stages: [{ name: s, cluster: c, service: s, targets: [{ region: us-east-1, role: '${ROLE('111111111111')}' }] }]`);
+    const gate = JSON.parse(workflowOutputs(gated)['gate']!) as Record<string, string>;
+    const step = jobs.gate!.steps.find((s) => s.id === 'gate')!;
+    const inputs = evaluateWith(step, {
+      ...Object.fromEntries(
+        Object.entries(gate).map(([key, value]) => [`fromJSON(needs.plan.outputs.gate).${key}`, value]),
+      ),
+      'inputs.override': '',
+      "github.event_name == 'schedule' || inputs.release-queued": 'true',
+      'inputs.manifest-artifact': 'api-manifest',
+    });
+    // The action's default github-token is the workflow token.
+    expect(parseGateSettings(recordInputs({ ...inputs, 'github-token': 'ghs_x' }))).toMatchObject({
+      onClosed: 'queue',
+      queue: { environment: 'prod-eu', releaseQueued: true, manifestArtifact: 'api-manifest' },
+    });
+    expect(renderPlanTable(gated)).toContain('when closed: queue (in prod-eu, shipped by a scheduled run)');
   });
 
   it('gives the gate action every gate setting of the file', () => {
@@ -461,6 +504,8 @@ stages: [{ name: s, cluster: c, service: s, targets: [{ region: us-east-1, role:
         Object.entries(gate).map(([key, value]) => [`fromJSON(needs.plan.outputs.gate).${key}`, value]),
       ),
       'inputs.override': '',
+      "github.event_name == 'schedule' || inputs.release-queued": 'false',
+      'inputs.manifest-artifact': 'safe-deploy-manifest',
     };
     const inputs = evaluateWith(step, context);
     expect(inputs['holiday-types']).toBe('public\nbank');

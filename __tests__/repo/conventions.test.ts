@@ -64,6 +64,32 @@ describe('workflows', () => {
     expect(check.status).toBe(0);
   });
 
+  it('the pipeline records how a queued release ended, whatever happened to its stages', () => {
+    const jobs = (
+      parse(readFileSync('.github/workflows/pipeline.yml', 'utf8')) as {
+        jobs: Record<
+          string,
+          { if?: string; needs?: string[]; steps?: { uses?: string; with?: Record<string, string> }[] }
+        >;
+      }
+    ).jobs;
+    const release = jobs.release!;
+    expect(release.if).toMatch(/^always\(\) && /);
+    expect(release.needs).toEqual([
+      'gate',
+      'gate-alarms',
+      ...Array.from({ length: 8 }, (_, i) => `stage-${i + 1}`),
+    ]);
+    expect(release.steps![0]).toMatchObject({ uses: 'org/safe-deploy/queue@v1' });
+    // Every stage deploys the queued commit's manifest when the gate took one.
+    for (let n = 1; n <= 8; n++) {
+      const deploy = jobs[`stage-${n}`]!.steps!.find((step) => step.uses === 'org/safe-deploy@v1')!;
+      expect(deploy.with!['manifest-commit']).toBe(
+        '${{ needs.gate.outputs.release-commit || needs.gate-alarms.outputs.release-commit }}',
+      );
+    }
+  });
+
   it('the pipeline asks for an OIDC token in the gate only when the gate reads alarms', () => {
     const jobs = (
       parse(readFileSync('.github/workflows/pipeline.yml', 'utf8')) as {
@@ -71,9 +97,11 @@ describe('workflows', () => {
       }
     ).jobs;
     expect(jobs.gate).toMatchObject({ if: "fromJSON(needs.plan.outputs.gate).role == ''" });
-    expect(jobs.gate!.permissions).toEqual({ contents: 'read' });
+    // The release queue's deployments and the runs and artifacts they point at, in either gate job.
+    const queue = { deployments: 'write', actions: 'read' };
+    expect(jobs.gate!.permissions).toEqual({ contents: 'read', ...queue });
     expect(jobs['gate-alarms']).toMatchObject({ if: "fromJSON(needs.plan.outputs.gate).role != ''" });
-    expect(jobs['gate-alarms']!.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(jobs['gate-alarms']!.permissions).toEqual({ contents: 'read', 'id-token': 'write', ...queue });
   });
 });
 

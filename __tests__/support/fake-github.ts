@@ -9,10 +9,12 @@ export interface RecordedRequest {
   headers: IncomingMessage['headers'];
 }
 
-/** What a route handler returns: a status, a JSON body, and optional headers (e.g. `link`). */
+/** What a route handler returns: a status, a JSON body (or raw bytes), and optional headers (e.g. `link`). */
 export interface Reply {
   status?: number;
   body?: unknown;
+  /** Bytes sent as they are (an artifact's zip), instead of a JSON body. */
+  raw?: Buffer;
   headers?: Record<string, string>;
 }
 
@@ -77,7 +79,8 @@ export class FakeGitHub {
       }
     }
     res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
-    res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+    if (reply.raw) res.end(reply.raw);
+    else res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
   }
 }
 

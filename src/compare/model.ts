@@ -98,3 +98,15 @@ export interface ComparisonReport {
   rule: string;
   steps: StepResult[];
 }
+
+/**
+ * The comparisons never judged: no poll had the samples their rule needs, so they neither passed nor
+ * failed. Each with its last result (undefined when it was never read: green took no production traffic).
+ */
+export function neverJudged(
+  reports: readonly ComparisonReport[],
+): { name: string; last: ComparisonResult | undefined }[] {
+  return reports
+    .filter((report) => report.steps.every((step) => step.result.state === 'waiting'))
+    .map((report) => ({ name: report.name, last: report.steps.at(-1)?.result }));
+}

@@ -18,10 +18,12 @@ export const PAUSE_TIMEOUT_DEFAULT = '1h';
 
 /**
  * Parses `pause-timeout`, `on-pause-timeout` and `keep-previous` for a deploy with these `steps`.
- * A pause setting without a step that pauses is refused: it would silently do nothing.
+ * A pause setting without a step that pauses (or `on-inconclusive: pause`) is refused: it would silently do
+ * nothing.
  */
 export function parseOperatingSettings(read: InputReader, steps: readonly TrafficStep[]): OperatingSettings {
-  const pauses = steps.some((step) => step.pause);
+  // `on-inconclusive: pause` pauses too, at the end of the bake.
+  const pauses = steps.some((step) => step.pause) || read('on-inconclusive').trim() === 'pause';
   for (const name of ['pause-timeout', 'on-pause-timeout'] as const) {
     const text = optional(read, name);
     if (text && !pauses) {

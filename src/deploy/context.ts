@@ -11,6 +11,7 @@ import type { DeployLog } from './log.js';
 import type { DeployPlan } from './model.js';
 import type { SavedDeploy } from './saved.js';
 import type { DeploySettings } from './settings.js';
+import type { GreenShare } from './share.js';
 import type { Timeline } from './timeline.js';
 import type { DeployWatch } from './watch.js';
 
@@ -81,6 +82,8 @@ export interface DeployContext {
   watch: DeployWatch;
   calls: AwsCalls;
   timeline: Timeline;
+  /** Green's share of production traffic: the lifecycle's, passed to every move and check. */
+  traffic: GreenShare;
   alarmWatch: AlarmWatch;
   startedAt: number;
 }

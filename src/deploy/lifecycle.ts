@@ -8,6 +8,7 @@ import { describeRule } from '../compare/parse.js';
 import { AwsCalls, LATER } from './calls.js';
 import type { DeployContext, DeployDeps, Release } from './context.js';
 import type { DeployPlan, DeployReport, DeployResult } from './model.js';
+import { settleInconclusive } from './inconclusive.js';
 import { heldAtBox, stepShare } from './plan.js';
 import { preflight, type Preflight } from './preflight.js';
 import { requestWindow } from './requests.js';
@@ -17,8 +18,12 @@ import {
   YieldToEarlierRun,
   type CheckedRollout,
   type LiveRollout,
+  type MoveWords,
   type RolloutIds,
 } from './rollout.js';
+import { hasTestListener, routingOf } from './routing/settings.js';
+import type { TrafficRouter } from './routing/router.js';
+import { GreenShare } from './share.js';
 import type { DeploySettings } from './settings.js';
 import { Timeline } from './timeline.js';
 import { DeployWatch, NotSteady, Stop } from './watch.js';
@@ -71,6 +76,7 @@ export async function runLifecycle(
   let live: LiveRollout | undefined;
   let control: Control | undefined;
   const progress: Progress = { step: undefined };
+  const drift = new DriftWatch(run);
   try {
     live = await log.group('Prepare', () => rollout.prepare());
     const green = live;
@@ -82,17 +88,21 @@ export async function runLifecycle(
     if (releaseTask && !rollout.firstDeploy) {
       await log.group('Release task', () => runReleaseTaskOnGreen(run, releaseTask, green));
     }
-    if (s.route.kind === 'listener' && s.route.testListenerArn) {
-      await log.group('Test traffic', () => green.testTraffic());
-    }
+    const testTraffic = green.router.testTraffic?.bind(green.router);
+    if (testTraffic) await log.group('Test traffic', () => sendTestTraffic(run, testTraffic));
     if (s.beforeTraffic) await hook(run, green, 'before-traffic', s.beforeTraffic);
-    if (s.oneBox) await log.group('One box', () => oneBox(run, green, rollout));
-    await log.group('Shift traffic', () => shift(run, green, rollout, progress));
+    const box = rollout.oneBox;
+    if (s.oneBox && box) await log.group('One box', () => oneBox(run, green, box, drift));
+    await log.group('Shift traffic', () => shift(run, green, rollout, progress, drift));
     if (s.afterTraffic) await hook(run, green, 'after-traffic', s.afterTraffic);
     await log.group('Bake', () => bake(run, green));
+    if (checked.analysis) await settleInconclusive(run, checked.analysis);
     // Past this point green becomes the running version: an abort would come too late to be safe.
     control.stop();
     await log.group('Promote', async () => {
+      // The last look before green becomes the running version: is traffic still where this deploy put it?
+      await green.router.confirm(run.traffic.percent);
+      drift.stop();
       await control?.job.publish({ promoting: true });
       await green.promote();
     });
@@ -110,11 +120,13 @@ export async function runLifecycle(
     const reason = stopReason(error);
     const ids = (live ?? rollout).ids();
     const undo = live ?? rollout;
-    // A request read during the rollback's own waits must not stop the rollback.
+    // A request read during the rollback's own waits must not stop the rollback, nor traffic moving back.
     control?.stop();
-    const diagnosis = live ? await explain(run, live, error) : undefined;
+    drift.stop();
+    const failed = live;
+    const diagnose = failed ? () => explain(run, failed, error) : undefined;
     return log.group('Roll back', () =>
-      rollBack(run, release, checked, ids, undo, reason, control?.job, diagnosis),
+      rollBack(run, release, checked, ids, undo, reason, control?.job, diagnose),
     );
   }
 }
@@ -128,6 +140,7 @@ function context(settings: DeploySettings, deps: DeployDeps): DeployContext {
     () => deps.clock.now(),
     () => alarmWatch.notOk(watch.allAlarms()),
   );
+  const traffic = new GreenShare(timeline, () => deps.clock.now());
   const watch: DeployWatch = new DeployWatch({
     clock: deps.clock,
     log: deps.log,
@@ -148,7 +161,7 @@ function context(settings: DeploySettings, deps: DeployDeps): DeployContext {
     pause: (what) => watch.pause(what),
     ...(deps.timer ? { timer: deps.timer } : {}),
   });
-  return { settings, deps, watch, calls, timeline, alarmWatch, startedAt };
+  return { settings, deps, watch, calls, timeline, traffic, alarmWatch, startedAt };
 }
 
 /** The plan the settings and the service describe: what dry-run prints is what runs. */
@@ -157,19 +170,23 @@ function planOf(checked: Preflight): DeployPlan {
   return {
     cluster: s.cluster,
     service: s.service,
-    routing: s.route.kind,
+    routing: routingOf(s.route),
     stepsText: s.stepsText,
     steps: checked.rollout.steps ?? s.steps,
     ...(checked.rollout.describe ? { kind: checked.rollout.describe() } : {}),
     ...(checked.rollout.firstDeploy ? { firstDeploy: true } : {}),
     oneBox: s.oneBox
-      ? { bakeMs: s.oneBoxBakeMs, alarms: checked.alarms.oneBoxOnly, share: checked.rollout.boxShare }
+      ? {
+          bakeMs: s.oneBoxBakeMs,
+          alarms: checked.alarms.oneBoxOnly,
+          ...(checked.rollout.oneBox ? { share: checked.rollout.oneBox.share } : {}),
+        }
       : undefined,
     bakeMs: s.bakeMs,
     minRequests: s.minRequests,
     pollIntervalMs: s.pollIntervalMs,
     alarms: checked.alarms.watched,
-    testListener: s.route.kind === 'listener' && Boolean(s.route.testListenerArn),
+    testListener: hasTestListener(s.route),
     ...(s.releaseTask ? { releaseTask: s.releaseTask.text } : {}),
     ...comparisonsOf(s),
   };
@@ -185,16 +202,16 @@ function comparisonsOf(s: DeploySettings): Pick<DeployPlan, 'comparisons'> {
  * comparison is a breach whose reason names it and both versions' values.
  */
 function watchComparisons(ctx: DeployContext, analysis: GreenBlueAnalysis, green: LiveRollout): void {
-  const { deps, timeline, calls, watch } = ctx;
+  const { deps, timeline, traffic, calls, watch } = ctx;
   const ids = green.ids();
   analysis.greenCreated({
     ...(ids.taskSetArn ? { taskSetArn: ids.taskSetArn } : {}),
     ...(ids.taskDefinitionArn ? { taskDefinitionArn: ids.taskDefinitionArn } : {}),
   });
   watch.addCheck(async () => {
-    if (timeline.traffic === 0) return;
+    if (traffic.percent === 0) return;
     const verdict = await calls.once('read the green-versus-blue comparisons', () =>
-      analysis.poll(deps.clock.now(), { traffic: timeline.traffic, phase: timeline.phase }),
+      analysis.poll(deps.clock.now(), { traffic: traffic.percent, phase: timeline.phase }),
     );
     if (verdict === LATER) return;
     for (const result of verdict.changed)
@@ -205,11 +222,30 @@ function watchComparisons(ctx: DeployContext, analysis: GreenBlueAnalysis, green
   });
 }
 
+/** All test traffic to green, before any production traffic. */
+async function sendTestTraffic(ctx: DeployContext, testTraffic: () => Promise<void>): Promise<void> {
+  ctx.timeline.enter('test-traffic');
+  await testTraffic();
+  ctx.timeline.mark('test listener 100% green');
+}
+
 /** One green task beside blue takes its share, and bakes with the one-box alarms watched too. */
-async function oneBox(ctx: DeployContext, green: LiveRollout, rollout: CheckedRollout): Promise<void> {
-  const { settings: s, timeline, watch } = ctx;
+async function oneBox(
+  ctx: DeployContext,
+  green: LiveRollout,
+  box: { share: number; scale: number },
+  drift: DriftWatch,
+): Promise<void> {
+  const { settings: s, timeline, traffic, watch, deps } = ctx;
   timeline.enter('one-box');
-  await green.oneBox(rollout.boxShare);
+  const router = green.router;
+  // The kinds that have a one box (task sets) have it in their router; `one-box` is refused for the others.
+  if (router.oneBox) {
+    await router.oneBox(box.share, box.scale);
+    traffic.moved(box.share, `one box: 1 task, ~${box.share}% of traffic`);
+    deps.log.info(`One box: green runs 1 task and takes about ${box.share}% of production traffic`);
+    drift.start(router);
+  }
   await watch.hold(ctx.deps.clock.now() + s.oneBoxBakeMs, {
     label: 'one-box bake',
     oneBoxAlarms: true,
@@ -223,10 +259,11 @@ async function shift(
   green: LiveRollout,
   rollout: CheckedRollout,
   progress: Progress,
+  drift: DriftWatch,
 ): Promise<void> {
-  const { settings: s, timeline, watch, deps } = ctx;
+  const { settings: s, timeline, traffic, watch, deps } = ctx;
   timeline.enter('shift');
-  const box = s.oneBox ? rollout.boxShare : undefined;
+  const box = s.oneBox ? rollout.oneBox?.share : undefined;
   const steps = rollout.steps ?? s.steps;
   for (const [index, step] of steps.entries()) {
     const share = stepShare(step, box);
@@ -235,8 +272,15 @@ async function shift(
     if (heldAtBox(step, box)) {
       timeline.mark(`${label} held at the one box's ${share}%`);
       deps.log.info(`${label}: held at the one box's ${share}% of traffic (the box already takes more)`);
-    } else if (share !== timeline.traffic) {
-      await green.shift(share);
+    } else if (share !== traffic.percent) {
+      await green.router.shift(traffic.percent, share);
+      const words = green.describeMove ? green.describeMove(share) : movedWords(share);
+      if (words && share !== traffic.percent) {
+        traffic.moved(share, words.note);
+        if (words.line) deps.log.info(words.line);
+      }
+      // From the first move on, someone else moving traffic is noticed within a poll, not at the next step.
+      drift.start(green.router);
     }
     const key = `step-${index + 1}`;
     if (step.pause) await pause(ctx, label, key);
@@ -245,6 +289,32 @@ async function shift(
     }
   }
   progress.step = undefined;
+}
+
+/** How a move reads where the kind does not word it its own way. */
+function movedWords(percent: number): MoveWords {
+  return { note: `traffic ${percent}%`, line: `Green takes ${percent}% of production traffic` };
+}
+
+/**
+ * Every poll from green's first traffic on, until promotion or rollback: is traffic still where this
+ * deploy left it? The router reads it; the lifecycle says where that is.
+ */
+class DriftWatch {
+  private stopCheck: (() => void) | undefined;
+
+  constructor(private readonly ctx: DeployContext) {}
+
+  start(router: TrafficRouter): void {
+    this.stopCheck ??= this.ctx.watch.addCheck(() => router.drift(this.ctx.traffic.percent), {
+      everyMs: router.driftEveryMs,
+    });
+  }
+
+  stop(): void {
+    this.stopCheck?.();
+    this.stopCheck = undefined;
+  }
 }
 
 /**
@@ -302,7 +372,7 @@ function startControl(ctx: DeployContext, green: LiveRollout, progress: Progress
         return {
           phase: timeline.phase,
           step: progress.step,
-          traffic: timeline.traffic,
+          traffic: ctx.traffic.percent,
           hold: hold && { kind: hold.kind, key: hold.key, until: new Date(hold.until).toISOString() },
           deadline: watch.deadline,
           alarms: alarmWatch.notOk(watch.allAlarms()),
@@ -358,10 +428,11 @@ async function bake(ctx: DeployContext, green: LiveRollout): Promise<void> {
       const now = deps.clock.now();
       // Once the bake time has passed, every poll reads the count: the bake ends within a poll of reaching it.
       if (now < until && now - lastCount < REQUEST_COUNT_EVERY_MS) return false;
-      const window = requestWindow(green.requestsCountFrom, countFrom, now);
-      if (!window) return false;
+      const counter = green.requests;
+      const window = counter && requestWindow(counter.countFrom, countFrom, now);
+      if (!counter || !window) return false;
       lastCount = now;
-      const counted = await green.requestsSince(window.from, window.to);
+      const counted = await counter.since(window.from, window.to);
       if (counted !== undefined) requests = counted;
       return requests >= minRequests;
     },
@@ -385,7 +456,8 @@ async function hook(
     timeline.enter(name);
     let code: number | undefined;
     const stop = new AbortController();
-    const done = deps.runHook(name, command, green.hookEnv(), stop.signal).then(
+    const env = { ...green.hookEnv(), SAFE_DEPLOY_TRAFFIC: String(ctx.traffic.percent) };
+    const done = deps.runHook(name, command, env, stop.signal).then(
       (exit) => (code = exit),
       (error: unknown) => {
         deps.log.warn(`${name} hook could not run: ${describeError(error)}`);
@@ -419,14 +491,30 @@ async function rollBack(
   undo: { rollBack(): Promise<RollbackOutcome> },
   reason: string,
   control: JobControl | undefined,
-  diagnosis: Diagnosis | undefined,
+  diagnose: (() => Promise<Diagnosis | undefined>) | undefined,
 ): Promise<DeployReport> {
   const { deps, timeline } = ctx;
   deps.log.warn(`Rolling back: ${reason}`);
   timeline.enter('rollback');
-  // `safe-deploy status` shows the rollback; promote and abort are refused from here on.
-  await control?.publish();
-  const outcome = await undo.rollBack();
+  // Nothing stands between the decision and the traffic move: the rollout's rollback makes the first AWS
+  // call, and it is the one that moves traffic (issue 22). Publishing the rollback (so `safe-deploy status`
+  // shows it and refuses promote and abort) and reading why green failed run beside it, started once the
+  // traffic call is on its way; neither can delay or fail it.
+  const undoing = undo.rollBack();
+  const beside = Promise.all([
+    control?.publish().catch(() => undefined),
+    // Bounded like any call: a control plane that hangs leaves the summary without a diagnosis, no more.
+    diagnose &&
+      ctx.calls.once('read why green failed', diagnose).then(
+        (found) => (found === LATER ? undefined : found),
+        (failure: unknown) => {
+          deps.log.debug(`Could not read why green failed: ${describeError(failure)}`);
+          return undefined;
+        },
+      ),
+  ]);
+  const outcome = await undoing.finally(() => beside);
+  const [, diagnosis] = await beside;
   if (!outcome.verified) {
     return report(
       ctx,
@@ -471,8 +559,7 @@ function stopReason(error: unknown): string {
 }
 
 function firstTrafficAt(ctx: DeployContext): number {
-  const first = ctx.timeline.entries.find((e) => e.traffic > 0);
-  return first ? Date.parse(first.at) : ctx.startedAt;
+  return ctx.traffic.firstTrafficAt ?? ctx.startedAt;
 }
 
 function report(
@@ -491,7 +578,7 @@ function report(
     : {
         cluster: s.cluster,
         service: s.service,
-        routing: s.route.kind,
+        routing: routingOf(s.route),
         stepsText: s.stepsText,
         steps: s.steps,
         oneBox: s.oneBox ? { bakeMs: s.oneBoxBakeMs, alarms: [] } : undefined,
@@ -499,7 +586,7 @@ function report(
         minRequests: s.minRequests,
         pollIntervalMs: s.pollIntervalMs,
         alarms: [],
-        testListener: s.route.kind === 'listener' && Boolean(s.route.testListenerArn),
+        testListener: hasTestListener(s.route),
         ...comparisonsOf(s),
       };
   return {

@@ -4,13 +4,19 @@ import { describeError } from '../errors.js';
 import * as log from '../log.js';
 import { recordFromId } from '../report/deployment-record.js';
 import { AwsCalls } from './calls.js';
-import { rollBackFirstTaskSet, rollBackTaskSets, findGreenByTags } from './rollback.js';
-import type { ListenerRoute } from './routing/listener.js';
+import { rollBackFirstTaskSet, rollBackTaskSets, findGreenByTags, savedRouter } from './rollback.js';
 import { awsPorts, type AwsPorts } from './aws-ports.js';
 import { runIdentity } from './leftovers.js';
 import { STATE_KEY } from './state.js';
 import { rollBackEcs } from './kinds/ecs-rollback.js';
-import type { DeployStage, EcsTarget, FirstTaskSetTarget, SavedDeploy, TaskSetTarget } from './saved.js';
+import type {
+  SavedDeploy,
+  SavedEcsDeploy,
+  SavedFirstTaskSetDeploy,
+  SavedTaskSetDeploy,
+  TaskSetTarget,
+} from './saved.js';
+import { parseSavedDeploy } from './saved-schema.js';
 
 /** What the post step did, for its outputs and the deployment record. */
 interface PostOutcome {
@@ -39,7 +45,7 @@ export async function runDeployPost(ports?: AwsPorts, clock: Clock = systemClock
     log.info('safe-deploy post: the deploy changed nothing in AWS; nothing to clean up');
     return;
   }
-  const state = JSON.parse(saved) as SavedDeploy;
+  const state = parseSavedDeploy(saved);
   if (state.stage === 'finished') {
     log.info('safe-deploy post: the deploy finished; nothing to clean up');
     return;
@@ -51,12 +57,7 @@ export async function runDeployPost(ports?: AwsPorts, clock: Clock = systemClock
     callTimeoutMs: 30_000,
     pause: (_what) => clock.sleep(5000),
   });
-  const outcome =
-    state.kind === 'ecs'
-      ? await rollBackEcsFromPost(state.target, aws, calls, clock)
-      : state.kind === 'first-task-set'
-        ? await firstDeployFromPost(state.stage, state.target, aws, calls, clock)
-        : await taskSetsFromPost(state.stage, state.target, aws, calls, clock);
+  const outcome = await resume(state, { aws, calls, clock });
   await finishRecord(state, outcome);
   core.setOutput('result', outcome.result);
   core.setOutput('reason', outcome.reason);
@@ -65,13 +66,31 @@ export async function runDeployPost(ports?: AwsPorts, clock: Clock = systemClock
   }
 }
 
+/** What a post step works with. */
+interface PostEnv {
+  aws: AwsPorts;
+  calls: AwsCalls;
+  clock: Clock;
+}
+
+/** What the post step does for each kind of service: the one place it is chosen, from the saved state. */
+const RESUME: { [K in SavedDeploy['kind']]: (state: SavedOf<K>, env: PostEnv) => Promise<PostOutcome> } = {
+  'task-sets': taskSetsFromPost,
+  'first-task-set': firstDeployFromPost,
+  ecs: rollBackEcsFromPost,
+};
+
+type SavedOf<K extends SavedDeploy['kind']> = Extract<SavedDeploy, { kind: K }>;
+
+function resume(state: SavedDeploy, env: PostEnv): Promise<PostOutcome> {
+  const handler = RESUME[state.kind] as (state: SavedDeploy, env: PostEnv) => Promise<PostOutcome>;
+  return handler(state, env);
+}
+
 /** A task-set deploy stopped before it finished: roll back, finish a promotion, or delete only its own green. */
 async function taskSetsFromPost(
-  stage: DeployStage,
-  target: TaskSetTarget,
-  aws: AwsPorts,
-  calls: AwsCalls,
-  clock: Clock,
+  { stage, target }: SavedTaskSetDeploy,
+  { aws, calls, clock }: PostEnv,
 ): Promise<PostOutcome> {
   const where = `${target.cluster}/${target.service}`;
   let outcome: PostOutcome;
@@ -82,7 +101,7 @@ async function taskSetsFromPost(
     log.warning(
       `safe-deploy post: the deploy of ${where} was stopped while promoting green; finishing the promotion`,
     );
-    outcome = await finishPromotion(target, aws, calls);
+    outcome = await finishPromotion(target, { aws, calls, clock });
   } else {
     log.warning(
       `safe-deploy post: the deploy of ${where} was stopped before it finished (cancelled or timed out); rolling back`,
@@ -114,11 +133,8 @@ async function taskSetsFromPost(
  * was; stopped while promoting with the task set PRIMARY already, the promotion is finished instead.
  */
 async function firstDeployFromPost(
-  stage: DeployStage,
-  target: FirstTaskSetTarget,
-  aws: AwsPorts,
-  calls: AwsCalls,
-  clock: Clock,
+  { stage, target }: SavedFirstTaskSetDeploy,
+  { aws, calls, clock }: PostEnv,
 ): Promise<PostOutcome> {
   const where = `${target.cluster}/${target.service}`;
   const own = { cluster: target.cluster, service: target.service, blueArn: '', runTags: target.runTags };
@@ -131,7 +147,8 @@ async function firstDeployFromPost(
     log.warning(
       `safe-deploy post: the first deploy of ${where} was stopped while promoting; it is PRIMARY already`,
     );
-    const problems = await listenerProblems(target.listener, aws, calls);
+    const router = savedRouter({ ...target, blueArn: '' }, arn, { ...aws, clock, calls, warn: log.warning });
+    const problems = await router.verifyAt(100);
     if (!problems.length) log.info(`Promotion finished: ${arn}, the service's first task set, is PRIMARY`);
     return {
       result: 'deployed',
@@ -159,10 +176,8 @@ async function firstDeployFromPost(
 
 /** An ECS-controller deploy stopped before it finished: back to the task definition that ran before. */
 async function rollBackEcsFromPost(
-  target: EcsTarget,
-  aws: AwsPorts,
-  calls: AwsCalls,
-  clock: Clock,
+  { target }: SavedEcsDeploy,
+  { aws, calls, clock }: PostEnv,
 ): Promise<PostOutcome> {
   core.warning(
     `safe-deploy post: the deploy of ${target.cluster}/${target.service} was stopped before it finished ` +
@@ -201,25 +216,13 @@ async function isPrimary(
   return service?.taskSets.find((t) => t.arn === arn)?.status === 'PRIMARY';
 }
 
-/** Whether the production route sends all its traffic to green's target group; what is wrong if not. */
-async function listenerProblems(
-  listener: ListenerRoute | undefined,
-  aws: AwsPorts,
-  calls: AwsCalls,
-): Promise<string[]> {
-  if (!listener) return [];
-  const weights = await calls.persist('read the listener', () => aws.lb.readWeights(listener.production));
-  const total = Object.values(weights).reduce((a, b) => a + b, 0);
-  if (total > 0 && weights[listener.greenTargetGroup] === total) return [];
-  return [`the ${listener.production.kind} does not send all traffic to green: ${JSON.stringify(weights)}`];
-}
-
 /** Green is PRIMARY already: remove blue and check that green takes all traffic. */
-async function finishPromotion(target: TaskSetTarget, aws: AwsPorts, calls: AwsCalls): Promise<PostOutcome> {
+async function finishPromotion(target: TaskSetTarget, { aws, calls, clock }: PostEnv): Promise<PostOutcome> {
   await calls.persist('delete blue', () =>
     aws.ecs.deleteTaskSet(target.cluster, target.service, target.blueArn),
   );
-  const problems = await listenerProblems(target.listener, aws, calls);
+  const router = savedRouter(target, target.greenArn, { ...aws, clock, calls, warn: log.warning });
+  const problems = await router.verifyAt(100);
   const service = await calls.persist('read the service', () =>
     aws.ecs.describeService(target.cluster, target.service),
   );

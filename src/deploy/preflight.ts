@@ -1,40 +1,23 @@
-import type {
-  RegisterTaskDefinitionCommandInput,
-  Service as SdkService,
-  TaskDefinition,
-} from '@aws-sdk/client-ecs';
 import { resolveAlarms } from '../alarms/resolve.js';
 import type { AlarmState } from '../aws/cloudwatch.js';
-import type { Service } from '../aws/ecs.js';
+import type { Service, ServiceConfiguration } from '../aws/ecs.js';
 import { errorName } from '../aws/ecs.js';
 import { describeError, inputError, UserError } from '../errors.js';
 import { arnInputs, notFoundError, otherAccountError, parseArn } from './arns.js';
 import { refuseTaskSetOnlyInputs } from '../control/settings.js';
 import type { DeployContext, Release, ResolvedAlarms } from './context.js';
-import { loadBalancerArnOf } from '../aws/load-balancer.js';
 import type { GreenBlueAnalysis } from '../compare/analysis.js';
-import { LiveEcsNative } from './kinds/ecs-native.js';
-import { LiveEcsRolling } from './kinds/ecs-rolling.js';
-import { checkEcsService, EcsServiceDeploy, type EcsDeployStart } from './kinds/ecs-service.js';
+import { checkEcsKind } from './kinds/ecs-kind.js';
 import { serviceKind } from './kinds/service-kind.js';
-import { checkTaskSets, TaskSetDeploy, type CheckedTaskSets } from './kinds/task-sets.js';
-import {
-  checkFirstDeploy,
-  FirstDeploy,
-  firstLaunch,
-  hasNoPrimary,
-  type FirstDeployStart,
-} from './kinds/first-deploy.js';
-import {
-  FIRST_TASK_SET,
-  parseFirstTaskSet,
-  taskDefinitionShape,
-  type FirstTaskSet,
-} from './first-task-set.js';
+import { checkTaskSetKind } from './kinds/task-sets.js';
+import { checkFirstDeployKind, hasNoPrimary } from './kinds/first-deploy.js';
+import { FIRST_TASK_SET, parseFirstTaskSet, type FirstTaskSet } from './first-task-set.js';
 import { verifyTaskDefinition } from './verify/preflight.js';
 import { checkReleaseContainer } from './release/settings.js';
-import { Blocked, type CheckedRollout, type LiveRollout } from './rollout.js';
+import { Blocked, type CheckedKind, type CheckedRollout } from './rollout.js';
+import { productionOf } from './routing/settings.js';
 import { checkPlanFitsTimeout, type DeploySettings } from './settings.js';
+import type { CheckedTaskDefinition } from './task-definition.js';
 
 /** What validation established, read only: nothing in AWS has changed yet. */
 export interface Preflight {
@@ -52,10 +35,38 @@ export interface Preflight {
  * exists. Throws Blocked (result `blocked`) or a UserError (the user must fix an input).
  */
 export async function preflight(ctx: DeployContext, release: Release): Promise<Preflight> {
-  const { settings: s, deps, calls } = ctx;
-  const { cloudwatch, log } = deps;
+  const { settings: s } = ctx;
   // An input's schema checked before the first AWS call, like every other input.
   const firstTaskSet = s.firstTaskSet && parseFirstTaskSet(s.firstTaskSet);
+  const alarms = await resolveWatchedAlarms(ctx);
+  const { configuration, account } = await readServiceConfiguration(ctx);
+  const kind = await checkKind(ctx, configuration, firstTaskSet);
+  // The state at the start: an alarm already firing blocks the deploy, it does not roll it back.
+  const blockers = new Set(alarms.resolved.blockers);
+  for (const alarm of alarms.states) {
+    blockIfFiring(alarm, blockers.has(alarm.name), s.insufficientData === 'rollback');
+  }
+  await checkReviewed(ctx);
+  const taskDefinition = await checkTaskDefinition(ctx, release);
+  if (s.verify) await verifyTaskDefinition(ctx, taskDefinition, account, kind.loadBalancers);
+  const definition = 'register' in taskDefinition ? taskDefinition.register : taskDefinition.definition;
+  checkReleaseContainer(s.releaseTask, s.taskDefinition, definition);
+  // Default steps are the kind's: the task-set canary; none where ECS moves traffic or all goes at once.
+  if (!s.stepsGiven) checkPlanFitsTimeout({ ...s, steps: kind.ownSteps ? [] : s.steps });
+  return {
+    alarms: alarms.resolved,
+    rollout: kind.rollout(taskDefinition),
+    analysis: kind.analysis,
+    settings: kind.settings,
+  };
+}
+
+/** The watched, one-box and blocker alarms, resolved from names and prefixes, with their state now. */
+async function resolveWatchedAlarms(
+  ctx: DeployContext,
+): Promise<{ resolved: ResolvedAlarms; states: AlarmState[] }> {
+  const { settings: s, deps } = ctx;
+  const { cloudwatch, log } = deps;
   const watchedStates = await resolveAlarms(cloudwatch, s.alarms, s.alarmPrefixes, 'alarms');
   const watched = watchedStates.map((a) => a.name);
   for (const prefix of watchedStates.unmatchedPrefixes) {
@@ -67,7 +78,6 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
   const watchedSet = new Set(watched);
   const oneBoxOnly = oneBoxStates.map((a) => a.name).filter((n) => !watchedSet.has(n));
   const blockerStates = await resolveAlarms(cloudwatch, s.blockerAlarms, [], 'blocker-alarms');
-  const alarms: ResolvedAlarms = { watched, oneBoxOnly, blockers: blockerStates.map((a) => a.name) };
   log.info(
     `Watching ${watched.length} alarm(s)${watched.length ? `: ${preview(watched)}` : ''}` +
       (oneBoxOnly.length ? `; during one box also ${preview(oneBoxOnly)}` : ''),
@@ -75,8 +85,20 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
   if (watched.length === 0) {
     log.warn('No alarms are watched: a bad version is only rolled back by a failing hook or a timeout');
   }
+  return {
+    resolved: { watched, oneBoxOnly, blockers: blockerStates.map((a) => a.name) },
+    states: uniqueByName([...blockerStates, ...watchedStates, ...oneBoxStates]),
+  };
+}
 
-  // The controller and strategy decide the kind of deploy; task sets are read only for EXTERNAL services.
+/**
+ * The service's controller and strategy (they decide the kind of deploy), read once. A missing cluster or
+ * service, or ARN inputs of another account than the service's, are the user's to fix.
+ */
+async function readServiceConfiguration(
+  ctx: DeployContext,
+): Promise<{ configuration: ServiceConfiguration; account: string | undefined }> {
+  const { settings: s, deps, calls } = ctx;
   const configuration = await calls
     .retry('read the service', () => deps.ecs.describeServiceConfiguration(s.cluster, s.service))
     .catch((error: unknown) => {
@@ -101,85 +123,25 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
   const foreign = account ? otherAccountError(arnInputs(s), account) : undefined;
   if (foreign) throw foreign;
   refuseTaskSetOnlyInputs(s, configuration.name, configuration.controller);
-  const kind = serviceKind(configuration);
-  const checked =
-    kind.kind === 'task-sets'
-      ? await checkTaskSetService(ctx, await readTaskSetService(ctx), configuration.raw, firstTaskSet)
-      : await checkEcsService(ctx, configuration, kind);
-  const analysis =
-    'kind' in checked || 'skipped' in checked ? undefined : await compareVersions(ctx, checked);
-
-  // The state at the start: an alarm already firing blocks the deploy, it does not roll it back.
-  const blockers = new Set(alarms.blockers);
-  for (const alarm of uniqueByName([...blockerStates, ...watchedStates, ...oneBoxStates])) {
-    blockIfFiring(alarm, blockers.has(alarm.name), s.insufficientData === 'rollback');
-  }
-
-  if (s.requireReview) {
-    const review = await deps.checkReview?.();
-    if (review && !review.ok) throw new Blocked(review.reason);
-    if (review?.ok) {
-      log.info(
-        `Commit ${deps.identity.commit.slice(0, 7)} reached the branch through an approved pull request` +
-          (review.by ? ` (approved by ${review.by})` : ''),
-      );
-    }
-  }
-  const taskDefinition = await checkTaskDefinition(ctx, release);
-  // Where the load balancer sends traffic: blue's task set's, or the ECS service's (a first deploy checks its own).
-  const balancers =
-    'blue' in checked
-      ? checked.blue.raw.loadBalancers
-      : 'kind' in checked
-        ? configuration.raw.loadBalancers
-        : [];
-  if (s.verify) await verifyTaskDefinition(ctx, taskDefinition, account, balancers ?? []);
-  checkReleaseContainer(
-    s.releaseTask,
-    s.taskDefinition,
-    'register' in taskDefinition ? taskDefinition.register : taskDefinition.definition,
-  );
-  // Default steps are the kind's: the task-set canary; none where ECS moves traffic or all goes at once.
-  const ownSteps = 'kind' in checked || 'skipped' in checked;
-  if (!s.stepsGiven) checkPlanFitsTimeout({ ...s, steps: ownSteps ? [] : s.steps });
-  if ('kind' in checked) {
-    const live = checked.kind.kind === 'rolling' ? liveRolling : liveNative;
-    return {
-      alarms,
-      rollout: new EcsServiceDeploy(ctx, checked, taskDefinition, live),
-      analysis,
-      settings: s,
-    };
-  }
-  if ('skipped' in checked) {
-    // The first deploy runs with its own settings (no canary): the kind and the lifecycle read those.
-    const first = { ...ctx, settings: checked.settings };
-    const shape = taskDefinitionShape(
-      'register' in taskDefinition ? taskDefinition.register : taskDefinition.definition,
-    );
-    const launch = firstLaunch(first, checked, shape);
-    return {
-      alarms,
-      rollout: new FirstDeploy(first, checked, launch, taskDefinition),
-      analysis,
-      settings: checked.settings,
-    };
-  }
-  return { alarms, rollout: new TaskSetDeploy(ctx, checked, taskDefinition), analysis, settings: s };
+  return { configuration, account };
 }
 
 /**
- * An EXTERNAL service: with a PRIMARY task set (blue), a deploy beside it (`first-task-set` is then not
- * used, and the log says so); with none, its first deploy.
+ * The one place a kind of service is chosen, from its controller and strategy and its task sets: an
+ * ECS-controller kind; an EXTERNAL service with a PRIMARY task set (a deploy beside blue; `first-task-set`
+ * is then not used, and the log says so); an EXTERNAL service with none (its first deploy). Task sets are
+ * read only for EXTERNAL services.
  */
-async function checkTaskSetService(
+async function checkKind(
   ctx: DeployContext,
-  service: Service,
-  raw: SdkService,
+  configuration: ServiceConfiguration,
   firstTaskSet: FirstTaskSet | undefined,
-): Promise<CheckedTaskSets | FirstDeployStart> {
+): Promise<CheckedKind> {
+  const kind = serviceKind(configuration);
+  if (kind.kind !== 'task-sets') return checkEcsKind(ctx, configuration, kind);
   const s = ctx.settings;
-  if (s.minRequests > 0 && s.route.kind === 'task-sets') {
+  const service = await readTaskSetService(ctx);
+  if (s.minRequests > 0 && !productionOf(s.route)) {
     throw inputError(
       'min-requests',
       String(s.minRequests),
@@ -187,18 +149,28 @@ async function checkTaskSetService(
         "'routing: listener' (with task-sets routing both versions share one target group)",
     );
   }
-  if (hasNoPrimary(service)) return checkFirstDeploy(ctx, service, raw, firstTaskSet);
+  if (hasNoPrimary(service)) return checkFirstDeployKind(ctx, service, configuration.raw, firstTaskSet);
   if (firstTaskSet) {
     ctx.deps.log.info(
       `Input '${FIRST_TASK_SET}' is not used: the service runs a PRIMARY task set, whose launch settings the new one copies`,
     );
   }
-  return checkTaskSets(ctx, service);
+  return checkTaskSetKind(ctx, service);
 }
 
-const liveRolling = (ctx: DeployContext, start: EcsDeployStart): LiveRollout =>
-  new LiveEcsRolling(ctx, start);
-const liveNative = (ctx: DeployContext, start: EcsDeployStart): LiveRollout => new LiveEcsNative(ctx, start);
+/** Whether the commit reached the branch through an approved pull request, when `require-review` asks. */
+async function checkReviewed(ctx: DeployContext): Promise<void> {
+  const { settings: s, deps } = ctx;
+  if (!s.requireReview) return;
+  const review = await deps.checkReview?.();
+  if (review && !review.ok) throw new Blocked(review.reason);
+  if (review?.ok) {
+    deps.log.info(
+      `Commit ${deps.identity.commit.slice(0, 7)} reached the branch through an approved pull request` +
+        (review.by ? ` (approved by ${review.by})` : ''),
+    );
+  }
+}
 
 async function readTaskSetService(ctx: DeployContext): Promise<Service> {
   const { settings: s, deps, calls } = ctx;
@@ -207,38 +179,6 @@ async function readTaskSetService(ctx: DeployContext): Promise<Service> {
   );
   if (!service) throw new UserError(`Service '${s.service}' was not found in cluster '${s.cluster}'`);
   return service;
-}
-
-/**
- * The green-versus-blue analysis, when comparisons are declared. Its statistics are loaded only then, so
- * a deploy without `compare` does not pay for them. Blue's recent data is read once, so a query that
- * CloudWatch refuses fails here, before anything changes.
- */
-async function compareVersions(
-  ctx: DeployContext,
-  checked: CheckedTaskSets,
-): Promise<GreenBlueAnalysis | undefined> {
-  const { settings: s, deps, calls } = ctx;
-  if (s.comparisons.length === 0) return undefined;
-  const { GreenBlueAnalysis } = await import('../compare/analysis.js');
-  const route = checked.route;
-  const analysis = new GreenBlueAnalysis(s.comparisons, deps.cloudwatch, {
-    blue: {
-      ...(route ? { targetGroupArn: route.blueTargetGroup } : {}),
-      taskDefinitionArn: checked.blue.taskDefinition,
-      taskSetArn: checked.blue.arn,
-    },
-    green: route ? { targetGroupArn: route.greenTargetGroup } : {},
-    ...(route ? { loadBalancerArn: loadBalancerArnOf(route.production.arn) } : {}),
-  });
-  const lines = await calls.retry('read blue’s recent metrics for the comparisons', () =>
-    analysis.verify(deps.clock.now()),
-  );
-  for (const { line, noData } of lines) {
-    if (noData) deps.log.warn(`Comparing ${line}`);
-    else deps.log.info(`Comparing ${line}`);
-  }
-  return analysis;
 }
 
 function blockIfFiring(alarm: AlarmState, isBlocker: boolean, insufficientDataIsBreach: boolean): void {
@@ -253,10 +193,7 @@ function blockIfFiring(alarm: AlarmState, isBlocker: boolean, insufficientDataIs
 }
 
 /** The task definition to deploy: an existing one as it is (with what ECS describes of it), or what to register. */
-async function checkTaskDefinition(
-  ctx: DeployContext,
-  release: Release,
-): Promise<{ arn: string; definition: TaskDefinition } | { register: RegisterTaskDefinitionCommandInput }> {
+async function checkTaskDefinition(ctx: DeployContext, release: Release): Promise<CheckedTaskDefinition> {
   const { existing, revise, register } = release;
   if (register) return { register };
   if (!existing) throw new UserError("Input 'task-definition': nothing to deploy");

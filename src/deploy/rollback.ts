@@ -2,7 +2,7 @@ import { isSteady, type EcsPort, type TaskSet } from '../aws/ecs.js';
 import type { LoadBalancerPort } from '../aws/load-balancer.js';
 import type { Clock } from '../clock.js';
 import type { AwsCalls } from './calls.js';
-import { ListenerRouter } from './routing/listener.js';
+import { trafficRouter, type TaskSetPair, type TaskSetRouter } from './routing/router.js';
 import type { FirstTaskSetTarget, TaskSetTarget } from './saved.js';
 
 export interface RollbackDeps {
@@ -38,29 +38,43 @@ export async function rollBackTaskSets(target: TaskSetTarget, deps: RollbackDeps
   const { ecs, calls } = deps;
   const { cluster, service } = target;
   const greenArn = target.greenArn ?? (await findGreenByTags(target, deps));
-  const router = target.listener ? new ListenerRouter(target.listener, deps.lb, calls) : undefined;
-
-  if (router) {
-    await router.restore(() => deps.onTrafficRestored?.());
-    await calls.persist('scale blue to 100%', () => ecs.scaleTaskSet(cluster, service, target.blueArn, 100));
-  } else {
-    // Both task sets sit behind one target group, so traffic follows running tasks. Blue may be at 0%
-    // (during the bake): green keeps serving until blue's tasks run again, or the service would have
-    // fewer tasks than it needs, possibly none, while they start.
-    await calls.persist('scale blue to 100%', () => ecs.scaleTaskSet(cluster, service, target.blueArn, 100));
-    if (greenArn) {
-      await waitForBlue(target, deps);
-      await calls.persist('scale green to 0%', () => ecs.scaleTaskSet(cluster, service, greenArn, 0));
-    }
-    deps.onTrafficRestored?.();
-  }
+  const router = savedRouter(target, greenArn, deps);
+  await router.restore(() => deps.onTrafficRestored?.());
   if (greenArn) await calls.persist('delete green', () => ecs.deleteTaskSet(cluster, service, greenArn));
 
-  const problems = [
-    ...(router ? await router.verifyRestored() : []),
-    ...(await verifyTaskSets(target, greenArn, deps)),
-  ];
+  const problems = [...(await router.verifyRestored()), ...(await verifyTaskSets(target, greenArn, deps))];
   return { verified: problems.length === 0, problems, greenArn };
+}
+
+/**
+ * The router of a task-set deploy from its saved target, for a rollback or the post step: its waits are
+ * bounded reads (the deploy's watch is not running, or is already stopping).
+ */
+export function savedRouter(
+  target: Pick<TaskSetTarget, 'cluster' | 'service' | 'blueArn' | 'listener'>,
+  greenArn: string | undefined,
+  deps: Pick<RollbackDeps, 'ecs' | 'lb' | 'clock' | 'calls' | 'warn'>,
+): TaskSetRouter {
+  const { cluster, service } = target;
+  const blueArn = target.blueArn || undefined;
+  const taskSets: TaskSetPair = {
+    cluster,
+    service,
+    blueArn,
+    greenArn: () => greenArn,
+    greenSteady: async (what) => {
+      if (greenArn)
+        await waitForTaskSet({ cluster, service, arn: greenArn, what, late: 'going on anyway' }, deps);
+    },
+    blueSteady: async () => {
+      if (blueArn)
+        await waitForTaskSet(
+          { cluster, service, arn: blueArn, what: 'blue', late: 'removing green anyway' },
+          deps,
+        );
+    },
+  };
+  return trafficRouter({ moves: 'task-sets', listener: target.listener, taskSets }, deps);
 }
 
 /** Blue back at 100% and steady, green gone (DRAINING counts as gone: ECS is removing it). */
@@ -100,21 +114,25 @@ function rollbackProblems(
 }
 
 /**
- * Waits (bounded) until blue runs all its tasks. Past the bound green goes anyway: a rollback must not
- * leave traffic split, and blue's tasks keep starting.
+ * Waits (bounded) until a task set runs all its tasks. Past the bound the rollback goes on anyway: it must
+ * not leave traffic split, and the tasks keep starting.
  */
-async function waitForBlue(target: TaskSetTarget, deps: RollbackDeps): Promise<void> {
+async function waitForTaskSet(
+  set: { cluster: string; service: string; arn: string; what: string; late: string },
+  deps: Pick<RollbackDeps, 'ecs' | 'clock' | 'calls' | 'warn'>,
+): Promise<void> {
   const { ecs, clock, calls } = deps;
   const deadline = clock.now() + BLUE_STEADY_TIMEOUT_MS;
   for (;;) {
-    const blue = await calls.persist('read blue', () =>
-      ecs.describeTaskSet(target.cluster, target.service, target.blueArn),
+    const current = await calls.persist(`read ${set.what}`, () =>
+      ecs.describeTaskSet(set.cluster, set.service, set.arn),
     );
-    if (!blue || isSteady(blue)) return;
+    if (!current || isSteady(current)) return;
     if (clock.now() >= deadline) {
+      const which = set.what.charAt(0).toUpperCase() + set.what.slice(1);
       deps.warn(
-        `Blue is not running all its tasks after ${BLUE_STEADY_TIMEOUT_MS / 60_000}m ` +
-          `(${blue.runningCount ?? '?'}/${blue.computedDesiredCount ?? '?'}); removing green anyway`,
+        `${which} is not running all its tasks after ${BLUE_STEADY_TIMEOUT_MS / 60_000}m ` +
+          `(${current.runningCount ?? '?'}/${current.computedDesiredCount ?? '?'}); ${set.late}`,
       );
       return;
     }

@@ -3,6 +3,7 @@ import * as log from '../log.js';
 import { systemClock, type Clock } from '../clock.js';
 import { checkReviewed } from '../github/review.js';
 import type { InputReader } from '../inputs.js';
+import { neverJudged } from '../compare/model.js';
 import { expectedSource, refuseForkBuild, verifyManifest, summarizeManifest } from '../manifest/manifest.js';
 import {
   isPinned,
@@ -247,6 +248,12 @@ function setOutputs(report: DeployReport): void {
   core.setOutput('task-set-arn', report.taskSetArn ?? '');
   core.setOutput('previous-task-set-arn', report.previousTaskSetArn ?? '');
   core.setOutput('timeline', timelineOutput(report.timeline));
+  core.setOutput(
+    'inconclusive',
+    neverJudged(report.comparisons ?? [])
+      .map((c) => c.name)
+      .join(','),
+  );
 }
 
 function runUrl(env: NodeJS.ProcessEnv, identity: RunIdentity): string {

@@ -8,9 +8,9 @@ export interface TaskSetTarget {
   routing: Routing;
   blueArn: string;
   /** Unknown only when the run stopped while creating green; then it is found by `runTags`. */
-  greenArn: string | undefined;
+  greenArn?: string | undefined;
   /** Present with listener routing. */
-  listener: ListenerRoute | undefined;
+  listener?: ListenerRoute | undefined;
   /** Tags that identify the green task set of this run. */
   runTags: Record<string, string>;
 }
@@ -36,7 +36,7 @@ export interface EcsTarget {
   /** The task definition this deploy moves the service to. */
   taskDefinition: string;
   /** The service deployment the update started, once known (absent where the API is not available). */
-  serviceDeploymentArn: string | undefined;
+  serviceDeploymentArn?: string | undefined;
 }
 
 /** The post step's only input for an ECS-controller service. */
@@ -57,9 +57,9 @@ export interface FirstTaskSetTarget {
   service: string;
   routing: Routing;
   /** Unknown only when the run stopped while creating it; then it is found by `runTags`. */
-  taskSetArn: string | undefined;
+  taskSetArn?: string | undefined;
   /** With listener routing: the production route; `greenTargetGroup` is the first task set's. */
-  listener: ListenerRoute | undefined;
+  listener?: ListenerRoute | undefined;
   /** Tags that identify the task set of this run. */
   runTags: Record<string, string>;
 }

@@ -82,6 +82,11 @@ export interface DeploySettings extends OperatingSettings {
   releaseTask: ReleaseTaskSettings | undefined;
   /** Green-versus-blue comparisons (`compare`), one a line. */
   comparisons: Comparison[];
+  /**
+   * What a comparison that never had enough samples to be judged does at the end of the bake
+   * (`on-inconclusive`): promote with a warning (default), pause until promoted, or roll back.
+   */
+  onInconclusive: 'promote' | 'pause' | 'rollback';
   stabilizeTimeoutMs: number;
   timeoutMs: number;
   requireReview: boolean;
@@ -201,6 +206,14 @@ export function parseDeploySettings(
     }
   }
 
+  const comparisons = parseComparisons(read('compare'), { listenerRouting: routing === 'listener' });
+  if (read('on-inconclusive').trim() && comparisons.length === 0) {
+    throw inputError(
+      'on-inconclusive',
+      read('on-inconclusive'),
+      "it says what a 'compare' comparison that was never judged does, and there is none",
+    );
+  }
   return {
     cluster,
     service,
@@ -223,7 +236,8 @@ export function parseDeploySettings(
     beforeTraffic: optional(read, 'before-traffic'),
     afterTraffic: optional(read, 'after-traffic'),
     releaseTask: parseReleaseTask(read),
-    comparisons: parseComparisons(read('compare'), { listenerRouting: routing === 'listener' }),
+    comparisons,
+    onInconclusive: oneOf(read, 'on-inconclusive', ['promote', 'pause', 'rollback'] as const, 'promote'),
     stabilizeTimeoutMs,
     timeoutMs,
     requireReview: boolean(read, 'require-review', false),

@@ -18,7 +18,10 @@ export function appendEntry(entries: TimelineEntry[], entry: TimelineEntry): voi
   entries.push(entry);
 }
 
-/** The deploy's moments: each phase entered, each traffic move, each alarm change, with green's share. */
+/**
+ * The deploy's moments: each phase entered, each traffic move, each alarm change, with green's share. A
+ * record for the report only: no decision reads it back.
+ */
 export class Timeline {
   readonly entries: TimelineEntry[] = [];
   /** How the release task ended, when one ran (the summary shows its exit code). */
@@ -36,17 +39,12 @@ export class Timeline {
     return this.current;
   }
 
-  /** Green's share of production traffic, 0-100, as last recorded. */
-  get traffic(): number {
-    return this.share;
-  }
-
   enter(phase: Phase): void {
     this.current = phase;
     this.mark();
   }
 
-  /** Records green's new share of production traffic. */
+  /** Records green's new share of production traffic (the lifecycle's `GreenShare` decides with it). */
   moved(percent: number, note: string): void {
     this.share = percent;
     this.mark(note);

@@ -1,9 +1,9 @@
 import { inputError } from '../errors.js';
-import { duration, list, oneOf, optional, splitList, type InputReader } from '../inputs.js';
+import { boolean, duration, list, oneOf, optional, splitList, type InputReader } from '../inputs.js';
 import { DEFAULT_WINDOWS, parseWindows, type DeployWindow } from './windows.js';
 
 /** What to do when the gate is closed. */
-export type OnClosed = 'fail' | 'skip' | 'wait';
+export type OnClosed = 'fail' | 'skip' | 'wait' | 'queue';
 
 /**
  * The gate's inputs as read and checked before any date library loads (this module needs none: it is
@@ -25,6 +25,25 @@ export interface GateInputs {
   maxWait: number;
   /** The `at` input: an ISO-8601 time to evaluate instead of now, to preview a schedule. */
   at?: string;
+  /** The release queue: where releases wait for the window, and whether this run ships the newest. */
+  queue: QueueInputs;
+}
+
+/** The release queue's inputs (GitHub deployments; see src/queue). */
+export interface QueueInputs {
+  /** The GitHub environment whose deployments are the queue. */
+  environment: string;
+  /** Ship the newest queued release when open, instead of this run's commit. */
+  releaseQueued: boolean;
+  /** Name of the artifact the package action uploaded in this run. */
+  manifestArtifact: string;
+  /** Token for the Deployments and Actions APIs; needed only when the queue is used. */
+  githubToken?: string;
+}
+
+/** Whether the gate reads or writes the release queue. */
+export function usesQueue(inputs: Pick<GateInputs, 'onClosed' | 'queue'>): boolean {
+  return inputs.onClosed === 'queue' || inputs.queue.releaseQueued;
 }
 
 /** One entry of the `blackout` input: inclusive ISO dates. */
@@ -54,14 +73,26 @@ export function readGateInputs(read: InputReader): GateInputs {
   const blackouts = parseBlackouts(read('blackout'), 'blackout');
   const holidayTypes = readHolidayTypes(read);
   const calendarPath = optional(read, 'calendar');
-  const onClosed = oneOf(read, 'on-closed', ['fail', 'skip', 'wait'] as const, 'fail');
+  const onClosed = oneOf(read, 'on-closed', ['fail', 'skip', 'wait', 'queue'] as const, 'fail');
   const maxWait = duration(read, 'max-wait', '6h');
   const at = optional(read, 'at');
-  if (at !== undefined && onClosed === 'wait') {
+  if (at !== undefined && (onClosed === 'wait' || onClosed === 'queue')) {
     throw inputError(
       'on-closed',
-      'wait',
-      'cannot be combined with `at`: a preview of another time does not wait',
+      onClosed,
+      `cannot be combined with \`at\`: a preview of another time does not ${onClosed}`,
+    );
+  }
+  const queue = readQueueInputs(read);
+  if (at !== undefined && queue.releaseQueued) {
+    throw inputError('release-queued', 'true', 'cannot be combined with `at`: a preview deploys nothing');
+  }
+  if ((onClosed === 'queue' || queue.releaseQueued) && !queue.githubToken) {
+    throw inputError(
+      'github-token',
+      '',
+      `${onClosed === 'queue' ? '`on-closed: queue`' : '`release-queued: true`'} needs a token with ` +
+        'deployments: write and actions: read (the default is the workflow token, github.token)',
     );
   }
   const override = optional(read, 'override');
@@ -78,6 +109,38 @@ export function readGateInputs(read: InputReader): GateInputs {
     onClosed,
     maxWait,
     ...(at !== undefined ? { at } : {}),
+    queue,
+  };
+}
+
+/** GitHub's limit on an environment name. */
+const ENVIRONMENT_MAX = 255;
+
+/** The release queue's inputs: `environment`, `release-queued`, `manifest-artifact`, `github-token`. */
+function readQueueInputs(read: InputReader): QueueInputs {
+  const environment = read('environment') || 'production';
+  if (environment.length > ENVIRONMENT_MAX || [...environment].some((c) => c.charCodeAt(0) < 0x20)) {
+    throw inputError(
+      'environment',
+      environment,
+      `expected a GitHub environment name of at most ${ENVIRONMENT_MAX} characters on one line`,
+    );
+  }
+  const manifestArtifact = read('manifest-artifact') || 'safe-deploy-manifest';
+  // The characters the artifact service refuses in a name (as the package action's `name`).
+  if (/["<>|*?\\/:\r\n]/.test(manifestArtifact)) {
+    throw inputError(
+      'manifest-artifact',
+      manifestArtifact,
+      'an artifact name cannot contain " : < > | * ? \\ / or a line break',
+    );
+  }
+  const githubToken = optional(read, 'github-token');
+  return {
+    environment,
+    releaseQueued: boolean(read, 'release-queued', false),
+    manifestArtifact,
+    ...(githubToken ? { githubToken } : {}),
   };
 }
 

@@ -10,11 +10,13 @@ import { UserError } from '../errors.js';
 import type { InputReader } from '../inputs.js';
 import { evaluateGate, formatInstant, type GateDecision } from './evaluate.js';
 import { parseGateSettings, type GateSettings } from './settings.js';
+import { usesQueue } from './inputs.js';
+import { nextOpening, queueStep, type QueueDeps } from './queue-step.js';
 import { renderGateSummary } from './summary.js';
 import * as log from '../log.js';
 
 /** What the gate talks to; injected in tests. */
-export interface GateDeps {
+export interface GateDeps extends QueueDeps {
   cloudwatch?: CloudWatchPort;
   clock?: Clock;
 }
@@ -41,16 +43,23 @@ export async function runGate(read: InputReader, deps: GateDeps = {}): Promise<G
   if (!decision.open && settings.onClosed === 'wait')
     ({ decision, waited } = await waitForOpen(settings, decision, clock, readAlarms));
 
-  core.setOutput('open', String(decision.open));
+  // The release queue, when used, decides what this run deploys (and never fails a closed gate).
+  const queue = usesQueue(settings) ? await queueStep(settings, decision, deps) : undefined;
+  core.setOutput('open', String(queue ? queue.open : decision.open));
   core.setOutput('reason', decision.reason);
   core.setOutput('next-open', decision.nextOpen !== undefined ? formatInstant(decision.nextOpen, zone) : '');
   core.setOutput('closes-at', decision.closesAt !== undefined ? formatInstant(decision.closesAt, zone) : '');
   core.setOutput('overridden', String(decision.overridden));
-  const summary = renderGateSummary(settings, decision);
+  for (const [name, value] of Object.entries(queue?.outputs ?? {})) core.setOutput(name, value);
+  const summary = renderGateSummary(settings, decision, queue?.summary);
   // On the command line there is no job summary: print it instead.
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary).write();
   else log.info(summary);
 
+  if (queue) {
+    if (queue.notice) log.notice(queue.notice);
+    return decision;
+  }
   if (decision.open) return decision;
   const next = nextOpening(decision, zone);
   if (settings.onClosed === 'skip') {
@@ -101,12 +110,6 @@ function report(decision: GateDecision, settings: GateSettings): void {
       );
     }
   }
-}
-
-function nextOpening(decision: GateDecision, zone: string): string {
-  if (decision.calendarOpen) return 'The calendar is open: the gate opens when the alarms leave ALARM.';
-  if (decision.nextOpen === undefined) return 'The calendar does not open within the next year.';
-  return `Next opening: ${formatInstant(decision.nextOpen, zone)}.`;
 }
 
 /**

@@ -96,13 +96,16 @@ export interface ExpectedSource {
 }
 
 const OWN_COMMIT = "the workflow's commit (GITHUB_SHA)";
-const MAY_NAME_COMMIT = ['workflow_run', 'workflow_dispatch'];
+// A scheduled run names the commit of the queued release it took (src/queue), whose manifest the gate
+// checked against GitHub's records of the run that built it.
+const MAY_NAME_COMMIT = ['workflow_run', 'workflow_dispatch', 'schedule'];
 
 /**
  * Works out which commit a deploy accepts. By default the workflow's own (`GITHUB_SHA`). A deploy started
  * by `workflow_run` accepts the triggering run's head commit (`workflow_run.head_sha` of the event); one
  * started by `workflow_run` or `workflow_dispatch` (or run outside GitHub Actions) may name the commit
- * explicitly (the deploy input `manifest-commit`). Any other event naming another commit is an error.
+ * explicitly (the deploy input `manifest-commit`), as may a scheduled run deploying a queued release. Any
+ * other event naming another commit is an error.
  */
 export function expectedSource(
   env: NodeJS.ProcessEnv,
@@ -125,7 +128,7 @@ export function expectedSource(
       throw inputError(
         'manifest-commit',
         explicitCommit!,
-        `only a deploy started by workflow_run or workflow_dispatch may deploy another commit than its own ` +
+        `only a deploy started by workflow_run or workflow_dispatch (or schedule, for a queued release) may deploy another commit than its own ` +
           `(this run was started by ${eventName || 'an unknown event'}, for commit ${ownCommit})`,
       );
     }

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { describeError, inputError, UserError } from '../errors.js';
 import { readInputFile, statInput } from '../files.js';
+import { artifactService, type ArtifactUpload } from '../github/artifacts.js';
 import type { InputReader } from '../inputs.js';
 import { parsePackageSettings, type PackageSettings } from './package-settings.js';
 import {
@@ -19,12 +20,7 @@ import * as log from '../log.js';
 
 export { DEFAULT_ARTIFACT, parsePackageSettings, type PackageSettings } from './package-settings.js';
 
-/** Uploads files as a workflow artifact; injected so unit tests need no artifact service. */
-export type ArtifactUpload = (
-  name: string,
-  files: string[],
-  rootDirectory: string,
-) => Promise<{ id?: number | undefined }>;
+export type { ArtifactUpload } from '../github/artifacts.js';
 
 /** The package action: render, checksum and write the manifest, then upload it as an artifact. */
 export async function runPackage(
@@ -128,16 +124,6 @@ function buildSource(env: NodeJS.ProcessEnv): DeployManifest['source'] {
     runId: env.GITHUB_RUN_ID!,
     runAttempt: env.GITHUB_RUN_ATTEMPT || '1',
     ...(env.GITHUB_REF ? { ref: env.GITHUB_REF } : {}),
-  };
-}
-
-/** The runner's artifact service, or undefined where there is none (a local run, a test). */
-function artifactService(env: NodeJS.ProcessEnv): ArtifactUpload | undefined {
-  if (!env.ACTIONS_RUNTIME_TOKEN || !env.ACTIONS_RESULTS_URL) return undefined;
-  return async (name, files, root) => {
-    // Loaded only when uploading: the artifact client is most of the bundle.
-    const { DefaultArtifactClient } = await import('@actions/artifact');
-    return new DefaultArtifactClient().uploadArtifact(name, files, root);
   };
 }
 

@@ -146,6 +146,12 @@ export const deploySettingsShape = {
     .enum(['rollback', 'promote'], { error: 'expected rollback or promote' })
     .describe('What a N%:pause step does when pause-timeout passes unpromoted (default rollback)')
     .optional(),
+  'on-inconclusive': z
+    .enum(['promote', 'pause', 'rollback'], { error: 'expected promote, pause or rollback' })
+    .describe(
+      'What a compare comparison never judged (too few samples) does at the end of the bake (default promote)',
+    )
+    .optional(),
   'keep-previous': flag('After promotion keep blue, scaled to zero, for safe-deploy rollback').optional(),
 };
 
@@ -215,9 +221,14 @@ const Gate = z
       'The gate is closed while any alarm with one of these prefixes is in ALARM',
     ).optional(),
     'on-closed': z
-      .enum(['fail', 'skip', 'wait'], { error: 'expected fail, skip or wait' })
-      .describe('When closed: fail the run, skip the stages, or wait until open (default fail)')
+      .enum(['fail', 'skip', 'wait', 'queue'], { error: 'expected fail, skip, wait or queue' })
+      .describe(
+        'When closed: fail the run, skip the stages, wait until open, or queue the release for a scheduled run to ship when open (default fail)',
+      )
       .optional(),
+    environment: text(
+      'GitHub environment whose deployments are the release queue (default production)',
+    ).optional(),
     'max-wait': duration('With on-closed: wait, how long to wait (default 6h)').optional(),
     role: role.describe('IAM role assumed by OIDC to read the gate alarms').optional(),
     region: region.describe('Region of the gate alarms').optional(),
@@ -331,6 +342,7 @@ const GATE_SETTINGS = [
   'alarm-prefixes',
   'on-closed',
   'max-wait',
+  'environment',
 ] as const satisfies readonly (keyof GateConfig)[];
 
 /**
@@ -347,7 +359,8 @@ function checkGate(gate: GateConfig, report: Report, valid: (name: string) => bo
   for (const name of GATE_SETTINGS) {
     const value = text(name);
     if (value === undefined || !valid(name)) continue;
-    const inputs: Record<string, string> = { [name]: value };
+    // The gate job always passes the workflow token (github.token), which the release queue needs.
+    const inputs: Record<string, string> = { [name]: value, 'github-token': 'github.token' };
     // Holidays are read with their types; a bad holiday-types is reported once, as itself.
     if (name === 'holidays' && !failed.has('holiday-types'))
       inputs['holiday-types'] = text('holiday-types') ?? '';

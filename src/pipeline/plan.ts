@@ -117,6 +117,7 @@ export const GATE_INPUTS = [
   'alarm-prefixes',
   'on-closed',
   'max-wait',
+  'environment',
   'role',
   'region',
 ] as const satisfies readonly (keyof GateConfig)[];

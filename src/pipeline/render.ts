@@ -57,7 +57,10 @@ function gateLine(plan: Plan): string {
   const prefixes = [gate['alarm-prefixes'] ?? []].flat().map((prefix) => `${prefix}*`);
   const blockers = [[gate['blocker-alarms'] ?? []].flat(), prefixes].flat().filter(Boolean);
   if (blockers.length) parts.push(`blocked by ${blockers.join(', ')}`);
-  parts.push(`when closed: ${gate['on-closed'] ?? 'fail'}`);
+  const onClosed = gate['on-closed'] ?? 'fail';
+  parts.push(
+    `when closed: ${onClosed}${onClosed === 'queue' ? ` (in ${gate.environment ?? 'production'}, shipped by a scheduled run)` : ''}`,
+  );
   return `Gate: ${parts.join('; ')}`;
 }
 

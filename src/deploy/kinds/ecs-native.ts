@@ -2,12 +2,15 @@ import type { ServiceDeploymentRecord } from '../../aws/ecs.js';
 import { formatDuration } from '../../duration.js';
 import { LATER } from '../calls.js';
 import type { DeployContext } from '../context.js';
+import type { Diagnosis } from '../diagnose.js';
 import type { Phase } from '../model.js';
 import type { RollbackOutcome } from '../rollback.js';
-import type { LiveRollout } from '../rollout.js';
+import type { LiveRollout, RolloutIds } from '../rollout.js';
+import { trafficRouter } from '../routing/router.js';
+import type { EcsTarget } from '../saved.js';
 import { Stop } from '../watch.js';
 import { phaseOfStage, serviceDeploymentProgress, shortTaskDefinition } from './ecs-progress.js';
-import { LiveEcsService, rollBackEcsDeploy, type EcsDeployStart } from './ecs-service.js';
+import { EcsServiceRun, type EcsDeployStart } from './ecs-service.js';
 
 const ORDER: Phase[] = ['prepare', 'stabilize', 'test-traffic', 'shift', 'bake', 'promote'];
 
@@ -18,13 +21,21 @@ const ORDER: Phase[] = ['prepare', 'stabilize', 'test-traffic', 'shift', 'bake',
  * own stops the deploy. The lifecycle's phases wait for the stage that ends them; alarms are watched
  * throughout, and any failure stops the deployment with rollback.
  */
-export class LiveEcsNative extends LiveEcsService implements LiveRollout {
+export class LiveEcsNative implements LiveRollout {
+  private readonly run: EcsServiceRun;
+  private readonly target: EcsTarget;
   private readonly arn: string;
   private last: ServiceDeploymentRecord | undefined;
   private readonly stopFollowing: () => void;
+  /** ECS moves production traffic by its strategy; a shift follows it until the shift is over (BAKE_TIME). */
+  readonly router = trafficRouter({ moves: 'ecs', followShift: () => this.until('shift', 'bake', Infinity) });
 
-  constructor(ctx: DeployContext, start: EcsDeployStart) {
-    super(ctx, start);
+  constructor(
+    private readonly ctx: DeployContext,
+    start: EcsDeployStart,
+  ) {
+    this.run = new EcsServiceRun(ctx, start);
+    this.target = start.target;
     if (!start.target.serviceDeploymentArn) {
       throw new Stop('ECS did not report the service deployment the update started');
     }
@@ -32,8 +43,25 @@ export class LiveEcsNative extends LiveEcsService implements LiveRollout {
     this.stopFollowing = ctx.watch.addCheck(() => this.follow());
   }
 
-  override hookEnv(): Record<string, string> {
-    return { ...super.hookEnv(), SAFE_DEPLOY_SERVICE_DEPLOYMENT_ARN: this.arn };
+  ids(): RolloutIds {
+    return this.run.ids();
+  }
+
+  hookEnv(): Record<string, string> {
+    return { ...this.run.hookEnv(), SAFE_DEPLOY_SERVICE_DEPLOYMENT_ARN: this.arn };
+  }
+
+  controlArn(): string {
+    return this.run.controlArn();
+  }
+
+  diagnose(): Promise<Diagnosis> {
+    return this.run.diagnose();
+  }
+
+  /** ECS's reports of its own moves (read every poll) are the record: a shift adds none. */
+  describeMove(): undefined {
+    return undefined;
   }
 
   /** Until the new revision has scaled up (ECS past POST_SCALE_UP), within stabilize-timeout. */
@@ -43,23 +71,6 @@ export class LiveEcsNative extends LiveEcsService implements LiveRollout {
       'test-traffic',
       this.ctx.deps.clock.now() + this.ctx.settings.stabilizeTimeoutMs,
     );
-  }
-
-  testTraffic(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  oneBox(): Promise<void> {
-    return Promise.reject(new Stop('an ECS-native deploy has no one-box stage'));
-  }
-
-  /** ECS moves production traffic by its strategy; this follows it until the shift is over (BAKE_TIME). */
-  async shift(): Promise<void> {
-    await this.until('shift', 'bake', Infinity);
-  }
-
-  requestsSince(): Promise<number | undefined> {
-    return Promise.resolve(undefined);
   }
 
   /** ECS bakes and removes the old revision itself: waits for SUCCESSFUL, then re-reads the service. */
@@ -92,13 +103,11 @@ export class LiveEcsNative extends LiveEcsService implements LiveRollout {
     );
   }
 
+  /** Traffic first: while ECS's deployment runs, StopServiceDeployment (ROLLBACK) is the first AWS call. */
   rollBack(): Promise<RollbackOutcome> {
     this.stopFollowing();
-    return rollBackEcsDeploy(this.ctx, this.target);
-  }
-
-  backOff(): Promise<void> {
-    return Promise.resolve();
+    const status = this.last?.status ?? 'PENDING';
+    return this.run.rollBack({ inProgress: status === 'PENDING' || status === 'IN_PROGRESS' });
   }
 
   /** Holds, watched, until ECS reaches a stage of phase `next` (or finishes) or `limit` passes. */
@@ -130,12 +139,12 @@ export class LiveEcsNative extends LiveEcsService implements LiveRollout {
   private note(): string {
     const r = this.last;
     if (!r) return 'not read yet';
-    return `${r.status}${r.lifecycleStage ? ` at ${r.lifecycleStage}` : ''}, ${this.ctx.timeline.traffic}% of production`;
+    return `${r.status}${r.lifecycleStage ? ` at ${r.lifecycleStage}` : ''}, ${this.ctx.traffic.percent}% of production`;
   }
 
   /** Every poll: read the service deployment, put stage and traffic changes in the timeline, stop on failure. */
   private async follow(): Promise<void> {
-    const { deps, calls, timeline } = this.ctx;
+    const { deps, calls, timeline, traffic: share } = this.ctx;
     const read = await calls.once('read the service deployment', () =>
       deps.ecs.describeServiceDeployments([this.arn]),
     );
@@ -152,8 +161,8 @@ export class LiveEcsNative extends LiveEcsService implements LiveRollout {
       deps.log.info(`ECS service deployment: ${record.lifecycleStage}`);
     }
     const traffic = record.targetProductionTraffic;
-    if (traffic !== undefined && traffic !== timeline.traffic && record.status === 'IN_PROGRESS') {
-      timeline.moved(traffic, `traffic ${traffic}% (ECS)`);
+    if (traffic !== undefined && traffic !== share.percent && record.status === 'IN_PROGRESS') {
+      share.moved(traffic, `traffic ${traffic}% (ECS)`);
       deps.log.info(
         `ECS moved ${traffic}% of production traffic to ${shortTaskDefinition(this.target.taskDefinition)}`,
       );

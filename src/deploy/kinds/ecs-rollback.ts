@@ -23,6 +23,13 @@ export interface EcsRollbackDeps {
   onTrafficRestored?(): void;
   /** How long the rollback may wait for ECS (at least five minutes). */
   waitMs: number;
+  /**
+   * What the deploy itself last read of its deployment, when the rollback comes from the running deploy
+   * (which owns the service: validation refused to start beside another deployment). Then the first call
+   * moves traffic — StopServiceDeployment while the deployment is in progress, else (rolling) the update
+   * back — and the reads come after. The post step, which may run long after, reads first.
+   */
+  known?: { inProgress: boolean };
 }
 
 const READ_EVERY_MS = 5_000;
@@ -47,6 +54,8 @@ export async function rollBackEcs(target: EcsTarget, deps: EcsRollbackDeps): Pro
     };
   }
   const problems: string[] = [];
+  const first = deps.known ? await moveFirst(target, deps, deps.known) : 'not-tried';
+  if (first === 'updated') return verifyBack(target, deps, problems);
   // Someone else's newer deployment is theirs: stopping it or updating back would undo their change.
   const before = await deps.calls.persist('read the service', () =>
     deps.ecs.describeServiceConfiguration(target.cluster, target.service),
@@ -67,7 +76,9 @@ export async function rollBackEcs(target: EcsTarget, deps: EcsRollbackDeps): Pro
   if (arn) {
     const record = await readServiceDeployment(arn, deps);
     if (record && canStop(record.status)) {
-      if (record.status === 'PENDING' || record.status === 'IN_PROGRESS') {
+      if (first === 'stopped') {
+        info(`Stopped service deployment ${arn} with rollback to ${previous}; waiting for ECS's rollback`);
+      } else if (record.status === 'PENDING' || record.status === 'IN_PROGRESS') {
         info(`Stopping service deployment ${arn} with rollback to ${previous}`);
         await optional('stop the service deployment with rollback', deps, () =>
           deps.ecs.stopServiceDeployment(arn),
@@ -112,6 +123,44 @@ export async function rollBackEcs(target: EcsTarget, deps: EcsRollbackDeps): Pro
       );
     }
   }
+  return verifyBack(target, deps, problems);
+}
+
+/**
+ * The running deploy's rollback, traffic first: StopServiceDeployment (ROLLBACK) while its deployment is
+ * in progress, else for a rolling service the update back to the previous task definition. Says what it
+ * did; 'not-tried' or a failed stop leaves the rollback to read the service and decide.
+ */
+async function moveFirst(
+  target: EcsTarget,
+  deps: EcsRollbackDeps,
+  known: { inProgress: boolean },
+): Promise<'stopped' | 'updated' | 'not-tried'> {
+  const arn = target.serviceDeploymentArn;
+  if (known.inProgress && arn) {
+    const stopped = await optional('stop the service deployment with rollback', deps, async () => {
+      await deps.ecs.stopServiceDeployment(arn);
+      return true;
+    });
+    return stopped ? 'stopped' : 'not-tried';
+  }
+  if (target.mode !== 'rolling') return 'not-tried';
+  const previous = shortTaskDefinition(target.previousTaskDefinition);
+  deps.info(`Updating the service back to ${previous}`);
+  await deps.calls.persist(`update the service back to ${previous}`, () =>
+    deps.ecs.updateService(target.cluster, target.service, { taskDefinition: target.previousTaskDefinition }),
+  );
+  return 'updated';
+}
+
+/** Waits until AWS shows the previous task definition's deployment completed and no new task left. */
+async function verifyBack(
+  target: EcsTarget,
+  deps: EcsRollbackDeps,
+  problems: string[],
+): Promise<RollbackOutcome> {
+  const { warn } = deps;
+  const previous = shortTaskDefinition(target.previousTaskDefinition);
   // Whichever way it went, AWS must show the previous task definition completed and no new task left.
   const verified = await waitFor('the previous task definition', deps, async () => {
     const service = await deps.ecs.describeServiceConfiguration(target.cluster, target.service);

@@ -1,12 +1,15 @@
 import { formatDuration } from '../../duration.js';
 import { LATER } from '../calls.js';
 import type { DeployContext } from '../context.js';
-import { countRequests, type CountedTargetGroup } from '../requests.js';
+import type { Diagnosis } from '../diagnose.js';
+import { countRequests } from '../requests.js';
 import type { RollbackOutcome } from '../rollback.js';
-import type { LiveRollout } from '../rollout.js';
+import type { GreenRequests, LiveRollout, MoveWords, RolloutIds } from '../rollout.js';
+import { trafficRouter } from '../routing/router.js';
+import type { EcsTarget } from '../saved.js';
 import { Stop } from '../watch.js';
 import { rollingProgress, shortTaskDefinition } from './ecs-progress.js';
-import { LiveEcsService, rollBackEcsDeploy, type EcsDeployStart } from './ecs-service.js';
+import { EcsServiceRun, type EcsDeployStart } from './ecs-service.js';
 
 /**
  * An ECS rolling update once the service was updated: ECS replaces the tasks, this follows the
@@ -14,13 +17,45 @@ import { LiveEcsService, rollBackEcsDeploy, type EcsDeployStart } from './ecs-se
  * the new tasks, so there is no step to move; the bake counts `min-requests` on the service's own target
  * groups; promotion is ECS's deployment completing with no old task left, re-read from AWS.
  */
-export class LiveEcsRolling extends LiveEcsService implements LiveRollout {
-  /** What `min-requests` counts: the service's target groups on their load balancers. */
-  private readonly countedGroups: readonly CountedTargetGroup[];
+export class LiveEcsRolling implements LiveRollout {
+  private readonly run: EcsServiceRun;
+  private readonly target: EcsTarget;
+  /** Traffic moves with the tasks during stabilise: by the shift it has all moved. */
+  readonly router = trafficRouter({ moves: 'ecs', followShift: () => Promise.resolve() });
+  /** The new revision's requests: its tasks alone are behind the service's target groups once the bake starts. */
+  readonly requests: GreenRequests | undefined;
+  /**
+   * What this deploy's own reads last showed of its deployment: ECS still replacing the tasks, or done;
+   * undefined once ECS failed it (ECS may be rolling back on its own: the rollback reads before it acts).
+   */
+  private known: { inProgress: boolean } | undefined = { inProgress: true };
 
-  constructor(ctx: DeployContext, start: EcsDeployStart) {
-    super(ctx, start);
-    this.countedGroups = start.checked.countedGroups;
+  constructor(
+    private readonly ctx: DeployContext,
+    start: EcsDeployStart,
+  ) {
+    this.run = new EcsServiceRun(ctx, start);
+    this.target = start.target;
+    const groups = start.checked.countedGroups;
+    this.requests = groups.length
+      ? { countFrom: 'bake', since: (from, to) => countRequests(ctx, groups, from, to) }
+      : undefined;
+  }
+
+  ids(): RolloutIds {
+    return this.run.ids();
+  }
+
+  hookEnv(): Record<string, string> {
+    return this.run.hookEnv();
+  }
+
+  controlArn(): string {
+    return this.run.controlArn();
+  }
+
+  diagnose(): Promise<Diagnosis> {
+    return this.run.diagnose();
   }
 
   /** Follows ECS replacing the tasks until the deployment completed, within stabilize-timeout. */
@@ -41,10 +76,16 @@ export class LiveEcsRolling extends LiveEcsService implements LiveRollout {
         if (service === LATER) return false;
         if (!service) throw new Stop(`service ${s.service} no longer exists`);
         const progress = rollingProgress(service, this.target.taskDefinition);
-        if (progress.state === 'failed') throw new Stop(progress.reason);
+        if (progress.state === 'failed') {
+          this.known = undefined;
+          throw new Stop(progress.reason);
+        }
         last = progress.note;
         this.recordShare(service.deployments);
-        if (progress.state === 'done') return true;
+        if (progress.state === 'done') {
+          this.known = { inProgress: false };
+          return true;
+        }
         if (clock.now() >= limit) {
           throw new Stop(
             `ECS did not finish replacing the tasks with ${next} within stabilize-timeout ${formatDuration(s.stabilizeTimeoutMs)} (${last})`,
@@ -57,25 +98,9 @@ export class LiveEcsRolling extends LiveEcsService implements LiveRollout {
     deps.log.info(`All tasks run ${next} and take all traffic: ${last}`);
   }
 
-  testTraffic(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  oneBox(): Promise<void> {
-    return Promise.reject(new Stop('a rolling service has no one-box stage'));
-  }
-
-  /** Traffic moved with the tasks during stabilise: the one step only records it. */
-  shift(percent: number): Promise<void> {
-    const { timeline } = this.ctx;
-    if (timeline.traffic !== percent) timeline.moved(percent, `traffic ${percent}% (all tasks replaced)`);
-    return Promise.resolve();
-  }
-
-  /** The new revision's requests: its tasks alone are behind the service's target groups once the bake starts. */
-  requestsSince(from: number, to: number): Promise<number | undefined> {
-    if (this.countedGroups.length === 0) return Promise.resolve(undefined);
-    return countRequests(this.ctx, this.countedGroups, from, to);
+  /** Traffic moved with the tasks during stabilise: the one step records it. */
+  describeMove(percent: number): MoveWords {
+    return { note: `traffic ${percent}% (all tasks replaced)` };
   }
 
   /** Nothing to switch: re-reads AWS to confirm the new task definition's deployment alone runs. */
@@ -106,13 +131,9 @@ export class LiveEcsRolling extends LiveEcsService implements LiveRollout {
     );
   }
 
+  /** Traffic first: the stop (tasks still being replaced) or the update back is the first AWS call. */
   rollBack(): Promise<RollbackOutcome> {
-    return rollBackEcsDeploy(this.ctx, this.target);
-  }
-
-  /** Two runs never update one service at once: the later one is blocked in validation, so nothing to do. */
-  backOff(): Promise<void> {
-    return Promise.resolve();
+    return this.run.rollBack(this.known);
   }
 
   /** The new tasks' share of running tasks, as the share of traffic they take behind the target group. */
@@ -122,8 +143,8 @@ export class LiveEcsRolling extends LiveEcsService implements LiveRollout {
       .filter((d) => d.taskDefinition === this.target.taskDefinition)
       .reduce((sum, d) => sum + d.runningCount, 0);
     const share = running === 0 ? 0 : Math.round((100 * fresh) / running);
-    if (share !== this.ctx.timeline.traffic) {
-      this.ctx.timeline.moved(share, `${fresh}/${running} running tasks on the new task definition`);
+    if (share !== this.ctx.traffic.percent) {
+      this.ctx.traffic.moved(share, `${fresh}/${running} running tasks on the new task definition`);
     }
   }
 }

@@ -131,7 +131,6 @@ export interface EcsDeployStart {
 
 /** An ECS-controller deploy before the service is updated; `live` builds the kind's live rollout. */
 export class EcsServiceDeploy implements CheckedRollout {
-  readonly boxShare = 0;
   readonly steps = ECS_MOVES_TRAFFIC;
   private readonly target: EcsTarget;
   /** Set once UpdateService may have been sent: from then on a rollback must update the service back. */
@@ -256,9 +255,14 @@ export class EcsServiceDeploy implements CheckedRollout {
 }
 
 /** The rollback of an ECS-controller deploy from the main step; the post step runs the same. */
-export async function rollBackEcsDeploy(ctx: DeployContext, target: EcsTarget): Promise<RollbackOutcome> {
-  const { deps, calls, timeline, settings } = ctx;
+export async function rollBackEcsDeploy(
+  ctx: DeployContext,
+  target: EcsTarget,
+  known?: { inProgress: boolean },
+): Promise<RollbackOutcome> {
+  const { deps, calls, settings } = ctx;
   const outcome = await rollBackEcs(target, {
+    ...(known ? { known } : {}),
     ecs: deps.ecs,
     clock: deps.clock,
     calls,
@@ -266,7 +270,7 @@ export async function rollBackEcsDeploy(ctx: DeployContext, target: EcsTarget): 
     warn: (m) => deps.log.warn(m),
     waitMs: Math.max(MIN_ROLLBACK_WAIT_MS, settings.stabilizeTimeoutMs),
     onTrafficRestored: () => {
-      timeline.moved(0, `back on ${shortTaskDefinition(target.previousTaskDefinition)}`);
+      ctx.traffic.moved(0, `back on ${shortTaskDefinition(target.previousTaskDefinition)}`);
       deps.onTrafficRestored?.();
     },
   });
@@ -277,16 +281,14 @@ export async function rollBackEcsDeploy(ctx: DeployContext, target: EcsTarget): 
 /**
  * What a live ECS-controller deploy (rolling or ECS-native) is, whatever ECS does with it: the service
  * and the two task definitions, the control channel on the service itself, and a diagnosis from the
- * service's events (its tasks are ECS's deployment's, not a task set's).
+ * service's events (its tasks are ECS's deployment's, not a task set's). Each kind holds one.
  */
-export abstract class LiveEcsService {
-  /** The service's target groups served the old revision too until ECS had replaced every task. */
-  readonly requestsCountFrom = 'bake';
-  protected readonly target: EcsTarget;
-  protected readonly serviceArn: string;
+export class EcsServiceRun {
+  readonly target: EcsTarget;
+  private readonly serviceArn: string;
 
   constructor(
-    protected readonly ctx: DeployContext,
+    private readonly ctx: DeployContext,
     start: EcsDeployStart,
   ) {
     this.target = start.target;
@@ -313,7 +315,14 @@ export abstract class LiveEcsService {
       SAFE_DEPLOY_SERVICE: this.target.service,
       SAFE_DEPLOY_TASK_DEFINITION_ARN: this.target.taskDefinition,
       SAFE_DEPLOY_PREVIOUS_TASK_DEFINITION_ARN: this.target.previousTaskDefinition,
-      SAFE_DEPLOY_TRAFFIC: String(this.ctx.timeline.traffic),
     };
+  }
+
+  /**
+   * The kind's rollback: ECS updated back (or its deployment stopped with rollback), verified. `known` is
+   * what the kind's own reads last showed of ECS's deployment (still running, or done).
+   */
+  rollBack(known: { inProgress: boolean } | undefined): Promise<RollbackOutcome> {
+    return rollBackEcsDeploy(this.ctx, this.target, known);
   }
 }

@@ -1,5 +1,5 @@
 import type { Service as SdkService } from '@aws-sdk/client-ecs';
-import type { Service, TaskSet } from '../../aws/ecs.js';
+import type { Service } from '../../aws/ecs.js';
 import { type Weights } from '../../aws/load-balancer.js';
 import { formatDuration } from '../../duration.js';
 import { UserError } from '../../errors.js';
@@ -7,6 +7,7 @@ import type { DeployContext } from '../context.js';
 import { taskDefinitionArnOf, type DeployTaskDefinition } from '../task-definition.js';
 import {
   resolveFirstLaunch,
+  taskDefinitionShape,
   type FirstLaunch,
   type FirstTaskSet,
   type TaskDefinitionShape,
@@ -14,14 +15,25 @@ import {
 import { classifyLeftovers, runTags, type Leftover } from '../leftovers.js';
 import { FIRST_TASK_SET_DELETED, type TrafficStep } from '../model.js';
 import { rollBackFirstTaskSet, type RollbackOutcome } from '../rollback.js';
-import type { CheckedRollout, LiveRollout, RolloutIds } from '../rollout.js';
-import { greenShare, ListenerRouter, type ListenerRoute } from '../routing/listener.js';
+import type {
+  CheckedKind,
+  CheckedRollout,
+  GreenRequests,
+  LiveRollout,
+  MoveWords,
+  RolloutIds,
+} from '../rollout.js';
+import type { ListenerRoute } from '../routing/listener.js';
 import type { FirstTaskSetTarget, SavedDeploy } from '../saved.js';
 import type { DeploySettings } from '../settings.js';
 import { Stop } from '../watch.js';
-import { createRunTaskSet, GreenTaskSet } from './green-task-set.js';
+import { createRunTaskSet, GreenTaskSet, waitSteady } from './green-task-set.js';
+import { blockIfAnotherDeploy, removeLeftover } from './task-sets.js';
+import type { Diagnosis } from '../diagnose.js';
+import { readProduction } from '../routing/check.js';
+import { trafficRouter, type TaskSetRouter } from '../routing/router.js';
+import { hasTestListener, routingOf, withoutTestListener } from '../routing/settings.js';
 import { runReleaseTask } from '../release/task.js';
-import { blockIfAnotherDeploy, readForward, removeLeftover } from './task-sets.js';
 
 /**
  * The first deploy to an EXTERNAL service that has no task set. There is no blue: nothing to copy launch
@@ -62,8 +74,7 @@ export function firstDeploySettings(s: DeploySettings): {
     });
   }
   if (s.oneBox) skipped.push({ input: 'one-box', why: 'there is no blue for one task to take a share from' });
-  const route = s.route;
-  if (route.kind === 'listener' && route.testListenerArn) {
+  if (hasTestListener(s.route)) {
     skipped.push({
       input: 'test-listener-arn',
       why: 'with no blue to keep production traffic on, the first task set takes it at once; the test listener is left as it is',
@@ -86,7 +97,7 @@ export function firstDeploySettings(s: DeploySettings): {
       beforeTraffic: undefined,
       comparisons: [],
       keepPrevious: false,
-      route: route.kind === 'listener' ? { ...route, testListenerArn: undefined } : route,
+      route: withoutTestListener(s.route),
     },
     skipped,
   };
@@ -119,7 +130,7 @@ export async function checkFirstDeploy(
   raw: SdkService,
   given: FirstTaskSet | undefined,
 ): Promise<FirstDeployStart> {
-  const { settings: s, deps, calls } = ctx;
+  const { settings: s, deps } = ctx;
   deps.log.info(
     `Service '${service.name}' has no task set yet: this is its first deploy, so there is nothing to canary ` +
       'against; traffic goes to the new task set at once',
@@ -133,17 +144,37 @@ export async function checkFirstDeploy(
         `${kept.keptBy}: make a task set PRIMARY (aws ecs update-service-primary-task-set) or delete it, then deploy`,
     );
   }
-  let listener: FirstDeployStart['listener'];
-  if (s.route.kind === 'listener') {
-    const { production } = s.route;
-    const input = production.kind === 'rule' ? 'listener-rule-arn' : 'listener-arn';
-    const weights = await calls.retry('read the listener', () => readForward(ctx, production, input));
-    listener = { production, weights };
-  }
+  const listener = await readProduction(ctx);
   const { settings, skipped } = firstDeploySettings(s);
   for (const skip of skipped)
     deps.log.info(`Input '${skip.input}' is skipped on a first deploy: ${skip.why}`);
   return { service, raw, given, listener, leftovers, settings, skipped };
+}
+
+/**
+ * An EXTERNAL service with no task set, as a kind: its first deploy, with its own settings (no canary).
+ */
+export async function checkFirstDeployKind(
+  ctx: DeployContext,
+  service: Service,
+  raw: SdkService,
+  given: FirstTaskSet | undefined,
+): Promise<CheckedKind> {
+  const start = await checkFirstDeploy(ctx, service, raw, given);
+  // The first deploy runs with its own settings (no canary): the kind and the lifecycle read those.
+  const first = { ...ctx, settings: start.settings };
+  return {
+    settings: start.settings,
+    // A first deploy checks its own load balancer when it resolves its launch settings.
+    loadBalancers: [],
+    ownSteps: true,
+    rollout: (taskDefinition) => {
+      const shape = taskDefinitionShape(
+        'register' in taskDefinition ? taskDefinition.register : taskDefinition.definition,
+      );
+      return new FirstDeploy(first, start, firstLaunch(first, start, shape), taskDefinition);
+    },
+  };
 }
 
 /**
@@ -170,11 +201,11 @@ export function firstLaunch(
 
 /** The first deploy before its task set exists. */
 export class FirstDeploy implements CheckedRollout {
-  readonly boxShare = 0;
   readonly steps = AT_ONCE;
   readonly firstDeploy = true;
   private readonly target: FirstTaskSetTarget;
   private readonly route: ListenerRoute | undefined;
+  private readonly router: TaskSetRouter;
 
   constructor(
     private readonly ctx: DeployContext,
@@ -195,14 +226,30 @@ export class FirstDeploy implements CheckedRollout {
             greenTargetGroup: targetGroup,
           }
         : undefined;
-    this.target = {
+    const target: FirstTaskSetTarget = {
       cluster: s.cluster,
       service: s.service,
-      routing: s.route.kind,
+      routing: routingOf(s.route),
       taskSetArn: undefined,
       listener: this.route,
       runTags: runTags(ctx.deps.identity),
     };
+    this.target = target;
+    this.router = trafficRouter(
+      {
+        moves: 'task-sets',
+        listener: this.route,
+        taskSets: {
+          cluster: s.cluster,
+          service: s.service,
+          blueArn: undefined,
+          greenArn: () => target.taskSetArn,
+          greenSteady: (what) => waitSteady(ctx, target.taskSetArn ?? '', targetGroup, what),
+          blueSteady: () => Promise.resolve(),
+        },
+      },
+      { ecs: ctx.deps.ecs, lb: ctx.deps.lb, calls: ctx.calls },
+    );
   }
 
   describe(): string[] {
@@ -245,6 +292,7 @@ export class FirstDeploy implements CheckedRollout {
       await log.group('Release task', () =>
         runReleaseTask(this.ctx, release, taskDefinitionArn, this.launch.launch),
       );
+    const scale = this.router.greenStartScale(undefined);
     const created = await createRunTaskSet(
       this.ctx,
       'create the first task set',
@@ -253,22 +301,20 @@ export class FirstDeploy implements CheckedRollout {
         taskDefinition: taskDefinitionArn,
         launch: this.launch.launch,
         targetGroupArn: undefined,
-        scalePercent: 100,
+        scalePercent: scale,
       },
     );
     this.target.taskSetArn = created.arn;
     deps.saveState(this.saved());
     timeline.mark('first task set created');
-    log.info(`First task set: ${created.arn} at 100%`);
-    const live = new LiveFirstDeploy(
-      this.ctx,
-      this.route,
-      this.target,
-      created,
-      taskDefinitionArn,
-      this.launch,
-    );
-    await live.yieldToEarlierRun();
+    log.info(`First task set: ${created.arn} at ${scale}%`);
+    const green = new GreenTaskSet(this.ctx, created, taskDefinitionArn, this.launch.targetGroup, undefined);
+    green.startHeartbeat();
+    const live = new LiveFirstDeploy(this.ctx, this.target, green, this.router);
+    await green.yieldToEarlierRun({
+      ids: () => live.ids(),
+      backOff: () => green.backOff((stage) => live.saved(stage)),
+    });
     return live;
   }
 
@@ -279,78 +325,63 @@ export class FirstDeploy implements CheckedRollout {
 }
 
 /** The first deploy once its task set exists. */
-export class LiveFirstDeploy extends GreenTaskSet implements LiveRollout {
-  private readonly listener: ListenerRouter | undefined;
-  private stopWatchingTraffic: (() => void) | undefined;
+export class LiveFirstDeploy implements LiveRollout {
+  readonly requests: GreenRequests | undefined;
 
   constructor(
-    ctx: DeployContext,
-    private readonly route: ListenerRoute | undefined,
+    private readonly ctx: DeployContext,
     private readonly target: FirstTaskSetTarget,
-    green: TaskSet,
-    taskDefinitionArn: string,
-    launch: FirstLaunch,
+    private readonly green: GreenTaskSet,
+    readonly router: TaskSetRouter,
   ) {
-    super(ctx, green, taskDefinitionArn, launch.targetGroup, undefined);
-    this.listener = route ? new ListenerRouter(route, ctx.deps.lb, ctx.calls) : undefined;
+    this.requests = green.requests(router.greenRequests);
   }
 
   ids(): RolloutIds {
-    return { taskDefinitionArn: this.taskDefinitionArn, taskSetArn: this.green.arn };
+    return { taskDefinitionArn: this.green.taskDefinitionArn, taskSetArn: this.green.arn };
   }
 
   saved(stage: SavedDeploy['stage'] = 'deploying'): SavedDeploy {
     return { kind: 'first-task-set', stage, target: this.target };
   }
 
+  hookEnv(): Record<string, string> {
+    return this.green.hookEnv();
+  }
+
+  controlArn(): string {
+    return this.green.arn;
+  }
+
+  diagnose(): Promise<Diagnosis> {
+    return this.green.diagnose();
+  }
+
   async stabilise(): Promise<void> {
     this.ctx.timeline.enter('stabilize');
-    await this.waitSteady('the first task set');
+    await this.green.waitSteady('the first task set');
     this.ctx.timeline.mark('first task set steady');
   }
 
-  // A first deploy runs no test traffic and no one box: its settings turn both off.
-  async testTraffic(): Promise<void> {}
-
-  async oneBox(): Promise<void> {}
-
-  /** All traffic at once: with a listener, its weights end all on the first task set's target group. */
-  async shift(percent: number): Promise<void> {
-    const { deps, timeline, watch } = this.ctx;
-    const listener = this.listener;
-    if (listener) {
-      // The listener may have sent its traffic anywhere: nothing served it before the first task set.
-      const current = await this.ctx.calls.retry('read the listener', () =>
-        deps.lb.readWeights(listener.route.production),
-      );
-      const share = greenShare(current, listener.route.greenTargetGroup);
-      if (share !== percent) await listener.shift(share, percent);
-      this.stopWatchingTraffic ??= watch.addCheck(() => listener.checkUnchanged(timeline.traffic));
-    }
-    timeline.moved(percent, `traffic ${percent}% at once: first deploy, nothing to canary against`);
-    deps.log.info(
-      `First deploy: nothing to canary against; the new task set takes ${percent}% of production traffic at once`,
-    );
-  }
-
-  requestsSince(from: number, to: number): Promise<number | undefined> {
-    return this.requestsBehind(this.route, from, to);
+  /** All traffic at once: nothing to canary against. */
+  describeMove(percent: number): MoveWords {
+    return {
+      note: `traffic ${percent}% at once: first deploy, nothing to canary against`,
+      line: `First deploy: nothing to canary against; the new task set takes ${percent}% of production traffic at once`,
+    };
   }
 
   /** Makes the first task set PRIMARY: there is no blue to remove. Verified by reading ECS. */
   async promote(): Promise<void> {
     const { settings: s, deps, calls, timeline } = this.ctx;
     const { ecs, log } = deps;
+    const arn = this.green.arn;
     timeline.enter('promote');
-    if (this.listener) await this.listener.confirm(timeline.traffic);
     deps.saveState(this.saved('promoting'));
-    await calls.retry('make the first task set PRIMARY', () =>
-      ecs.makePrimary(s.cluster, s.service, this.green.arn),
-    );
-    this.stopWatchingTraffic?.();
+    await calls.retry('make the first task set PRIMARY', () => ecs.makePrimary(s.cluster, s.service, arn));
     const after = await calls.retry('read the service', () => ecs.describeService(s.cluster, s.service));
     const primary = after?.taskSets.find((t) => t.status === 'PRIMARY');
-    if (primary?.arn !== this.green.arn) {
+    if (!primary || primary.arn !== arn) {
       throw new Stop(
         `ECS does not show the first task set as PRIMARY (PRIMARY is ${primary?.arn ?? 'none'})`,
       );
@@ -358,9 +389,7 @@ export class LiveFirstDeploy extends GreenTaskSet implements LiveRollout {
     timeline.mark('first task set is PRIMARY at 100%');
     timeline.enter('finished');
     deps.saveState(this.saved('finished'));
-    log.info(
-      `Promoted ${this.green.arn}: the service's first task set is PRIMARY at ${primary.scalePercent}%`,
-    );
+    log.info(`Promoted ${arn}: the service's first task set is PRIMARY at ${primary.scalePercent}%`);
   }
 
   deployedReason(): string {
@@ -368,14 +397,13 @@ export class LiveFirstDeploy extends GreenTaskSet implements LiveRollout {
   }
 
   rollBack(): Promise<RollbackOutcome> {
-    this.stopWatchingTraffic?.();
     return rollBack(this.ctx, this.target);
   }
 }
 
 /** Deletes the first task set and confirms the service is empty again; the post step's state says finished. */
 async function rollBack(ctx: DeployContext, target: FirstTaskSetTarget): Promise<RollbackOutcome> {
-  const { deps, calls, timeline } = ctx;
+  const { deps, calls } = ctx;
   const outcome = await rollBackFirstTaskSet(target, {
     ecs: deps.ecs,
     clock: deps.clock,
@@ -383,7 +411,7 @@ async function rollBack(ctx: DeployContext, target: FirstTaskSetTarget): Promise
     info: (m) => deps.log.info(m),
     warn: (m) => deps.log.warn(m),
     onTrafficRestored: () => {
-      timeline.moved(0, FIRST_TASK_SET_DELETED);
+      ctx.traffic.moved(0, FIRST_TASK_SET_DELETED);
       deps.onTrafficRestored?.();
     },
   });

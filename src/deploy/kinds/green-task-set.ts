@@ -1,13 +1,11 @@
 import { isSteady, type NewTaskSet, type TaskSet } from '../../aws/ecs.js';
-import { loadBalancerArnOf } from '../../aws/load-balancer.js';
 import { formatDuration } from '../../duration.js';
 import { LATER } from '../calls.js';
 import type { DeployContext } from '../context.js';
 import { diagnose, type Diagnosis } from '../diagnose.js';
 import { earlierRun, TAG } from '../leftovers.js';
-import { countRequests, type RequestCountStart } from '../requests.js';
-import { YieldToEarlierRun, type LiveRollout } from '../rollout.js';
-import type { ListenerRoute } from '../routing/listener.js';
+import { countRequests, type CountedTargetGroup } from '../requests.js';
+import { YieldToEarlierRun, type GreenRequests, type OwnGreen } from '../rollout.js';
 import { taggedGreen } from '../rollback.js';
 import type { SavedDeploy, TaskSetTarget } from '../saved.js';
 import { NotSteady, Stop } from '../watch.js';
@@ -38,44 +36,33 @@ export function createRunTaskSet(
 
 /**
  * The task set a run created, as every task-set kind (a new version beside blue, a service's first task
- * set) watches it: its steadiness within stabilize-timeout, its heartbeat tag, the start race, the control
- * channel it carries and why it failed. What differs (traffic, promotion, rollback) is the subclass's.
+ * set) holds it: its steadiness within stabilize-timeout, its heartbeat tag, the start race, the control
+ * channel it carries and why it failed. The kinds hold one of these (composition); what differs between
+ * them (promotion, rollback) is theirs, and how traffic reaches it is their router's.
  */
-export abstract class GreenTaskSet {
+export class GreenTaskSet {
   private lastHeartbeat: number;
   private recordTagged = false;
 
   constructor(
-    protected readonly ctx: DeployContext,
-    protected readonly green: TaskSet,
-    protected readonly taskDefinitionArn: string,
+    private readonly ctx: DeployContext,
+    readonly taskSet: TaskSet,
+    readonly taskDefinitionArn: string,
     /** The target group whose targets are green's alone (health is read there), when there is one. */
-    protected readonly targetGroup: string | undefined,
+    readonly targetGroup: string | undefined,
     /** The running task set (blue) that the start race never counts as another run's; none on a first deploy. */
     private readonly runningArn: string | undefined,
   ) {
     this.lastHeartbeat = ctx.deps.clock.now();
-    ctx.watch.addCheck(() => this.heartbeat());
   }
 
-  /** Green's target group behind the listener serves green alone: its requests count from its first traffic. */
-  readonly requestsCountFrom: RequestCountStart = 'first-traffic';
+  get arn(): string {
+    return this.taskSet.arn;
+  }
 
-  /** The post step's input at this stage. */
-  abstract saved(stage?: SavedDeploy['stage']): SavedDeploy;
-
-  /** What green's target group behind `route` served in [from, to); nothing to count without a listener. */
-  protected requestsBehind(
-    route: ListenerRoute | undefined,
-    from: number,
-    to: number,
-  ): Promise<number | undefined> {
-    if (!route) return Promise.resolve(undefined);
-    const group = {
-      targetGroupArn: route.greenTargetGroup,
-      loadBalancerArn: loadBalancerArnOf(route.production.arn),
-    };
-    return countRequests(this.ctx, [group], from, to);
+  /** Tags green with a heartbeat once a minute from now on (and with the deployment record's id). */
+  startHeartbeat(): void {
+    this.ctx.watch.addCheck(() => this.heartbeat());
   }
 
   hookEnv(): Record<string, string> {
@@ -83,35 +70,33 @@ export abstract class GreenTaskSet {
     return {
       SAFE_DEPLOY_CLUSTER: s.cluster,
       SAFE_DEPLOY_SERVICE: s.service,
-      SAFE_DEPLOY_TASK_SET_ARN: this.green.arn,
+      SAFE_DEPLOY_TASK_SET_ARN: this.arn,
       SAFE_DEPLOY_TASK_DEFINITION_ARN: this.taskDefinitionArn,
       SAFE_DEPLOY_GREEN_TARGET_GROUP_ARN: this.targetGroup ?? '',
-      SAFE_DEPLOY_TRAFFIC: String(this.ctx.timeline.traffic),
     };
   }
 
-  /** Two runs that started together: the later task set backs off, so two runs never shift one service. */
-  async yieldToEarlierRun(this: GreenTaskSet & LiveRollout): Promise<void> {
+  /**
+   * Two runs that started together: the later task set backs off, so two runs never shift one service.
+   * `own` is what this run removes when it backs off.
+   */
+  async yieldToEarlierRun(own: OwnGreen): Promise<void> {
     const { settings: s, deps, calls } = this.ctx;
     const service = await calls.retry('read the service', () =>
       deps.ecs.describeService(s.cluster, s.service),
     );
-    const earlier = service ? earlierRun(service.taskSets, this.green, this.runningArn ?? '') : undefined;
-    if (earlier) throw new YieldToEarlierRun(earlier.arn, this);
+    const earlier = service ? earlierRun(service.taskSets, this.taskSet, this.runningArn ?? '') : undefined;
+    if (earlier) throw new YieldToEarlierRun(earlier.arn, own);
   }
 
   /** The run that backed off deletes its own task set and nothing else: traffic and blue are the other run's. */
-  async backOff(): Promise<void> {
+  async backOff(saved: (stage: SavedDeploy['stage']) => SavedDeploy): Promise<void> {
     const { settings: s, deps, calls } = this.ctx;
-    deps.saveState(this.saved('yielded'));
+    deps.saveState(saved('yielded'));
     await calls.persist('delete this run’s task set', () =>
-      deps.ecs.deleteTaskSet(s.cluster, s.service, this.green.arn),
+      deps.ecs.deleteTaskSet(s.cluster, s.service, this.arn),
     );
-    deps.saveState(this.saved('finished'));
-  }
-
-  controlArn(): string {
-    return this.green.arn;
+    deps.saveState(saved('finished'));
   }
 
   diagnose(): Promise<Diagnosis> {
@@ -121,48 +106,26 @@ export abstract class GreenTaskSet {
         cluster: s.cluster,
         service: s.service,
         since: this.ctx.startedAt,
-        taskSetArn: this.green.arn,
+        taskSetArn: this.arn,
         targetGroupArn: this.targetGroup,
       },
       this.ctx.deps,
     );
   }
 
+  /** Green's requests behind its own target group, where the router gives it one. */
+  requests(group: CountedTargetGroup | undefined): GreenRequests | undefined {
+    if (!group) return undefined;
+    return {
+      // Green's target group behind the listener serves green alone: its requests count from its first traffic.
+      countFrom: 'first-traffic',
+      since: (from, to) => countRequests(this.ctx, [group], from, to),
+    };
+  }
+
   /** Waits for green to be steady (and, behind its own target group, healthy) within stabilize-timeout. */
-  protected async waitSteady(what: string): Promise<void> {
-    const { settings: s, deps, calls, watch } = this.ctx;
-    const { ecs, lb, clock } = deps;
-    const limit = clock.now() + s.stabilizeTimeoutMs;
-    const targetGroup = this.targetGroup;
-    let last = 'not read yet';
-    await watch.hold(clock.now(), {
-      label: `waiting for ${what} to be steady`,
-      progressNote: () => `, ${last}`,
-      done: async () => {
-        const set = await calls.once(`read ${what}`, () =>
-          ecs.describeTaskSet(s.cluster, s.service, this.green.arn),
-        );
-        if (set === LATER) return false;
-        if (!set) throw new Stop(`${what} task set ${this.green.arn} disappeared`);
-        const want = set.computedDesiredCount;
-        last = `${set.stabilityStatus}, ${set.runningCount ?? '?'}/${want ?? '?'} running`;
-        let ready = isSteady(set);
-        if (ready && targetGroup && want !== 0) {
-          const health = await calls.once('read green’s target health', () => lb.targetHealth(targetGroup));
-          if (health === LATER) return false;
-          // Where ECS does not say how many tasks it wants, every registered target must be healthy.
-          const need = want ?? health.total;
-          last += `, ${health.healthy}/${need} healthy`;
-          ready = health.healthy >= need;
-        }
-        if (!ready && clock.now() >= limit) {
-          throw new NotSteady(
-            `${what} did not reach a steady state within ${formatDuration(s.stabilizeTimeoutMs)} (${last})`,
-          );
-        }
-        return ready;
-      },
-    });
+  waitSteady(what: string): Promise<void> {
+    return waitSteady(this.ctx, this.arn, this.targetGroup, what);
   }
 
   /** Tags green with a fresh heartbeat every minute, and with the deployment record's id once it exists. */
@@ -175,10 +138,52 @@ export abstract class GreenTaskSet {
     this.lastHeartbeat = now;
     if (newRecord) this.recordTagged = true;
     await calls.bestEffort('heartbeat tag', () =>
-      deps.ecs.tagTaskSet(this.green.arn, {
+      deps.ecs.tagTaskSet(this.arn, {
         [TAG.heartbeat]: new Date(now).toISOString(),
         ...(recordId !== undefined ? { [TAG.deploymentId]: String(recordId) } : {}),
       }),
     );
   }
+}
+
+/**
+ * Waits, watched, for a run's task set to be steady (and, behind its own target group, healthy) within
+ * stabilize-timeout.
+ */
+export async function waitSteady(
+  ctx: DeployContext,
+  arn: string,
+  targetGroup: string | undefined,
+  what: string,
+): Promise<void> {
+  const { settings: s, deps, calls, watch } = ctx;
+  const { ecs, lb, clock } = deps;
+  const limit = clock.now() + s.stabilizeTimeoutMs;
+  let last = 'not read yet';
+  await watch.hold(clock.now(), {
+    label: `waiting for ${what} to be steady`,
+    progressNote: () => `, ${last}`,
+    done: async () => {
+      const set = await calls.once(`read ${what}`, () => ecs.describeTaskSet(s.cluster, s.service, arn));
+      if (set === LATER) return false;
+      if (!set) throw new Stop(`${what} task set ${arn} disappeared`);
+      const want = set.computedDesiredCount;
+      last = `${set.stabilityStatus}, ${set.runningCount ?? '?'}/${want ?? '?'} running`;
+      let ready = isSteady(set);
+      if (ready && targetGroup && want !== 0) {
+        const health = await calls.once('read green’s target health', () => lb.targetHealth(targetGroup));
+        if (health === LATER) return false;
+        // Where ECS does not say how many tasks it wants, every registered target must be healthy.
+        const need = want ?? health.total;
+        last += `, ${health.healthy}/${need} healthy`;
+        ready = health.healthy >= need;
+      }
+      if (!ready && clock.now() >= limit) {
+        throw new NotSteady(
+          `${what} did not reach a steady state within ${formatDuration(s.stabilizeTimeoutMs)} (${last})`,
+        );
+      }
+      return ready;
+    },
+  });
 }

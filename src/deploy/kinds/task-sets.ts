@@ -1,29 +1,29 @@
 import type { Service, TaskSet } from '../../aws/ecs.js';
-import { type Weights } from '../../aws/load-balancer.js';
 import { formatDuration } from '../../duration.js';
 import { describeError, UserError } from '../../errors.js';
-import { notFoundError } from '../arns.js';
 import type { DeployContext } from '../context.js';
 import { taskDefinitionArnOf, type DeployTaskDefinition } from '../task-definition.js';
 import { classifyLeftovers, runTags, TAG, type Leftover } from '../leftovers.js';
 import { oneBoxShare, oneTaskScale } from '../plan.js';
 import { findGreenByTags, rollBackTaskSets, type RollbackOutcome } from '../rollback.js';
-import type { CheckedRollout, LiveRollout, RolloutIds } from '../rollout.js';
+import type { GreenBlueAnalysis } from '../../compare/analysis.js';
+import type { CheckedKind, CheckedRollout, GreenRequests, LiveRollout, RolloutIds } from '../rollout.js';
 import { Blocked } from '../rollout.js';
-import { greenShare, ListenerRouter, type ListenerRoute } from '../routing/listener.js';
-import { ScaleRouter } from '../routing/scale.js';
+import { checkRoute, comparedGroups, type CheckedRoute } from '../routing/check.js';
+import type { ListenerRoute } from '../routing/listener.js';
+import { trafficRouter, type TaskSetRouter } from '../routing/router.js';
 import type { SavedDeploy, TaskSetTarget } from '../saved.js';
 import { Stop } from '../watch.js';
-import { createRunTaskSet, GreenTaskSet } from './green-task-set.js';
-import { encodeKept, runKey } from '../../control/channel.js';
+import { createRunTaskSet, GreenTaskSet, waitSteady } from './green-task-set.js';
+import { encodeKept, runKey, type KeptRelease } from '../../control/channel.js';
+import type { Diagnosis } from '../diagnose.js';
+import { routingOf } from '../routing/settings.js';
 
 /** The task-set deploy (EXTERNAL controller) once validated: blue, the resolved route, leftovers to remove. */
 export interface CheckedTaskSets {
   service: Service;
   blue: TaskSet;
-  route: ListenerRoute | undefined;
-  /** The production route's weights at the start (listener routing). */
-  initialWeights: Weights;
+  route: CheckedRoute;
   leftovers: Leftover[];
 }
 
@@ -32,7 +32,7 @@ export interface CheckedTaskSets {
  * the listener's two target groups (one of them blue's), and no other run deploying it.
  */
 export async function checkTaskSets(ctx: DeployContext, service: Service): Promise<CheckedTaskSets> {
-  const { settings: s, deps, calls } = ctx;
+  const { deps } = ctx;
   const primaries = service.taskSets.filter((t) => t.status === 'PRIMARY');
   if (primaries.length !== 1) {
     throw new UserError(
@@ -42,46 +42,52 @@ export async function checkTaskSets(ctx: DeployContext, service: Service): Promi
   const blue = primaries[0] as TaskSet;
   deps.log.info(`Blue: ${blue.arn} (${blue.taskDefinition}), desired count ${service.desiredCount}`);
 
-  let route: ListenerRoute | undefined;
-  let initialWeights: Weights = {};
-  if (s.route.kind === 'listener') {
-    const { production, testListenerArn } = s.route;
-    const input = production.kind === 'rule' ? 'listener-rule-arn' : 'listener-arn';
-    initialWeights = await calls.retry('read the listener', () => readForward(ctx, production, input));
-    const groups = Object.keys(initialWeights);
-    const blueTg = blue.targetGroupArns[0];
-    const greenTg = groups.find((g) => g !== blueTg);
-    if (groups.length !== 2 || !blueTg || !greenTg || !groups.includes(blueTg)) {
-      throw new UserError(
-        `The ${production.kind} ${production.arn} must forward to two target groups, one of them blue's ` +
-          `(${blueTg ?? 'blue has no load balancer'}); it forwards to ${groups.join(', ') || 'none'}`,
-      );
-    }
-    if (testListenerArn) {
-      const test = Object.keys(
-        await calls.retry('read the test listener', () =>
-          readForward(ctx, { kind: 'listener', arn: testListenerArn }, 'test-listener-arn'),
-        ),
-      );
-      if (!test.includes(blueTg) || !test.includes(greenTg)) {
-        throw new UserError(
-          `The test listener ${testListenerArn} must forward to the same two target groups as production`,
-        );
-      }
-    }
-    route = {
-      kind: 'listener',
-      production,
-      testListenerArn,
-      blueTargetGroup: blueTg,
-      greenTargetGroup: greenTg,
-    };
-    deps.log.info(`Target groups: blue ${blueTg}, green ${greenTg}`);
-  }
-
+  const route = await checkRoute(ctx, blue);
   const leftovers = classifyLeftovers(service.taskSets, blue.arn, deps.identity, deps.clock.now());
   blockIfAnotherDeploy(leftovers);
-  return { service, blue, route, initialWeights, leftovers };
+  return { service, blue, route, leftovers };
+}
+
+/** An EXTERNAL service with blue: a task-set deploy beside it, compared with it when `compare` says so. */
+export async function checkTaskSetKind(ctx: DeployContext, service: Service): Promise<CheckedKind> {
+  const checked = await checkTaskSets(ctx, service);
+  const analysis = await compareVersions(ctx, checked);
+  return {
+    settings: ctx.settings,
+    ...(analysis ? { analysis } : {}),
+    // Where the load balancer sends traffic: blue's task set's.
+    loadBalancers: checked.blue.raw.loadBalancers ?? [],
+    ownSteps: false,
+    rollout: (taskDefinition) => new TaskSetDeploy(ctx, checked, taskDefinition),
+  };
+}
+
+/**
+ * The green-versus-blue analysis, when comparisons are declared. Its statistics are loaded only then, so
+ * a deploy without `compare` does not pay for them. Blue's recent data is read once, so a query that
+ * CloudWatch refuses fails here, before anything changes.
+ */
+async function compareVersions(
+  ctx: DeployContext,
+  checked: CheckedTaskSets,
+): Promise<GreenBlueAnalysis | undefined> {
+  const { settings: s, deps, calls } = ctx;
+  if (s.comparisons.length === 0) return undefined;
+  const { GreenBlueAnalysis } = await import('../../compare/analysis.js');
+  const groups = comparedGroups(checked.route.listener);
+  const analysis = new GreenBlueAnalysis(s.comparisons, deps.cloudwatch, {
+    blue: { ...groups.blue, taskDefinitionArn: checked.blue.taskDefinition, taskSetArn: checked.blue.arn },
+    green: groups.green,
+    ...groups.balancer,
+  });
+  const lines = await calls.retry('read blue’s recent metrics for the comparisons', () =>
+    analysis.verify(deps.clock.now()),
+  );
+  for (const { line, noData } of lines) {
+    if (noData) deps.log.warn(`Comparing ${line}`);
+    else deps.log.info(`Comparing ${line}`);
+  }
+  return analysis;
 }
 
 /** A task set safe-deploy did not create, or one of a run still deploying, blocks this run before any change. */
@@ -103,53 +109,50 @@ export function blockIfAnotherDeploy(leftovers: readonly Leftover[]): void {
   }
 }
 
-/**
- * The listener's forward weights. A listener without a forward action, or one that does not exist, is
- * the user's to fix: the error names the input, the ARN and the region looked in.
- */
-export async function readForward(
-  ctx: DeployContext,
-  ref: ListenerRoute['production'],
-  input: string,
-): Promise<Weights> {
-  try {
-    return await ctx.deps.lb.readWeights(ref);
-  } catch (error) {
-    const name = error instanceof Error ? error.name : '';
-    if (name === 'NoForwardAction')
-      throw new UserError(error instanceof Error ? error.message : String(error));
-    if (name === 'ListenerNotFoundException' || name === 'RuleNotFoundException') {
-      const kind = ref.kind === 'rule' ? 'listener rule' : 'listener';
-      throw notFoundError(input, ref.arn, kind, ctx.deps.region, describeError(error));
-    }
-    throw error;
-  }
-}
-
 /** The task-set deploy before green exists. */
 export class TaskSetDeploy implements CheckedRollout {
   private readonly target: TaskSetTarget;
+  private readonly router: TaskSetRouter;
 
   constructor(
     private readonly ctx: DeployContext,
     private readonly checked: CheckedTaskSets,
     private readonly taskDefinition: DeployTaskDefinition,
   ) {
-    const s = ctx.settings;
-    this.target = {
+    const { settings: s, deps, calls } = ctx;
+    const listener = checked.route.listener;
+    const target: TaskSetTarget = {
       cluster: s.cluster,
       service: s.service,
-      routing: s.route.kind,
+      routing: routingOf(s.route),
       blueArn: checked.blue.arn,
       greenArn: undefined,
-      listener: checked.route,
+      listener,
       runTags: runTags(ctx.deps.identity),
     };
+    this.target = target;
+    this.router = trafficRouter(
+      {
+        moves: 'task-sets',
+        listener,
+        taskSets: {
+          cluster: s.cluster,
+          service: s.service,
+          blueArn: checked.blue.arn,
+          greenArn: () => target.greenArn,
+          greenSteady: (what) => waitSteady(ctx, target.greenArn ?? '', listener?.greenTargetGroup, what),
+          // A deploy's rollback runs the saved router (rollBackTaskSets), whose waits are bounded.
+          blueSteady: () => Promise.resolve(),
+        },
+      },
+      { ecs: deps.ecs, lb: deps.lb, calls },
+    );
   }
 
-  /** Green's share of traffic while it runs one task beside blue (the one-box stage). */
-  get boxShare(): number {
-    return oneBoxShare(this.checked.service.desiredCount);
+  /** Green's share of traffic while it runs one task beside blue, and the scale that gives it that task. */
+  get oneBox(): { share: number; scale: number } {
+    const desired = this.checked.service.desiredCount;
+    return { share: oneBoxShare(desired), scale: oneTaskScale(desired) };
   }
 
   saved(stage: SavedDeploy['stage'] = 'deploying'): SavedDeploy {
@@ -163,27 +166,18 @@ export class TaskSetDeploy implements CheckedRollout {
   /** The first changes: traffic and blue as this deploy needs them, leftovers removed, green created. */
   async prepare(): Promise<LiveTaskSets> {
     const { settings: s, deps, calls, timeline } = this.ctx;
-    const { ecs, lb, log } = deps;
-    const { blue, route, initialWeights, leftovers } = this.checked;
+    const { ecs, log } = deps;
+    const { blue, route, leftovers } = this.checked;
     timeline.enter('prepare');
-    const split = route !== undefined && greenShare(initialWeights, route.greenTargetGroup) > 0;
+    const split = route.initialShare > 0;
     if (split)
       log.warn(
-        `The listener sent traffic to ${route.greenTargetGroup} before this deploy: moving it all to blue first`,
+        `The listener sent traffic to ${route.listener?.greenTargetGroup ?? 'green'} before this deploy: moving it all to blue first`,
       );
     // A kept release stays through this deploy (a failed one leaves it to roll back to) until promotion.
     const removable = leftovers.filter((left) => left.kind !== 'kept');
     if (removable.length || split) {
-      if (route) {
-        const router = new ListenerRouter(route, lb, calls);
-        await calls.retry('move traffic to blue', () => lb.setWeights(route.production, router.weights(0)));
-        if (route.testListenerArn) {
-          const test = route.testListenerArn;
-          await calls.retry('move test traffic to blue', () =>
-            lb.setWeights({ kind: 'listener', arn: test }, router.weights(0)),
-          );
-        }
-      }
+      await this.router.reset();
       if (blue.scalePercent !== 100) {
         await calls.retry('scale blue to 100%', () => ecs.scaleTaskSet(s.cluster, s.service, blue.arn, 100));
       }
@@ -191,19 +185,30 @@ export class TaskSetDeploy implements CheckedRollout {
     }
     const taskDefinitionArn = await taskDefinitionArnOf(this.ctx, this.taskDefinition);
     deps.saveState(this.saved());
-    const scale = route ? (s.oneBox ? oneTaskScale(this.checked.service.desiredCount) : 100) : 0;
-    const green = await createRunTaskSet(this.ctx, 'create green', this.target, {
+    const scale = this.router.greenStartScale(s.oneBox ? this.oneBox : undefined);
+    const created = await createRunTaskSet(this.ctx, 'create green', this.target, {
       taskDefinition: taskDefinitionArn,
       launch: blue.raw,
-      targetGroupArn: route?.greenTargetGroup,
+      targetGroupArn: route.listener?.greenTargetGroup,
       scalePercent: scale,
     });
-    this.target.greenArn = green.arn;
+    this.target.greenArn = created.arn;
     deps.saveState(this.saved());
     timeline.mark('green created');
-    log.info(`Green: ${green.arn} at ${scale}%`);
-    const live = new LiveTaskSets(this.ctx, this.checked, this.target, green, taskDefinitionArn);
-    await live.yieldToEarlierRun();
+    log.info(`Green: ${created.arn} at ${scale}%`);
+    const green = new GreenTaskSet(
+      this.ctx,
+      created,
+      taskDefinitionArn,
+      route.listener?.greenTargetGroup,
+      blue.arn,
+    );
+    green.startHeartbeat();
+    const live = new LiveTaskSets(this.ctx, this.checked, this.target, green, this.router);
+    await green.yieldToEarlierRun({
+      ids: () => live.ids(),
+      backOff: () => green.backOff((stage) => live.saved(stage)),
+    });
     return live;
   }
 
@@ -234,33 +239,23 @@ export async function removeLeftover(ctx: DeployContext, left: Leftover): Promis
   }
 }
 
-/** The task-set deploy once green exists: every method has blue, green and the route at hand. */
-export class LiveTaskSets extends GreenTaskSet implements LiveRollout {
-  private readonly listener: ListenerRouter | undefined;
-  private readonly scale: ScaleRouter;
-  private stopWatchingTraffic: (() => void) | undefined;
-  /** Green runs all its tasks (not only the one box's). */
-  private fullSize: boolean;
+/** The task-set deploy once green exists: every method has blue, green and the router at hand. */
+export class LiveTaskSets implements LiveRollout {
+  readonly requests: GreenRequests | undefined;
 
   constructor(
-    ctx: DeployContext,
+    private readonly ctx: DeployContext,
     private readonly checked: CheckedTaskSets,
     private readonly target: TaskSetTarget,
-    green: TaskSet,
-    taskDefinitionArn: string,
+    private readonly green: GreenTaskSet,
+    readonly router: TaskSetRouter,
   ) {
-    super(ctx, green, taskDefinitionArn, checked.route?.greenTargetGroup, checked.blue.arn);
-    const { settings: s, deps, calls } = ctx;
-    this.listener = checked.route ? new ListenerRouter(checked.route, deps.lb, calls) : undefined;
-    this.scale = new ScaleRouter(deps.ecs, calls, s.cluster, s.service, checked.blue.arn, green.arn, (what) =>
-      this.waitSteady(what),
-    );
-    this.fullSize = !s.oneBox;
+    this.requests = green.requests(router.greenRequests);
   }
 
   ids(): RolloutIds {
     return {
-      taskDefinitionArn: this.taskDefinitionArn,
+      taskDefinitionArn: this.green.taskDefinitionArn,
       taskSetArn: this.green.arn,
       previousTaskSetArn: this.checked.blue.arn,
     };
@@ -270,66 +265,32 @@ export class LiveTaskSets extends GreenTaskSet implements LiveRollout {
     return { kind: 'task-sets', stage, target: this.target };
   }
 
+  hookEnv(): Record<string, string> {
+    return this.green.hookEnv();
+  }
+
+  controlArn(): string {
+    return this.green.arn;
+  }
+
+  diagnose(): Promise<Diagnosis> {
+    return this.green.diagnose();
+  }
+
   async stabilise(): Promise<void> {
     this.ctx.timeline.enter('stabilize');
-    await this.waitSteady('green');
+    await this.green.waitSteady('green');
     this.ctx.timeline.mark('green steady');
-  }
-
-  async testTraffic(): Promise<void> {
-    if (!this.listener?.route.testListenerArn) return;
-    this.ctx.timeline.enter('test-traffic');
-    await this.listener.testTraffic();
-    this.ctx.timeline.mark('test listener 100% green');
-  }
-
-  /** One green task takes its proportional share of traffic; the one-box bake follows in the lifecycle. */
-  async oneBox(share: number): Promise<void> {
-    const { settings: s, deps, calls, timeline } = this.ctx;
-    if (this.listener) {
-      await this.shift(share);
-      return;
-    }
-    const scale = oneTaskScale(this.checked.service.desiredCount);
-    await calls.retry('scale green to one task', () =>
-      deps.ecs.scaleTaskSet(s.cluster, s.service, this.green.arn, scale),
-    );
-    await this.waitSteady('green (one box)');
-    timeline.moved(share, `one box: 1 task, ~${share}% of traffic`);
-    deps.log.info(`One box: green runs 1 task and takes about ${share}% of production traffic`);
-  }
-
-  /** Moves green's share of production traffic to `percent`. */
-  async shift(percent: number): Promise<void> {
-    const { deps, timeline, watch } = this.ctx;
-    const listener = this.listener;
-    if (listener) {
-      if (!this.fullSize && percent > this.boxShare()) await this.growGreen();
-      await listener.shift(timeline.traffic, percent);
-      // From the first move on, someone else moving the listener is noticed within a poll, not at the next step.
-      this.stopWatchingTraffic ??= watch.addCheck(() => listener.checkUnchanged(timeline.traffic));
-    } else {
-      await this.scale.shift(percent);
-    }
-    timeline.moved(percent, `traffic ${percent}%`);
-    deps.log.info(`Green takes ${percent}% of production traffic`);
-  }
-
-  /** Green's request count since it first took traffic, or undefined when it cannot be counted now. */
-  requestsSince(from: number, to: number): Promise<number | undefined> {
-    return this.requestsBehind(this.checked.route, from, to);
   }
 
   async promote(): Promise<void> {
     const { settings: s, deps, calls, timeline } = this.ctx;
     const { ecs, log } = deps;
     const blue = this.checked.blue;
+    const green = this.green.arn;
     timeline.enter('promote');
-    // The last look before green becomes the running version: is the traffic still where this deploy put it?
-    if (this.listener) await this.listener.confirm(timeline.traffic);
     deps.saveState(this.saved('promoting'));
-    await calls.retry('make green PRIMARY', () => ecs.makePrimary(s.cluster, s.service, this.green.arn));
-    this.stopWatchingTraffic?.();
+    await calls.retry('make green PRIMARY', () => ecs.makePrimary(s.cluster, s.service, green));
     // From here green is the running version: a failure to remove blue is reported, never rolled back.
     const kept = s.keepPrevious && (await this.keepBlue());
     if (!kept) {
@@ -342,7 +303,7 @@ export class LiveTaskSets extends GreenTaskSet implements LiveRollout {
     await this.replaceKept(kept);
     const after = await calls.retry('read the service', () => ecs.describeService(s.cluster, s.service));
     const primary = after?.taskSets.find((t) => t.status === 'PRIMARY');
-    if (primary?.arn !== this.green.arn) {
+    if (primary?.arn !== green) {
       throw new Stop(
         `ECS does not show green as PRIMARY after promotion (PRIMARY is ${primary?.arn ?? 'none'})`,
       );
@@ -352,8 +313,8 @@ export class LiveTaskSets extends GreenTaskSet implements LiveRollout {
     deps.saveState(this.saved('finished'));
     log.info(
       kept
-        ? `Promoted ${this.green.arn}; kept blue ${blue.arn} at 0%: \`safe-deploy rollback --cluster ${s.cluster} --service ${s.service}\` brings it back`
-        : `Promoted ${this.green.arn}; removed blue ${blue.arn}`,
+        ? `Promoted ${green}; kept blue ${blue.arn} at 0%: \`safe-deploy rollback --cluster ${s.cluster} --service ${s.service}\` brings it back`
+        : `Promoted ${green}; removed blue ${blue.arn}`,
     );
   }
 
@@ -383,13 +344,12 @@ export class LiveTaskSets extends GreenTaskSet implements LiveRollout {
 
   /**
    * keep-previous: blue stays, scaled to zero, tagged as kept (so the next deploy replaces it as a kept
-   * release rather than removing it as abandoned, and `safe-deploy rollback` finds it). False when it could
+   * release rather than removing it as abandoned, and \`safe-deploy rollback\` finds it). False when it could
    * not be kept; blue is then deleted as without keep-previous.
    */
   private async keepBlue(): Promise<boolean> {
     const { settings: s, deps, calls } = this.ctx;
     const blue = this.checked.blue;
-    const route = this.checked.route;
     try {
       await calls.persist('scale blue to 0%', () => deps.ecs.scaleTaskSet(s.cluster, s.service, blue.arn, 0));
       await calls.persist('tag blue as kept', () =>
@@ -398,9 +358,7 @@ export class LiveTaskSets extends GreenTaskSet implements LiveRollout {
           encodeKept({
             keptBy: runKey(deps.identity.runId, deps.identity.runAttempt),
             at: new Date(deps.clock.now()).toISOString(),
-            routing: route ? 'listener' : 'task-sets',
-            production: route?.production,
-            testListenerArn: route?.testListenerArn,
+            ...keptRoute(this.checked.route.listener),
           }),
         ),
       );
@@ -412,34 +370,23 @@ export class LiveTaskSets extends GreenTaskSet implements LiveRollout {
   }
 
   rollBack(): Promise<RollbackOutcome> {
-    this.stopWatchingTraffic?.();
     return rollBack(this.ctx, this.target);
-  }
-
-  private boxShare(): number {
-    return oneBoxShare(this.checked.service.desiredCount);
-  }
-
-  /** Listener routing after one box: green grows to full size before it takes more than the box's share. */
-  private async growGreen(): Promise<void> {
-    const { settings: s, deps, calls, timeline } = this.ctx;
-    const current = await calls.retry('read green', () =>
-      deps.ecs.describeTaskSet(s.cluster, s.service, this.green.arn),
-    );
-    if (!current) throw new Stop(`green task set ${this.green.arn} disappeared`);
-    if (current.scalePercent < 100) {
-      await calls.retry('scale green to full size', () =>
-        deps.ecs.scaleTaskSet(s.cluster, s.service, this.green.arn, 100),
-      );
-      await this.waitSteady('green (full size)');
-      timeline.mark('green scaled to 100%');
-    }
-    this.fullSize = true;
   }
 }
 
+/** How traffic reached the kept release, as its tags say it for \`safe-deploy rollback\`. */
+function keptRoute(
+  listener: ListenerRoute | undefined,
+): Pick<KeptRelease, 'routing' | 'production' | 'testListenerArn'> {
+  return {
+    routing: listener ? 'listener' : 'task-sets',
+    production: listener?.production,
+    testListenerArn: listener?.testListenerArn,
+  };
+}
+
 async function rollBack(ctx: DeployContext, target: TaskSetTarget): Promise<RollbackOutcome> {
-  const { deps, calls, timeline } = ctx;
+  const { deps, calls } = ctx;
   const outcome = await rollBackTaskSets(target, {
     ecs: deps.ecs,
     lb: deps.lb,
@@ -448,7 +395,7 @@ async function rollBack(ctx: DeployContext, target: TaskSetTarget): Promise<Roll
     info: (m) => deps.log.info(m),
     warn: (m) => deps.log.warn(m),
     onTrafficRestored: () => {
-      timeline.moved(0, 'traffic back on blue');
+      ctx.traffic.moved(0, 'traffic back on blue');
       deps.onTrafficRestored?.();
     },
   });
