@@ -219,7 +219,8 @@ export class DeployWatch {
     return {
       at: now,
       phase: this.options.timeline.phase,
-      traffic: this.options.timeline.traffic,
+      // As last recorded: a progress line reports, it decides nothing.
+      traffic: this.options.timeline.entries.at(-1)?.traffic ?? 0,
       label: options.label,
       elapsedMs: now - began,
       ...(until > began ? { totalMs: until - began } : {}),
