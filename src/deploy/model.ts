@@ -9,6 +9,7 @@ export type Phase =
   | 'prepare'
   | 'stabilize'
   | 'test-traffic'
+  | 'release-task'
   | 'before-traffic'
   | 'one-box'
   | 'shift'
@@ -78,8 +79,21 @@ export interface DeployPlan {
   firstDeploy?: true;
   /** `keep-previous`: promotion keeps blue, scaled to 0%, for `safe-deploy rollback`, instead of removing it. */
   keepPrevious?: true;
+  /** The release task's command as given, when one runs before traffic. */
+  releaseTask?: string;
   /** Green-versus-blue comparisons: the line as written and its rule in words. */
   comparisons?: { name: string; text: string; rule: string }[];
+}
+
+/** How the release task (`release-task`) ended, for the job summary. */
+export interface ReleaseTaskOutcome {
+  /** The command as given. */
+  command: string;
+  taskArn: string | undefined;
+  /** The container's exit code; undefined when it never ran (it failed to start, or could not be placed). */
+  exitCode: number | undefined;
+  /** Why it failed or was stopped, when it did not exit 0. */
+  reason: string | undefined;
 }
 
 /** Everything the report needs about one run. */
@@ -94,6 +108,8 @@ export interface DeployReport {
   taskDefinitionArn?: string;
   taskSetArn?: string;
   previousTaskSetArn?: string;
+  /** The release task's command, task and exit code, when one ran. */
+  releaseTask?: ReleaseTaskOutcome;
   /** Markdown lines describing the manifest (image digest, checksum), when deployed from one. */
   manifestLines?: string[];
   timeline: TimelineEntry[];

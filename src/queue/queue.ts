@@ -1,14 +1,13 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeError, UserError } from '../errors.js';
-import { describeApiError } from '../github/client.js';
+import { clipDescription as clip, describeApiError } from '../github/client.js';
 import type { Deployment, ReleaseApi } from '../github/releases.js';
 import { imageDigest } from '../manifest/image.js';
 import { MANIFEST_FILE, verifyManifest, type DeployManifest } from '../manifest/manifest.js';
 import * as log from '../log.js';
 import {
   claimWinner,
-  clip,
   payloadProblem,
   QUEUE_DEPTH,
   queueEntry,

@@ -133,11 +133,6 @@ export function payloadProblem(payload: unknown): string | undefined {
   return parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ');
 }
 
-/** GitHub refuses deployment and status descriptions over 140 characters. */
-export function clip(text: string): string {
-  return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
-}
-
 /** The first 7 characters of a commit, as GitHub shows it. */
 export function short(sha: string): string {
   return sha.slice(0, 7);
