@@ -9,6 +9,7 @@ export type Phase =
   | 'prepare'
   | 'stabilize'
   | 'test-traffic'
+  | 'release-task'
   | 'before-traffic'
   | 'one-box'
   | 'shift'
@@ -73,8 +74,21 @@ export interface DeployPlan {
   kind?: string[];
   /** The service's first deploy: it had no task set, so there was no blue. */
   firstDeploy?: true;
+  /** The release task's command as given, when one runs before traffic. */
+  releaseTask?: string;
   /** Green-versus-blue comparisons: the line as written and its rule in words. */
   comparisons?: { name: string; text: string; rule: string }[];
+}
+
+/** How the release task (`release-task`) ended, for the job summary. */
+export interface ReleaseTaskOutcome {
+  /** The command as given. */
+  command: string;
+  taskArn: string | undefined;
+  /** The container's exit code; undefined when it never ran (it failed to start, or could not be placed). */
+  exitCode: number | undefined;
+  /** Why it failed or was stopped, when it did not exit 0. */
+  reason: string | undefined;
 }
 
 /** Everything the report needs about one run. */
@@ -89,6 +103,8 @@ export interface DeployReport {
   taskDefinitionArn?: string;
   taskSetArn?: string;
   previousTaskSetArn?: string;
+  /** The release task's command, task and exit code, when one ran. */
+  releaseTask?: ReleaseTaskOutcome;
   /** Markdown lines describing the manifest (image digest, checksum), when deployed from one. */
   manifestLines?: string[];
   timeline: TimelineEntry[];

@@ -84,12 +84,14 @@ export function renderPlanText(plan: DeployPlan): string {
     return [
       `Plan for ${serviceName(plan)}: ${what}`,
       ...steps.map((l, i) => `  ${i + 1}. ${l}`),
+      ...releaseTaskText(plan),
       `  ${alarmText(plan)}`,
     ].join('\n');
   }
   const lines = [
     `Plan for ${serviceName(plan)} (${routingText(plan)}${plan.testListener ? ', test listener first' : ''}):`,
   ];
+  lines.push(...releaseTaskText(plan));
   let n = 0;
   if (plan.oneBox)
     lines.push(`  ${++n}. one box: 1 task${boxShareText(plan)}, bake ${formatDuration(plan.oneBox.bakeMs)}`);
@@ -101,6 +103,13 @@ export function renderPlanText(plan: DeployPlan): string {
   lines.push(`  ${alarmText(plan)}`);
   for (const c of plan.comparisons ?? []) lines.push(`  comparing green with blue: ${c.text} (${c.rule})`);
   return lines.join('\n');
+}
+
+/** The release task's line of the plan: it runs once green is steady, before any traffic. */
+function releaseTaskText(plan: DeployPlan): string[] {
+  return plan.releaseTask
+    ? [`  release task once green is steady, before any traffic: ${plan.releaseTask}`]
+    : [];
 }
 
 function headline(report: DeployReport, span: ChartSpan): string {
@@ -163,9 +172,22 @@ function deployedTable(report: DeployReport): string {
       report.result === 'deployed' ? 'Blue task set (removed)' : 'Blue task set (previous)',
       report.previousTaskSetArn,
     ],
+    ...releaseTaskRows(report),
   ];
   const body = rows.filter(([, v]) => v).map(([k, v]) => `| ${k} | ${code(v!)} |`);
   return ['| What | |', '|---|---|', ...body].join('\n');
+}
+
+/** The release task's command, task and exit code (or why it has none). */
+function releaseTaskRows(report: DeployReport): [string, string | undefined][] {
+  const task = report.releaseTask;
+  if (!task) return [];
+  const exit = task.exitCode !== undefined ? `${task.exitCode}` : `none (${task.reason ?? 'it did not run'})`;
+  return [
+    ['Release task', task.command],
+    ['Release task ARN', task.taskArn],
+    ['Release task exit code', exit],
+  ];
 }
 
 function trafficSection(timeline: readonly TimelineEntry[], span: ChartSpan): string {
