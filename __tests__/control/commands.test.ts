@@ -5,7 +5,7 @@ import {
   encodeKept,
   encodeState,
   type LiveState,
-} from '../../src/control/channel.js';
+} from '../../src/control-protocol/channel.js';
 import {
   abortCommand,
   promoteCommand,

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import { formatDuration } from '../duration.js';
 import { UserError } from '../errors.js';
 import { diagnose, renderDiagnosisText, type Diagnosis } from '../deploy/diagnose.js';
-import { isLive, KEPT_KEYS, type KeptRelease } from './channel.js';
+import { isLive, KEPT_KEYS, type KeptRelease } from '../control-protocol/channel.js';
 import { findChannel, findKept, where } from './locate.js';
 
 /**

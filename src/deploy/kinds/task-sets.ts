@@ -15,7 +15,7 @@ import { trafficRouter, type TaskSetRouter } from '../routing/router.js';
 import type { SavedDeploy, TaskSetTarget } from '../saved.js';
 import { Stop } from '../watch.js';
 import { createRunTaskSet, GreenTaskSet, waitSteady } from './green-task-set.js';
-import { encodeKept, runKey, type KeptRelease } from '../../control/channel.js';
+import { encodeKept, runKey, type KeptRelease } from '../../control-protocol/channel.js';
 import type { Diagnosis } from '../diagnose.js';
 import { routingOf } from '../routing/settings.js';
 

@@ -1,4 +1,8 @@
-/** The vocabulary of a deploy, shared by the engine, its inputs and the report. */
+/**
+ * The vocabulary of a deploy, as plain data: what the report is given about a run (its plan, timeline,
+ * result and why green failed). The deploy produces it and imports it from here; the report imports
+ * nothing of the deploy.
+ */
 
 /** How a run ended, as the `result` output reports it. */
 export type DeployResult = 'deployed' | 'rolled-back' | 'blocked' | 'dry-run';
@@ -19,7 +23,6 @@ export type Phase =
   | 'finished';
 
 import type { AlarmStateValue } from '../aws/cloudwatch.js';
-import type { Diagnosis } from './diagnose.js';
 import type { ComparisonReport } from '../compare/model.js';
 
 export type { AlarmStateValue };
@@ -30,6 +33,12 @@ export interface TrafficStep {
   holdMs: number;
   /** `N%:pause`: hold until promoted (`safe-deploy promote`), up to `pause-timeout`. */
   pause?: true;
+}
+
+/** A step as the plan says it runs: after a one box, a step at or below the box's share holds at it. */
+export interface PlannedStep extends TrafficStep {
+  /** The one box's share the step holds at instead of moving traffic. */
+  heldAt?: number;
 }
 
 /** How traffic moves between blue and green. */
@@ -60,7 +69,7 @@ export interface DeployPlan {
   routing: Routing;
   /** The `steps` input as given (preset name or list). */
   stepsText: string;
-  steps: TrafficStep[];
+  steps: PlannedStep[];
   /** With `one-box`: its bake, its own alarms and green's share of traffic (known once the service is read). */
   oneBox: { bakeMs: number; alarms: string[]; share?: number } | undefined;
   bakeMs: number;
@@ -75,6 +84,23 @@ export interface DeployPlan {
   firstDeploy?: true;
   /** Green-versus-blue comparisons: the line as written and its rule in words. */
   comparisons?: { name: string; text: string; rule: string }[];
+}
+
+/** Why green failed, as ECS and the load balancer said it: one finding, with how many times it was seen. */
+export interface Finding {
+  /** ISO time of the newest occurrence, when known. */
+  at: string | undefined;
+  text: string;
+  count: number;
+}
+
+/** Why green failed, in ECS's and the load balancer's words. */
+export interface Diagnosis {
+  events: Finding[];
+  stoppedTasks: Finding[];
+  unhealthyTargets: Finding[];
+  /** What could not be read (a missing IAM permission, say); the rest is still shown. */
+  unreadable: string[];
 }
 
 /** Everything the report needs about one run. */
