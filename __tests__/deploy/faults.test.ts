@@ -442,3 +442,61 @@ describe('deployment records that tell the truth', () => {
     expect(began).toBe(false);
   });
 });
+
+describe('CreateTaskSet answers lost after the create (the SDK sends the request again)', () => {
+  const NETWORK = { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'] } };
+  const kinds: [string, (s: Scenario) => void, Record<string, string>][] = [
+    ['listener routing', () => undefined, {}],
+    [
+      'task-sets routing',
+      () => undefined,
+      { 'listener-arn': '', routing: 'task-sets', steps: '50%:1m, 100%' },
+    ],
+    [
+      'a first deploy',
+      (s) => s.aws.empty(),
+      { 'first-task-set': JSON.stringify({ launchType: 'FARGATE', networkConfiguration: NETWORK }) },
+    ],
+  ];
+
+  test.each(
+    kinds.flatMap(([name, arrange, inputs]) => [1, 3].map((lost) => [name, lost, arrange, inputs] as const)),
+  )(
+    '%s, %i answer(s) lost: deployed, one version at 100%, no task set of the run left beside it',
+    async (_name, lost, arrange, inputs) => {
+      const s = scenario();
+      arrange(s);
+      s.aws.loseAnswers('CreateTaskSet', lost);
+      const report = await deploy(s, { 'bake-time': '1m', ...inputs });
+      expect(report.result).toBe('deployed');
+      expect(s.aws.taskSets.map((t) => [t.taskSetArn, t.status, t.scale?.value])).toEqual([
+        [report.taskSetArn, 'PRIMARY', 100],
+      ]);
+      if (!inputs.routing) {
+        const weights = s.aws.weights();
+        expect(Object.entries(weights).filter(([, w]) => w > 0).length).toBeLessThanOrEqual(1);
+      }
+    },
+  );
+
+  test('every try of one run sends one client token; another attempt of the run sends another', async () => {
+    const tokens = async (attempt: string) => {
+      const s = scenario();
+      await deploy(
+        s,
+        { 'bake-time': '1m' },
+        {
+          identity: { repository: 'octo/shop', commit: 'abc1234', runId: '99', runAttempt: attempt },
+        },
+      );
+      return s.aws.ecsMock
+        .calls()
+        .filter((c) => c.args[0].constructor.name === 'CreateTaskSetCommand')
+        .map((c) => (c.args[0].input as { clientToken?: string }).clientToken);
+    };
+    const [first] = await tokens('1');
+    expect(first).toMatch(/^[0-9a-f]{32}$/);
+    expect(await tokens('1')).toEqual([first]);
+    expect(await tokens('2')).not.toEqual([first]);
+  });
+});

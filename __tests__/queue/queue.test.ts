@@ -148,6 +148,19 @@ describe('taking', () => {
     });
   });
 
+  test('a payload kept as a JSON string, and an artifact record without its run, are read all the same', async () => {
+    const artifact = build(B, 102);
+    const queued = await queue(B, 102);
+    const deployment = repo.deployments.find((d) => d.id === queued.deployment.id)!;
+    deployment.payload = JSON.stringify(deployment.payload);
+    // An artifact record without its run: the run's own artifact list still holds it.
+    github.on('GET', `/repos/octo/shop/actions/artifacts/${artifact.id}`, () => ({
+      body: { id: artifact.id, name: artifact.name, expired: false, expires_at: null, workflow_run: null },
+    }));
+    const outcome = await take();
+    expect(outcome.taken?.deployment.id).toBe(queued.deployment.id);
+  });
+
   test('nothing queued: nothing taken, nothing written', async () => {
     const before = github.requests.filter((r) => r.method === 'POST').length;
     expect(await take()).toEqual({});

@@ -59,6 +59,9 @@ export const SERVICE_ARN = `${ACCOUNT}:service/web/api`;
 
 type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 
+/** Requests one SDK call makes at most (`maxAttempts` in src/aws/clients.ts). */
+const SDK_MAX_ATTEMPTS = 3;
+
 /**
  * How the fake names a GetMetricData query: `Namespace/Metric{Dim=Value,...}:Stat` (dimensions sorted
  * by name), or the expression itself.
@@ -142,6 +145,10 @@ export class FakeAws {
   serviceLaunch: Partial<Service> = {};
   private readonly running = new Map<string, number>([[BLUE_TASK_SET, 4]]);
   private readonly scaledAt = new Map<string, number>();
+  /** CreateTaskSet client tokens seen, and the task set each created. */
+  private readonly createTokens = new Map<string, string>();
+  /** Answers still to lose after the effect, by command (see loseAnswers). */
+  private readonly lostAnswers = new Map<string, number>();
   /** Errors to throw from the next calls of a command. */
   private readonly failures = new Map<string, Error[]>();
   /** Windows of fake time in which calls fail (an outage, a throttling storm). */
@@ -237,6 +244,37 @@ export class FakeAws {
    */
   failFor(ms: number, error: Error, commands?: string[]): void {
     this.outages.push({ from: this.clock.now(), until: this.clock.now() + ms, error, commands });
+  }
+
+  /**
+   * The next `times` answers of CreateTaskSet are lost after ECS created the task set (a 500 or a dropped
+   * connection after the effect). The SDK sends the request again, up to SDK_MAX_ATTEMPTS a call; a call
+   * whose every attempt lost its answer fails with a ServerException, as the SDK surfaces it.
+   */
+  loseAnswers(command: 'CreateTaskSet', times: number): void {
+    this.lostAnswers.set(command, (this.lostAnswers.get(command) ?? 0) + times);
+  }
+
+  /**
+   * CreateTaskSet's effect. With a `clientToken` ECS has seen (API reference, CreateTaskSet: "An identifier
+   * that you provide to ensure the idempotency of the request"), the task set that token made is returned and
+   * nothing is created.
+   */
+  private createTaskSet(input: Partial<TaskSet> & { clientToken?: string }): TaskSet {
+    const { clientToken, ...fields } = input;
+    const earlier = clientToken && this.createTokens.get(clientToken);
+    const existing = earlier && this.taskSets.find((t) => t.taskSetArn === earlier);
+    if (existing) return existing;
+    const set: TaskSet = {
+      ...fields,
+      taskSetArn: `${ACCOUNT}:task-set/web/api/ecs-svc/${String(this.nextId++).padStart(19, '0')}`,
+      status: 'ACTIVE',
+      createdAt: new Date(this.clock.now()),
+    };
+    if (clientToken) this.createTokens.set(clientToken, set.taskSetArn!);
+    this.taskSets.push(set);
+    this.scaled(set.taskSetArn!, 'CreateTaskSet', true);
+    return set;
   }
 
   /** The next `times` calls of `command` never answer. */
@@ -366,19 +404,26 @@ export class FakeAws {
         };
       }),
     );
-    ecs.on(CreateTaskSetCommand).callsFake((input: Partial<TaskSet> & { tags?: TaskSet['tags'] }) =>
-      this.call('CreateTaskSet', () => {
-        const set: TaskSet = {
-          ...input,
-          taskSetArn: `${ACCOUNT}:task-set/web/api/ecs-svc/${String(this.nextId++).padStart(19, '0')}`,
-          status: 'ACTIVE',
-          createdAt: new Date(this.clock.now()),
-        };
-        this.taskSets.push(set);
-        this.scaled(set.taskSetArn!, 'CreateTaskSet', true);
-        return { taskSet: this.refresh(set) };
-      }),
-    );
+    ecs
+      .on(CreateTaskSetCommand)
+      .callsFake((input: Partial<TaskSet> & { tags?: TaskSet['tags']; clientToken?: string }) =>
+        this.call('CreateTaskSet', () => {
+          // One call of the SDK is up to SDK_MAX_ATTEMPTS requests: an answer lost after the create is sent
+          // again, with the same body (and so the same clientToken), before the caller hears of it.
+          for (let attempt = 1; ; attempt++) {
+            const set = this.createTaskSet(input);
+            const lost = this.lostAnswers.get('CreateTaskSet') ?? 0;
+            if (lost === 0) return { taskSet: this.refresh(set) };
+            this.lostAnswers.set('CreateTaskSet', lost - 1);
+            if (attempt === SDK_MAX_ATTEMPTS) {
+              throw Object.assign(new Error('We encountered an internal error. Please try again.'), {
+                name: 'ServerException',
+                $metadata: { httpStatusCode: 500 },
+              });
+            }
+          }
+        }),
+      );
     ecs.on(UpdateTaskSetCommand).callsFake((input: { taskSet: string; scale: TaskSet['scale'] }) =>
       this.call('UpdateTaskSet', () => {
         const set = this.find(input.taskSet);

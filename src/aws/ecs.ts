@@ -90,6 +90,11 @@ export interface NewTaskSet {
   targetGroupArn: string | undefined;
   scalePercent: number;
   tags: Record<string, string>;
+  /**
+   * CreateTaskSet's idempotency token (up to 36 ASCII characters): a request repeated with the same token
+   * (the SDK retrying an answer lost after ECS created the task set) returns that task set, not another.
+   */
+  clientToken?: string;
 }
 
 /** The ECS calls a deploy makes. */
@@ -205,6 +210,7 @@ export class SdkEcs implements EcsPort, EcsControllerPort, EcsControlPort {
         ...(loadBalancers.length ? { loadBalancers } : {}),
         ...(from.externalId ? { externalId: from.externalId } : {}),
         scale: { unit: 'PERCENT', value: input.scalePercent },
+        ...(input.clientToken ? { clientToken: input.clientToken } : {}),
         tags: Object.entries(input.tags).map(([key, value]) => ({ key, value })),
       }),
     );

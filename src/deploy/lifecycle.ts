@@ -209,12 +209,15 @@ function watchComparisons(ctx: DeployContext, analysis: GreenBlueAnalysis, green
     ...(ids.taskSetArn ? { taskSetArn: ids.taskSetArn } : {}),
     ...(ids.taskDefinitionArn ? { taskDefinitionArn: ids.taskDefinitionArn } : {}),
   });
+  let states: string[] = [];
+  watch.addStatus(() => states);
   watch.addCheck(async () => {
     if (traffic.percent === 0) return;
     const verdict = await calls.once('read the green-versus-blue comparisons', () =>
       analysis.poll(deps.clock.now(), { traffic: traffic.percent, phase: timeline.phase }),
     );
     if (verdict === LATER) return;
+    states = verdict.results.map((result) => `${result.name} ${result.state}`);
     for (const result of verdict.changed)
       deps.log.info(`Comparison ${result.name}: ${describeResult(result)}`);
     if (!verdict.failed) return;

@@ -1,4 +1,5 @@
 import { isSteady, type NewTaskSet, type TaskSet } from '../../aws/ecs.js';
+import { crypto } from '../../builtins.js';
 import { formatDuration } from '../../duration.js';
 import { LATER } from '../calls.js';
 import type { DeployContext } from '../context.js';
@@ -24,14 +25,38 @@ export function createRunTaskSet(
 ): Promise<TaskSet> {
   const { settings: s, deps, calls } = ctx;
   const tags = { ...run.runTags, [TAG.heartbeat]: new Date(deps.clock.now()).toISOString() };
+  // One token per run attempt and service: every try of this create, the SDK's and ours, asks for one task set.
+  const clientToken = createToken(run.runTags, s.cluster, s.service, what);
   return calls.create(
     what,
-    () => deps.ecs.createTaskSet(s.cluster, s.service, { ...spec, tags }),
+    () => deps.ecs.createTaskSet(s.cluster, s.service, { ...spec, tags, clientToken }),
     async () => {
       const service = await deps.ecs.describeService(s.cluster, s.service);
       return service ? taggedGreen(service.taskSets, run) : undefined;
     },
   );
+}
+
+/**
+ * CreateTaskSet's client token for a run's create: the same for every try of one run attempt on one service
+ * (so a retried request after a lost answer gets the task set the first one made), different for another
+ * attempt or another service. 32 hex characters of a SHA-256, within ECS's 36.
+ */
+export function createToken(
+  runTags: Record<string, string>,
+  cluster: string,
+  service: string,
+  what: string,
+): string {
+  const key = [
+    runTags[TAG.repository],
+    runTags[TAG.runId],
+    runTags[TAG.runAttempt],
+    cluster,
+    service,
+    what,
+  ].join('\n');
+  return crypto().createHash('sha256').update(key).digest('hex').slice(0, 32);
 }
 
 /**
