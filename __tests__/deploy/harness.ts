@@ -21,6 +21,8 @@ export const MUTATING = [
   'TagResource',
   'UpdateService',
   'StopServiceDeployment',
+  'RunTask',
+  'StopTask',
 ];
 
 export interface Scenario {

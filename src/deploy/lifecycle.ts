@@ -28,6 +28,7 @@ import type { DeploySettings } from './settings.js';
 import { Timeline } from './timeline.js';
 import { DeployWatch, NotSteady, Stop } from './watch.js';
 import { JobControl } from './job-control.js';
+import { runReleaseTaskOnGreen } from './release/task.js';
 import { renderDiagnosisText, type Diagnosis } from './diagnose.js';
 
 /** Before the bake time has passed the request count is only progress, read this often. */
@@ -35,7 +36,7 @@ const REQUEST_COUNT_EVERY_MS = 30_000;
 
 /**
  * The deploy, as the runbook reads (README, "How a deploy goes"):
- * validate → prepare → stabilise → test traffic → before-traffic → one box → shift → after-traffic → bake
+ * validate (and verify) → prepare → stabilise → release task → test traffic → before-traffic → one box → shift → after-traffic → bake
  * → promote, or roll back from any point after validation. Each phase is one call; what a phase does for
  * a kind of service lives behind the rollout port, the waiting in the watch, the AWS policy in the calls.
  * Throws only for errors the user must fix before anything changed.
@@ -82,6 +83,11 @@ export async function runLifecycle(
     control = startControl(run, green, progress);
     if (checked.analysis) watchComparisons(run, checked.analysis, green);
     await log.group('Stabilise green', () => green.stabilise());
+    // Before any traffic, test traffic included (a first deploy runs it before its task set is made).
+    const releaseTask = s.releaseTask;
+    if (releaseTask && !rollout.firstDeploy) {
+      await log.group('Release task', () => runReleaseTaskOnGreen(run, releaseTask, green));
+    }
     const testTraffic = green.router.testTraffic?.bind(green.router);
     if (testTraffic) await log.group('Test traffic', () => sendTestTraffic(run, testTraffic));
     if (s.beforeTraffic) await hook(run, green, 'before-traffic', s.beforeTraffic);
@@ -172,6 +178,7 @@ function planOf(checked: Preflight): DeployPlan {
     ),
     ...(checked.rollout.describe ? { kind: checked.rollout.describe() } : {}),
     ...(checked.rollout.firstDeploy ? { firstDeploy: true } : {}),
+    ...(s.keepPrevious && !checked.rollout.firstDeploy ? { keepPrevious: true } : {}),
     oneBox: s.oneBox
       ? {
           bakeMs: s.oneBoxBakeMs,
@@ -184,6 +191,7 @@ function planOf(checked: Preflight): DeployPlan {
     pollIntervalMs: s.pollIntervalMs,
     alarms: checked.alarms.watched,
     testListener: hasTestListener(s.route),
+    ...(s.releaseTask ? { releaseTask: s.releaseTask.text } : {}),
     ...comparisonsOf(s),
   };
 }
@@ -603,6 +611,7 @@ function report(
     ...(ids?.taskSetArn ? { taskSetArn: ids.taskSetArn } : {}),
     ...(ids?.previousTaskSetArn ? { previousTaskSetArn: ids.previousTaskSetArn } : {}),
     ...(diagnosis ? { diagnosis } : {}),
+    ...(timeline.releaseTask ? { releaseTask: timeline.releaseTask } : {}),
     timeline: timeline.entries,
     ...(checked?.analysis ? { comparisons: checked.analysis.report() } : {}),
     startedAt: new Date(ctx.startedAt).toISOString(),

@@ -1,14 +1,13 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeError, UserError } from '../errors.js';
-import { describeApiError } from '../github/client.js';
+import { clipDescription as clip, describeApiError } from '../github/client.js';
 import type { Deployment, ReleaseApi } from '../github/releases.js';
 import { imageDigest } from '../manifest/image.js';
 import { MANIFEST_FILE, verifyManifest, type DeployManifest } from '../manifest/manifest.js';
 import * as log from '../log.js';
 import {
   claimWinner,
-  clip,
   payloadProblem,
   QUEUE_DEPTH,
   queueEntry,
@@ -67,7 +66,11 @@ export async function readQueue(api: ReleaseApi, environment?: string): Promise<
     ...(environment ? { environment } : {}),
     limit: QUEUE_DEPTH,
   });
-  return Promise.all(deployments.map(async (d) => queueEntry(d, await api.listStatuses(d.id))));
+  // Filtered here too: only this task's deployments (of this environment) are the queue.
+  const queue = deployments.filter(
+    (d) => d.task === RELEASE_TASK && (!environment || d.environment === environment),
+  );
+  return Promise.all(queue.map(async (d) => queueEntry(d, await api.listStatuses(d.id))));
 }
 
 /** A release this run queued, and the older ones it superseded. */

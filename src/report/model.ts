@@ -13,6 +13,7 @@ export type Phase =
   | 'prepare'
   | 'stabilize'
   | 'test-traffic'
+  | 'release-task'
   | 'before-traffic'
   | 'one-box'
   | 'shift'
@@ -62,6 +63,9 @@ export interface TimelineEntry {
 /** The timeline note of a first deploy's rollback: its task set deleted, the service empty again. */
 export const FIRST_TASK_SET_DELETED = 'first task set deleted';
 
+/** The timeline note of a promotion that kept blue (`keep-previous`), scaled to 0%, for a rollback. */
+export const BLUE_KEPT = 'green is PRIMARY, blue kept at 0% for rollback';
+
 /** What the deploy is going to do, as printed by dry-run and the summary. */
 export interface DeployPlan {
   cluster: string;
@@ -82,6 +86,10 @@ export interface DeployPlan {
   kind?: string[];
   /** The service's first deploy: it had no task set, so there was no blue. */
   firstDeploy?: true;
+  /** `keep-previous`: promotion keeps blue, scaled to 0%, for `safe-deploy rollback`, instead of removing it. */
+  keepPrevious?: true;
+  /** The release task's command as given, when one runs before traffic. */
+  releaseTask?: string;
   /** Green-versus-blue comparisons: the line as written and its rule in words. */
   comparisons?: { name: string; text: string; rule: string }[];
 }
@@ -103,6 +111,17 @@ export interface Diagnosis {
   unreadable: string[];
 }
 
+/** How the release task (`release-task`) ended, for the job summary. */
+export interface ReleaseTaskOutcome {
+  /** The command as given. */
+  command: string;
+  taskArn: string | undefined;
+  /** The container's exit code; undefined when it never ran (it failed to start, or could not be placed). */
+  exitCode: number | undefined;
+  /** Why it failed or was stopped, when it did not exit 0. */
+  reason: string | undefined;
+}
+
 /** Everything the report needs about one run. */
 export interface DeployReport {
   /** Why green failed, as ECS reported it, when it did not steady, tasks stopped or targets were unhealthy. */
@@ -115,6 +134,8 @@ export interface DeployReport {
   taskDefinitionArn?: string;
   taskSetArn?: string;
   previousTaskSetArn?: string;
+  /** The release task's command, task and exit code, when one ran. */
+  releaseTask?: ReleaseTaskOutcome;
   /** Markdown lines describing the manifest (image digest, checksum), when deployed from one. */
   manifestLines?: string[];
   timeline: TimelineEntry[];
