@@ -66,7 +66,11 @@ export async function readQueue(api: ReleaseApi, environment?: string): Promise<
     ...(environment ? { environment } : {}),
     limit: QUEUE_DEPTH,
   });
-  return Promise.all(deployments.map(async (d) => queueEntry(d, await api.listStatuses(d.id))));
+  // Filtered here too: only this task's deployments (of this environment) are the queue.
+  const queue = deployments.filter(
+    (d) => d.task === RELEASE_TASK && (!environment || d.environment === environment),
+  );
+  return Promise.all(queue.map(async (d) => queueEntry(d, await api.listStatuses(d.id))));
 }
 
 /** A release this run queued, and the older ones it superseded. */
