@@ -175,6 +175,7 @@ function planOf(checked: Preflight): DeployPlan {
     steps: checked.rollout.steps ?? s.steps,
     ...(checked.rollout.describe ? { kind: checked.rollout.describe() } : {}),
     ...(checked.rollout.firstDeploy ? { firstDeploy: true } : {}),
+    ...(s.keepPrevious && !checked.rollout.firstDeploy ? { keepPrevious: true } : {}),
     oneBox: s.oneBox
       ? {
           bakeMs: s.oneBoxBakeMs,

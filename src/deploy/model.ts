@@ -54,6 +54,9 @@ export interface TimelineEntry {
 /** The timeline note of a first deploy's rollback: its task set deleted, the service empty again. */
 export const FIRST_TASK_SET_DELETED = 'first task set deleted';
 
+/** The timeline note of a promotion that kept blue (`keep-previous`), scaled to 0%, for a rollback. */
+export const BLUE_KEPT = 'green is PRIMARY, blue kept at 0% for rollback';
+
 /** What the deploy is going to do, as printed by dry-run and the summary. */
 export interface DeployPlan {
   cluster: string;
@@ -74,6 +77,8 @@ export interface DeployPlan {
   kind?: string[];
   /** The service's first deploy: it had no task set, so there was no blue. */
   firstDeploy?: true;
+  /** `keep-previous`: promotion keeps blue, scaled to 0%, for `safe-deploy rollback`, instead of removing it. */
+  keepPrevious?: true;
   /** The release task's command as given, when one runs before traffic. */
   releaseTask?: string;
   /** Green-versus-blue comparisons: the line as written and its rule in words. */

@@ -3,6 +3,7 @@ import { describeError } from '../errors.js';
 import { formatDuration } from '../duration.js';
 import { renderDiagnosisMarkdown } from './diagnosis.js';
 import {
+  BLUE_KEPT,
   FIRST_TASK_SET_DELETED,
   type DeployPlan,
   type DeployReport,
@@ -19,6 +20,8 @@ import {
   COMPARISON_MARK,
   describeAlarmChanges,
   mermaidTrafficChart,
+  rollbackStart,
+  ROLLBACK_MARK,
   textTrafficChart,
   trafficMoved,
   type ChartSpan,
@@ -99,7 +102,7 @@ export function renderPlanText(plan: DeployPlan): string {
     lines.push(
       `  ${++n}. ${step.pause ? `${step.percent}% until promoted` : stepText(step.percent, step.holdMs)}${heldText(plan, step)}`,
     );
-  lines.push(`  then bake ${bakeText(plan)}, then promote green and remove blue`);
+  lines.push(`  then bake ${bakeText(plan)}, then promote green and ${blueAfterPromotion(plan)}`);
   lines.push(`  ${alarmText(plan)}`);
   for (const c of plan.comparisons ?? []) lines.push(`  comparing green with blue: ${c.text} (${c.rule})`);
   return lines.join('\n');
@@ -169,7 +172,11 @@ function deployedTable(report: DeployReport): string {
       report.taskSetArn,
     ],
     [
-      report.result === 'deployed' ? 'Blue task set (removed)' : 'Blue task set (previous)',
+      report.result !== 'deployed'
+        ? 'Blue task set (previous)'
+        : report.timeline.some((e) => e.note === BLUE_KEPT)
+          ? 'Blue task set (kept at 0% for `safe-deploy rollback`)'
+          : 'Blue task set (removed)',
       report.previousTaskSetArn,
     ],
     ...releaseTaskRows(report),
@@ -203,6 +210,11 @@ function trafficSection(timeline: readonly TimelineEntry[], span: ChartSpan): st
   const failedList = failed.length
     ? `\n\nGreen versus blue (\`${COMPARISON_MARK}\` a comparison failed):\n\n${failed.join('\n')}`
     : '';
+  const rollback = rollbackStart(timeline, span.startMs);
+  const rollbackLine =
+    rollback === undefined
+      ? ''
+      : `\n\n\`${ROLLBACK_MARK}\` the rollback began at +${formatDuration(rollback)}; the chart ends at green's share when the run ended.`;
   if (!trafficMoved(timeline)) {
     return `### Green's traffic share\n\nGreen took no production traffic.${changeList}`;
   }
@@ -211,7 +223,7 @@ function trafficSection(timeline: readonly TimelineEntry[], span: ChartSpan): st
     '',
     '```text',
     textTrafficChart(timeline, span),
-    '```' + changeList + failedList,
+    '```' + changeList + failedList + rollbackLine,
     '',
     '<details><summary>The same chart in Mermaid (line: green %, bars: a watched alarm not OK)</summary>',
     '',
@@ -311,7 +323,7 @@ function planSection(plan: DeployPlan): string {
   const details = [
     `- Routing: ${routingText(plan)}${plan.testListener ? '; test listener gets green first' : ''}`,
     `- Steps: ${code(plan.stepsText)}`,
-    `- Bake at 100%: ${bakeText(plan)}, then promote green and remove blue`,
+    `- Bake at 100%: ${bakeText(plan)}, then promote green and ${blueAfterPromotion(plan)}`,
     `- ${alarmMarkdown('Watched alarms', plan.alarms)} (read every ${formatDuration(plan.pollIntervalMs)})`,
     ...(plan.oneBox?.alarms.length ? [`- ${alarmMarkdown('One-box alarms', plan.oneBox.alarms)}`] : []),
     ...(plan.comparisons ?? []).map((c) => `- Green versus blue: ${code(c.text)} (${c.rule})`),
@@ -330,6 +342,13 @@ function boxShareText(plan: DeployPlan): string {
 function heldText(plan: DeployPlan, step: TrafficStep): string {
   const share = plan.oneBox?.share;
   return share !== undefined && heldAtBox(step, share) ? ` (held at the one box's ${share}%)` : '';
+}
+
+/** What promotion does with blue: removed, or with `keep-previous` kept at 0% for a rollback. */
+function blueAfterPromotion(plan: DeployPlan): string {
+  return plan.keepPrevious
+    ? 'keep blue, scaled to 0%, for `safe-deploy rollback` (keep-previous)'
+    : 'remove blue';
 }
 
 function stepText(percent: number, holdMs: number): string {
