@@ -77,8 +77,19 @@ export interface DeployPlan {
   comparisons?: { name: string; text: string; rule: string }[];
 }
 
+/** A task set of the run found beside the serving version once the deploy ended. */
+export interface LeftoverRemoved {
+  arn: string;
+  status: string;
+  scalePercent: number;
+  /** False when deleting it failed (the log says why). */
+  removed: boolean;
+}
+
 /** Everything the report needs about one run. */
 export interface DeployReport {
+  /** Task sets of this run found beside the serving version at the end, and whether each was removed. */
+  leftovers?: LeftoverRemoved[];
   /** Why green failed, as ECS reported it, when it did not steady, tasks stopped or targets were unhealthy. */
   diagnosis?: Diagnosis;
   result: DeployResult;
