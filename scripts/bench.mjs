@@ -328,7 +328,7 @@ async function canaryCalls() {
 /** Each action's main (and the deploy's post step) from its action.yml, as the runner finds them. */
 function actionEntries() {
   const entries = [];
-  for (const folder of ['.', 'gate', 'checklist', 'package', 'plan']) {
+  for (const folder of ['.', 'gate', 'checklist', 'package', 'plan', 'queue']) {
     const runs = parseYaml(readFileSync(join(folder, 'action.yml'), 'utf8')).runs;
     const name = folder === '.' ? 'deploy' : folder;
     entries.push({ name, step: 'main', file: resolve(folder, runs.main) });
@@ -370,6 +370,7 @@ async function coldStarts() {
     package: {},
     // The plan action's one input is a path: a pipeline file that is not there.
     plan: { config: 'no-such-pipeline.yml' },
+    queue: { release: 'latest', result: 'success' },
   };
   const subjects = [
     { label: 'node -e 0', args: ['-e', '0'] },

@@ -1,7 +1,9 @@
 // npm run demo: a full canary deploy and an automatic rollback, run by the built action (dist/) exactly
 // as the GitHub runner runs it, against the local AWS emulator (moto_server on a free loopback port);
 // then the same for an ordinary ECS rolling service.
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   INSTALL_HINT,
   motoInstalled,
@@ -26,10 +28,17 @@ if (!existsSync('dist/deploy/index.js')) {
   process.exit(1);
 }
 
+// Each deploy's job summary (result, traffic chart, timeline, plan), as GitHub shows it under the run,
+// collected in one Markdown file outside the repository; its path is printed at the start and the end.
+const summaries = join(mkdtempSync(join(tmpdir(), 'safe-deploy-demo-')), 'job-summaries.md');
+writeFileSync(summaries, '# safe-deploy demo: the job summary of each deploy\n');
+let deploys = 0;
+
 // Each rolling deployment takes two seconds, so the deploy is seen following it.
 const moto = await startMoto({ rolloutSeconds: 2 });
 try {
   console.log(bold(`AWS emulator on ${moto.endpoint}`));
+  console.log(`Each deploy's job summary goes to ${summaries}`);
   const seeded = await seedService(moto, { desiredCount: 4, alarms: ['api-5xx', 'api-p99-latency'] });
   console.log(
     `Seeded ECS service ${seeded.cluster}/${seeded.service}: 4 tasks of blue behind ${short(seeded.listenerArn)}\n`,
@@ -100,6 +109,9 @@ try {
         ? '\nDemo finished: on each kind of service one deploy went out and one rolled back automatically.'
         : '\nDemo did not go as expected.',
     ),
+  );
+  console.log(
+    `The ${deploys} job summaries (charts of green's share, timelines, plans), as GitHub shows them under a run: ${bold(summaries)}`,
   );
   process.exitCode = ok ? 0 : 1;
 } finally {
@@ -187,9 +199,12 @@ function echo(chunk) {
 }
 
 async function report(run, seeded) {
+  deploys++;
+  appendFileSync(summaries, `\n---\n\n<!-- deploy ${deploys} -->\n\n${run.summary}`);
   const timeline = JSON.parse(run.outputs.timeline || '[]');
   const start = timeline.length ? Date.parse(timeline[0].at) : 0;
   console.log(`\n   result: ${bold(run.outputs.result)}  reason: ${run.outputs.reason}`);
+  console.log(`   job summary: deploy ${deploys} in ${summaries}`);
   const alarmsOf = (entry) =>
     Object.entries(entry.alarms)
       .map(([n, s]) => `${n}=${s}`)

@@ -66,6 +66,18 @@ export function oneOf<T extends string>(
   return value as T;
 }
 
+/**
+ * A workflow artifact name (`fallback` when empty): the characters the artifact service refuses in a
+ * name are an error naming the input.
+ */
+export function artifactName(read: InputReader, name: string, fallback: string): string {
+  const value = read(name) || fallback;
+  if (/["<>|*?\\/:\r\n]/.test(value)) {
+    throw inputError(name, value, 'an artifact name cannot contain " : < > | * ? \\ / or a line break');
+  }
+  return value;
+}
+
 /** A non-negative whole number. */
 export function count(read: InputReader, name: string, fallback: number): number {
   const value = read(name);

@@ -1,7 +1,10 @@
-import { describeHold, ProgressLine } from '../../src/cli/progress.js';
+import { ProgressLine } from '../../src/cli/progress.js';
 import type { HoldProgress } from '../../src/deploy/progress.js';
 
 const hold = (over: Partial<HoldProgress> = {}): HoldProgress => ({
+  at: Date.parse('2026-11-23T10:00:00Z'),
+  phase: 'shift',
+  traffic: 10,
   label: 'step 1/3: 10%',
   elapsedMs: 80_000,
   totalMs: 300_000,
@@ -9,28 +12,6 @@ const hold = (over: Partial<HoldProgress> = {}): HoldProgress => ({
   notOk: {},
   note: '',
   ...over,
-});
-
-describe('describeHold', () => {
-  it('says what is waited for, how long is left and that the alarms are OK', () => {
-    expect(describeHold(hold())).toBe('step 1/3: 10% · 1m20s of 5m, 3m40s left · 3 alarms OK');
-  });
-
-  it('names the alarms that are not OK', () => {
-    expect(describeHold(hold({ notOk: { 'api-5xx': 'ALARM', 'api-p99': 'INSUFFICIENT_DATA' } }))).toBe(
-      'step 1/3: 10% · 1m20s of 5m, 3m40s left · api-5xx ALARM, api-p99 INSUFFICIENT_DATA',
-    );
-  });
-
-  it('counts up when the hold ends on a condition alone, and keeps its note', () => {
-    expect(
-      describeHold(hold({ label: 'bake', totalMs: undefined, watched: 0, note: '; 120/500 requests' })),
-    ).toBe('bake · 1m20s so far · no alarms watched · 120/500 requests');
-  });
-
-  it('never shows a negative time left', () => {
-    expect(describeHold(hold({ elapsedMs: 310_000, watched: 1 }))).toContain('0s left · 1 alarm OK');
-  });
 });
 
 describe('ProgressLine', () => {
@@ -46,15 +27,17 @@ describe('ProgressLine', () => {
   }
 
   it('rewrites the line in place, cut to the terminal width', () => {
-    const { progress, screen } = line(30);
+    const { progress, screen } = line(50);
     progress.update(hold());
     progress.update(hold({ elapsedMs: 90_000 }));
-    expect(screen()).toBe('\r\x1b[Kstep 1/3: 10% · 1m20s of 5m,…\r\x1b[Kstep 1/3: 10% · 1m30s of 5m,…');
+    expect(screen()).toBe(
+      '\r\x1b[Kshift: step 1/3: 10% · green 10% · 1m20s of 5m, …\r\x1b[Kshift: step 1/3: 10% · green 10% · 1m30s of 5m, …',
+    );
   });
 
   it('clears itself for a log line and draws itself again under it', () => {
     const { progress, screen } = line();
-    const shown = 'step 1/3: 10% · 1m20s of 5m, 3m40s left · 3 alarms OK';
+    const shown = 'shift: step 1/3: 10% · green 10% · 1m20s of 5m, 3m40s left · 3 alarms OK';
     progress.update(hold());
     progress.log('Green takes 10% of production traffic\n');
     expect(screen()).toBe(`\r\x1b[K${shown}\r\x1b[KGreen takes 10% of production traffic\n${shown}`);
@@ -67,7 +50,7 @@ describe('ProgressLine', () => {
     expect(screen().endsWith('\r\x1b[K\n== Promote\n')).toBe(true);
     progress.log('Promoted\n');
     expect(screen().endsWith('Promoted\n')).toBe(true);
-    progress.update(hold({ label: 'bake' }));
+    progress.update(hold({ phase: 'bake', label: 'bake' }));
     progress.done();
     expect(screen().endsWith('\r\x1b[K')).toBe(true);
   });

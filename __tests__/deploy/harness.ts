@@ -3,6 +3,7 @@ import { runLifecycle } from '../../src/deploy/lifecycle.js';
 import { renderPlanText } from '../../src/report/summary.js';
 import type { DeployReport } from '../../src/deploy/model.js';
 import { parseDeploySettings } from '../../src/deploy/settings.js';
+import { cadencedProgress } from '../../src/deploy/progress.js';
 import { recordInputs } from '../../src/inputs.js';
 import type { EcsControlPort, EcsControllerPort, EcsPort } from '../../src/aws/ecs.js';
 import { TAG } from '../../src/deploy/leftovers.js';
@@ -20,6 +21,8 @@ export const MUTATING = [
   'TagResource',
   'UpdateService',
   'StopServiceDeployment',
+  'RunTask',
+  'StopTask',
 ];
 
 export interface Scenario {
@@ -65,6 +68,8 @@ export async function deploy(
         warn: (m) => s.logs.push(`warning: ${m}`),
         debug: () => undefined,
         group: (_name, run) => run(),
+        // As the action's log: a progress line at each wait's start, on a change and every 30 s.
+        progress: cadencedProgress((line) => s.logs.push(line)),
       },
       identity: { repository: 'octo/shop', commit: 'abc1234', runId: '99', runAttempt: '1' },
       runHook: async () => 0,

@@ -629,7 +629,7 @@ describe('alarm watch', () => {
     const report = await deploy(s, { steps: 'AllAtOnce', 'bake-time': '5m', 'min-requests': '1000' });
     expect(report.result).toBe('deployed');
     expect(s.clock.now() - start).toBeGreaterThanOrEqual(30 * 60_000);
-    expect(s.logs.some((l) => /^bake: \d+m\/5m, 0\/1000 requests$/.test(l))).toBe(true);
+    expect(s.logs.some((l) => /^bake · green 100% · .* · 1 alarm OK · 0\/1000 requests$/.test(l))).toBe(true);
   });
 
   test('a throttling storm never rolls back by itself, and no hold ends blind', async () => {

@@ -83,6 +83,9 @@ test('deploy runs a whole deploy in plain text: phases as headings, no workflow 
   expect(run.stdout).toContain('\n== Shift traffic\n');
   expect(run.stdout).toContain('result: deployed');
   expect(workflowCommands(run)).toEqual([]);
+  // Not at a terminal: each wait's progress as plain lines, never redrawn.
+  expect(run.stdout).toMatch(/^bake · green 100% · \S+ of 1s, \S+ left · 1 alarm OK/m);
+  expect(run.stdout).not.toContain('\x1b[K');
   const state = await readDeployState(moto, seeded);
   expect(state.greenWeight).toBe(100);
   expect(state.taskSets).toEqual([
@@ -94,11 +97,16 @@ test('at a terminal, a progress line says what each hold waits for, the time lef
   const run = await cli(['deploy', ...flags(), '--steps', '50%:3s, 100%', '--bake-time', '2s'], {}, true);
   expect(run.code).toBe(0);
   // Redrawn in place (carriage return, erase line) after each poll of the 3 s step and the bake.
-  const redrawn = run.stdout.split('\r\x1b[K');
+  // A log line printed under the progress line shares its segment: split at line ends too.
+  const redrawn = run.stdout.split('\r\x1b[K').flatMap((segment) => segment.split(/\r?\n/));
   expect(
-    redrawn.filter((line) => /^step 1\/2: 50% · \ds of 3s, \ds left · 1 alarm OK$/.test(line)),
+    redrawn.filter((line) =>
+      /^shift: step 1\/2: 50% · green 50% · \ds of 3s, \ds left · 1 alarm OK$/.test(line),
+    ),
   ).not.toEqual([]);
-  expect(redrawn.filter((line) => /^bake · \ds of 2s, \ds left · 1 alarm OK/.test(line))).not.toEqual([]);
+  expect(
+    redrawn.filter((line) => /^bake · green 100% · \ds of 2s, \ds left · 1 alarm OK/.test(line)),
+  ).not.toEqual([]);
   expect(run.stdout).toContain('result: deployed');
 });
 

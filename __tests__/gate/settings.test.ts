@@ -80,6 +80,12 @@ describe('parseGateSettings', () => {
     expect(gate.windows.map((w) => w.text)).toEqual(['Mon-Thu 09:00-16:00']);
     expect(gate.at).toBeUndefined();
     expect(gate.override).toBeUndefined();
+    // The release queue is off until on-closed: queue or release-queued asks for it.
+    expect(gate.queue).toEqual({
+      environment: 'production',
+      releaseQueued: false,
+      manifestArtifact: 'safe-deploy-manifest',
+    });
   });
 
   test('every input', () => {
@@ -205,6 +211,31 @@ describe('parseGateSettings', () => {
       `Input 'on-closed': "retry" is not valid: expected one of fail, skip, wait`,
     ],
     ['max-wait: not a duration', { 'max-wait': '6 hours' }, `Input 'max-wait': "6 hours" is not valid`],
+    [
+      'release-queued: not a boolean',
+      { 'release-queued': 'yes', 'github-token': 't' },
+      `Input 'release-queued': "yes" is not valid: expected true or false`,
+    ],
+    [
+      'release-queued: without a token',
+      { 'release-queued': 'true' },
+      'Input \'github-token\': "" is not valid: `release-queued: true` needs a token',
+    ],
+    [
+      'release-queued: with at',
+      { 'release-queued': 'true', at: '2026-11-27T13:00', 'github-token': 't' },
+      `Input 'release-queued': "true" is not valid: cannot be combined with \`at\``,
+    ],
+    [
+      'manifest-artifact: a slash',
+      { 'manifest-artifact': 'build/manifest' },
+      `Input 'manifest-artifact': "build/manifest" is not valid: an artifact name cannot contain`,
+    ],
+    [
+      'environment: a line break',
+      { environment: 'prod\nuction' },
+      `Input 'environment': "prod\\nuction" is not valid: expected a GitHub environment name`,
+    ],
   ];
   test.each(bad)('%s', (_name, inputs, message) => {
     expect(parse(inputs)).toThrow(UserError);

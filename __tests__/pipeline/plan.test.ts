@@ -351,6 +351,9 @@ describe('.github/workflows/pipeline.yml', () => {
   insufficient-data: rollback
   before-traffic: ./smoke-test.sh
   after-traffic: ./load-test.sh
+  release-task: bin/migrate --yes
+  release-task-container: app
+  release-task-timeout: 15m
   compare: ['error-rate <= 2x blue', p99-latency]
   first-task-set: { launchType: FARGATE, networkConfiguration: { awsvpcConfiguration: { subnets: [subnet-1] } } }
   stabilize-timeout: 15m
@@ -408,6 +411,12 @@ stages:
       timeoutMs: 2 * 60 * 60_000,
       requireReview: true,
       verify: false,
+      releaseTask: {
+        text: 'bin/migrate --yes',
+        command: ['bin/migrate', '--yes'],
+        container: 'app',
+        timeoutMs: 15 * 60_000,
+      },
       pauseTimeoutMs: 2 * 60 * 60_000,
       onPauseTimeout: 'promote',
       keepPrevious: true,

@@ -148,6 +148,32 @@ describe('taking', () => {
     });
   });
 
+  test('a payload kept as a JSON string, and an artifact record without its run, are read all the same', async () => {
+    const artifact = build(B, 102);
+    const queued = await queue(B, 102);
+    const deployment = repo.deployments.find((d) => d.id === queued.deployment.id)!;
+    deployment.payload = JSON.stringify(deployment.payload);
+    // An artifact record without its run: the run's own artifact list still holds it.
+    github.on('GET', `/repos/octo/shop/actions/artifacts/${artifact.id}`, () => ({
+      body: { id: artifact.id, name: artifact.name, expired: false, expires_at: null, workflow_run: null },
+    }));
+    const outcome = await take();
+    expect(outcome.taken?.deployment.id).toBe(queued.deployment.id);
+  });
+
+  test('ids as decimal text, and a run GitHub gives no branch, are taken all the same', async () => {
+    build(B, 102);
+    const queued = await queue(B, 102);
+    const payload = repo.deployments.find((d) => d.id === queued.deployment.id)!.payload as {
+      runId: unknown;
+      artifact: { id: unknown };
+    };
+    payload.runId = '102';
+    payload.artifact.id = String(payload.artifact.id);
+    repo.runs.get(102)!.head_branch = null;
+    expect((await take()).taken?.payload).toMatchObject({ runId: 102, artifact: { id: expect.any(Number) } });
+  });
+
   test('nothing queued: nothing taken, nothing written', async () => {
     const before = github.requests.filter((r) => r.method === 'POST').length;
     expect(await take()).toEqual({});
@@ -266,7 +292,7 @@ describe('refusing', () => {
   test('a malformed payload', async () => {
     await refused(
       (id) => (payloadOf(id).runId = 'latest'),
-      'its payload is not a queued release (runId: Invalid input: expected number, received string)',
+      'its payload is not a queued release (runId: expected a GitHub id (a positive whole number))',
     );
   });
 

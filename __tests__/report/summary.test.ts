@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TimelineEntry } from '../../src/deploy/model.js';
+import { BLUE_KEPT, type TimelineEntry } from '../../src/deploy/model.js';
 import { renderPlanText, renderSummary, timelineOutput, writeSummary } from '../../src/report/summary.js';
 import {
   BLUE,
@@ -35,6 +35,12 @@ function textChart(markdown: string): { rows: Map<number, string>; marks: string
 function mermaidSeries(markdown: string, kind: 'line' | 'bar'): number[] | undefined {
   const match = new RegExp(`^\\s+${kind} \\[([^\\]]*)\\]$`, 'm').exec(markdown);
   return match ? match[1]!.split(', ').map(Number) : undefined;
+}
+
+function mermaidLabels(markdown: string): string[] {
+  const match = /^\s+x-axis "time \(UTC\)" \[([^\]]*)\]$/m.exec(markdown);
+  if (!match) throw new Error('no time axis in the Mermaid chart');
+  return match[1]!.split(', ').map((label) => label.replace(/^"|"$/g, ''));
 }
 
 function tableRows(markdown: string, heading: string): string[] {
@@ -194,7 +200,92 @@ describe('renderSummary', () => {
       entry(90_000, { phase: 'finished', traffic: 100, alarms: {} }),
     ];
     short.finishedAt = short.timeline.at(-1)!.at;
-    expect(renderSummary(short)).toContain('x-axis "seconds since start" ["0", "3", ');
+    expect(mermaidLabels(renderSummary(short)).slice(0, 3)).toEqual(['10:00:00', '10:00:03', '10:00:06']);
+  });
+
+  test('a rollback at the very end still shows the drop to 0%, marked where it began', () => {
+    // The breach and the rollback fall in the chart's last column: the deploy ends right after them.
+    const report = rolledBackRun();
+    report.timeline = [
+      entry(0, { phase: 'validate', traffic: 0, alarms: {} }),
+      entry(60_000, { phase: 'shift', traffic: 50, alarms: {}, note: 'traffic 50%' }),
+      entry(599_000, {
+        phase: 'shift',
+        traffic: 50,
+        alarms: { 'api-5xx': 'ALARM' },
+        note: 'alarm api-5xx ALARM',
+      }),
+      entry(599_500, { phase: 'rollback', traffic: 50, alarms: { 'api-5xx': 'ALARM' } }),
+      entry(600_000, {
+        phase: 'rollback',
+        traffic: 0,
+        alarms: { 'api-5xx': 'ALARM' },
+        note: 'traffic back on blue',
+      }),
+      entry(601_000, {
+        phase: 'finished',
+        traffic: 0,
+        alarms: { 'api-5xx': 'ALARM' },
+        note: 'green deleted',
+      }),
+    ];
+    report.finishedAt = report.timeline.at(-1)!.at;
+    const md = renderSummary(report);
+    const chart = textChart(md);
+    const fifty = chart.rows.get(50)!;
+    expect(fifty[58]).toBe('█');
+    expect(fifty[59]).toBe(' ');
+    expect(chart.marks.trim()).toBe('!'); // the rollback's R has no free column left after it
+    expect(md).toContain('all traffic was back on blue at **+10m**');
+    expect(mermaidSeries(md, 'line')!.at(-1)).toBe(0);
+    expect(Math.max(...mermaidSeries(md, 'line')!)).toBe(50);
+
+    // In the middle of a run, the rollback's start is marked right after its cause, and said under the chart.
+    const middle = renderSummary(rolledBackRun());
+    expect(textChart(middle).marks.indexOf('!R')).toBe(Math.round((261 / 600) * 59));
+    expect(middle).toContain('`R` the rollback began at +4m22s');
+  });
+
+  test('the Mermaid x-axis reads times of day, each label once', () => {
+    for (const run of [deployedRun(), rolledBackRun()]) {
+      const labels = mermaidLabels(renderSummary(run));
+      expect(labels[0]).toBe('10:00:00');
+      expect(labels.every((label) => /^\d\d:\d\d:\d\d$/.test(label))).toBe(true);
+      expect(new Set(labels).size).toBe(labels.length);
+    }
+    const quick = deployedRun();
+    quick.timeline = [
+      entry(0, { phase: 'validate', traffic: 0, alarms: {} }),
+      entry(2_000, { phase: 'shift', traffic: 100, alarms: {} }),
+      entry(4_500, { phase: 'finished', traffic: 100, alarms: {} }),
+    ];
+    quick.finishedAt = quick.timeline.at(-1)!.at;
+    expect(mermaidLabels(renderSummary(quick))).toEqual([
+      '10:00:00',
+      '10:00:01',
+      '10:00:02',
+      '10:00:03',
+      '10:00:04',
+    ]);
+  });
+
+  test('with keep-previous the plan and the summary say blue is kept for a rollback, not removed', () => {
+    const run = deployedRun();
+    run.plan.keepPrevious = true;
+    run.timeline.splice(
+      -1,
+      0,
+      entry(11 * 60_000 + 29_000, { phase: 'promote', traffic: 100, alarms: {}, note: BLUE_KEPT }),
+    );
+    const md = renderSummary(run);
+    expect(md).toContain(
+      '- Bake at 100%: 5m, then promote green and keep blue, scaled to 0%, for `safe-deploy rollback` (keep-previous)',
+    );
+    expect(md).not.toContain('remove blue');
+    expect(md).toContain(`| Blue task set (kept at 0% for \`safe-deploy rollback\`) | \`${BLUE}\` |`);
+    expect(renderPlanText(run.plan)).toContain(
+      'then promote green and keep blue, scaled to 0%, for `safe-deploy rollback` (keep-previous)',
+    );
   });
 });
 

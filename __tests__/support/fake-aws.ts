@@ -23,6 +23,7 @@ import {
   UpdateServicePrimaryTaskSetCommand,
   UntagResourceCommand,
   UpdateTaskSetCommand,
+  type ContainerDefinition,
   type Service,
   type ServiceEvent,
   type Task,
@@ -141,6 +142,10 @@ export class FakeAws {
   readonly unhealthyTargets = new Map<string, TargetHealthDescription[]>();
   /** The service's own tags (ECS-controller services carry the control channel there). */
   serviceTags: Record<string, string> = {};
+  /** The containers DescribeTaskDefinition describes for every `api:N`. */
+  containerDefinitions: ContainerDefinition[] = [
+    { name: 'app', image: 'shop/api:1', portMappings: [{ containerPort: 80 }] },
+  ];
   /** Launch settings the service itself carries, as DescribeServices returns them (none by default). */
   serviceLaunch: Partial<Service> = {};
   private readonly running = new Map<string, number>([[BLUE_TASK_SET, 4]]);
@@ -399,9 +404,7 @@ export class FakeAws {
             family: 'api',
             networkMode: 'awsvpc',
             requiresCompatibilities: ['FARGATE'],
-            containerDefinitions: [
-              { name: 'app', image: 'shop/api:1', portMappings: [{ containerPort: 80 }] },
-            ],
+            containerDefinitions: structuredClone(this.containerDefinitions),
           },
         };
       }),

@@ -1,25 +1,6 @@
-import { formatDuration } from '../duration.js';
-import type { HoldProgress } from '../deploy/progress.js';
+import { describeHold, type HoldProgress } from '../deploy/progress.js';
 
-/** One line saying what a hold waits for, how long is left, and the alarms. */
-export function describeHold(hold: HoldProgress): string {
-  const parts = [hold.label];
-  if (hold.totalMs !== undefined) {
-    const left = Math.max(0, hold.totalMs - hold.elapsedMs);
-    parts.push(
-      `${formatDuration(hold.elapsedMs)} of ${formatDuration(hold.totalMs)}, ${formatDuration(left)} left`,
-    );
-  } else {
-    parts.push(`${formatDuration(hold.elapsedMs)} so far`);
-  }
-  const notOk = Object.entries(hold.notOk);
-  if (hold.watched === 0) parts.push('no alarms watched');
-  else if (notOk.length === 0) parts.push(`${hold.watched} alarm${hold.watched === 1 ? '' : 's'} OK`);
-  else parts.push(notOk.map(([name, state]) => `${name} ${state}`).join(', '));
-  const note = hold.note.replace(/^[\s;,:-]+/, '').trim();
-  if (note) parts.push(note);
-  return parts.join(' · ');
-}
+export { describeHold };
 
 /**
  * The deploy's progress line at a terminal: rewritten in place after each poll of a hold, cleared

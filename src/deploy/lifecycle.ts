@@ -29,6 +29,7 @@ import type { DeploySettings } from './settings.js';
 import { Timeline } from './timeline.js';
 import { DeployWatch, NotSteady, Stop } from './watch.js';
 import { JobControl } from '../control/job.js';
+import { runReleaseTaskOnGreen } from './release/task.js';
 import { renderDiagnosisText, type Diagnosis } from './diagnose.js';
 
 /** Before the bake time has passed the request count is only progress, read this often. */
@@ -36,7 +37,7 @@ const REQUEST_COUNT_EVERY_MS = 30_000;
 
 /**
  * The deploy, as the runbook reads (README, "How a deploy goes"):
- * validate → prepare → stabilise → test traffic → before-traffic → one box → shift → after-traffic → bake
+ * validate (and verify) → prepare → stabilise → release task → test traffic → before-traffic → one box → shift → after-traffic → bake
  * → promote, or roll back from any point after validation. Each phase is one call; what a phase does for
  * a kind of service lives behind the rollout port, the waiting in the watch, the AWS policy in the calls.
  * Throws only for errors the user must fix before anything changed.
@@ -83,6 +84,11 @@ export async function runLifecycle(
     control = startControl(run, green, progress);
     if (checked.analysis) watchComparisons(run, checked.analysis, green);
     await log.group('Stabilise green', () => green.stabilise());
+    // Before any traffic, test traffic included (a first deploy runs it before its task set is made).
+    const releaseTask = s.releaseTask;
+    if (releaseTask && !rollout.firstDeploy) {
+      await log.group('Release task', () => runReleaseTaskOnGreen(run, releaseTask, green));
+    }
     const testTraffic = green.router.testTraffic?.bind(green.router);
     if (testTraffic) await log.group('Test traffic', () => sendTestTraffic(run, testTraffic));
     if (s.beforeTraffic) await hook(run, green, 'before-traffic', s.beforeTraffic);
@@ -177,6 +183,7 @@ function planOf(checked: Preflight): DeployPlan {
     steps: checked.rollout.steps ?? s.steps,
     ...(checked.rollout.describe ? { kind: checked.rollout.describe() } : {}),
     ...(checked.rollout.firstDeploy ? { firstDeploy: true } : {}),
+    ...(s.keepPrevious && !checked.rollout.firstDeploy ? { keepPrevious: true } : {}),
     oneBox: s.oneBox
       ? {
           bakeMs: s.oneBoxBakeMs,
@@ -189,6 +196,7 @@ function planOf(checked: Preflight): DeployPlan {
     pollIntervalMs: s.pollIntervalMs,
     alarms: checked.alarms.watched,
     testListener: hasTestListener(s.route),
+    ...(s.releaseTask ? { releaseTask: s.releaseTask.text } : {}),
     ...comparisonsOf(s),
   };
 }
@@ -209,12 +217,15 @@ function watchComparisons(ctx: DeployContext, analysis: GreenBlueAnalysis, green
     ...(ids.taskSetArn ? { taskSetArn: ids.taskSetArn } : {}),
     ...(ids.taskDefinitionArn ? { taskDefinitionArn: ids.taskDefinitionArn } : {}),
   });
+  let states: string[] = [];
+  watch.addStatus(() => states);
   watch.addCheck(async () => {
     if (traffic.percent === 0) return;
     const verdict = await calls.once('read the green-versus-blue comparisons', () =>
       analysis.poll(deps.clock.now(), { traffic: traffic.percent, phase: timeline.phase }),
     );
     if (verdict === LATER) return;
+    states = verdict.results.map((result) => `${result.name} ${result.state}`);
     for (const result of verdict.changed)
       deps.log.info(`Comparison ${result.name}: ${describeResult(result)}`);
     if (!verdict.failed) return;
@@ -600,6 +611,7 @@ function report(
     ...(ids?.taskSetArn ? { taskSetArn: ids.taskSetArn } : {}),
     ...(ids?.previousTaskSetArn ? { previousTaskSetArn: ids.previousTaskSetArn } : {}),
     ...(diagnosis ? { diagnosis } : {}),
+    ...(timeline.releaseTask ? { releaseTask: timeline.releaseTask } : {}),
     timeline: timeline.entries,
     ...(checked?.analysis ? { comparisons: checked.analysis.report() } : {}),
     startedAt: new Date(ctx.startedAt).toISOString(),

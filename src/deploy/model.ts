@@ -9,6 +9,7 @@ export type Phase =
   | 'prepare'
   | 'stabilize'
   | 'test-traffic'
+  | 'release-task'
   | 'before-traffic'
   | 'one-box'
   | 'shift'
@@ -53,6 +54,9 @@ export interface TimelineEntry {
 /** The timeline note of a first deploy's rollback: its task set deleted, the service empty again. */
 export const FIRST_TASK_SET_DELETED = 'first task set deleted';
 
+/** The timeline note of a promotion that kept blue (`keep-previous`), scaled to 0%, for a rollback. */
+export const BLUE_KEPT = 'green is PRIMARY, blue kept at 0% for rollback';
+
 /** What the deploy is going to do, as printed by dry-run and the summary. */
 export interface DeployPlan {
   cluster: string;
@@ -73,6 +77,10 @@ export interface DeployPlan {
   kind?: string[];
   /** The service's first deploy: it had no task set, so there was no blue. */
   firstDeploy?: true;
+  /** `keep-previous`: promotion keeps blue, scaled to 0%, for `safe-deploy rollback`, instead of removing it. */
+  keepPrevious?: true;
+  /** The release task's command as given, when one runs before traffic. */
+  releaseTask?: string;
   /** Green-versus-blue comparisons: the line as written and its rule in words. */
   comparisons?: { name: string; text: string; rule: string }[];
 }
@@ -84,6 +92,17 @@ export interface LeftoverRemoved {
   scalePercent: number;
   /** False when deleting it failed (the log says why). */
   removed: boolean;
+}
+
+/** How the release task (`release-task`) ended, for the job summary. */
+export interface ReleaseTaskOutcome {
+  /** The command as given. */
+  command: string;
+  taskArn: string | undefined;
+  /** The container's exit code; undefined when it never ran (it failed to start, or could not be placed). */
+  exitCode: number | undefined;
+  /** Why it failed or was stopped, when it did not exit 0. */
+  reason: string | undefined;
 }
 
 /** Everything the report needs about one run. */
@@ -100,6 +119,8 @@ export interface DeployReport {
   taskDefinitionArn?: string;
   taskSetArn?: string;
   previousTaskSetArn?: string;
+  /** The release task's command, task and exit code, when one ran. */
+  releaseTask?: ReleaseTaskOutcome;
   /** Markdown lines describing the manifest (image digest, checksum), when deployed from one. */
   manifestLines?: string[];
   timeline: TimelineEntry[];

@@ -13,6 +13,7 @@ import { checkTaskSetKind } from './kinds/task-sets.js';
 import { checkFirstDeployKind, hasNoPrimary } from './kinds/first-deploy.js';
 import { FIRST_TASK_SET, parseFirstTaskSet, type FirstTaskSet } from './first-task-set.js';
 import { verifyTaskDefinition } from './verify/preflight.js';
+import { checkReleaseContainer } from './release/settings.js';
 import { Blocked, type CheckedKind, type CheckedRollout } from './rollout.js';
 import { productionOf } from './routing/settings.js';
 import { checkPlanFitsTimeout, type DeploySettings } from './settings.js';
@@ -48,6 +49,8 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
   await checkReviewed(ctx);
   const taskDefinition = await checkTaskDefinition(ctx, release);
   if (s.verify) await verifyTaskDefinition(ctx, taskDefinition, account, kind.loadBalancers);
+  const definition = 'register' in taskDefinition ? taskDefinition.register : taskDefinition.definition;
+  checkReleaseContainer(s.releaseTask, s.taskDefinition, definition);
   // Default steps are the kind's: the task-set canary; none where ECS moves traffic or all goes at once.
   if (!s.stepsGiven) checkPlanFitsTimeout({ ...s, steps: kind.ownSteps ? [] : s.steps });
   return {

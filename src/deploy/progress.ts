@@ -1,7 +1,14 @@
 import type { AlarmStateValue } from '../aws/cloudwatch.js';
+import { formatDuration } from '../duration.js';
+import type { Phase } from './model.js';
 
 /** Where a hold (a traffic step, a bake, a wait for green) stands, after each poll of its alarms. */
 export interface HoldProgress {
+  /** When this was taken (epoch ms). */
+  at: number;
+  /** The deploy's phase and green's share of production traffic (0-100), as the timeline has them. */
+  phase: Phase;
+  traffic: number;
   /** What is being waited for: `step 1/3: 10%`, `bake`, `waiting for green to be steady`. */
   label: string;
   elapsedMs: number;
@@ -10,6 +17,80 @@ export interface HoldProgress {
   /** How many alarms are watched, and those not OK by the last read. */
   watched: number;
   notOk: Record<string, AlarmStateValue>;
+  /** The green-versus-blue comparisons' last states (`error-rate pass`), when there are any. */
+  comparisons?: string[];
   /** What else the hold waits for (requests served, a pause), as the engine's progress lines say. */
   note: string;
+}
+
+/** In a log that cannot redraw (the Actions log, a pipe), a progress line at least this often. */
+export const PROGRESS_EVERY_MS = 30_000;
+
+/**
+ * One line saying where a wait stands: phase and what is waited for, green's share, how long is left,
+ * the alarms, the comparisons. The same text in the Actions log and on the terminal's progress line.
+ */
+export function describeHold(hold: HoldProgress): string {
+  const parts = [hold.label.startsWith(hold.phase) ? hold.label : `${hold.phase}: ${hold.label}`];
+  parts.push(`green ${hold.traffic}%`);
+  if (hold.totalMs !== undefined) {
+    const left = Math.max(0, hold.totalMs - hold.elapsedMs);
+    parts.push(
+      `${formatDuration(hold.elapsedMs)} of ${formatDuration(hold.totalMs)}, ${formatDuration(left)} left`,
+    );
+  } else {
+    parts.push(`${formatDuration(hold.elapsedMs)} so far`);
+  }
+  parts.push(describeAlarms(hold));
+  if (hold.comparisons?.length) parts.push(hold.comparisons.join(', '));
+  const note = hold.note.replace(/^[\s;,:-]+/, '').trim();
+  if (note) parts.push(note);
+  return parts.join(' · ');
+}
+
+function describeAlarms(hold: HoldProgress): string {
+  const notOk = Object.entries(hold.notOk);
+  const count = `${hold.watched} alarm${hold.watched === 1 ? '' : 's'}`;
+  if (hold.watched === 0) return 'no alarms watched';
+  if (notOk.length === 0) return `${count} OK`;
+  return `${count}: ${notOk.map(([name, state]) => `${name} ${state}`).join(', ')}`;
+}
+
+/**
+ * When a log that cannot redraw prints a progress line: at the first report of a wait, whenever what it
+ * says changes (phase, wait, green's share, an alarm, a comparison, the note), and otherwise every
+ * `everyMs`, so a person reading the log can tell a healthy hold from a hung job. Times alone changing
+ * is no change. Decides only; the caller prints.
+ */
+export class ProgressCadence {
+  private last: { at: number; key: string } | undefined;
+
+  constructor(private readonly everyMs = PROGRESS_EVERY_MS) {}
+
+  /** True when `hold` should be printed now (and remembers that it was). */
+  due(hold: HoldProgress): boolean {
+    const key = JSON.stringify([
+      hold.phase,
+      hold.label,
+      hold.traffic,
+      hold.totalMs,
+      hold.watched,
+      hold.notOk,
+      hold.comparisons,
+      hold.note,
+    ]);
+    if (this.last && this.last.key === key && hold.at - this.last.at < this.everyMs) return false;
+    this.last = { at: hold.at, key };
+    return true;
+  }
+}
+
+/** A `DeployLog.progress` for a log that cannot redraw: `print`s a line when the cadence says so. */
+export function cadencedProgress(
+  print: (line: string) => void,
+  cadence = new ProgressCadence(),
+): (hold: HoldProgress) => void {
+  return (hold) => {
+    if (cadence.due(hold)) print(describeHold(hold));
+  };
 }

@@ -21,6 +21,7 @@ import { runHookCommand } from './hook.js';
 import { runIdentity, type RunIdentity } from './leftovers.js';
 import { runLifecycle } from './lifecycle.js';
 import type { DeployLog } from './log.js';
+import { cadencedProgress } from './progress.js';
 import type { DeployReport } from './model.js';
 import type { SavedDeploy } from './saved.js';
 import { parseDeploySettings, type DeploySettings } from './settings.js';
@@ -32,7 +33,7 @@ export { STATE_KEY, awsPorts, runIdentity, type AwsPorts };
 /** Ports and hooks the deploy runs with; real AWS clients unless a caller (the benchmark) injects others. */
 export interface DeployRuntime {
   ports?: AwsPorts;
-  /** Where each hold stands after each poll (the CLI's progress line). */
+  /** Where each hold stands after each poll (the CLI's redrawn progress line); else lines in the log. */
   progress?: DeployLog['progress'];
   clock?: Clock;
   env?: NodeJS.ProcessEnv;
@@ -70,7 +71,8 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
     const report = await runLifecycle(settings, release, {
       ...ports,
       clock: runtime.clock ?? systemClock,
-      log: runtime.progress ? { ...actionLog, progress: runtime.progress } : actionLog,
+      // Where each wait stands: redrawn at a terminal (the CLI), else a line on change and every 30 s.
+      log: { ...actionLog, progress: runtime.progress ?? cadencedProgress((line) => log.info(line)) },
       identity,
       runUrl: runUrl(env, identity),
       signal: cancel.signal,

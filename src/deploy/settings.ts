@@ -18,6 +18,7 @@ import { checkInputFile, readInputFile } from '../files.js';
 import { checkManifestPath } from '../manifest/location.js';
 import { imageProblem } from '../manifest/image.js';
 import { parseOperatingSettings, type OperatingSettings } from '../control/settings.js';
+import { parseReleaseTask, type ReleaseTaskSettings } from './release/settings.js';
 
 /** Where the new version's task definition comes from. */
 export type TaskDefinitionSource =
@@ -77,6 +78,8 @@ export interface DeploySettings extends OperatingSettings {
   insufficientData: 'ignore' | 'rollback';
   beforeTraffic: string | undefined;
   afterTraffic: string | undefined;
+  /** One task run with green's task definition once green is steady, before any traffic (`release-task`). */
+  releaseTask: ReleaseTaskSettings | undefined;
   /** Green-versus-blue comparisons (`compare`), one a line. */
   comparisons: Comparison[];
   /**
@@ -232,6 +235,7 @@ export function parseDeploySettings(
     insufficientData: oneOf(read, 'insufficient-data', ['ignore', 'rollback'] as const, 'ignore'),
     beforeTraffic: optional(read, 'before-traffic'),
     afterTraffic: optional(read, 'after-traffic'),
+    releaseTask: parseReleaseTask(read),
     comparisons,
     onInconclusive: oneOf(read, 'on-inconclusive', ['promote', 'pause', 'rollback'] as const, 'promote'),
     stabilizeTimeoutMs,

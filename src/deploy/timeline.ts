@@ -1,5 +1,5 @@
 import type { AlarmStateValue } from '../aws/cloudwatch.js';
-import type { Phase, TimelineEntry } from './model.js';
+import type { Phase, ReleaseTaskOutcome, TimelineEntry } from './model.js';
 
 /**
  * Appends a timeline entry. A bare phase entry followed within a second by what happened in that phase
@@ -24,6 +24,8 @@ export function appendEntry(entries: TimelineEntry[], entry: TimelineEntry): voi
  */
 export class Timeline {
   readonly entries: TimelineEntry[] = [];
+  /** How the release task ended, when one ran (the summary shows its exit code). */
+  releaseTask: ReleaseTaskOutcome | undefined;
   private current: Phase = 'validate';
   private share = 0;
 

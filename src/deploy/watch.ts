@@ -6,6 +6,7 @@ import { formatDuration } from '../duration.js';
 import { describeError } from '../errors.js';
 import { realTimer } from './calls.js';
 import type { DeployLog } from './log.js';
+import { PROGRESS_EVERY_MS, type HoldProgress } from './progress.js';
 import type { Timeline } from './timeline.js';
 
 /** Ends the deploy after changes began: the result is `rolled-back`, the message is the reason. */
@@ -60,7 +61,6 @@ export interface HoldOptions {
   progressNote?: () => string;
 }
 
-const PROGRESS_EVERY_MS = 60_000;
 /**
  * When CloudWatch throttles the alarm read, the next one waits twice as long each time (from one poll
  * interval), up to this: many deploys in one account then share the DescribeAlarms quota instead of all
@@ -85,6 +85,7 @@ export const CHECK_WAIT_MS = 1_000;
  */
 export class DeployWatch {
   private readonly checks = new Map<PollCheck, { everyMs: number; lastAt: number }>();
+  private readonly statuses = new Set<() => string[]>();
   /** Checks still running from an earlier poll, and the error one ended with that the next poll throws. */
   private readonly running = new Map<PollCheck, Promise<void>>();
   private checkFailure: { error: unknown } | undefined;
@@ -143,6 +144,12 @@ export class DeployWatch {
     };
   }
 
+  /** Adds what `status` says to every progress line (the comparisons' states) until the returned function is called. */
+  addStatus(status: () => string[]): () => void {
+    this.statuses.add(status);
+    return () => this.statuses.delete(status);
+  }
+
   /**
    * Waits until `until` (epoch ms) has passed and `done` is true, watching as it goes; a promotable hold
    * also ends when promoted. Says which.
@@ -164,7 +171,6 @@ export class DeployWatch {
   private async loop(until: number, options: HoldOptions, began: number): Promise<HoldEnd> {
     const { clock, log, pollIntervalMs } = this.options;
     const alarms = options.oneBoxAlarms ? this.allAlarms() : this.watched;
-    let lastProgress = began;
     let woken = false;
     void options.wake?.then(() => (woken = true));
     const where = (): string => `${options.label}${options.progressNote?.() ?? ''}`;
@@ -177,24 +183,13 @@ export class DeployWatch {
       this.checkTimeAndCancellation(where, paused);
       await this.runChecks();
       const now = clock.now();
-      log.progress?.({
-        label: options.label,
-        elapsedMs: now - began,
-        ...(until > began ? { totalMs: until - began } : {}),
-        watched: alarms.length,
-        notOk: this.options.alarms.notOk(alarms),
-        note: options.progressNote?.() ?? '',
-      });
+      const report = (): void => log.progress?.(this.progressOf(options, alarms, began, until));
+      report();
       const promoted = options.promotable !== undefined && this.promotedKey === options.promotable.key;
       const finished = promoted || ((options.done ? await options.done() : true) && now >= until);
       // Promoted early: this poll's alarm read must have answered, as an elapsed hold needs its last one.
       const freshFrom = promoted ? polledAt : Math.min(until, now);
       if (finished && this.lastAlarmRead >= freshFrom) return promoted ? 'promoted' : 'elapsed';
-      if (now - lastProgress >= PROGRESS_EVERY_MS) {
-        lastProgress = now;
-        const total = until > began ? `/${formatDuration(until - began)}` : '';
-        log.info(`${options.label}: ${formatDuration(now - began)}${total}${options.progressNote?.() ?? ''}`);
-      }
       if (woken) {
         // What the wake announced is checked at once, but only once: a wake is no reason to poll hot.
         woken = false;
@@ -202,8 +197,38 @@ export class DeployWatch {
         continue;
       }
       const nextPoll = polledAt + pollIntervalMs;
-      await this.sleep(Math.max(0, Math.min(nextPoll, until > now ? until : Infinity) - now), options.wake);
+      const wakeAt = Math.min(nextPoll, until > now ? until : Infinity);
+      // A poll interval longer than the progress cadence still reports (without polling) in between.
+      for (;;) {
+        const from = clock.now();
+        await this.sleep(Math.max(0, Math.min(wakeAt, from + PROGRESS_EVERY_MS) - from), options.wake);
+        if (woken || this.options.signal?.aborted || clock.now() >= wakeAt) break;
+        report();
+      }
     }
+  }
+
+  private progressOf(
+    options: HoldOptions,
+    alarms: readonly string[],
+    began: number,
+    until: number,
+  ): HoldProgress {
+    const now = this.options.clock.now();
+    const comparisons = [...this.statuses].flatMap((status) => status());
+    return {
+      at: now,
+      phase: this.options.timeline.phase,
+      // As last recorded: a progress line reports, it decides nothing.
+      traffic: this.options.timeline.entries.at(-1)?.traffic ?? 0,
+      label: options.label,
+      elapsedMs: now - began,
+      ...(until > began ? { totalMs: until - began } : {}),
+      watched: alarms.length,
+      notOk: this.options.alarms.notOk(alarms),
+      ...(comparisons.length ? { comparisons } : {}),
+      note: options.progressNote?.() ?? '',
+    };
   }
 
   /**

@@ -1,5 +1,14 @@
 import { inputError } from '../errors.js';
-import { boolean, duration, list, oneOf, optional, splitList, type InputReader } from '../inputs.js';
+import {
+  artifactName,
+  boolean,
+  duration,
+  list,
+  oneOf,
+  optional,
+  splitList,
+  type InputReader,
+} from '../inputs.js';
 import { DEFAULT_WINDOWS, parseWindows, type DeployWindow } from './windows.js';
 
 /** What to do when the gate is closed. */
@@ -126,15 +135,7 @@ function readQueueInputs(read: InputReader): QueueInputs {
       `expected a GitHub environment name of at most ${ENVIRONMENT_MAX} characters on one line`,
     );
   }
-  const manifestArtifact = read('manifest-artifact') || 'safe-deploy-manifest';
-  // The characters the artifact service refuses in a name (as the package action's `name`).
-  if (/["<>|*?\\/:\r\n]/.test(manifestArtifact)) {
-    throw inputError(
-      'manifest-artifact',
-      manifestArtifact,
-      'an artifact name cannot contain " : < > | * ? \\ / or a line break',
-    );
-  }
+  const manifestArtifact = artifactName(read, 'manifest-artifact', 'safe-deploy-manifest');
   const githubToken = optional(read, 'github-token');
   return {
     environment,

@@ -61,6 +61,11 @@ export function describeApiError(error: unknown): string {
   return status ? `HTTP ${status}: ${short}` : short;
 }
 
+/** GitHub refuses deployment and deployment status descriptions over 140 characters: cut to fit. */
+export function clipDescription(text: string): string {
+  return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
+}
+
 /** Per-request options that stop one slow API call from stalling a deploy. */
 export function requestTimeout(ms = 15_000): { request: { signal: AbortSignal } } {
   return { request: { signal: AbortSignal.timeout(ms) } };

@@ -182,7 +182,9 @@ export class GitHubReleaseApi implements ReleaseApi {
         headSha: data.head_sha.toLowerCase(),
         headBranch: data.head_branch ?? undefined,
         event: data.event,
-        repository: data.repository.full_name,
+        // Read from this repository's path, so it is this repository's run when GitHub omits the field.
+        repository:
+          (data.repository as { full_name?: string } | undefined)?.full_name ?? this.connection.repository,
         headRepository: data.head_repository?.full_name ?? undefined,
         path: data.path ?? undefined,
       };
@@ -196,7 +198,8 @@ export class GitHubReleaseApi implements ReleaseApi {
       name,
       per_page: 100,
     });
-    return data.artifacts.map(toArtifact);
+    // Filtered here too: the name is what the queue records, whatever the server did with the filter.
+    return data.artifacts.map(toArtifact).filter((a) => a.name === name);
   }
 
   async getArtifact(id: number): Promise<Artifact | undefined> {
@@ -245,15 +248,25 @@ interface RawDeployment {
 function toDeployment(data: RawDeployment): Deployment {
   return {
     id: data.id,
-    sha: data.sha.toLowerCase(),
+    sha: (data.sha || data.ref).toLowerCase(),
     ref: data.ref,
     task: data.task,
     environment: data.environment,
     description: data.description ?? '',
     creator: data.creator?.login,
     createdAt: data.created_at,
-    payload: data.payload,
+    payload: parsedPayload(data.payload),
   };
+}
+
+/** GitHub keeps a payload given as a JSON string as that string: read either form. */
+function parsedPayload(payload: unknown): unknown {
+  if (typeof payload !== 'string') return payload;
+  try {
+    return JSON.parse(payload) as unknown;
+  } catch {
+    return payload;
+  }
 }
 
 function toStatus(data: {

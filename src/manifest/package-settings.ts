@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inputError } from '../errors.js';
-import { boolean, optional, required, type InputReader } from '../inputs.js';
+import { artifactName, boolean, optional, required, type InputReader } from '../inputs.js';
 import { MANIFEST_FILE } from './location.js';
 import { imageProblem, isPinned } from './image.js';
 
@@ -35,11 +35,7 @@ export function parsePackageSettings(read: InputReader, env: NodeJS.ProcessEnv):
       'pin the image by digest (name@sha256:<64 hex digits>) so every stage deploys exactly what was built, or set allow-tags: true',
     );
   }
-  const name = read('name') || DEFAULT_ARTIFACT;
-  // The characters the artifact service refuses in a name.
-  if (/["<>|*?\\/:\r\n]/.test(name)) {
-    throw inputError('name', name, 'an artifact name cannot contain " : < > | * ? \\ / or a line break');
-  }
+  const name = artifactName(read, 'name', DEFAULT_ARTIFACT);
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   const path = optional(read, 'path');
   return {

@@ -119,6 +119,11 @@ export const deploySettingsShape = {
     .optional(),
   'before-traffic': text('Shell command run when green is steady, before production traffic').optional(),
   'after-traffic': text('Shell command run at 100%, before the bake').optional(),
+  'release-task': text(
+    "One-off task (migrations) run with green's task definition once green is steady, before any traffic: a JSON array or words, no shell",
+  ).optional(),
+  'release-task-container': text('The container whose command release-task replaces').optional(),
+  'release-task-timeout': duration('How long the release task may run (default 10m)').optional(),
   compare: names(
     'Green-versus-blue comparisons, one an item: a metric (error-rate, p99-latency, or your own) and a rule such as "<= 1.5x blue + 0.1pt"',
   ).optional(),

@@ -1,14 +1,13 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeError, UserError } from '../errors.js';
-import { describeApiError } from '../github/client.js';
+import { clipDescription as clip, describeApiError } from '../github/client.js';
 import type { Deployment, ReleaseApi } from '../github/releases.js';
 import { imageDigest } from '../manifest/image.js';
 import { MANIFEST_FILE, verifyManifest, type DeployManifest } from '../manifest/manifest.js';
 import * as log from '../log.js';
 import {
   claimWinner,
-  clip,
   payloadProblem,
   QUEUE_DEPTH,
   queueEntry,
@@ -67,7 +66,11 @@ export async function readQueue(api: ReleaseApi, environment?: string): Promise<
     ...(environment ? { environment } : {}),
     limit: QUEUE_DEPTH,
   });
-  return Promise.all(deployments.map(async (d) => queueEntry(d, await api.listStatuses(d.id))));
+  // Filtered here too: only this task's deployments (of this environment) are the queue.
+  const queue = deployments.filter(
+    (d) => d.task === RELEASE_TASK && (!environment || d.environment === environment),
+  );
+  return Promise.all(queue.map(async (d) => queueEntry(d, await api.listStatuses(d.id))));
 }
 
 /** A release this run queued, and the older ones it superseded. */
@@ -207,7 +210,12 @@ export async function takeRelease(
   // The payload is only a pointer: the run and the artifact are read from this repository's API.
   const sameRepository = payload.repository.toLowerCase() === run.repository.toLowerCase();
   const ghRun = sameRepository ? await api.getRun(payload.runId) : undefined;
-  const artifact = sameRepository ? await api.getArtifact(payload.artifact.id) : undefined;
+  let artifact = sameRepository ? await api.getArtifact(payload.artifact.id) : undefined;
+  if (artifact && artifact.runId === undefined && ghRun) {
+    // An artifact record without its run: it belongs to the run if the run's own list holds it.
+    const listed = await api.listRunArtifacts(ghRun.id, payload.artifact.name);
+    if (listed.some((a) => a.id === artifact!.id)) artifact = { ...artifact, runId: ghRun.id };
+  }
   const problem = releaseProblem(deployment, payload, ghRun, artifact, run);
   if (problem) return refuse(problem);
 
@@ -219,6 +227,9 @@ export async function takeRelease(
   });
   const statuses = await api.listStatuses(deployment.id);
   const winner = claimWinner(statuses);
+  // The identity this workflow acts as: GitHub's record of who posted the claim (with github.token,
+  // github-actions[bot], which is what GitHub records when a response leaves it out).
+  const self = claim.creator ?? statuses.find((s) => s.id === claim.id)?.creator ?? 'github-actions[bot]';
   if (winner !== claim.id) {
     log.info(
       `Queued ${label} was taken by another run first (status ${winner ?? 'none'}, this run's ${claim.id}): this run deploys nothing.`,
@@ -227,9 +238,9 @@ export async function takeRelease(
   }
   // Anyone with write access can create a deployment; only one created by the identity this workflow
   // acts as (the one that just posted the claim: GitHub's record, not the payload) is trusted.
-  if (!deployment.creator || deployment.creator !== claim.creator) {
+  if (!deployment.creator || deployment.creator !== self) {
     return refuse(
-      `it was created by ${deployment.creator ?? 'an unknown user'}, not by ${claim.creator ?? 'this workflow'}, the identity this workflow queues releases as`,
+      `it was created by ${deployment.creator ?? 'an unknown user'}, not by ${self}, the identity this workflow queues releases as`,
     );
   }
   const superseded = await supersede(

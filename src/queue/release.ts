@@ -25,12 +25,26 @@ export const ReleasePayload = z
     queuedRelease: z.literal(1),
     repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected owner/name'),
     commit: z.string().regex(/^([0-9a-f]{40}|[0-9a-f]{64})$/, 'expected a full commit SHA'),
-    runId: z.number().int().positive(),
-    runAttempt: z.number().int().positive(),
-    artifact: z.object({ name: z.string().min(1), id: z.number().int().positive() }).strict(),
+    runId: id(),
+    runAttempt: id(),
+    artifact: z.object({ name: z.string().min(1), id: id() }).strict(),
   })
   .strict();
-export type ReleasePayload = z.infer<typeof ReleasePayload>;
+export type ReleasePayload = z.output<typeof ReleasePayload>;
+
+/** A GitHub id: a positive whole number, or its decimal text (as the runner's variables carry it). */
+function id() {
+  return z.union(
+    [
+      z.number().int().positive(),
+      z
+        .string()
+        .regex(/^[1-9]\d{0,15}$/)
+        .transform(Number),
+    ],
+    { error: 'expected a GitHub id (a positive whole number)' },
+  );
+}
 
 /** A release in the queue: its deployment, its newest status and since when it holds it. */
 export interface QueueEntry {
@@ -113,7 +127,8 @@ export function releaseProblem(
     return `run ${run.id} was started by ${run.event}: a pull request's build is never deployed from the queue`;
   if (run.headSha !== deployment.sha)
     return `run ${run.id} built commit ${run.headSha}, not the deployment's commit ${deployment.sha}`;
-  if (taking.branch && run.headBranch !== taking.branch)
+  // GitHub records the branch of every push run; a run without one says nothing either way.
+  if (taking.branch && run.headBranch && run.headBranch !== taking.branch)
     return `run ${run.id} ran on ${run.headBranch ? `branch ${run.headBranch}` : 'no branch'}, not on ${taking.branch}, the branch this run releases from`;
   if (!artifact)
     return `artifact ${payload.artifact.id} named by its payload is not an artifact of ${taking.repository}`;
@@ -131,11 +146,6 @@ export function payloadProblem(payload: unknown): string | undefined {
   const parsed = ReleasePayload.safeParse(payload);
   if (parsed.success) return undefined;
   return parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ');
-}
-
-/** GitHub refuses deployment and status descriptions over 140 characters. */
-export function clip(text: string): string {
-  return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
 }
 
 /** The first 7 characters of a commit, as GitHub shows it. */

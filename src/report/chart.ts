@@ -86,7 +86,9 @@ export function textTrafficChart(timeline: readonly TimelineEntry[], span: Chart
   const duration = spanMs(entries, span);
   const columnAt = (i: number): number => span.startMs + (duration * i) / (WIDTH - 1);
   const values = Array.from({ length: WIDTH }, (_, i) =>
-    windowMax(entries, i === 0 ? -Infinity : columnAt(i - 1), columnAt(i), (e) => e.traffic),
+    i === WIDTH - 1
+      ? valueAt(entries, columnAt(i), (e) => e.traffic)
+      : windowMax(entries, i === 0 ? -Infinity : columnAt(i - 1), columnAt(i), (e) => e.traffic),
   );
 
   const lines: string[] = [];
@@ -98,7 +100,8 @@ export function textTrafficChart(timeline: readonly TimelineEntry[], span: Chart
 
   const changes = alarmChanges(entries, span.startMs);
   const failures = comparisonFailures(entries, span.startMs);
-  if (changes.length > 0 || failures.length > 0) {
+  const rollback = rollbackStart(entries, span.startMs);
+  if (changes.length > 0 || failures.length > 0 || rollback !== undefined) {
     const marks = Array.from({ length: WIDTH }, () => ' ');
     for (const change of changes) {
       const column = columnOf(change.offsetMs, duration);
@@ -107,6 +110,11 @@ export function textTrafficChart(timeline: readonly TimelineEntry[], span: Chart
     }
     // A failed comparison is the reason for the rollback that follows: its mark wins its column.
     for (const failure of failures) marks[columnOf(failure.offsetMs, duration)] = COMPARISON_MARK;
+    // The rollback follows its cause: beside the cause's mark when they share a column.
+    if (rollback !== undefined) {
+      const free = marks.indexOf(' ', columnOf(rollback, duration));
+      if (free >= 0) marks[free] = ROLLBACK_MARK;
+    }
     lines.push(`${' '.repeat(PREFIX)}${marks.join('')}`.trimEnd());
   }
   lines.push(axisLabels(duration));
@@ -115,32 +123,46 @@ export function textTrafficChart(timeline: readonly TimelineEntry[], span: Chart
 
 /**
  * The same chart as a Mermaid `xychart-beta`: a line for green's share and, when any alarm left OK,
- * bars at 100 for the moments a watched alarm was not OK.
+ * bars at 100 for the moments a watched alarm was not OK. The x-axis labels are the times of day (UTC)
+ * of the samples, at least a second apart so no two read the same; the last sample is the share at the
+ * end, so a rollback shows as the line dropping to 0.
  */
 export function mermaidTrafficChart(timeline: readonly TimelineEntry[], span: ChartSpan): string {
   const entries = ordered(timeline);
   const duration = spanMs(entries, span);
-  const inSeconds = duration < 120_000;
-  const at = (i: number): number => span.startMs + (duration * i) / (MERMAID_SAMPLES - 1);
+  const samples = Math.max(2, Math.min(MERMAID_SAMPLES, Math.floor(duration / 1000) + 1));
+  const at = (i: number): number => span.startMs + (duration * i) / (samples - 1);
   const labels: string[] = [];
   const traffic: number[] = [];
   const alarms: number[] = [];
-  for (let i = 0; i < MERMAID_SAMPLES; i++) {
+  const notOk = (e: TimelineEntry): number => (Object.keys(e.alarms).length > 0 ? 100 : 0);
+  for (let i = 0; i < samples; i++) {
     const from = i === 0 ? -Infinity : at(i - 1);
-    const offset = at(i) - span.startMs;
-    labels.push(inSeconds ? String(Math.round(offset / 1000)) : trimNumber(offset / 60_000));
-    traffic.push(windowMax(entries, from, at(i), (e) => e.traffic));
-    alarms.push(windowMax(entries, from, at(i), (e) => (Object.keys(e.alarms).length > 0 ? 100 : 0)));
+    labels.push(clockTime(at(i)));
+    const last = i === samples - 1;
+    traffic.push(
+      last ? valueAt(entries, at(i), (e) => e.traffic) : windowMax(entries, from, at(i), (e) => e.traffic),
+    );
+    alarms.push(last ? valueAt(entries, at(i), notOk) : windowMax(entries, from, at(i), notOk));
   }
   const lines = [
     'xychart-beta',
     `    title "Green's share of production traffic"`,
-    `    x-axis "${inSeconds ? 'seconds' : 'minutes'} since start" [${labels.map((l) => `"${l}"`).join(', ')}]`,
+    `    x-axis "time (UTC)" [${labels.map((l) => `"${l}"`).join(', ')}]`,
     '    y-axis "green %" 0 --> 100',
   ];
   if (alarms.some((a) => a > 0)) lines.push(`    bar [${alarms.join(', ')}]`);
   lines.push(`    line [${traffic.join(', ')}]`);
   return lines.join('\n');
+}
+
+/** The marker drawn under the chart where the rollback began. */
+export const ROLLBACK_MARK = 'R';
+
+/** When the deploy entered its rollback, `offsetMs` after the start; undefined when it did not. */
+export function rollbackStart(timeline: readonly TimelineEntry[], startMs: number): number | undefined {
+  const entry = ordered(timeline).find((e) => e.phase === 'rollback');
+  return entry ? Date.parse(entry.at) - startMs : undefined;
 }
 
 /** True when green took any production traffic, i.e. there is something to chart. */
@@ -162,6 +184,22 @@ function spanMs(entries: readonly TimelineEntry[], span: ChartSpan): number {
  * The highest value in effect during (from, to]: the value holding at `to`, and every value set inside
  * the window, so a short canary step or an alarm blip shows up even when it falls between two columns.
  */
+/** The value in effect at `to`: the last entry's at or before it (0 before the first). */
+function valueAt(
+  entries: readonly TimelineEntry[],
+  to: number,
+  value: (entry: TimelineEntry) => number,
+): number {
+  let atEnd = 0;
+  for (const entry of entries) if (Date.parse(entry.at) <= to) atEnd = value(entry);
+  return atEnd;
+}
+
+/** HH:MM:SS of a moment, in UTC (the time the runner's log shows beside each line). */
+function clockTime(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(11, 19);
+}
+
 function windowMax(
   entries: readonly TimelineEntry[],
   from: number,
@@ -211,8 +249,4 @@ function axisLabels(duration: number): string {
     free = start + label.length + 1;
   }
   return line.join('').trimEnd();
-}
-
-function trimNumber(minutes: number): string {
-  return String(Math.round(minutes * 10) / 10);
 }

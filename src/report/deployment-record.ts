@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import {
+  clipDescription as clip,
   describeApiError,
   githubClient,
   httpStatus,
@@ -167,9 +168,4 @@ function hint(error: unknown): string {
   if (status === 404) return `the repository or deployment was not found with this token; ${PERMISSION_HINT}`;
   if (status === 401) return `the token was refused; ${PERMISSION_HINT}`;
   return `GitHub did not accept the request; ${PERMISSION_HINT}`;
-}
-
-/** GitHub refuses deployment descriptions over 140 characters. */
-function clip(text: string): string {
-  return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
 }

@@ -3,6 +3,7 @@ import { describeError } from '../errors.js';
 import { formatDuration } from '../duration.js';
 import { renderDiagnosisMarkdown } from './diagnosis.js';
 import {
+  BLUE_KEPT,
   FIRST_TASK_SET_DELETED,
   type DeployPlan,
   type DeployReport,
@@ -19,6 +20,8 @@ import {
   COMPARISON_MARK,
   describeAlarmChanges,
   mermaidTrafficChart,
+  rollbackStart,
+  ROLLBACK_MARK,
   textTrafficChart,
   trafficMoved,
   type ChartSpan,
@@ -104,12 +107,14 @@ export function renderPlanText(plan: DeployPlan): string {
     return [
       `Plan for ${serviceName(plan)}: ${what}`,
       ...steps.map((l, i) => `  ${i + 1}. ${l}`),
+      ...releaseTaskText(plan),
       `  ${alarmText(plan)}`,
     ].join('\n');
   }
   const lines = [
     `Plan for ${serviceName(plan)} (${routingText(plan)}${plan.testListener ? ', test listener first' : ''}):`,
   ];
+  lines.push(...releaseTaskText(plan));
   let n = 0;
   if (plan.oneBox)
     lines.push(`  ${++n}. one box: 1 task${boxShareText(plan)}, bake ${formatDuration(plan.oneBox.bakeMs)}`);
@@ -117,10 +122,17 @@ export function renderPlanText(plan: DeployPlan): string {
     lines.push(
       `  ${++n}. ${step.pause ? `${step.percent}% until promoted` : stepText(step.percent, step.holdMs)}${heldText(plan, step)}`,
     );
-  lines.push(`  then bake ${bakeText(plan)}, then promote green and remove blue`);
+  lines.push(`  then bake ${bakeText(plan)}, then promote green and ${blueAfterPromotion(plan)}`);
   lines.push(`  ${alarmText(plan)}`);
   for (const c of plan.comparisons ?? []) lines.push(`  comparing green with blue: ${c.text} (${c.rule})`);
   return lines.join('\n');
+}
+
+/** The release task's line of the plan: it runs once green is steady, before any traffic. */
+function releaseTaskText(plan: DeployPlan): string[] {
+  return plan.releaseTask
+    ? [`  release task once green is steady, before any traffic: ${plan.releaseTask}`]
+    : [];
 }
 
 function headline(report: DeployReport, span: ChartSpan): string {
@@ -180,12 +192,29 @@ function deployedTable(report: DeployReport): string {
       report.taskSetArn,
     ],
     [
-      report.result === 'deployed' ? 'Blue task set (removed)' : 'Blue task set (previous)',
+      report.result !== 'deployed'
+        ? 'Blue task set (previous)'
+        : report.timeline.some((e) => e.note === BLUE_KEPT)
+          ? 'Blue task set (kept at 0% for `safe-deploy rollback`)'
+          : 'Blue task set (removed)',
       report.previousTaskSetArn,
     ],
+    ...releaseTaskRows(report),
   ];
   const body = rows.filter(([, v]) => v).map(([k, v]) => `| ${k} | ${code(v!)} |`);
   return ['| What | |', '|---|---|', ...body].join('\n');
+}
+
+/** The release task's command, task and exit code (or why it has none). */
+function releaseTaskRows(report: DeployReport): [string, string | undefined][] {
+  const task = report.releaseTask;
+  if (!task) return [];
+  const exit = task.exitCode !== undefined ? `${task.exitCode}` : `none (${task.reason ?? 'it did not run'})`;
+  return [
+    ['Release task', task.command],
+    ['Release task ARN', task.taskArn],
+    ['Release task exit code', exit],
+  ];
 }
 
 function trafficSection(timeline: readonly TimelineEntry[], span: ChartSpan): string {
@@ -201,6 +230,11 @@ function trafficSection(timeline: readonly TimelineEntry[], span: ChartSpan): st
   const failedList = failed.length
     ? `\n\nGreen versus blue (\`${COMPARISON_MARK}\` a comparison failed):\n\n${failed.join('\n')}`
     : '';
+  const rollback = rollbackStart(timeline, span.startMs);
+  const rollbackLine =
+    rollback === undefined
+      ? ''
+      : `\n\n\`${ROLLBACK_MARK}\` the rollback began at +${formatDuration(rollback)}; the chart ends at green's share when the run ended.`;
   if (!trafficMoved(timeline)) {
     return `### Green's traffic share\n\nGreen took no production traffic.${changeList}`;
   }
@@ -209,7 +243,7 @@ function trafficSection(timeline: readonly TimelineEntry[], span: ChartSpan): st
     '',
     '```text',
     textTrafficChart(timeline, span),
-    '```' + changeList + failedList,
+    '```' + changeList + failedList + rollbackLine,
     '',
     '<details><summary>The same chart in Mermaid (line: green %, bars: a watched alarm not OK)</summary>',
     '',
@@ -309,7 +343,7 @@ function planSection(plan: DeployPlan): string {
   const details = [
     `- Routing: ${routingText(plan)}${plan.testListener ? '; test listener gets green first' : ''}`,
     `- Steps: ${code(plan.stepsText)}`,
-    `- Bake at 100%: ${bakeText(plan)}, then promote green and remove blue`,
+    `- Bake at 100%: ${bakeText(plan)}, then promote green and ${blueAfterPromotion(plan)}`,
     `- ${alarmMarkdown('Watched alarms', plan.alarms)} (read every ${formatDuration(plan.pollIntervalMs)})`,
     ...(plan.oneBox?.alarms.length ? [`- ${alarmMarkdown('One-box alarms', plan.oneBox.alarms)}`] : []),
     ...(plan.comparisons ?? []).map((c) => `- Green versus blue: ${code(c.text)} (${c.rule})`),
@@ -328,6 +362,13 @@ function boxShareText(plan: DeployPlan): string {
 function heldText(plan: DeployPlan, step: TrafficStep): string {
   const share = plan.oneBox?.share;
   return share !== undefined && heldAtBox(step, share) ? ` (held at the one box's ${share}%)` : '';
+}
+
+/** What promotion does with blue: removed, or with `keep-previous` kept at 0% for a rollback. */
+function blueAfterPromotion(plan: DeployPlan): string {
+  return plan.keepPrevious
+    ? 'keep blue, scaled to 0%, for `safe-deploy rollback` (keep-previous)'
+    : 'remove blue';
 }
 
 function stepText(percent: number, holdMs: number): string {

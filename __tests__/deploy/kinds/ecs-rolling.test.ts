@@ -262,7 +262,9 @@ describe('min-requests: the bake counts the service target group', () => {
     expect(baked.note).toBe('baked 2m, 1200 requests');
     expect(Date.parse(baked.at) - start).toBeGreaterThanOrEqual(6 * MINUTE);
     expect(Date.parse(baked.at) - start).toBeLessThan(6 * MINUTE + 5_000);
-    expect(s.logs).toEqual(expect.arrayContaining([expect.stringMatching(/^bake: .*, 600\/1000 requests$/)]));
+    expect(s.logs).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^bake · .* · 600\/1000 requests$/)]),
+    );
     expect(s.logs).toContain(
       'min-requests: the bake counts RequestCount of targetgroup/blue/1111111111111111 on ' +
         'app/shop/0123456789abcdef from the moment it starts (all tasks then run the new task definition)',

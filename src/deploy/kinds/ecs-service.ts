@@ -58,6 +58,7 @@ export async function checkEcsService(
     oneBox: s.oneBox,
     minRequests: s.minRequests,
     beforeTraffic: s.beforeTraffic,
+    releaseTask: s.releaseTask?.text,
     firstTaskSet: s.firstTaskSet?.text,
   });
   const comparison = s.comparisons[0];

@@ -33,6 +33,7 @@ import type { Diagnosis } from '../diagnose.js';
 import { readProduction } from '../routing/check.js';
 import { trafficRouter, type TaskSetRouter } from '../routing/router.js';
 import { hasTestListener, routingOf, withoutTestListener } from '../routing/settings.js';
+import { runReleaseTask } from '../release/task.js';
 
 /**
  * The first deploy to an EXTERNAL service that has no task set. There is no blue: nothing to copy launch
@@ -285,6 +286,12 @@ export class FirstDeploy implements CheckedRollout {
     for (const left of this.start.leftovers) await removeLeftover(this.ctx, left);
     const taskDefinitionArn = await taskDefinitionArnOf(this.ctx, this.taskDefinition);
     deps.saveState(this.saved());
+    // The first task set takes production traffic as soon as it is healthy: the release task runs before it.
+    const release = this.ctx.settings.releaseTask;
+    if (release)
+      await log.group('Release task', () =>
+        runReleaseTask(this.ctx, release, taskDefinitionArn, this.launch.launch),
+      );
     const scale = this.router.greenStartScale(undefined);
     const created = await createRunTaskSet(
       this.ctx,

@@ -56,6 +56,8 @@ export interface KindInputs {
   oneBox: boolean;
   minRequests: number;
   beforeTraffic: string | undefined;
+  /** `release-task` as given. */
+  releaseTask?: string | undefined;
   /** `first-task-set` as given. */
   firstTaskSet?: string | undefined;
 }
@@ -123,6 +125,16 @@ export function checkKindInputs(name: string, kind: ServiceKind, inputs: KindInp
       inputs.firstTaskSet,
       `${what}: ECS starts its tasks with the service's own launch settings; first-task-set is for an ` +
         'EXTERNAL service that has no task set yet',
+    );
+  }
+  if (inputs.releaseTask) {
+    throw inputError(
+      'release-task',
+      inputs.releaseTask,
+      kind.kind === 'rolling'
+        ? `${what}: new tasks take traffic as soon as they are healthy, so there is no moment before traffic to run it in`
+        : `${what}: ECS shifts production traffic without waiting for the job; run it from an ECS lifecycle hook ` +
+            `at POST_SCALE_UP instead`,
     );
   }
   if (inputs.beforeTraffic) {

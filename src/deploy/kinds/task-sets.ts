@@ -14,6 +14,7 @@ import type { ListenerRoute } from '../routing/listener.js';
 import { trafficRouter, type TaskSetRouter } from '../routing/router.js';
 import type { SavedDeploy, TaskSetTarget } from '../saved.js';
 import { Stop } from '../watch.js';
+import { BLUE_KEPT } from '../model.js';
 import { createRunTaskSet, GreenTaskSet, waitSteady } from './green-task-set.js';
 import { encodeKept, runKey, type KeptRelease } from '../../control/channel.js';
 import type { Diagnosis } from '../diagnose.js';
@@ -308,7 +309,7 @@ export class LiveTaskSets implements LiveRollout {
         `ECS does not show green as PRIMARY after promotion (PRIMARY is ${primary?.arn ?? 'none'})`,
       );
     }
-    timeline.mark(kept ? 'green is PRIMARY, blue kept at 0% for rollback' : 'green is PRIMARY, blue removed');
+    timeline.mark(kept ? BLUE_KEPT : 'green is PRIMARY, blue removed');
     timeline.enter('finished');
     deps.saveState(this.saved('finished'));
     log.info(

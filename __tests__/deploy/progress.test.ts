@@ -1,0 +1,129 @@
+import {
+  cadencedProgress,
+  describeHold,
+  ProgressCadence,
+  type HoldProgress,
+} from '../../src/deploy/progress.js';
+import { deploy, scenario } from './harness.js';
+
+const START = Date.parse('2026-11-23T10:00:00Z');
+const hold = (over: Partial<HoldProgress> = {}): HoldProgress => ({
+  at: START,
+  phase: 'shift',
+  traffic: 10,
+  label: 'step 1/3: 10%',
+  elapsedMs: 80_000,
+  totalMs: 300_000,
+  watched: 3,
+  notOk: {},
+  note: '',
+  ...over,
+});
+
+describe('describeHold', () => {
+  it('says the phase and the wait, green’s share, the time left, the alarms and the comparisons', () => {
+    expect(describeHold(hold({ comparisons: ['error-rate pass', 'p99-latency waiting'] }))).toBe(
+      'shift: step 1/3: 10% · green 10% · 1m20s of 5m, 3m40s left · 3 alarms OK · ' +
+        'error-rate pass, p99-latency waiting',
+    );
+  });
+
+  it('names the alarms that are not OK, beside how many are watched', () => {
+    expect(describeHold(hold({ notOk: { 'api-5xx': 'ALARM', 'api-p99': 'INSUFFICIENT_DATA' } }))).toContain(
+      '· 3 alarms: api-5xx ALARM, api-p99 INSUFFICIENT_DATA',
+    );
+  });
+
+  it('counts up when the wait ends on a condition alone, keeps its note, and never shows time left below 0', () => {
+    expect(
+      describeHold(
+        hold({
+          phase: 'bake',
+          label: 'bake',
+          traffic: 100,
+          totalMs: undefined,
+          watched: 0,
+          note: ', 120/500 requests',
+        }),
+      ),
+    ).toBe('bake · green 100% · 1m20s so far · no alarms watched · 120/500 requests');
+    expect(describeHold(hold({ elapsedMs: 310_000, watched: 1 }))).toContain('0s left · 1 alarm OK');
+  });
+});
+
+describe('ProgressCadence', () => {
+  it('prints the first report, every change, and otherwise once every 30 s', () => {
+    const cadence = new ProgressCadence();
+    const at = (s: number, over: Partial<HoldProgress> = {}) =>
+      cadence.due(hold({ at: START + s * 1000, elapsedMs: s * 1000, ...over }));
+    expect(at(0)).toBe(true);
+    expect(at(10)).toBe(false); // only the time moved
+    expect(at(20, { notOk: { 'api-5xx': 'INSUFFICIENT_DATA' } })).toBe(true);
+    expect(at(25, { notOk: { 'api-5xx': 'INSUFFICIENT_DATA' } })).toBe(false);
+    expect(at(40)).toBe(true); // back to OK
+    expect(at(69)).toBe(false);
+    expect(at(70)).toBe(true); // 30 s since the last line
+    expect(at(71, { traffic: 25, label: 'step 2/3: 25%' })).toBe(true);
+    expect(at(72, { traffic: 25, label: 'step 2/3: 25%', comparisons: ['error-rate pass'] })).toBe(true);
+  });
+});
+
+describe('progress lines in a log that cannot redraw (the Actions log), on the fake clock', () => {
+  function collect(s: ReturnType<typeof scenario>) {
+    const lines: { at: number; line: string }[] = [];
+    const progress = cadencedProgress((line) => lines.push({ at: s.clock.now(), line }));
+    return { lines, log: logWith(s, progress) };
+  }
+
+  it('prints at least two lines during a 60 s hold, at most 30 s apart', async () => {
+    const s = scenario();
+    const { lines, log } = collect(s);
+    const report = await deploy(s, { steps: '50%:60s, 100%', 'bake-time': '1m' }, { log });
+    expect(report.result).toBe('deployed');
+    const step = lines.filter(({ line }) => line.startsWith('shift: step 1/2: 50% · green 50% · '));
+    expect(step.length).toBeGreaterThanOrEqual(2);
+    expect(step[0]!.line).toBe('shift: step 1/2: 50% · green 50% · 0s of 1m, 1m left · 1 alarm OK');
+    expect(step.at(-1)!.line).toMatch(
+      /^shift: step 1\/2: 50% · green 50% · (30s|1m) of 1m, (30s|0s) left · 1 alarm OK$/,
+    );
+    expectGapsAtMost30s(lines);
+    const bake = lines.filter(({ line }) => line.startsWith('bake · green 100% · '));
+    expect(bake.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('reports every 30 s even when the poll interval is longer, and at once when an alarm changes', async () => {
+    const s = scenario(['api-5xx', 'api-p99']);
+    const { lines, log } = collect(s);
+    s.clock.after(95_000, () => s.aws.setAlarm('api-p99', 'INSUFFICIENT_DATA'));
+    const report = await deploy(
+      s,
+      {
+        steps: 'AllAtOnce',
+        'bake-time': '5m',
+        'poll-interval': '2m',
+        alarms: 'api-5xx, api-p99',
+        timeout: '1h',
+      },
+      { log },
+    );
+    expect(report.result).toBe('deployed');
+    const bake = lines.filter(({ line }) => line.startsWith('bake · '));
+    expectGapsAtMost30s(bake);
+    expect(bake.some(({ line }) => line.includes('· 2 alarms: api-p99 INSUFFICIENT_DATA'))).toBe(true);
+  });
+
+  function expectGapsAtMost30s(lines: { at: number }[]): void {
+    const gaps = lines.slice(1).map(({ at }, i) => at - lines[i]!.at);
+    expect(gaps.filter((gap) => gap > 30_000)).toEqual([]);
+  }
+});
+
+function logWith(s: ReturnType<typeof scenario>, progress: (hold: HoldProgress) => void) {
+  return {
+    info: (m: string) => s.logs.push(m),
+    warn: (m: string) => s.logs.push(`warning: ${m}`),
+    debug: () => undefined,
+    group: <T>(_name: string, run: () => Promise<T>) => run(),
+    progress,
+  };
+}
