@@ -33,7 +33,8 @@ let moto: Moto;
 let seeded: SeededService;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  // moto's tasks exit 0; this command's exits 1 (scripts/lib/moto-server.py).
+  moto = await startMoto({ taskExitCodes: { 'bin/migrate --fail': 1 } });
 }, 30_000);
 afterAll(async () => moto?.stop());
 beforeEach(async () => {
@@ -119,9 +120,9 @@ describe('verify refuses a missing image, secret and role before any change', ()
   });
 });
 
-test('a release task that exits 0: its output is in the job log, its exit code in the summary, and the deploy goes on', async () => {
-  const config = motoClientConfig(moto);
-  const logs = new CloudWatchLogsClient(config);
+/** Runs the deploy with a release task whose container writes `line` to its awslogs stream once started. */
+async function deployWithReleaseTask(command: string[], line: string): Promise<ActionRun> {
+  const logs = new CloudWatchLogsClient(motoClientConfig(moto));
   await logs.send(new CreateLogGroupCommand({ logGroupName: '/ecs/api' }));
   const file = taskDefinitionFile((_, app) => {
     app.logConfiguration = {
@@ -140,7 +141,7 @@ test('a release task that exits 0: its output is in the job log, its exit code i
   let written: Promise<unknown> | undefined;
   try {
     const run = await deploy(
-      { 'task-definition': file, 'release-task': '["bin/migrate", "--yes"]' },
+      { 'task-definition': file, 'release-task': JSON.stringify(command) },
       {
         onStdout: (chunk) => {
           const id = /Release task started: \S+\/([\w-]+)\s/.exec(chunk)?.[1];
@@ -153,7 +154,7 @@ test('a release task that exits 0: its output is in the job log, its exit code i
                 new PutLogEventsCommand({
                   logGroupName: '/ecs/api',
                   logStreamName: stream,
-                  logEvents: [{ timestamp: Date.now(), message: 'migrated 3 tables' }],
+                  logEvents: [{ timestamp: Date.now(), message: line }],
                 }),
               ),
             );
@@ -161,17 +162,36 @@ test('a release task that exits 0: its output is in the job log, its exit code i
       },
     );
     await written;
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    expect(run.outputs.result).toBe('deployed');
-    expect(run.stdout).toContain('[release task] migrated 3 tables');
-    expect(run.summary).toContain('| Release task exit code | `0` |');
-    expect(run.summary).toContain('| Release task | `["bin/migrate", "--yes"]` |');
-    const state = await readDeployState(moto, seeded);
-    expect(state).toMatchObject({ blueWeight: 0, greenWeight: 100 });
+    return run;
   } finally {
     await transition('unset-transition', { model_name: 'ecs::task' });
   }
+}
+
+test('a release task that exits 0: its output is in the job log, its exit code in the summary, and the deploy goes on', async () => {
+  const run = await deployWithReleaseTask(['bin/migrate', '--yes'], 'migrated 3 tables');
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  expect(run.outputs.result).toBe('deployed');
+  expect(run.stdout).toContain('[release task] migrated 3 tables');
+  expect(run.summary).toContain('| Release task exit code | `0` |');
+  expect(run.summary).toContain('| Release task | `["bin/migrate","--yes"]` |');
+  const state = await readDeployState(moto, seeded);
+  expect(state).toMatchObject({ blueWeight: 0, greenWeight: 100 });
+}, 60_000);
+
+test('a release task that exits 1 rolls back before production traffic moves', async () => {
+  const run = await deployWithReleaseTask(['bin/migrate', '--fail'], 'ERROR: migration 42 failed');
+  expect(run.code).toBe(1);
+  expect(run.outputs.result).toBe('rolled-back');
+  expect(run.outputs.reason).toBe('release task failed with exit code 1: ["bin/migrate","--fail"]');
+  expect(run.stdout).toContain('[release task] ERROR: migration 42 failed');
+  expect(run.summary).toContain('| Release task exit code | `1` |');
+  // Green never took traffic: the listener is as it was, blue alone remains.
+  const state = await readDeployState(moto, seeded);
+  expect(state).toMatchObject({ blueWeight: 100, greenWeight: 0 });
+  expect(state.taskSets).toEqual([expect.objectContaining({ arn: seeded.blueTaskSet, status: 'PRIMARY' })]);
+  expect(run.stdout).not.toContain('Green takes');
 }, 60_000);
 
 test('a release task container the task definition does not have is an input error, before any change', async () => {

@@ -27,15 +27,16 @@ import {
 } from '../support/moto.js';
 
 // The release task against moto's ECS and CloudWatch Logs, as far as moto goes: its RunTask starts a task
-// whose DescribeTasks shows it STOPPED with the container's exitCode 0 (moto models no other ending, so a
-// failing task is the fake's: __tests__/deploy/release). The container's output is written to its awslogs
-// stream by the test, as the awslogs driver would.
+// whose DescribeTasks shows it STOPPED with the container's exitCode, 0 unless scripts/lib/moto-server.py
+// is told otherwise for a command (moto models no other ending: a task that fails to start, a timeout or
+// an alarm mid-task are the fake's, __tests__/deploy/release). The container's output is written to its
+// awslogs stream by the test, as the awslogs driver would.
 let moto: Moto;
 let seeded: SeededService;
 const logs: string[] = [];
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await startMoto({ taskExitCodes: { 'bin/migrate --fail': 1 } });
 }, 30_000);
 afterAll(async () => moto?.stop());
 
@@ -141,4 +142,17 @@ test('a release task that exits 0 runs green’s task definition, its output rea
   });
   const state = await readDeployState(moto, seeded);
   expect(state).toMatchObject({ blueWeight: 0, greenWeight: 100 });
+});
+
+test('a release task that exits 1 rolls back before production traffic moves', async () => {
+  const report = await deploy({ 'release-task': 'bin/migrate --fail' }, ['ERROR: migration 42 failed']);
+  expect(report.result).toBe('rolled-back');
+  expect(report.reason).toBe('release task failed with exit code 1: bin/migrate --fail');
+  expect(logs).toContain('[release task] ERROR: migration 42 failed');
+  expect(report.releaseTask).toMatchObject({ exitCode: 1 });
+  const state = await readDeployState(moto, seeded);
+  expect(state).toMatchObject({ blueWeight: 100, greenWeight: 0 });
+  expect(state.taskSets).toEqual([expect.objectContaining({ arn: seeded.blueTaskSet, status: 'PRIMARY' })]);
+  // The listener was never given to green: its production share stayed 0 throughout.
+  expect(report.timeline.every((entry) => entry.traffic === 0)).toBe(true);
 });

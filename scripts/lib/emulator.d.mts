@@ -34,7 +34,10 @@ export interface DeployState {
 export const INSTALL_HINT: string;
 export function freePort(): Promise<number>;
 export function motoInstalled(): boolean;
-export function startMoto(options?: { rolloutSeconds?: number }): Promise<Moto>;
+export function startMoto(options?: {
+  rolloutSeconds?: number;
+  taskExitCodes?: Record<string, number>;
+}): Promise<Moto>;
 export function motoClientConfig(moto: Moto): {
   endpoint: string;
   region: string;

@@ -48,11 +48,12 @@ function motoPython() {
 /**
  * Starts moto_server on a free loopback port. A missing emulator is an error, never a skip. Where the
  * Python that has moto can be found, ECS-controller services also roll their deployments on after
- * UpdateService (`ecsRolling`), each taking `rolloutSeconds` of real time.
- * @param {{ rolloutSeconds?: number }} [options]
+ * UpdateService (`ecsRolling`), each taking `rolloutSeconds` of real time, and a RunTask task whose
+ * overridden command (its words joined by spaces) is a key of `taskExitCodes` exits with that code.
+ * @param {{ rolloutSeconds?: number, taskExitCodes?: Record<string, number> }} [options]
  * @returns {Promise<import('./emulator.d.mts').Moto>}
  */
-export async function startMoto({ rolloutSeconds = 0 } = {}) {
+export async function startMoto({ rolloutSeconds = 0, taskExitCodes = {} } = {}) {
   if (!motoInstalled()) throw new Error(INSTALL_HINT);
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
@@ -61,7 +62,11 @@ export async function startMoto({ rolloutSeconds = 0 } = {}) {
   const child = python
     ? spawn(python, [LAUNCHER, ...args], {
         stdio: ['ignore', 'ignore', 'pipe'],
-        env: { ...process.env, SAFE_DEPLOY_MOTO_ROLLOUT_SECONDS: String(rolloutSeconds) },
+        env: {
+          ...process.env,
+          SAFE_DEPLOY_MOTO_ROLLOUT_SECONDS: String(rolloutSeconds),
+          SAFE_DEPLOY_MOTO_TASK_EXIT_CODES: JSON.stringify(taskExitCodes),
+        },
       })
     : spawn('moto_server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

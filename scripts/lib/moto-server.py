@@ -7,9 +7,15 @@ way the ECS API reference describes `Deployment`: a new PRIMARY deployment (roll
 its tasks pending) beside the old one, now ACTIVE; once SAFE_DEPLOY_MOTO_ROLLOUT_SECONDS (default 0)
 have passed, the next DescribeServices finds it COMPLETED with all tasks running and the old deployment
 gone (INACTIVE deployments are not listed). A new ECS-controller service starts as one that already runs
-(moto leaves its first deployment IN_PROGRESS with no task). Everything else is moto's own server.
+(moto leaves its first deployment IN_PROGRESS with no task).
+
+moto's RunTask tasks always exit 0 (its Container has exitCode 0). SAFE_DEPLOY_MOTO_TASK_EXIT_CODES, a
+JSON object from a command (its words joined by spaces) to an exit code, gives a task whose overridden
+command is one of them that container exitCode, as DescribeTasks reports `containers[].exitCode` (ECS API
+reference, Container): a release task that fails. Everything else is moto's own server.
 """
 
+import json
 import os
 import sys
 import time
@@ -21,11 +27,13 @@ from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.moto_api._internal import mock_random
 
 ROLLOUT_SECONDS = float(os.environ.get("SAFE_DEPLOY_MOTO_ROLLOUT_SECONDS", "0"))
+TASK_EXIT_CODES = json.loads(os.environ.get("SAFE_DEPLOY_MOTO_TASK_EXIT_CODES") or "{}")
 _started = {}  # deployment id -> monotonic start time
 
 _create_service = models.EC2ContainerServiceBackend.create_service
 _update_service = models.EC2ContainerServiceBackend.update_service
 _describe_services = models.EC2ContainerServiceBackend.describe_services
+_task_init = models.Task.__init__
 
 
 def _task_definition_arn(backend, reference):
@@ -105,6 +113,16 @@ def describe_services(self, cluster_str, service_names_or_arns):
     return services, failures
 
 
+def task_init(self, *args, **kwargs):
+    _task_init(self, *args, **kwargs)
+    overrides = getattr(self, "overrides", None) or {}
+    for override in overrides.get("containerOverrides") or []:
+        code = TASK_EXIT_CODES.get(" ".join(override.get("command") or []))
+        if code is not None:
+            for container in self.containers:
+                container.exitCode = code
+
+
 def _no_service_deployments(self):
     raise JsonRESTError(
         "UnknownOperationException", "moto does not implement the ECS service-deployment API"
@@ -124,6 +142,7 @@ for _operation in (
 models.EC2ContainerServiceBackend.create_service = create_service
 models.EC2ContainerServiceBackend.update_service = update_service
 models.EC2ContainerServiceBackend.describe_services = describe_services
+models.Task.__init__ = task_init
 
 if __name__ == "__main__":
     from moto.server import main
