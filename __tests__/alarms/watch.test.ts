@@ -398,7 +398,9 @@ describe('an alarm that fires and recovers between two polls (issue 10, defect 1
     );
     await r.poll(['api-5xx', 'api-latency']);
     expect(r.warnings).toEqual([
-      expect.stringMatching(/^Could not read the alarm history \(User is not authorized .*\): an alarm/),
+      expect.stringMatching(
+        /^Could not read the alarm history \(User is not authorized .*\): an alarm.*Allow cloudwatch:DescribeAlarmHistory/,
+      ),
     ]);
     r.clock.after(1_200, () => r.aws.setAlarm('api-latency', 'ALARM', 'p99 > 2s'));
     r.clock.after(1_700, () => r.aws.setAlarm('api-latency', 'OK'));
