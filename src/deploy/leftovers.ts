@@ -1,5 +1,5 @@
 import type { TaskSet } from '../aws/ecs.js';
-import { decodeKept } from '../control/channel.js';
+import { decodeKept } from '../control-protocol/channel.js';
 
 /** Tags safe-deploy writes on the task sets it creates, so later runs recognise them. */
 export const TAG = {

@@ -7,7 +7,7 @@ import { describeResult } from '../compare/format.js';
 import { describeRule } from '../compare/parse.js';
 import { AwsCalls, LATER } from './calls.js';
 import type { DeployContext, DeployDeps, Release } from './context.js';
-import type { DeployPlan, DeployReport, DeployResult } from './model.js';
+import type { DeployPlan, DeployReport, DeployResult, PlannedStep, TrafficStep } from '../report/model.js';
 import { settleInconclusive } from './inconclusive.js';
 import { ROLLBACK_NOT_CONFIRMED, sweepOwnLeftovers } from './own-leftovers.js';
 import { heldAtBox, stepShare } from './plan.js';
@@ -28,7 +28,7 @@ import { GreenShare } from './share.js';
 import type { DeploySettings } from './settings.js';
 import { Timeline } from './timeline.js';
 import { DeployWatch, NotSteady, Stop } from './watch.js';
-import { JobControl } from '../control/job.js';
+import { JobControl } from './job-control.js';
 import { runReleaseTaskOnGreen } from './release/task.js';
 import { renderDiagnosisText, type Diagnosis } from './diagnose.js';
 
@@ -180,7 +180,10 @@ function planOf(checked: Preflight): DeployPlan {
     service: s.service,
     routing: routingOf(s.route),
     stepsText: s.stepsText,
-    steps: checked.rollout.steps ?? s.steps,
+    steps: plannedSteps(
+      checked.rollout.steps ?? s.steps,
+      s.oneBox ? checked.rollout.oneBox?.share : undefined,
+    ),
     ...(checked.rollout.describe ? { kind: checked.rollout.describe() } : {}),
     ...(checked.rollout.firstDeploy ? { firstDeploy: true } : {}),
     ...(s.keepPrevious && !checked.rollout.firstDeploy ? { keepPrevious: true } : {}),
@@ -199,6 +202,11 @@ function planOf(checked: Preflight): DeployPlan {
     ...(s.releaseTask ? { releaseTask: s.releaseTask.text } : {}),
     ...comparisonsOf(s),
   };
+}
+
+/** The steps as they run: after a one box, those at or below its share hold there (the plan says so). */
+function plannedSteps(steps: TrafficStep[], box: number | undefined): PlannedStep[] {
+  return steps.map((step) => (heldAtBox(step, box) ? { ...step, heldAt: stepShare(step, box) } : step));
 }
 
 function comparisonsOf(s: DeploySettings): Pick<DeployPlan, 'comparisons'> {

@@ -4,7 +4,7 @@ import type { Service, ServiceConfiguration } from '../aws/ecs.js';
 import { errorName } from '../aws/ecs.js';
 import { describeError, inputError, UserError } from '../errors.js';
 import { arnInputs, notFoundError, otherAccountError, parseArn } from './arns.js';
-import { refuseTaskSetOnlyInputs } from '../control/settings.js';
+import { refuseTaskSetOnlyInputs } from './operating-settings.js';
 import type { DeployContext, Release, ResolvedAlarms } from './context.js';
 import type { GreenBlueAnalysis } from '../compare/analysis.js';
 import { checkEcsKind } from './kinds/ecs-kind.js';

@@ -9,9 +9,8 @@ import {
   type DeployReport,
   type DeployResult,
   type TimelineEntry,
-  type TrafficStep,
-} from '../deploy/model.js';
-import { heldAtBox } from '../deploy/plan.js';
+  type PlannedStep,
+} from './model.js';
 import { formatP, formatValue } from '../compare/format.js';
 import type { ComparisonReport, StepResult } from '../compare/model.js';
 import {
@@ -120,7 +119,7 @@ export function renderPlanText(plan: DeployPlan): string {
     lines.push(`  ${++n}. one box: 1 task${boxShareText(plan)}, bake ${formatDuration(plan.oneBox.bakeMs)}`);
   for (const step of plan.steps)
     lines.push(
-      `  ${++n}. ${step.pause ? `${step.percent}% until promoted` : stepText(step.percent, step.holdMs)}${heldText(plan, step)}`,
+      `  ${++n}. ${step.pause ? `${step.percent}% until promoted` : stepText(step.percent, step.holdMs)}${heldText(step)}`,
     );
   lines.push(`  then bake ${bakeText(plan)}, then promote green and ${blueAfterPromotion(plan)}`);
   lines.push(`  ${alarmText(plan)}`);
@@ -338,7 +337,7 @@ function planSection(plan: DeployPlan): string {
   }
   for (const step of plan.steps) {
     const hold = step.pause ? 'until promoted' : step.holdMs ? formatDuration(step.holdMs) : '—';
-    rows.push(`| ${++n} | ${step.percent}%${heldText(plan, step)} | ${hold} |`);
+    rows.push(`| ${++n} | ${step.percent}%${heldText(step)} | ${hold} |`);
   }
   const details = [
     `- Routing: ${routingText(plan)}${plan.testListener ? '; test listener gets green first' : ''}`,
@@ -359,9 +358,8 @@ function boxShareText(plan: DeployPlan): string {
 }
 
 /** A step at or below the one box's share holds at the box's share: the plan says so. */
-function heldText(plan: DeployPlan, step: TrafficStep): string {
-  const share = plan.oneBox?.share;
-  return share !== undefined && heldAtBox(step, share) ? ` (held at the one box's ${share}%)` : '';
+function heldText(step: PlannedStep): string {
+  return step.heldAt !== undefined ? ` (held at the one box's ${step.heldAt}%)` : '';
 }
 
 /** What promotion does with blue: removed, or with `keep-previous` kept at 0% for a rollback. */

@@ -1,8 +1,8 @@
 import type { EcsControlPort } from '../aws/ecs.js';
 import type { Clock } from '../clock.js';
-import { LATER, type AwsCalls } from '../deploy/calls.js';
-import type { RunIdentity } from '../deploy/leftovers.js';
-import type { DeployLog } from '../deploy/log.js';
+import { LATER, type AwsCalls } from './calls.js';
+import type { RunIdentity } from './leftovers.js';
+import type { DeployLog } from './log.js';
 import {
   CONTROL_TAG,
   decideRequest,
@@ -11,8 +11,8 @@ import {
   runKey,
   type Hold,
   type LiveState,
-} from './channel.js';
-import { roomFor } from './tag-text.js';
+} from '../control-protocol/channel.js';
+import { roomFor } from '../control-protocol/tag-text.js';
 
 /**
  * The running job's end of the control channel. Once a poll (a check of the deploy's one wait loop) it
