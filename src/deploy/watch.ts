@@ -212,8 +212,12 @@ export class DeployWatch {
         options.wake = undefined;
         continue;
       }
+      // A hold ends only on a read made at or after its end. When that end falls just after the next
+      // poll time (a hold that began a move's moment after a poll), the poll waits for it — at most a
+      // quarter interval late — rather than reading twice a moment apart.
       const nextPoll = polledAt + pollIntervalMs;
-      await waitUntil(Math.min(nextPoll, until > now ? until : Infinity));
+      const end = until > now ? until : Infinity;
+      await waitUntil(end - nextPoll <= pollIntervalMs / 4 ? end : nextPoll);
     }
   }
 
