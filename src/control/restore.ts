@@ -1,4 +1,4 @@
-import { isSteady, type EcsControlPort, type EcsPort, type TaskSet } from '../aws/ecs.js';
+import { isSteady, taskSetCounts, type EcsControlPort, type EcsPort, type TaskSet } from '../aws/ecs.js';
 import type { ForwardRef, LoadBalancerPort, TargetHealthPort, Weights } from '../aws/load-balancer.js';
 import type { Clock } from '../clock.js';
 import { formatDuration } from '../duration.js';
@@ -66,7 +66,7 @@ export async function restoreKept(options: RestoreOptions, ports: RestorePorts):
   if (options.dryRun) {
     return {
       result: 'dry-run',
-      reason: 'dry run: the kept release would come back; nothing changed',
+      reason: 'the kept release would come back; nothing changed',
       ...base,
     };
   }
@@ -201,7 +201,7 @@ async function waitSteady(
   for (;;) {
     const set = await ecs.describeTaskSet(options.cluster, options.service, plan.kept.arn);
     if (!set) return { ok: false, last: 'the kept task set disappeared', since };
-    let last = `${set.stabilityStatus}, ${set.runningCount ?? '?'}/${set.computedDesiredCount ?? '?'} running`;
+    let last = `${set.stabilityStatus}, ${taskSetCounts(set)}`;
     let ready = set.scalePercent === 100 && isSteady(set);
     if (ready && plan.release.routing === 'listener' && plan.keptGroup) {
       const targets = await lb.targetHealthDetails(plan.keptGroup);
