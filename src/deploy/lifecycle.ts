@@ -7,8 +7,9 @@ import { describeResult } from '../compare/format.js';
 import { describeRule } from '../compare/parse.js';
 import { AwsCalls, LATER } from './calls.js';
 import type { DeployContext, DeployDeps, Release } from './context.js';
-import type { DeployPlan, DeployReport, DeployResult } from './model.js';
+import type { DeployPlan, DeployReport, DeployResult, PlannedStep, TrafficStep } from '../report/model.js';
 import { settleInconclusive } from './inconclusive.js';
+import { ROLLBACK_NOT_CONFIRMED, sweepOwnLeftovers } from './own-leftovers.js';
 import { heldAtBox, stepShare } from './plan.js';
 import { preflight, type Preflight } from './preflight.js';
 import { requestWindow } from './requests.js';
@@ -27,7 +28,7 @@ import { GreenShare } from './share.js';
 import type { DeploySettings } from './settings.js';
 import { Timeline } from './timeline.js';
 import { DeployWatch, NotSteady, Stop } from './watch.js';
-import { JobControl } from '../control/job.js';
+import { JobControl } from './job-control.js';
 import { runReleaseTaskOnGreen } from './release/task.js';
 import { renderDiagnosisText, type Diagnosis } from './diagnose.js';
 
@@ -56,6 +57,11 @@ export async function runLifecycle(
     throw error;
   }
   ctx.watch.watchAlarms(checked.alarms);
+  // Validation read every watched alarm a moment ago: that is the watch's first full read, not a second one.
+  ctx.alarmWatch.seed(checked.alarms.watched, checked.alarmStates.states, {
+    prefixes: settings.alarmPrefixes,
+    at: checked.alarmStates.readAt,
+  });
   // From here the run follows the settings as its kind of service runs them (a first deploy has no canary).
   const run: DeployContext = { ...ctx, settings: checked.settings };
   const s = run.settings;
@@ -107,16 +113,22 @@ export async function runLifecycle(
       await green.promote();
     });
     await control.job.publish();
-    return report(
+    // Whatever way it ends, nothing of this run stays beside the version that serves (it never throws).
+    return await sweepOwnLeftovers(
       run,
-      release,
-      checked,
-      green.ids(),
-      'deployed',
-      green.deployedReason?.() ?? `${green.ids().taskSetArn ?? 'green'} is PRIMARY and takes all traffic`,
+      report(
+        run,
+        release,
+        checked,
+        green.ids(),
+        'deployed',
+        green.deployedReason?.() ?? `${green.ids().taskSetArn ?? 'green'} is PRIMARY and takes all traffic`,
+      ),
     );
   } catch (error) {
-    if (error instanceof YieldToEarlierRun) return backOff(run, release, checked, error);
+    if (error instanceof YieldToEarlierRun) {
+      return sweepOwnLeftovers(run, await backOff(run, release, checked, error));
+    }
     const reason = stopReason(error);
     const ids = (live ?? rollout).ids();
     const undo = live ?? rollout;
@@ -125,9 +137,10 @@ export async function runLifecycle(
     drift.stop();
     const failed = live;
     const diagnose = failed ? () => explain(run, failed, error) : undefined;
-    return log.group('Roll back', () =>
+    const rolledBack = await log.group('Roll back', () =>
       rollBack(run, release, checked, ids, undo, reason, control?.job, diagnose),
     );
+    return sweepOwnLeftovers(run, rolledBack);
   }
 }
 
@@ -172,7 +185,10 @@ function planOf(checked: Preflight): DeployPlan {
     service: s.service,
     routing: routingOf(s.route),
     stepsText: s.stepsText,
-    steps: checked.rollout.steps ?? s.steps,
+    steps: plannedSteps(
+      checked.rollout.steps ?? s.steps,
+      s.oneBox ? checked.rollout.oneBox?.share : undefined,
+    ),
     ...(checked.rollout.describe ? { kind: checked.rollout.describe() } : {}),
     ...(checked.rollout.firstDeploy ? { firstDeploy: true } : {}),
     ...(s.keepPrevious && !checked.rollout.firstDeploy ? { keepPrevious: true } : {}),
@@ -191,6 +207,11 @@ function planOf(checked: Preflight): DeployPlan {
     ...(s.releaseTask ? { releaseTask: s.releaseTask.text } : {}),
     ...comparisonsOf(s),
   };
+}
+
+/** The steps as they run: after a one box, those at or below its share hold there (the plan says so). */
+function plannedSteps(steps: TrafficStep[], box: number | undefined): PlannedStep[] {
+  return steps.map((step) => (heldAtBox(step, box) ? { ...step, heldAt: stepShare(step, box) } : step));
 }
 
 function comparisonsOf(s: DeploySettings): Pick<DeployPlan, 'comparisons'> {
@@ -283,7 +304,7 @@ async function shift(
         traffic.moved(share, words.note);
         if (words.line) deps.log.info(words.line);
       }
-      // From the first move on, someone else moving traffic is noticed within a poll, not at the next step.
+      // From the first move on, someone else moving traffic is noticed between steps, not at the next one.
       drift.start(green.router);
     }
     const key = `step-${index + 1}`;
@@ -301,17 +322,25 @@ function movedWords(percent: number): MoveWords {
 }
 
 /**
- * Every poll from green's first traffic on, until promotion or rollback: is traffic still where this
- * deploy left it? The router reads it; the lifecycle says where that is.
+ * From green's first traffic on, until promotion or rollback: is traffic still where this deploy left it?
+ * The router reads it, at most every `driftEveryMs` counted from its last read — each move reads traffic
+ * first, so the check after a move comes one cadence later; the lifecycle says where traffic should be.
  */
 class DriftWatch {
   private stopCheck: (() => void) | undefined;
+  /** When the router last read where traffic is (a move, or this check). */
+  private readAt = -Infinity;
 
   constructor(private readonly ctx: DeployContext) {}
 
+  /** Called after each move (which read traffic first): the check starts, or its cadence starts again. */
   start(router: TrafficRouter): void {
-    this.stopCheck ??= this.ctx.watch.addCheck(() => router.drift(this.ctx.traffic.percent), {
-      everyMs: router.driftEveryMs,
+    const { clock } = this.ctx.deps;
+    this.readAt = clock.now();
+    this.stopCheck ??= this.ctx.watch.addCheck(async () => {
+      if (clock.now() - this.readAt < router.driftEveryMs) return;
+      this.readAt = clock.now();
+      await router.drift(this.ctx.traffic.percent);
     });
   }
 
@@ -526,7 +555,7 @@ async function rollBack(
       checked,
       ids,
       'rolled-back',
-      `${reason}; ROLLBACK NOT CONFIRMED BY AWS: ${outcome.problems.join('; ')}`,
+      `${reason}; ${ROLLBACK_NOT_CONFIRMED}: ${outcome.problems.join('; ')}`,
       diagnosis,
     );
   }
