@@ -9,6 +9,7 @@ import { AwsCalls, LATER } from './calls.js';
 import type { DeployContext, DeployDeps, Release } from './context.js';
 import type { DeployPlan, DeployReport, DeployResult, PlannedStep, TrafficStep } from '../report/model.js';
 import { settleInconclusive } from './inconclusive.js';
+import { ROLLBACK_NOT_CONFIRMED, sweepOwnLeftovers } from './own-leftovers.js';
 import { heldAtBox, stepShare } from './plan.js';
 import { preflight, type Preflight } from './preflight.js';
 import { requestWindow } from './requests.js';
@@ -106,16 +107,22 @@ export async function runLifecycle(
       await green.promote();
     });
     await control.job.publish();
-    return report(
+    // Whatever way it ends, nothing of this run stays beside the version that serves (it never throws).
+    return await sweepOwnLeftovers(
       run,
-      release,
-      checked,
-      green.ids(),
-      'deployed',
-      green.deployedReason?.() ?? `${green.ids().taskSetArn ?? 'green'} is PRIMARY and takes all traffic`,
+      report(
+        run,
+        release,
+        checked,
+        green.ids(),
+        'deployed',
+        green.deployedReason?.() ?? `${green.ids().taskSetArn ?? 'green'} is PRIMARY and takes all traffic`,
+      ),
     );
   } catch (error) {
-    if (error instanceof YieldToEarlierRun) return backOff(run, release, checked, error);
+    if (error instanceof YieldToEarlierRun) {
+      return sweepOwnLeftovers(run, await backOff(run, release, checked, error));
+    }
     const reason = stopReason(error);
     const ids = (live ?? rollout).ids();
     const undo = live ?? rollout;
@@ -124,9 +131,10 @@ export async function runLifecycle(
     drift.stop();
     const failed = live;
     const diagnose = failed ? () => explain(run, failed, error) : undefined;
-    return log.group('Roll back', () =>
+    const rolledBack = await log.group('Roll back', () =>
       rollBack(run, release, checked, ids, undo, reason, control?.job, diagnose),
     );
+    return sweepOwnLeftovers(run, rolledBack);
   }
 }
 
@@ -532,7 +540,7 @@ async function rollBack(
       checked,
       ids,
       'rolled-back',
-      `${reason}; ROLLBACK NOT CONFIRMED BY AWS: ${outcome.problems.join('; ')}`,
+      `${reason}; ${ROLLBACK_NOT_CONFIRMED}: ${outcome.problems.join('; ')}`,
       diagnosis,
     );
   }

@@ -111,6 +111,15 @@ export interface Diagnosis {
   unreadable: string[];
 }
 
+/** A task set of the run found beside the serving version once the deploy ended. */
+export interface LeftoverRemoved {
+  arn: string;
+  status: string;
+  scalePercent: number;
+  /** False when deleting it failed (the log says why). */
+  removed: boolean;
+}
+
 /** How the release task (`release-task`) ended, for the job summary. */
 export interface ReleaseTaskOutcome {
   /** The command as given. */
@@ -124,6 +133,8 @@ export interface ReleaseTaskOutcome {
 
 /** Everything the report needs about one run. */
 export interface DeployReport {
+  /** Task sets of this run found beside the serving version at the end, and whether each was removed. */
+  leftovers?: LeftoverRemoved[];
   /** Why green failed, as ECS reported it, when it did not steady, tasks stopped or targets were unhealthy. */
   diagnosis?: Diagnosis;
   result: DeployResult;

@@ -43,6 +43,7 @@ export function renderSummary(report: DeployReport): string {
   const sections = [
     headline(report, span),
     ...(report.diagnosis ? [renderDiagnosisMarkdown(report.diagnosis)] : []),
+    ...(report.leftovers?.length ? [leftoverSection(report)] : []),
     deployedTable(report),
     ...(report.manifestLines?.length ? [report.manifestLines.join('\n')] : []),
     trafficSection(report.timeline, span),
@@ -51,6 +52,25 @@ export function renderSummary(report: DeployReport): string {
     planSection(plan),
   ];
   return `${sections.join('\n\n')}\n`;
+}
+
+/** Task sets of this run the end of the deploy found beside the serving version, and what became of them. */
+function leftoverSection(report: DeployReport): string {
+  const serving = report.result === 'deployed' ? report.taskSetArn : report.previousTaskSetArn;
+  const rows = (report.leftovers ?? []).map(
+    (left) =>
+      `| ${code(left.arn)} | ${left.status} | ${left.scalePercent}% | ${left.removed ? 'removed' : '**not removed** (see the log)'} |`,
+  );
+  return [
+    '### Left beside the serving version',
+    '',
+    `Once the deploy ended, the service held ${rows.length} task set(s) of this run beside ` +
+      `${serving ? code(serving) : 'nothing (no task set serves)'} (a create whose answer was lost, retried):`,
+    '',
+    '| Task set | Status | Scale | |',
+    '|---|---|--:|---|',
+    ...rows,
+  ].join('\n');
 }
 
 /** Appends the summary to `GITHUB_STEP_SUMMARY`. Outside a runner it does nothing; a write error is a warning. */
