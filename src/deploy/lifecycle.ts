@@ -57,6 +57,11 @@ export async function runLifecycle(
     throw error;
   }
   ctx.watch.watchAlarms(checked.alarms);
+  // Validation read every watched alarm a moment ago: that is the watch's first full read, not a second one.
+  ctx.alarmWatch.seed(checked.alarms.watched, checked.alarmStates.states, {
+    prefixes: settings.alarmPrefixes,
+    at: checked.alarmStates.readAt,
+  });
   // From here the run follows the settings as its kind of service runs them (a first deploy has no canary).
   const run: DeployContext = { ...ctx, settings: checked.settings };
   const s = run.settings;
@@ -296,7 +301,7 @@ async function shift(
         traffic.moved(share, words.note);
         if (words.line) deps.log.info(words.line);
       }
-      // From the first move on, someone else moving traffic is noticed within a poll, not at the next step.
+      // From the first move on, someone else moving traffic is noticed between steps, not at the next one.
       drift.start(green.router);
     }
     const key = `step-${index + 1}`;
@@ -313,17 +318,25 @@ function movedWords(percent: number): MoveWords {
 }
 
 /**
- * Every poll from green's first traffic on, until promotion or rollback: is traffic still where this
- * deploy left it? The router reads it; the lifecycle says where that is.
+ * From green's first traffic on, until promotion or rollback: is traffic still where this deploy left it?
+ * The router reads it, at most every `driftEveryMs` counted from its last read — each move reads traffic
+ * first, so the check after a move comes one cadence later; the lifecycle says where traffic should be.
  */
 class DriftWatch {
   private stopCheck: (() => void) | undefined;
+  /** When the router last read where traffic is (a move, or this check). */
+  private readAt = -Infinity;
 
   constructor(private readonly ctx: DeployContext) {}
 
+  /** Called after each move (which read traffic first): the check starts, or its cadence starts again. */
   start(router: TrafficRouter): void {
-    this.stopCheck ??= this.ctx.watch.addCheck(() => router.drift(this.ctx.traffic.percent), {
-      everyMs: router.driftEveryMs,
+    const { clock } = this.ctx.deps;
+    this.readAt = clock.now();
+    this.stopCheck ??= this.ctx.watch.addCheck(async () => {
+      if (clock.now() - this.readAt < router.driftEveryMs) return;
+      this.readAt = clock.now();
+      await router.drift(this.ctx.traffic.percent);
     });
   }
 
