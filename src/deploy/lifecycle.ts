@@ -189,6 +189,14 @@ function planOf(checked: Preflight): DeployPlan {
     alarms: checked.alarms.watched,
     testListener: hasTestListener(s.route),
     ...(s.releaseTask ? { releaseTask: s.releaseTask.text } : {}),
+    ...(checked.verified
+      ? {
+          verified: {
+            found: checked.verified.verified,
+            notVerified: [...checked.verified.unchecked, ...checked.verified.denied],
+          },
+        }
+      : {}),
     ...comparisonsOf(s),
   };
 }
