@@ -80,6 +80,8 @@ describe('the watch over moto', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(r.warnings).toEqual([expect.stringMatching(/^Could not read the alarm history/)]);
+    // A server error is not a missing permission: no IAM advice for it.
+    expect(r.warnings[0]).not.toContain('Allow cloudwatch:DescribeAlarmHistory');
     await setAlarm(moto, 'api-latency', 'ALARM', 'p99 2s');
     await setAlarm(moto, 'api-latency', 'OK', 'p99 fine');
     // Steady polls read only alarms in ALARM; the full read, once a minute, sees the newer timestamp.

@@ -10,8 +10,14 @@ import {
   renderState,
   requestFor,
   type LiveState,
-} from '../../src/control/channel.js';
-import { checkTagLimits, decodeValue, encodeValue, fitValue, roomFor } from '../../src/control/tag-text.js';
+} from '../../src/control-protocol/channel.js';
+import {
+  checkTagLimits,
+  decodeValue,
+  encodeValue,
+  fitValue,
+  roomFor,
+} from '../../src/control-protocol/tag-text.js';
 
 const NOW = Date.parse('2026-12-02T15:00:00.000Z');
 const state = (over: Partial<LiveState> = {}): LiveState => ({

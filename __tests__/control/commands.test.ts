@@ -5,7 +5,7 @@ import {
   encodeKept,
   encodeState,
   type LiveState,
-} from '../../src/control/channel.js';
+} from '../../src/control-protocol/channel.js';
 import {
   abortCommand,
   promoteCommand,
@@ -429,6 +429,146 @@ describe('rollback to the kept release', () => {
     await expect(
       restoreKept(restore, { ...s.aws.ports(), clock: s.clock, info: () => {}, warn: () => {} }),
     ).rejects.toThrow('keep-previous and rollback are for task-set (EXTERNAL) services');
+  });
+
+  /** Restore ports whose listener writes call `after` once the first one has landed. */
+  function afterFirstMove(s: ReturnType<typeof afterKeepPrevious>, after: () => Promise<void>) {
+    const lb = s.restorePorts.lb;
+    let moved = false;
+    const setWeights = lb.setWeights.bind(lb);
+    lb.setWeights = async (ref, weights) => {
+      await setWeights(ref, weights);
+      if (!moved) {
+        moved = true;
+        await after();
+      }
+    };
+    return s.restorePorts;
+  }
+
+  test('the kept task set deleted by someone once traffic moved: traffic back on the serving release, verified, failed', async () => {
+    const s = afterKeepPrevious('listener');
+    const logs: string[] = [];
+    const ports = afterFirstMove(s, () => s.aws.ports().ecs.deleteTaskSet('web', 'api', BLUE_TASK_SET));
+    const outcome = await restoreKept(restore, { ...ports, warn: (m) => logs.push(m) });
+    expect(outcome.result).toBe('failed');
+    expect(outcome.reason).toBe(
+      `the kept task set ${BLUE_TASK_SET} disappeared after traffic moved to it; ` +
+        `all traffic is back on ${GREEN}, PRIMARY at 100%, confirmed by AWS`,
+    );
+    // Not 100% of production to a target group with no tasks: the serving release has it all, as before.
+    expect(s.aws.weights()).toEqual({ [BLUE_TG]: 0, [GREEN_TG]: 100 });
+    expect(
+      s.aws.taskSets
+        .filter((t) => t.status !== 'DRAINING')
+        .map((t) => [t.taskSetArn, t.status, t.scale?.value]),
+    ).toEqual([[GREEN, 'PRIMARY', 100]]);
+    expect(logs.join('\n')).toContain(`moving all traffic back to ${GREEN}`);
+  });
+
+  test('task-set scale: the kept task set deleted once the serving one scaled down: the serving one back at 100%', async () => {
+    const s = afterKeepPrevious('task-sets');
+    const ecs = s.restorePorts.ecs;
+    const scale = ecs.scaleTaskSet.bind(ecs);
+    let deleted = false;
+    ecs.scaleTaskSet = async (cluster, service, arn, percent) => {
+      await scale(cluster, service, arn, percent);
+      if (arn === GREEN && percent === 0 && !deleted) {
+        deleted = true;
+        await ecs.deleteTaskSet('web', 'api', BLUE_TASK_SET);
+      }
+    };
+    const outcome = await restoreKept(restore, s.restorePorts);
+    expect(outcome).toMatchObject({ result: 'failed' });
+    expect(outcome.reason).toBe(
+      `the kept task set ${BLUE_TASK_SET} disappeared after traffic moved to it; ` +
+        `all traffic is back on ${GREEN}, PRIMARY at 100%, confirmed by AWS`,
+    );
+    expect(
+      s.aws.taskSets
+        .filter((t) => t.status !== 'DRAINING')
+        .map((t) => [t.taskSetArn, t.status, t.scale?.value]),
+    ).toEqual([[GREEN, 'PRIMARY', 100]]);
+  });
+
+  test('the kept task set deleted while it steadies: no traffic moves, failed', async () => {
+    const s = afterKeepPrevious('listener');
+    s.aws.taskStartMs = 60_000;
+    s.clock.after(20_000, () => s.aws.ports().ecs.deleteTaskSet('web', 'api', BLUE_TASK_SET));
+    const outcome = await restoreKept(restore, s.restorePorts);
+    expect(outcome.result).toBe('failed');
+    expect(outcome.reason).toBe(
+      `the kept task set ${BLUE_TASK_SET} disappeared; it is back at 0% and ${GREEN} still takes all traffic`,
+    );
+    expect(s.aws.calls).not.toContain('ModifyListener');
+    expect(s.aws.weights()).toEqual({ [BLUE_TG]: 0, [GREEN_TG]: 100 });
+  });
+
+  test('a throttled listener write is tried again through the call policy, not given up on', async () => {
+    const s = afterKeepPrevious('listener');
+    const throttled = Object.assign(new Error('Rate exceeded'), {
+      name: 'ThrottlingException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    s.aws.fail('ModifyListener', throttled, 2);
+    expect(await restoreKept(restore, s.restorePorts)).toMatchObject({ result: 'restored' });
+    expect(s.aws.count('ModifyListener')).toBe(3);
+    expect(s.aws.weights()).toEqual({ [BLUE_TG]: 100, [GREEN_TG]: 0 });
+  });
+
+  test('a kept-test-listener tag pointing at an unrelated listener on the same load balancer: refused, untouched', async () => {
+    const s = afterKeepPrevious('listener');
+    const other =
+      'arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/app/shop/0123456789abcdef/cccccccccccccccc';
+    const otherGroup =
+      'arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/admin/4444444444444444';
+    const forward = [
+      {
+        Type: 'forward' as const,
+        ForwardConfig: { TargetGroups: [{ TargetGroupArn: otherGroup, Weight: 100 }] },
+      },
+    ];
+    s.aws.actions.set(other, forward);
+    const blue = s.aws.taskSets.find((t) => t.taskSetArn === BLUE_TASK_SET)!;
+    blue.tags = blue.tags!.map((t) =>
+      t.key === CONTROL_TAG.keptTestListener ? { key: t.key, value: other } : t,
+    );
+    await expect(restoreKept(restore, s.restorePorts)).rejects.toThrow(
+      `The test listener ${other} (from the kept release's tag safe-deploy:kept-test-listener) forwards to ` +
+        `${otherGroup}, not to exactly this service's two target groups (${BLUE_TG}, ${GREEN_TG}): not rolling back web/api`,
+    );
+    expect(s.aws.actions.get(other)).toEqual(forward);
+    expect(s.aws.calls.filter((c) => /^(Update|Delete|Modify|Tag|Untag)/.test(c))).toEqual([]);
+    // The same listener forwarding to this service's groups and a third: refused too.
+    s.aws.actions.set(other, [
+      {
+        Type: 'forward',
+        ForwardConfig: {
+          TargetGroups: [
+            { TargetGroupArn: BLUE_TG, Weight: 0 },
+            { TargetGroupArn: GREEN_TG, Weight: 50 },
+            { TargetGroupArn: otherGroup, Weight: 50 },
+          ],
+        },
+      },
+    ]);
+    await expect(restoreKept(restore, s.restorePorts)).rejects.toThrow('not to exactly this service');
+    expect(s.aws.calls.filter((c) => /^(Update|Delete|Modify|Tag|Untag)/.test(c))).toEqual([]);
+  });
+
+  test('a kept test listener of this service gets all test traffic back on the kept release', async () => {
+    const s = afterKeepPrevious('listener');
+    const blue = s.aws.taskSets.find((t) => t.taskSetArn === BLUE_TASK_SET)!;
+    blue.tags = blue.tags!.map((t) =>
+      t.key === CONTROL_TAG.keptTestListener ? { key: t.key, value: TEST_LISTENER } : t,
+    );
+    // The deploy that kept it sent the test listener's traffic to the release serving now.
+    await s.restorePorts.lb.setWeights(
+      { kind: 'listener', arn: TEST_LISTENER },
+      { [BLUE_TG]: 0, [GREEN_TG]: 100 },
+    );
+    expect(await restoreKept(restore, s.restorePorts)).toMatchObject({ result: 'restored' });
+    expect(s.aws.weights(TEST_LISTENER)).toEqual({ [BLUE_TG]: 100, [GREEN_TG]: 0 });
   });
 
   test('dry run changes nothing', async () => {

@@ -1,4 +1,4 @@
-import { CONTROL_TAG, encodeRequest } from '../../src/control/channel.js';
+import { CONTROL_TAG, encodeRequest } from '../../src/control-protocol/channel.js';
 import {
   abortCommand,
   promoteCommand,

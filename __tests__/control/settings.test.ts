@@ -1,4 +1,4 @@
-import { refuseDeployInputsForRollback } from '../../src/control/settings.js';
+import { refuseDeployInputsForRollback } from '../../src/deploy/operating-settings.js';
 import { parseDeploySettings } from '../../src/deploy/settings.js';
 import { recordInputs } from '../../src/inputs.js';
 

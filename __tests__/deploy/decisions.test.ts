@@ -1,6 +1,6 @@
 import type { TaskSet } from '../../src/aws/ecs.js';
 import { classifyLeftovers, earlierRun, STALE_AFTER_MS, TAG } from '../../src/deploy/leftovers.js';
-import type { TimelineEntry } from '../../src/deploy/model.js';
+import type { TimelineEntry } from '../../src/report/model.js';
 import { heldAtBox, oneBoxShare, oneTaskScale, stepShare } from '../../src/deploy/plan.js';
 import { greenShare, trafficDrift } from '../../src/deploy/routing/listener.js';
 import { appendEntry } from '../../src/deploy/timeline.js';

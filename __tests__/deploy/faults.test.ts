@@ -1,5 +1,6 @@
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { realTimer } from '../../src/deploy/calls.js';
+import { renderSummary } from '../../src/report/summary.js';
 import { TAG } from '../../src/deploy/leftovers.js';
 import { DRIFT_CHECK_EVERY_MS } from '../../src/deploy/routing/listener.js';
 import { BLUE_TASK_SET, BLUE_TG, GREEN_TG, LISTENER } from '../support/fake-aws.js';
@@ -479,24 +480,81 @@ describe('CreateTaskSet answers lost after the create (the SDK sends the request
     },
   );
 
-  test('every try of one run sends one client token; another attempt of the run sends another', async () => {
-    const tokens = async (attempt: string) => {
-      const s = scenario();
-      await deploy(
-        s,
-        { 'bake-time': '1m' },
-        {
-          identity: { repository: 'octo/shop', commit: 'abc1234', runId: '99', runAttempt: attempt },
-        },
-      );
-      return s.aws.ecsMock
+  test('every try of one deploy sends one client token; another deploy or attempt of the run another', async () => {
+    const s = scenario();
+    const tokens = () =>
+      s.aws.ecsMock
         .calls()
         .filter((c) => c.args[0].constructor.name === 'CreateTaskSetCommand')
         .map((c) => (c.args[0].input as { clientToken?: string }).clientToken);
-    };
-    const [first] = await tokens('1');
+    // Refused before the create: the deploy tries again at the next poll, with the same token.
+    s.aws.fail('CreateTaskSet', unavailable());
+    await deploy(s, { steps: 'AllAtOnce', 'bake-time': '1m' });
+    const [first, again] = tokens();
     expect(first).toMatch(/^[0-9a-f]{32}$/);
-    expect(await tokens('1')).toEqual([first]);
-    expect(await tokens('2')).not.toEqual([first]);
+    expect(again).toBe(first);
+    // The same run deploying again later (a second step of the job), and its next attempt.
+    await deploy(s, { steps: 'AllAtOnce', 'bake-time': '1m' });
+    await deploy(
+      s,
+      { steps: 'AllAtOnce', 'bake-time': '1m' },
+      {
+        identity: { repository: 'octo/shop', commit: 'abc1234', runId: '99', runAttempt: '2' },
+      },
+    );
+    expect(new Set(tokens()).size).toBe(3);
+  });
+});
+
+describe('duplicates of its own green, where the client token is not honoured (as on moto_server)', () => {
+  const NETWORK = { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'] } };
+  const kinds: [string, (s: Scenario) => void, Record<string, string>][] = [
+    ['listener routing', () => undefined, {}],
+    [
+      'task-sets routing',
+      () => undefined,
+      { 'listener-arn': '', routing: 'task-sets', steps: '50%:1m, 100%' },
+    ],
+    [
+      'a first deploy',
+      (s) => s.aws.empty(),
+      { 'first-task-set': JSON.stringify({ launchType: 'FARGATE', networkConfiguration: NETWORK }) },
+    ],
+  ];
+  const cases = kinds.flatMap(([name, arrange, inputs]) =>
+    [1, 3].map((lost) => [name, lost, arrange, inputs] as const),
+  );
+
+  test.each(cases)(
+    '%s, %i answer(s) lost: deployed, not taken for another run; the duplicates found, removed and reported',
+    async (_name, lost, arrange, inputs) => {
+      const s = scenario();
+      arrange(s);
+      s.aws.honoursClientToken = false;
+      s.aws.loseAnswers('CreateTaskSet', lost);
+      const report = await deploy(s, { 'bake-time': '1m', ...inputs });
+      expect(report.result).toBe('deployed');
+      expect(s.aws.taskSets.map((t) => [t.taskSetArn, t.status, t.scale?.value])).toEqual([
+        [report.taskSetArn, 'PRIMARY', 100],
+      ]);
+      // Each of the SDK's (up to 3) attempts made one; when all three lost their answer, the deploy found
+      // one by its tags instead of creating a fourth. It went on with one and removed the others.
+      const made = Math.min(lost + 1, 3);
+      expect(report.leftovers).toHaveLength(made - 1);
+      expect(report.leftovers!.every((left) => left.removed)).toBe(true);
+      expect(renderSummary(report)).toContain('### Left beside the serving version');
+      expect(s.logs.some((l) => /^warning: Found \d task set\(s\) of this run beside /.test(l))).toBe(true);
+    },
+  );
+
+  test('rolled back after a breach: blue alone serves, the duplicates removed with green', async () => {
+    const s = scenario();
+    s.aws.honoursClientToken = false;
+    s.aws.loseAnswers('CreateTaskSet', 1);
+    s.clock.after(2 * 60_000, () => s.aws.setAlarm('api-5xx', 'ALARM'));
+    const report = await deploy(s, { steps: '10%:5m, 100%' });
+    expectRolledBack(s, report);
+    expect(s.aws.taskSets.map((t) => t.taskSetArn)).toEqual([BLUE_TASK_SET]);
+    expect(report.leftovers).toEqual([expect.objectContaining({ removed: true })]);
   });
 });

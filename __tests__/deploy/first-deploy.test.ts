@@ -1,5 +1,5 @@
 import type { EcsControlPort, EcsControllerPort, EcsPort } from '../../src/aws/ecs.js';
-import { encodeKept } from '../../src/control/channel.js';
+import { encodeKept } from '../../src/control-protocol/channel.js';
 import type { SavedDeploy } from '../../src/deploy/saved.js';
 import { renderSummary } from '../../src/report/summary.js';
 import { BLUE_TG, GREEN_TG, LISTENER, TEST_LISTENER } from '../support/fake-aws.js';

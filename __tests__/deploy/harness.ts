@@ -1,7 +1,7 @@
 import type { DeployDeps } from '../../src/deploy/context.js';
 import { runLifecycle } from '../../src/deploy/lifecycle.js';
 import { renderPlanText } from '../../src/report/summary.js';
-import type { DeployReport } from '../../src/deploy/model.js';
+import type { DeployReport } from '../../src/report/model.js';
 import { parseDeploySettings } from '../../src/deploy/settings.js';
 import { cadencedProgress } from '../../src/deploy/progress.js';
 import { recordInputs } from '../../src/inputs.js';

@@ -1,7 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { runLifecycle } from '../../src/deploy/lifecycle.js';
-import type { DeployReport } from '../../src/deploy/model.js';
+import type { DeployReport } from '../../src/report/model.js';
 import { parseDeploySettings } from '../../src/deploy/settings.js';
 import { recordInputs } from '../../src/inputs.js';
 import { FakeClock } from '../support/fake-clock.js';

@@ -3,7 +3,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { dimensionOf } from '../../src/aws/cloudwatch.js';
 import { SdkLoadBalancer } from '../../src/aws/load-balancer.js';
 import { runLifecycle } from '../../src/deploy/lifecycle.js';
-import type { DeployReport } from '../../src/deploy/model.js';
+import type { DeployReport } from '../../src/report/model.js';
 import { parseDeploySettings } from '../../src/deploy/settings.js';
 import { recordInputs } from '../../src/inputs.js';
 import { FakeClock } from '../support/fake-clock.js';

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { TaskRunPort } from '../../src/aws/ecs-tasks.js';
 import { runLifecycle } from '../../src/deploy/lifecycle.js';
-import type { DeployReport } from '../../src/deploy/model.js';
+import type { DeployReport } from '../../src/report/model.js';
 import { parseDeploySettings } from '../../src/deploy/settings.js';
 import { recordInputs } from '../../src/inputs.js';
 import { motoDeployDeps } from '../support/moto-deploy.js';

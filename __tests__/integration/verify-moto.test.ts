@@ -9,7 +9,7 @@ import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { runLifecycle } from '../../src/deploy/lifecycle.js';
-import type { DeployReport } from '../../src/deploy/model.js';
+import type { DeployReport } from '../../src/report/model.js';
 import { parseDeploySettings } from '../../src/deploy/settings.js';
 import { recordInputs } from '../../src/inputs.js';
 import { motoDeployDeps } from '../support/moto-deploy.js';

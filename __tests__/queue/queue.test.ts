@@ -5,7 +5,7 @@ import { GitHubReleaseApi } from '../../src/github/releases.js';
 import { createManifest, type DeployManifest } from '../../src/manifest/manifest.js';
 import { finishRelease, queueRelease, readQueue, takeRelease, type QueueRun } from '../../src/queue/queue.js';
 import { claimWinner, RELEASE_TASK } from '../../src/queue/release.js';
-import { queueRows, queueText } from '../../src/queue/summary.js';
+import { queueMarkdown, queueRows, queueText } from '../../src/queue/summary.js';
 import { FakeGitHub } from '../support/fake-github.js';
 import { FakeRepository } from '../support/fake-github-releases.js';
 
@@ -113,6 +113,10 @@ describe('queueing', () => {
     expect(rows).toEqual([
       expect.objectContaining({ deployment: second.deployment.id, commit: B, run: '102', next: true }),
     ]);
+    // The gate writes the time in its own zone.
+    expect(queueMarkdown(rows, 'production', (iso) => `<${iso.slice(0, 4)} in Seoul>`)[2]).toMatch(
+      /^\| production \| \d+ \(next\) \| `bbbbbbb` \| <\d{4} in Seoul> \| 102 \|$/,
+    );
     expect(queueText(rows)).toMatch(
       new RegExp(`production\\s+${second.deployment.id} \\(next\\)\\s+bbbbbbb`),
     );

@@ -117,13 +117,28 @@ test('a status GitHub refuses is a warning, never an exception', async () => {
   expect(warnings[1]).toMatch(/Could not mark GitHub deployment 79 success \(HTTP 404.*deployments: write/);
 });
 
-test('an unreachable API is a warning too', async () => {
+test('an unreachable API is a warning too, and not blamed on a permission', async () => {
   const url = github.url;
   await github.stop();
   const record = await start({ baseUrl: url });
   expect(record.id).toBeUndefined();
   expect(warnings[0]).toContain('Could not create the GitHub deployment record for shop/api');
+  expect(warnings[0]).toContain('GitHub could not be reached');
+  expect(warnings[0]).not.toContain('deployments: write');
   await github.start();
+});
+
+test.each([
+  [500, { message: 'Server Error' }, 'GitHub failed the request (HTTP 500)'],
+  [401, { message: 'Bad credentials' }, 'GitHub refused the token itself'],
+  [403, { message: 'API rate limit exceeded for installation' }, "GitHub's API rate limit was reached"],
+  [422, { message: 'Validation Failed' }, 'GitHub did not accept the request'],
+])('HTTP %i is said as what it is, without the permission hint', async (status, body, said) => {
+  github.on('POST', DEPLOYMENTS, () => ({ status, body }));
+  const record = await start();
+  expect(record.id).toBeUndefined();
+  expect(warnings[0]).toContain(said);
+  expect(warnings[0]).not.toContain('deployments: write');
 });
 
 test('without a token there is no record and a warning says which permission a token needs', async () => {

@@ -1,4 +1,4 @@
-import type { DeployPlan, DeployReport, TimelineEntry } from '../../src/deploy/model.js';
+import type { DeployPlan, DeployReport, TimelineEntry } from '../../src/report/model.js';
 
 /** Small deploy reports named for the run they describe, built the way the engine records them. */
 

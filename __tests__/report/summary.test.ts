@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BLUE_KEPT, type TimelineEntry } from '../../src/deploy/model.js';
+import { BLUE_KEPT, type TimelineEntry } from '../../src/report/model.js';
 import { renderPlanText, renderSummary, timelineOutput, writeSummary } from '../../src/report/summary.js';
 import {
   BLUE,

@@ -150,6 +150,8 @@ export class FakeAws {
   serviceLaunch: Partial<Service> = {};
   private readonly running = new Map<string, number>([[BLUE_TASK_SET, 4]]);
   private readonly scaledAt = new Map<string, number>();
+  /** Whether a CreateTaskSet client token seen before returns its task set (false: moto_server creates anyway). */
+  honoursClientToken = true;
   /** CreateTaskSet client tokens seen, and the task set each created. */
   private readonly createTokens = new Map<string, string>();
   /** Answers still to lose after the effect, by command (see loseAnswers). */
@@ -267,7 +269,7 @@ export class FakeAws {
    */
   private createTaskSet(input: Partial<TaskSet> & { clientToken?: string }): TaskSet {
     const { clientToken, ...fields } = input;
-    const earlier = clientToken && this.createTokens.get(clientToken);
+    const earlier = clientToken && this.honoursClientToken && this.createTokens.get(clientToken);
     const existing = earlier && this.taskSets.find((t) => t.taskSetArn === earlier);
     if (existing) return existing;
     const set: TaskSet = {

@@ -6,6 +6,7 @@ import {
   type CloudWatchPort,
 } from '../aws/cloudwatch.js';
 import { isThrottling } from '../aws/transient.js';
+import { isAccessDenied } from '../aws/access.js';
 import { FULL_READ_EVERY_MS, planReads, underPrefix, type ReadPlan } from './plan.js';
 
 /** A watched alarm crossed into a state that ends the deploy. */
@@ -50,7 +51,9 @@ export const HISTORY_WAIT_MS = 1_000;
 const HISTORY_UNREADABLE = 'Could not read the alarm history';
 const HISTORY_FALLBACK =
   ': an alarm that enters ALARM and recovers between two polls is told only by its state-change time, ' +
-  'and any such round trip counts as a breach. Allow cloudwatch:DescribeAlarmHistory to tell them apart';
+  'and any such round trip counts as a breach';
+/** Said only when CloudWatch denied the read: a 5xx or a hang is not a missing permission. */
+const HISTORY_PERMISSION = '. Allow cloudwatch:DescribeAlarmHistory to tell them apart';
 
 interface FullRead {
   at: number;
@@ -167,6 +170,22 @@ export class AlarmWatch {
     for (const name of names) consider(name);
     for (const name of this.matched) consider(name);
     return shortest;
+  }
+
+  /**
+   * Takes a full read made elsewhere as this watch's first (validation resolved every watched alarm
+   * `at`): the first poll is then a steady one, and the history is read from `at` on.
+   */
+  seed(
+    names: readonly string[],
+    states: readonly AlarmState[],
+    { prefixes = [], at }: { prefixes?: readonly string[]; at: number },
+  ): void {
+    if (names.length === 0 || this.lastFullAt !== undefined) return;
+    this.startedAt ??= at;
+    this.applyFull({ at, names, plan: planReads(names, prefixes), alarms: [...states] }, [], false);
+    this.historyFrom ??= at - HISTORY_OVERLAP_MS;
+    this.lastStateReadAt = at;
   }
 
   /** The first of `names` (or of the alarms created under a prefix since) in a breaching state. */
@@ -391,7 +410,8 @@ export class AlarmWatch {
         if (isThrottling(error)) return;
         if (this.historyOff) return;
         this.historyOff = true;
-        this.warn(`${HISTORY_UNREADABLE} (${describe(error)})${HISTORY_FALLBACK}`);
+        const permission = isAccessDenied(error) ? HISTORY_PERMISSION : '';
+        this.warn(`${HISTORY_UNREADABLE} (${describe(error)})${HISTORY_FALLBACK}${permission}`);
       })
       .finally(() => (this.historyInFlight = undefined));
     let timer: NodeJS.Timeout | undefined;

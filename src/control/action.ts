@@ -5,7 +5,7 @@ import { renderDiagnosisMarkdown } from '../report/diagnosis.js';
 import { awsControlPorts } from './cli.js';
 import type { ControlPorts } from './commands.js';
 import { restoreKept, type RestoreOutcome } from './restore.js';
-import { refuseDeployInputsForRollback } from './settings.js';
+import { refuseDeployInputsForRollback } from '../deploy/operating-settings.js';
 
 /**
  * The deploy action with `rollback: true`: brings back the release kept by `keep-previous`, for use from

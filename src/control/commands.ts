@@ -13,7 +13,7 @@ import {
   requestFor,
   type ControlAnswer,
   type ControlRequest,
-} from './channel.js';
+} from '../control-protocol/channel.js';
 import { findChannel, findKept, where, type Channel } from './locate.js';
 import { takeOver } from './takeover.js';
 

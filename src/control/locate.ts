@@ -1,6 +1,12 @@
 import { errorName, type EcsControlPort, type EcsPort, type Service, type TaskSet } from '../aws/ecs.js';
 import { UserError } from '../errors.js';
-import { CONTROL_TAG, decodeKept, decodeState, type KeptRelease, type LiveState } from './channel.js';
+import {
+  CONTROL_TAG,
+  decodeKept,
+  decodeState,
+  type KeptRelease,
+  type LiveState,
+} from '../control-protocol/channel.js';
 
 /** The resource a deploy of this service publishes on, and what it says. */
 export interface Channel {

@@ -1,10 +1,14 @@
 import { isSteady, type EcsControlPort, type EcsPort, type TaskSet } from '../aws/ecs.js';
-import type { ForwardRef, LoadBalancerPort, TargetHealthPort, Weights } from '../aws/load-balancer.js';
+import type { LoadBalancerPort, TargetHealthPort } from '../aws/load-balancer.js';
 import type { Clock } from '../clock.js';
-import { formatDuration } from '../duration.js';
-import { UserError } from '../errors.js';
+import { KEPT_KEYS, isLive, type KeptRelease } from '../control-protocol/channel.js';
+import { AwsCalls } from '../deploy/calls.js';
 import { diagnose, renderDiagnosisText, type Diagnosis } from '../deploy/diagnose.js';
-import { isLive, KEPT_KEYS, type KeptRelease } from './channel.js';
+import { checkKeptRoute } from '../deploy/routing/check.js';
+import type { ListenerRoute } from '../deploy/routing/listener.js';
+import { trafficRouter, type TaskSetRouter, type TrafficRouter } from '../deploy/routing/router.js';
+import { formatDuration } from '../duration.js';
+import { describeError, UserError } from '../errors.js';
 import { findChannel, findKept, where } from './locate.js';
 
 /**
@@ -47,11 +51,21 @@ interface Plan {
   kept: TaskSet;
   release: KeptRelease;
   newer: TaskSet;
-  keptGroup: string | undefined;
-  newerGroup: string | undefined;
+  /** The listener route back to the kept release, checked against the service; none with task-set scale. */
+  route: ListenerRoute | undefined;
+  /** The kept release's share of production traffic now (100 when an earlier rollback stopped half way). */
+  initialShare: number;
 }
 
-/** Brings the kept release back; throws a UserError, changing nothing, when there is nothing to bring back. */
+/** A reason the restore stopped and traffic goes back to the release that was serving. */
+class RestoreStop extends Error {}
+
+/**
+ * Brings the kept release back; throws a UserError, changing nothing, when there is nothing to bring back.
+ * A deploy in reverse, through the same router and call policy a deploy uses: the kept release ("green"
+ * here) scales up and is steady and healthy before any traffic moves, it is re-read before each move, and
+ * on any failure traffic goes back to the release that was serving ("blue" here), verified.
+ */
 export async function restoreKept(options: RestoreOptions, ports: RestorePorts): Promise<RestoreOutcome> {
   const plan = await check(options, ports);
   const { kept, newer } = plan;
@@ -70,61 +84,257 @@ export async function restoreKept(options: RestoreOptions, ports: RestorePorts):
       ...base,
     };
   }
+  return new Restore(options, ports, plan).run(base);
+}
 
-  const { ecs, lb } = ports;
-  const { cluster, service } = options;
-  await ecs.scaleTaskSet(cluster, service, kept.arn, 100);
-  const steady = await waitSteady(plan, options, ports);
-  if (!steady.ok) {
-    // Nothing moved yet: the running release keeps all traffic, the kept one goes back to zero.
-    await ecs.scaleTaskSet(cluster, service, kept.arn, 0);
+/** One restore's runbook, with the router and the call policy it moves traffic through. */
+class Restore {
+  private readonly calls: AwsCalls;
+  private readonly router: TaskSetRouter;
+  private readonly since: number;
+  private last = 'not read yet';
+
+  constructor(
+    private readonly options: RestoreOptions,
+    private readonly ports: RestorePorts,
+    private readonly plan: Plan,
+  ) {
+    const { clock } = ports;
+    this.since = clock.now();
+    // Every call bounded and tried again through passing faults, as in a deploy; the whole restore gives
+    // up (and goes back) once the kept release has had stabilize-timeout and a few minutes more.
+    const giveUpAt = this.since + options.stabilizeTimeoutMs + GRACE_MS;
+    this.calls = new AwsCalls({
+      clock,
+      log: {
+        info: ports.info,
+        warn: ports.warn,
+        debug: () => undefined,
+        group: (_name, run) => run(),
+      },
+      callTimeoutMs: 30_000,
+      pause: async (what) => {
+        if (clock.now() >= giveUpAt) throw new RestoreStop(`gave up: ${what}`);
+        await clock.sleep(options.pollIntervalMs);
+      },
+    });
+    const { cluster, service } = options;
+    this.router = trafficRouter(
+      {
+        moves: 'task-sets',
+        listener: plan.route,
+        taskSets: {
+          cluster,
+          service,
+          blueArn: plan.newer.arn,
+          greenArn: () => plan.kept.arn,
+          greenSteady: () => this.keptSteady(),
+          blueSteady: () => this.servingSteady(),
+        },
+      },
+      { ecs: ports.ecs, lb: ports.lb, calls: this.calls },
+    );
+  }
+
+  async run(
+    base: Pick<RestoreOutcome, 'restoredArn' | 'removedArn' | 'taskDefinition'>,
+  ): Promise<RestoreOutcome> {
+    const { ecs } = this.ports;
+    const { cluster, service } = this.options;
+    const { kept, newer } = this.plan;
+    let moving = false;
+    try {
+      // Behind its own target group the kept release runs in full before it takes any traffic; with
+      // task-set scale its tasks are the traffic, and the router's shift grows it first.
+      const start = this.router.greenStartScale(undefined);
+      if (start > 0) {
+        await this.calls.retry('scale the kept release up', () =>
+          ecs.scaleTaskSet(cluster, service, kept.arn, start),
+        );
+        await this.keptSteady();
+        this.ports.info(`Kept release steady (${this.last})`);
+      }
+      moving = true;
+      await this.keptStillThere('before moving traffic to it');
+      await this.router.shift(this.plan.initialShare, 100);
+      if (this.router.testTraffic) await this.router.testTraffic();
+      this.ports.info('All traffic on the kept release');
+      await this.keptStillThere('after traffic moved to it');
+      await this.calls.retry('make the kept release PRIMARY', () =>
+        ecs.makePrimary(cluster, service, kept.arn),
+      );
+      await this.keptStillThere('once PRIMARY');
+    } catch (error) {
+      if (!moving) return this.notStarted(error, base);
+      return this.goBack(error, base);
+    }
+    // From here the kept release serves: removing the newer one is cleanup, reported if it fails.
+    await this.calls.persist('remove the newer release', () =>
+      ecs.deleteTaskSet(cluster, service, newer.arn),
+    );
+    await this.calls.persist('untag the kept release', () => ecs.untagResource(kept.arn, KEPT_KEYS));
+    const problems = await verify(this.plan, this.options, this.ports, this.router, this.calls);
+    if (problems.length) {
+      return { result: 'failed', reason: `rollback NOT confirmed by AWS: ${problems.join('; ')}`, ...base };
+    }
+    return {
+      result: 'restored',
+      reason: `${kept.arn} (${kept.taskDefinition}) is PRIMARY and takes all traffic; ${newer.arn} removed`,
+      ...base,
+    };
+  }
+
+  /** Nothing moved yet: the running release keeps all traffic, the kept one goes back to zero. */
+  private async notStarted(
+    error: unknown,
+    base: Pick<RestoreOutcome, 'restoredArn' | 'removedArn' | 'taskDefinition'>,
+  ): Promise<RestoreOutcome> {
+    const { kept, newer } = this.plan;
+    const { cluster, service } = this.options;
+    await this.scaleKeptDown();
     const diagnosis = await diagnose(
       {
         cluster,
         service,
-        since: steady.since,
+        since: this.since,
         taskSetArn: kept.arn,
-        targetGroupArn: plan.release.routing === 'listener' ? plan.keptGroup : undefined,
+        targetGroupArn: this.router.greenRequests?.targetGroupArn,
       },
-      ports,
+      this.ports,
     );
-    ports.warn(renderDiagnosisText(diagnosis));
+    this.ports.warn(renderDiagnosisText(diagnosis));
     return {
       result: 'failed',
-      reason:
-        `the kept release did not reach a steady state within ${formatDuration(options.stabilizeTimeoutMs)} ` +
-        `(${steady.last}); it is back at 0% and ${newer.arn} still takes all traffic`,
+      reason: `${describeError(error)}; it is back at 0% and ${newer.arn} still takes all traffic`,
       diagnosis,
       ...base,
     };
   }
-  ports.info(`Kept release steady (${steady.last})`);
 
-  if (plan.release.production && plan.keptGroup && plan.newerGroup) {
-    const weights: Weights = { [plan.keptGroup]: 100, [plan.newerGroup]: 0 };
-    await lb.setWeights(plan.release.production, weights);
-    if (plan.release.testListenerArn) {
-      await lb.setWeights({ kind: 'listener', arn: plan.release.testListenerArn }, weights);
+  /**
+   * Traffic may have moved: all of it goes back to the release that was serving, which stays (or becomes
+   * again) PRIMARY, verified by reading AWS; the kept release goes back to zero if it is still there.
+   */
+  private async goBack(
+    error: unknown,
+    base: Pick<RestoreOutcome, 'restoredArn' | 'removedArn' | 'taskDefinition'>,
+  ): Promise<RestoreOutcome> {
+    const { ecs } = this.ports;
+    const { cluster, service } = this.options;
+    const { newer } = this.plan;
+    const why = describeError(error);
+    this.ports.warn(`Rollback to the kept release stopped: ${why}; moving all traffic back to ${newer.arn}`);
+    const problems: string[] = [];
+    try {
+      await this.router.restore();
+      problems.push(...(await this.router.verifyRestored()));
+      const service_ = await this.calls.persist('read the service', () =>
+        ecs.describeService(cluster, service),
+      );
+      if (service_?.taskSets.find((t) => t.arn === newer.arn)?.status !== 'PRIMARY') {
+        await this.calls.persist('make the serving release PRIMARY again', () =>
+          ecs.makePrimary(cluster, service, newer.arn),
+        );
+      }
+      await this.scaleKeptDown();
+      problems.push(...(await this.servingProblems()));
+    } catch (failure) {
+      problems.push(describeError(failure));
     }
-  } else {
-    // One target group: traffic follows running tasks; the kept release already runs all of its own.
-    await ecs.scaleTaskSet(cluster, service, newer.arn, 0);
+    const back = problems.length
+      ? `traffic back on ${newer.arn} NOT confirmed by AWS: ${problems.join('; ')}`
+      : `all traffic is back on ${newer.arn}, PRIMARY at 100%, confirmed by AWS`;
+    return { result: 'failed', reason: `${why}; ${back}`, ...base };
   }
-  ports.info('All traffic on the kept release');
-  await ecs.makePrimary(cluster, service, kept.arn);
-  await ecs.deleteTaskSet(cluster, service, newer.arn);
-  await ecs.untagResource(kept.arn, KEPT_KEYS);
 
-  const problems = await verify(plan, options, ports);
-  if (problems.length) {
-    return { result: 'failed', reason: `rollback NOT confirmed by AWS: ${problems.join('; ')}`, ...base };
+  /** Waits until the kept release runs all its tasks (and, behind its own group, they are healthy). */
+  private async keptSteady(): Promise<void> {
+    const { ecs, lb, clock } = this.ports;
+    const { cluster, service, stabilizeTimeoutMs, pollIntervalMs } = this.options;
+    const limit = clock.now() + stabilizeTimeoutMs;
+    const own = this.router.greenRequests?.targetGroupArn;
+    for (;;) {
+      const set = await this.calls.retry('read the kept release', () =>
+        ecs.describeTaskSet(cluster, service, this.plan.kept.arn),
+      );
+      if (!set) throw new RestoreStop(`the kept task set ${this.plan.kept.arn} disappeared`);
+      this.last = `${set.stabilityStatus}, ${set.runningCount ?? '?'}/${set.computedDesiredCount ?? '?'} running`;
+      let ready = set.scalePercent === 100 && isSteady(set);
+      if (ready && own) {
+        const targets = await this.calls.retry('read the kept release’s target health', () =>
+          lb.targetHealthDetails(own),
+        );
+        const healthy = targets.filter((t) => t.state === 'healthy').length;
+        const want = set.computedDesiredCount ?? targets.length;
+        this.last += `, ${healthy}/${want} healthy`;
+        ready = healthy >= want && healthy === targets.length;
+      }
+      if (ready) return;
+      if (clock.now() >= limit) {
+        throw new RestoreStop(
+          `the kept release did not reach a steady state within ${formatDuration(stabilizeTimeoutMs)} (${this.last})`,
+        );
+      }
+      await clock.sleep(pollIntervalMs);
+    }
   }
-  return {
-    result: 'restored',
-    reason: `${kept.arn} (${kept.taskDefinition}) is PRIMARY and takes all traffic; ${newer.arn} removed`,
-    ...base,
-  };
+
+  /** Re-read before (and after) each move: the kept release must still be there, at full size. */
+  private async keptStillThere(when: string): Promise<void> {
+    const { cluster, service } = this.options;
+    const set = await this.calls.retry('read the kept release', () =>
+      this.ports.ecs.describeTaskSet(cluster, service, this.plan.kept.arn),
+    );
+    if (!set || set.status === 'DRAINING') {
+      throw new RestoreStop(`the kept task set ${this.plan.kept.arn} disappeared ${when}`);
+    }
+  }
+
+  /** Waits, bounded, until the serving release runs all its tasks again. */
+  private async servingSteady(): Promise<void> {
+    const { ecs, clock } = this.ports;
+    const { cluster, service, pollIntervalMs } = this.options;
+    const limit = clock.now() + this.options.stabilizeTimeoutMs;
+    for (;;) {
+      const set = await this.calls.persist('read the serving release', () =>
+        ecs.describeTaskSet(cluster, service, this.plan.newer.arn),
+      );
+      if (!set || isSteady(set) || clock.now() >= limit) return;
+      await clock.sleep(pollIntervalMs);
+    }
+  }
+
+  private async scaleKeptDown(): Promise<void> {
+    const { ecs } = this.ports;
+    const { cluster, service } = this.options;
+    const kept = await this.calls.persist('read the kept release', () =>
+      ecs.describeTaskSet(cluster, service, this.plan.kept.arn),
+    );
+    if (kept && kept.scalePercent !== 0) {
+      await this.calls.persist('scale the kept release back to 0%', () =>
+        ecs.scaleTaskSet(cluster, service, this.plan.kept.arn, 0),
+      );
+    }
+  }
+
+  /** The serving release as it must be after going back: PRIMARY at 100%. */
+  private async servingProblems(): Promise<string[]> {
+    const { cluster, service } = this.options;
+    const now = await this.calls.persist('read the service', () =>
+      this.ports.ecs.describeService(cluster, service),
+    );
+    const serving = now?.taskSets.find((t) => t.arn === this.plan.newer.arn);
+    if (!serving) return [`${this.plan.newer.arn} is gone`];
+    const problems: string[] = [];
+    if (serving.status !== 'PRIMARY') problems.push(`${serving.arn} is ${serving.status}, not PRIMARY`);
+    if (serving.scalePercent !== 100)
+      problems.push(`${serving.arn} is at ${serving.scalePercent}%, not 100%`);
+    return problems;
+  }
 }
+
+/** How long past stabilize-timeout a restore keeps trying a call before it gives up and goes back. */
+const GRACE_MS = 5 * 60_000;
 
 async function check(options: RestoreOptions, ports: RestorePorts): Promise<Plan> {
   const { cluster, service } = options;
@@ -157,68 +367,33 @@ async function check(options: RestoreOptions, ports: RestorePorts): Promise<Plan
       `Service ${at} has other task sets (${others.map((t) => t.arn).join(', ')}); remove them or wait for them to go`,
     );
   }
-  const plan: Plan = {
+  const route = await checkKeptRoute(
+    (ref) => ports.lb.readWeights(ref),
+    found.kept,
+    { kept: found.taskSet.targetGroupArns[0], serving: newer.targetGroupArns[0] },
+    at,
+  );
+  return {
     kept: found.taskSet,
     release: found.kept,
     newer,
-    keptGroup: found.taskSet.targetGroupArns[0],
-    newerGroup: newer.targetGroupArns[0],
+    route: route.listener,
+    initialShare: route.initialShare,
   };
-  if (found.kept.production) await checkListener(found.kept.production, plan, at, ports);
-  return plan;
 }
 
-/** The listener must forward to the two releases' groups with all traffic on the newer one. */
-async function checkListener(ref: ForwardRef, plan: Plan, at: string, ports: RestorePorts): Promise<void> {
-  const weights = await ports.lb.readWeights(ref);
-  const groups = Object.keys(weights);
-  const { keptGroup, newerGroup } = plan;
-  if (!keptGroup || !newerGroup || !groups.includes(keptGroup) || !groups.includes(newerGroup)) {
-    throw new UserError(
-      `The ${ref.kind} ${ref.arn} no longer forwards to the kept release's target group (${keptGroup ?? 'none'}) ` +
-        `and the running one's (${newerGroup ?? 'none'}): it forwards to ${groups.join(', ') || 'nothing'}; not rolling back ${at}`,
-    );
-  }
-  // All traffic already on the kept release: an earlier rollback stopped half way, and this one finishes it.
-  const total = Object.values(weights).reduce((sum, weight) => sum + weight, 0);
-  const kept = weights[keptGroup] ?? 0;
-  if (kept > 0 && kept !== total) {
-    throw new UserError(
-      `The ${ref.kind} ${ref.arn} splits traffic between the kept release and the running one (${JSON.stringify(weights)}); ` +
-        'someone else is moving traffic: not rolling back',
-    );
-  }
-}
-
-async function waitSteady(
+/** The kept release PRIMARY at 100% with all traffic, the newer one gone: as AWS shows it. */
+async function verify(
   plan: Plan,
   options: RestoreOptions,
   ports: RestorePorts,
-): Promise<{ ok: boolean; last: string; since: number }> {
-  const { ecs, lb, clock } = ports;
-  const since = clock.now();
-  const limit = since + options.stabilizeTimeoutMs;
-  for (;;) {
-    const set = await ecs.describeTaskSet(options.cluster, options.service, plan.kept.arn);
-    if (!set) return { ok: false, last: 'the kept task set disappeared', since };
-    let last = `${set.stabilityStatus}, ${set.runningCount ?? '?'}/${set.computedDesiredCount ?? '?'} running`;
-    let ready = set.scalePercent === 100 && isSteady(set);
-    if (ready && plan.release.routing === 'listener' && plan.keptGroup) {
-      const targets = await lb.targetHealthDetails(plan.keptGroup);
-      const healthy = targets.filter((t) => t.state === 'healthy').length;
-      const want = set.computedDesiredCount ?? targets.length;
-      last += `, ${healthy}/${want} healthy`;
-      ready = healthy >= want && healthy === targets.length;
-    }
-    if (ready) return { ok: true, last, since };
-    if (clock.now() >= limit) return { ok: false, last, since };
-    await clock.sleep(options.pollIntervalMs);
-  }
-}
-
-async function verify(plan: Plan, options: RestoreOptions, ports: RestorePorts): Promise<string[]> {
+  router: TrafficRouter,
+  calls: AwsCalls,
+): Promise<string[]> {
   const problems: string[] = [];
-  const service = await ports.ecs.describeService(options.cluster, options.service);
+  const service = await calls.persist('read the service', () =>
+    ports.ecs.describeService(options.cluster, options.service),
+  );
   const restored = service?.taskSets.find((t) => t.arn === plan.kept.arn);
   const newer = service?.taskSets.find((t) => t.arn === plan.newer.arn && t.status !== 'DRAINING');
   if (restored?.status !== 'PRIMARY')
@@ -226,14 +401,6 @@ async function verify(plan: Plan, options: RestoreOptions, ports: RestorePorts):
   else if (restored.scalePercent !== 100)
     problems.push(`${plan.kept.arn} is at ${restored.scalePercent}%, not 100%`);
   if (newer) problems.push(`${newer.arn} still exists`);
-  const refs: ForwardRef[] = plan.release.production ? [plan.release.production] : [];
-  if (plan.release.testListenerArn) refs.push({ kind: 'listener', arn: plan.release.testListenerArn });
-  for (const ref of refs) {
-    const weights = await ports.lb.readWeights(ref);
-    const total = Object.values(weights).reduce((a, b) => a + b, 0);
-    if (!plan.keptGroup || total === 0 || weights[plan.keptGroup] !== total) {
-      problems.push(`${ref.kind} ${ref.arn} sends traffic elsewhere: ${JSON.stringify(weights)}`);
-    }
-  }
+  problems.push(...(await router.verifyAt(100)));
   return problems;
 }

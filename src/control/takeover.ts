@@ -2,7 +2,7 @@ import type { EcsControlPort, EcsPort, TaskSet } from '../aws/ecs.js';
 import type { ForwardDiscoveryPort, ForwardRef, LoadBalancerPort, Weights } from '../aws/load-balancer.js';
 import type { Clock } from '../clock.js';
 import { formatDuration } from '../duration.js';
-import { decodeKept, type LiveState } from './channel.js';
+import { decodeKept, type LiveState } from '../control-protocol/channel.js';
 import type { Channel } from './locate.js';
 
 /**

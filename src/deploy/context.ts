@@ -8,7 +8,7 @@ import type { Clock } from '../clock.js';
 import type { AwsCalls } from './calls.js';
 import type { RunIdentity } from './leftovers.js';
 import type { DeployLog } from './log.js';
-import type { DeployPlan } from './model.js';
+import type { DeployPlan } from '../report/model.js';
 import type { SavedDeploy } from './saved.js';
 import type { DeploySettings } from './settings.js';
 import type { GreenShare } from './share.js';

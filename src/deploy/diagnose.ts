@@ -1,6 +1,9 @@
 import type { EcsControlPort, ServiceEvent, StoppedTask } from '../aws/ecs.js';
 import type { TargetHealthDetail, TargetHealthPort } from '../aws/load-balancer.js';
 import { describeError } from '../errors.js';
+import type { Diagnosis, Finding } from '../report/model.js';
+
+export type { Diagnosis, Finding };
 
 /**
  * Why green failed, in ECS's own words: the service's events since the deploy began, the reasons
@@ -18,22 +21,6 @@ export interface DiagnosisScope {
   taskSetArn: string | undefined;
   /** Green's target group, when it has its own (listener routing). */
   targetGroupArn: string | undefined;
-}
-
-/** One finding, with how many times it was seen. */
-export interface Finding {
-  /** ISO time of the newest occurrence, when known. */
-  at: string | undefined;
-  text: string;
-  count: number;
-}
-
-export interface Diagnosis {
-  events: Finding[];
-  stoppedTasks: Finding[];
-  unhealthyTargets: Finding[];
-  /** What could not be read (a missing IAM permission, say); the rest is still shown. */
-  unreadable: string[];
 }
 
 export const LIMITS = { events: 8, stoppedTasks: 5, unhealthyTargets: 5, text: 300, tasksRead: 100 } as const;

@@ -1,5 +1,5 @@
 import type { TaskSet } from '../aws/ecs.js';
-import { decodeKept } from '../control/channel.js';
+import { decodeKept } from '../control-protocol/channel.js';
 
 /** Tags safe-deploy writes on the task sets it creates, so later runs recognise them. */
 export const TAG = {
@@ -75,7 +75,8 @@ export function classifyLeftovers(
 
 /**
  * Of two runs that created their green at the same moment, the one whose task set came first goes on; the
- * other backs off. Returns the earlier run's task set, if there is one.
+ * other backs off. Returns the earlier run's task set, if there is one. A task set with this run attempt's
+ * own tags is no other run's (a duplicate of a retried create): it is removed when the deploy ends.
  */
 export function earlierRun(
   taskSets: readonly TaskSet[],
@@ -83,11 +84,15 @@ export function earlierRun(
   blueArn: string,
 ): TaskSet | undefined {
   const at = (set: TaskSet): number => set.createdAt?.getTime() ?? 0;
+  const run = [TAG.repository, TAG.runId, TAG.runAttempt] as const;
+  const ownRun = (t: TaskSet): boolean =>
+    !!mine.tags[TAG.runId] && run.every((key) => t.tags[key] === mine.tags[key]);
   return taskSets.find(
     (t) =>
       t.arn !== mine.arn &&
       t.arn !== blueArn &&
       t.status !== 'DRAINING' &&
+      !ownRun(t) &&
       !decodeKept(t.tags) &&
       (at(t) < at(mine) || (at(t) === at(mine) && t.arn < mine.arn)),
   );

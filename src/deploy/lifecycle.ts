@@ -7,8 +7,9 @@ import { describeResult } from '../compare/format.js';
 import { describeRule } from '../compare/parse.js';
 import { AwsCalls, LATER } from './calls.js';
 import type { DeployContext, DeployDeps, Release } from './context.js';
-import type { DeployPlan, DeployReport, DeployResult } from './model.js';
+import type { DeployPlan, DeployReport, DeployResult, PlannedStep, TrafficStep } from '../report/model.js';
 import { settleInconclusive } from './inconclusive.js';
+import { ROLLBACK_NOT_CONFIRMED, sweepOwnLeftovers } from './own-leftovers.js';
 import { heldAtBox, stepShare } from './plan.js';
 import { preflight, type Preflight } from './preflight.js';
 import { requestWindow } from './requests.js';
@@ -27,7 +28,7 @@ import { GreenShare } from './share.js';
 import type { DeploySettings } from './settings.js';
 import { Timeline } from './timeline.js';
 import { DeployWatch, NotSteady, Stop } from './watch.js';
-import { JobControl } from '../control/job.js';
+import { JobControl } from './job-control.js';
 import { runReleaseTaskOnGreen } from './release/task.js';
 import { renderDiagnosisText, type Diagnosis } from './diagnose.js';
 
@@ -56,6 +57,11 @@ export async function runLifecycle(
     throw error;
   }
   ctx.watch.watchAlarms(checked.alarms);
+  // Validation read every watched alarm a moment ago: that is the watch's first full read, not a second one.
+  ctx.alarmWatch.seed(checked.alarms.watched, checked.alarmStates.states, {
+    prefixes: settings.alarmPrefixes,
+    at: checked.alarmStates.readAt,
+  });
   // From here the run follows the settings as its kind of service runs them (a first deploy has no canary).
   const run: DeployContext = { ...ctx, settings: checked.settings };
   const s = run.settings;
@@ -75,12 +81,11 @@ export async function runLifecycle(
   const rollout = checked.rollout;
   let live: LiveRollout | undefined;
   let control: Control | undefined;
-  const progress: Progress = { step: undefined };
   const drift = new DriftWatch(run);
   try {
     live = await log.group('Prepare', () => rollout.prepare());
     const green = live;
-    control = startControl(run, green, progress);
+    control = startControl(run, green, (rollout.steps ?? s.steps).length);
     if (checked.analysis) watchComparisons(run, checked.analysis, green);
     await log.group('Stabilise green', () => green.stabilise());
     // Before any traffic, test traffic included (a first deploy runs it before its task set is made).
@@ -93,7 +98,7 @@ export async function runLifecycle(
     if (s.beforeTraffic) await hook(run, green, 'before-traffic', s.beforeTraffic);
     const box = rollout.oneBox;
     if (s.oneBox && box) await log.group('One box', () => oneBox(run, green, box, drift));
-    await log.group('Shift traffic', () => shift(run, green, rollout, progress, drift));
+    await log.group('Shift traffic', () => shift(run, green, rollout, drift));
     if (s.afterTraffic) await hook(run, green, 'after-traffic', s.afterTraffic);
     await log.group('Bake', () => bake(run, green));
     if (checked.analysis) await settleInconclusive(run, checked.analysis);
@@ -107,16 +112,22 @@ export async function runLifecycle(
       await green.promote();
     });
     await control.job.publish();
-    return report(
+    // Whatever way it ends, nothing of this run stays beside the version that serves (it never throws).
+    return await sweepOwnLeftovers(
       run,
-      release,
-      checked,
-      green.ids(),
-      'deployed',
-      green.deployedReason?.() ?? `${green.ids().taskSetArn ?? 'green'} is PRIMARY and takes all traffic`,
+      report(
+        run,
+        release,
+        checked,
+        green.ids(),
+        'deployed',
+        green.deployedReason?.() ?? `${green.ids().taskSetArn ?? 'green'} is PRIMARY and takes all traffic`,
+      ),
     );
   } catch (error) {
-    if (error instanceof YieldToEarlierRun) return backOff(run, release, checked, error);
+    if (error instanceof YieldToEarlierRun) {
+      return sweepOwnLeftovers(run, await backOff(run, release, checked, error));
+    }
     const reason = stopReason(error);
     const ids = (live ?? rollout).ids();
     const undo = live ?? rollout;
@@ -125,9 +136,10 @@ export async function runLifecycle(
     drift.stop();
     const failed = live;
     const diagnose = failed ? () => explain(run, failed, error) : undefined;
-    return log.group('Roll back', () =>
+    const rolledBack = await log.group('Roll back', () =>
       rollBack(run, release, checked, ids, undo, reason, control?.job, diagnose),
     );
+    return sweepOwnLeftovers(run, rolledBack);
   }
 }
 
@@ -167,27 +179,21 @@ function context(settings: DeploySettings, deps: DeployDeps): DeployContext {
 /** The plan the settings and the service describe: what dry-run prints is what runs. */
 function planOf(checked: Preflight): DeployPlan {
   const s = checked.settings;
+  const { rollout, alarms } = checked;
   return {
-    cluster: s.cluster,
-    service: s.service,
-    routing: routingOf(s.route),
-    stepsText: s.stepsText,
-    steps: checked.rollout.steps ?? s.steps,
-    ...(checked.rollout.describe ? { kind: checked.rollout.describe() } : {}),
-    ...(checked.rollout.firstDeploy ? { firstDeploy: true } : {}),
-    ...(s.keepPrevious && !checked.rollout.firstDeploy ? { keepPrevious: true } : {}),
+    ...settingsPlan(s),
+    steps: plannedSteps(rollout.steps ?? s.steps, s.oneBox ? rollout.oneBox?.share : undefined),
+    ...(rollout.describe ? { kind: rollout.describe() } : {}),
+    ...(rollout.firstDeploy ? { firstDeploy: true } : {}),
+    ...(s.keepPrevious && !rollout.firstDeploy ? { keepPrevious: true } : {}),
     oneBox: s.oneBox
       ? {
           bakeMs: s.oneBoxBakeMs,
-          alarms: checked.alarms.oneBoxOnly,
-          ...(checked.rollout.oneBox ? { share: checked.rollout.oneBox.share } : {}),
+          alarms: alarms.oneBoxOnly,
+          ...(rollout.oneBox ? { share: rollout.oneBox.share } : {}),
         }
       : undefined,
-    bakeMs: s.bakeMs,
-    minRequests: s.minRequests,
-    pollIntervalMs: s.pollIntervalMs,
-    alarms: checked.alarms.watched,
-    testListener: hasTestListener(s.route),
+    alarms: alarms.watched,
     ...(s.releaseTask ? { releaseTask: s.releaseTask.text } : {}),
     ...(checked.verified
       ? {
@@ -197,8 +203,30 @@ function planOf(checked: Preflight): DeployPlan {
           },
         }
       : {}),
+  };
+}
+
+/** The plan as the settings alone say it: for a run blocked before validation read the service. */
+function settingsPlan(s: DeploySettings): DeployPlan {
+  return {
+    cluster: s.cluster,
+    service: s.service,
+    routing: routingOf(s.route),
+    stepsText: s.stepsText,
+    steps: s.steps,
+    oneBox: s.oneBox ? { bakeMs: s.oneBoxBakeMs, alarms: [] } : undefined,
+    bakeMs: s.bakeMs,
+    minRequests: s.minRequests,
+    pollIntervalMs: s.pollIntervalMs,
+    alarms: [],
+    testListener: hasTestListener(s.route),
     ...comparisonsOf(s),
   };
+}
+
+/** The steps as they run: after a one box, those at or below its share hold there (the plan says so). */
+function plannedSteps(steps: TrafficStep[], box: number | undefined): PlannedStep[] {
+  return steps.map((step) => (heldAtBox(step, box) ? { ...step, heldAt: stepShare(step, box) } : step));
 }
 
 function comparisonsOf(s: DeploySettings): Pick<DeployPlan, 'comparisons'> {
@@ -270,7 +298,6 @@ async function shift(
   ctx: DeployContext,
   green: LiveRollout,
   rollout: CheckedRollout,
-  progress: Progress,
   drift: DriftWatch,
 ): Promise<void> {
   const { settings: s, timeline, traffic, watch, deps } = ctx;
@@ -280,7 +307,6 @@ async function shift(
   for (const [index, step] of steps.entries()) {
     const share = stepShare(step, box);
     const label = `step ${index + 1}/${steps.length}: ${step.percent}%`;
-    progress.step = `${index + 1}/${steps.length}`;
     if (heldAtBox(step, box)) {
       timeline.mark(`${label} held at the one box's ${share}%`);
       deps.log.info(`${label}: held at the one box's ${share}% of traffic (the box already takes more)`);
@@ -291,7 +317,7 @@ async function shift(
         traffic.moved(share, words.note);
         if (words.line) deps.log.info(words.line);
       }
-      // From the first move on, someone else moving traffic is noticed within a poll, not at the next step.
+      // From the first move on, someone else moving traffic is noticed between steps, not at the next one.
       drift.start(green.router);
     }
     const key = `step-${index + 1}`;
@@ -300,7 +326,6 @@ async function shift(
       await watch.hold(deps.clock.now() + step.holdMs, { label, promotable: { kind: 'step', key } });
     }
   }
-  progress.step = undefined;
 }
 
 /** How a move reads where the kind does not word it its own way. */
@@ -309,17 +334,25 @@ function movedWords(percent: number): MoveWords {
 }
 
 /**
- * Every poll from green's first traffic on, until promotion or rollback: is traffic still where this
- * deploy left it? The router reads it; the lifecycle says where that is.
+ * From green's first traffic on, until promotion or rollback: is traffic still where this deploy left it?
+ * The router reads it, at most every `driftEveryMs` counted from its last read — each move reads traffic
+ * first, so the check after a move comes one cadence later; the lifecycle says where traffic should be.
  */
 class DriftWatch {
   private stopCheck: (() => void) | undefined;
+  /** When the router last read where traffic is (a move, or this check). */
+  private readAt = -Infinity;
 
   constructor(private readonly ctx: DeployContext) {}
 
+  /** Called after each move (which read traffic first): the check starts, or its cadence starts again. */
   start(router: TrafficRouter): void {
-    this.stopCheck ??= this.ctx.watch.addCheck(() => router.drift(this.ctx.traffic.percent), {
-      everyMs: router.driftEveryMs,
+    const { clock } = this.ctx.deps;
+    this.readAt = clock.now();
+    this.stopCheck ??= this.ctx.watch.addCheck(async () => {
+      if (clock.now() - this.readAt < router.driftEveryMs) return;
+      this.readAt = clock.now();
+      await router.drift(this.ctx.traffic.percent);
     });
   }
 
@@ -353,11 +386,6 @@ async function pause(ctx: DeployContext, label: string, key: string): Promise<vo
   deps.log.info(`${label}: not promoted within pause-timeout ${limit}; going on (on-pause-timeout: promote)`);
 }
 
-/** Which traffic step the deploy is at, for the live state. */
-interface Progress {
-  step: string | undefined;
-}
-
 /** The running job's end of the control channel, polled by the watch once a poll. */
 interface Control {
   job: JobControl;
@@ -368,7 +396,7 @@ interface Control {
  * Publishes the deploy's live state on green and acts on promote and abort requests once a poll: a
  * promote ends the hold it names, an abort stops the deploy (and rolls it back).
  */
-function startControl(ctx: DeployContext, green: LiveRollout, progress: Progress): Control {
+function startControl(ctx: DeployContext, green: LiveRollout, stepCount: number): Control {
   const { deps, calls, watch, timeline, alarmWatch } = ctx;
   const job = new JobControl(
     {
@@ -383,7 +411,7 @@ function startControl(ctx: DeployContext, green: LiveRollout, progress: Progress
         const hold = watch.currentHold;
         return {
           phase: timeline.phase,
-          step: progress.step,
+          step: stepOf(hold?.key, stepCount),
           traffic: ctx.traffic.percent,
           hold: hold && { kind: hold.kind, key: hold.key, until: new Date(hold.until).toISOString() },
           deadline: watch.deadline,
@@ -403,6 +431,12 @@ function startControl(ctx: DeployContext, green: LiveRollout, progress: Progress
     }
   });
   return { job, stop };
+}
+
+/** Which traffic step the deploy holds at (`2/3`), read from the hold a step or its pause is: `step-2`. */
+function stepOf(holdKey: string | undefined, stepCount: number): string | undefined {
+  const index = /^step-(\d+)$/.exec(holdKey ?? '')?.[1];
+  return index ? `${index}/${stepCount}` : undefined;
 }
 
 /**
@@ -534,7 +568,7 @@ async function rollBack(
       checked,
       ids,
       'rolled-back',
-      `${reason}; ROLLBACK NOT CONFIRMED BY AWS: ${outcome.problems.join('; ')}`,
+      `${reason}; ${ROLLBACK_NOT_CONFIRMED}: ${outcome.problems.join('; ')}`,
       diagnosis,
     );
   }
@@ -585,22 +619,7 @@ function report(
 ): DeployReport {
   const { settings: s, deps, timeline } = ctx;
   if (result !== 'rolled-back') timeline.mark(result);
-  const plan: DeployPlan = checked
-    ? planOf(checked)
-    : {
-        cluster: s.cluster,
-        service: s.service,
-        routing: routingOf(s.route),
-        stepsText: s.stepsText,
-        steps: s.steps,
-        oneBox: s.oneBox ? { bakeMs: s.oneBoxBakeMs, alarms: [] } : undefined,
-        bakeMs: s.bakeMs,
-        minRequests: s.minRequests,
-        pollIntervalMs: s.pollIntervalMs,
-        alarms: [],
-        testListener: hasTestListener(s.route),
-        ...comparisonsOf(s),
-      };
+  const plan = checked ? planOf(checked) : settingsPlan(s);
   return {
     result,
     reason,

@@ -1,4 +1,4 @@
-import type { TrafficStep } from './model.js';
+import type { TrafficStep } from '../report/model.js';
 
 /**
  * The arithmetic of a traffic plan, kept pure so the plan that is printed is the plan that runs.

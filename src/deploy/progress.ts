@@ -1,6 +1,6 @@
 import type { AlarmStateValue } from '../aws/cloudwatch.js';
 import { formatDuration } from '../duration.js';
-import type { Phase } from './model.js';
+import type { Phase } from '../report/model.js';
 
 /** Where a hold (a traffic step, a bake, a wait for green) stands, after each poll of its alarms. */
 export interface HoldProgress {

@@ -1,5 +1,6 @@
 import { dimensionOf } from '../aws/cloudwatch.js';
 import { errorName } from '../aws/ecs.js';
+import { isAccessDenied } from '../aws/access.js';
 import { describeError, inputError, UserError } from '../errors.js';
 import { LATER } from './calls.js';
 import type { DeployContext } from './context.js';
@@ -123,7 +124,10 @@ export async function serviceRequestGroups(
         throw new UserError(
           `Input 'min-requests' counts the requests of service '${service.name}''s target group ` +
             `${targetGroupArn}, whose load balancer could not be read: DescribeTargetGroups failed: ` +
-            `${describeError(error)}. Allow elasticloadbalancing:DescribeTargetGroups to the deploy role`,
+            `${describeError(error)}` +
+            (isAccessDenied(error)
+              ? '. Allow elasticloadbalancing:DescribeTargetGroups to the deploy role'
+              : ''),
         );
       });
     const count = Array.isArray(found) ? countTargetGroup(targetGroupArn, found) : { problem: found.missing };

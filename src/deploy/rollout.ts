@@ -1,7 +1,7 @@
 import type { GreenBlueAnalysis } from '../compare/analysis.js';
 import type { Diagnosis } from './diagnose.js';
 import type { BalancedContainer } from './verify/checks.js';
-import type { TrafficStep } from './model.js';
+import type { TrafficStep } from '../report/model.js';
 import type { RequestCountStart } from './requests.js';
 import type { RollbackOutcome } from './rollback.js';
 import type { TrafficRouter } from './routing/router.js';

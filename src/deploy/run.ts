@@ -22,7 +22,7 @@ import { runIdentity, type RunIdentity } from './leftovers.js';
 import { runLifecycle } from './lifecycle.js';
 import type { DeployLog } from './log.js';
 import { cadencedProgress } from './progress.js';
-import type { DeployReport } from './model.js';
+import type { DeployReport } from '../report/model.js';
 import type { SavedDeploy } from './saved.js';
 import { parseDeploySettings, type DeploySettings } from './settings.js';
 import { STATE_KEY } from './state.js';

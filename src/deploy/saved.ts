@@ -1,4 +1,4 @@
-import type { Routing } from './model.js';
+import type { Routing } from '../report/model.js';
 import type { ListenerRoute } from './routing/listener.js';
 
 /** A task-set deploy's AWS resources, as the post step needs them to roll back without guessing. */

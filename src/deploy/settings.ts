@@ -4,7 +4,7 @@ import { boolean, count, duration, list, oneOf, optional, required, type InputRe
 import type { ForwardRef } from '../aws/load-balancer.js';
 import type { Comparison } from '../compare/model.js';
 import { parseComparisons } from '../compare/parse.js';
-import type { TrafficStep } from './model.js';
+import type { TrafficStep } from '../report/model.js';
 import { parseSteps } from './steps.js';
 import {
   arnInputs,
@@ -17,7 +17,7 @@ import {
 import { checkInputFile, readInputFile } from '../files.js';
 import { checkManifestPath } from '../manifest/location.js';
 import { imageProblem } from '../manifest/image.js';
-import { parseOperatingSettings, type OperatingSettings } from '../control/settings.js';
+import { parseOperatingSettings, type OperatingSettings } from './operating-settings.js';
 import { parseReleaseTask, type ReleaseTaskSettings } from './release/settings.js';
 
 /** Where the new version's task definition comes from. */

@@ -1,7 +1,7 @@
 import { parseDuration } from '../duration.js';
 import { inputError } from '../errors.js';
 import { splitItems } from '../inputs.js';
-import type { TrafficStep } from './model.js';
+import type { TrafficStep } from '../report/model.js';
 
 const PREFIX = 'CodeDeployDefault.ECS';
 const CANARY = /^Canary(\d+)Percent(\d+)Minutes?$/;

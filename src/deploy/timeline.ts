@@ -1,5 +1,5 @@
 import type { AlarmStateValue } from '../aws/cloudwatch.js';
-import type { Phase, ReleaseTaskOutcome, TimelineEntry } from './model.js';
+import type { Phase, ReleaseTaskOutcome, TimelineEntry } from '../report/model.js';
 
 /**
  * Appends a timeline entry. A bare phase entry followed within a second by what happened in that phase

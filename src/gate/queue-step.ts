@@ -6,7 +6,7 @@ import { GitHubReleaseApi, type ReleaseApi } from '../github/releases.js';
 import { summarizeManifest } from '../manifest/manifest.js';
 import { queueRelease, queueRun, readQueue, supersede, takeRelease, type QueueRun } from '../queue/queue.js';
 import { queuedEntries, short } from '../queue/release.js';
-import { queueMarkdown, queueRows } from '../queue/summary.js';
+import { queueMarkdown, queueRows, type QueueRow } from '../queue/summary.js';
 import * as log from '../log.js';
 import type { GateDecision } from './evaluate.js';
 import { formatInstant } from './evaluate.js';
@@ -47,6 +47,12 @@ export async function queueStep(
     deps.releases ??
     new GitHubReleaseApi({ token: settings.queue.githubToken ?? '', repository: run.repository });
   const opening = nextOpening(decision, settings.timezone);
+  // Queue times in the gate's zone, as every other time of its summary.
+  const table = (rows: QueueRow[]) =>
+    queueMarkdown(rows, environment, (iso) => {
+      const ms = Date.parse(iso);
+      return Number.isNaN(ms) ? iso : formatInstant(ms, settings.timezone);
+    });
 
   if (settings.queue.releaseQueued) {
     if (!decision.open) {
@@ -62,7 +68,7 @@ export async function queueStep(
           '',
           `Nothing deployed: the gate is closed. ${opening}`,
           '',
-          ...queueMarkdown(rows, environment),
+          ...table(rows),
         ],
         notice: `Deploy gate closed: ${decision.reason}. ${opening} Nothing deployed; ${what}.`,
       };
@@ -88,7 +94,7 @@ export async function queueStep(
           `scheduled run finds the gate open. ${opening}` +
           (replaced.length ? ` It supersedes ${replaced.join(', ')}.` : ''),
         '',
-        ...queueMarkdown(rows, environment),
+        ...table(rows),
       ],
       notice: `Deploy gate closed: ${decision.reason}. Queued ${short(run.sha)} for ${environment} (deployment ${queued.deployment.id}). ${opening}`,
     };

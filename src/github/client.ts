@@ -52,6 +52,29 @@ export function httpStatus(error: unknown): number | undefined {
   return undefined;
 }
 
+/**
+ * What a failed GitHub API call most likely means, for a log line: `permission` (what the token needs)
+ * only where GitHub refused the token's access (403, or the 404 it answers for what a token may not see),
+ * never for a network error, a rate limit, a bad token or GitHub's own failure.
+ */
+export function githubErrorHint(error: unknown, permission: string): string {
+  const status = httpStatus(error);
+  const message = error instanceof Error ? error.message : String(error);
+  // Octokit reports a request that got no answer (DNS, refused, reset, timed out) as a status 500
+  // with no response: GitHub never said anything about the token.
+  const answered = typeof error === 'object' && error !== null && (error as { response?: unknown }).response;
+  if (status === undefined || !answered)
+    return 'GitHub could not be reached (a network error, not a permission)';
+  if (status === 429 || (status === 403 && /rate limit/i.test(message)))
+    return "GitHub's API rate limit was reached; it resets within the hour";
+  if (status === 401) return 'GitHub refused the token itself (expired, revoked or not a token)';
+  if (status === 403) return permission;
+  if (status === 404)
+    return `not found with this token (GitHub answers 404 for what a token may not see); ${permission}`;
+  if (status >= 500) return `GitHub failed the request (HTTP ${status}); it may answer on a later try`;
+  return 'GitHub did not accept the request';
+}
+
 /** "HTTP 403: Resource not accessible by integration", or the plain message for network errors. */
 export function describeApiError(error: unknown): string {
   const status = httpStatus(error);

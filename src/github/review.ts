@@ -1,6 +1,13 @@
 import { UserError } from '../errors.js';
 import * as log from '../log.js';
-import { describeApiError, githubClient, httpStatus, requestTimeout, type GitHubClient } from './client.js';
+import {
+  describeApiError,
+  githubClient,
+  githubErrorHint,
+  httpStatus,
+  requestTimeout,
+  type GitHubClient,
+} from './client.js';
 
 /** The answer to `require-review`: the approved pull request, or why the commit does not qualify. */
 export type ReviewCheck = { ok: true; pr: number; approvedBy: string[] } | { ok: false; reason: string };
@@ -240,15 +247,8 @@ async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    const status = httpStatus(error);
-    const hint =
-      status === 404
-        ? 'the repository or commit was not found with this token'
-        : 'the API refused or failed the request';
-    throw new UserError(
-      `Input 'require-review': could not ${what} (${describeApiError(error)}): ${hint}. ` +
-        `The 'github-token' needs the permissions ${PERMISSIONS}.`,
-    );
+    const hint = githubErrorHint(error, `the 'github-token' needs the permissions ${PERMISSIONS}`);
+    throw new UserError(`Input 'require-review': could not ${what} (${describeApiError(error)}): ${hint}.`);
   }
 }
 

@@ -33,8 +33,15 @@ export function queueRows(entries: readonly QueueEntry[]): QueueRow[] {
   });
 }
 
-/** Markdown for a job summary: a table of what is queued, or a line saying nothing is. */
-export function queueMarkdown(rows: readonly QueueRow[], environment?: string): string[] {
+/**
+ * Markdown for a job summary: a table of what is queued, or a line saying nothing is. `time` writes an
+ * ISO-8601 instant as the reader expects it (the gate: in its zone).
+ */
+export function queueMarkdown(
+  rows: readonly QueueRow[],
+  environment?: string,
+  time: (iso: string) => string = (iso) => iso,
+): string[] {
   const where = environment ? ` for ${environment}` : '';
   if (!rows.length) return [`Nothing is queued${where}.`];
   return [
@@ -42,7 +49,7 @@ export function queueMarkdown(rows: readonly QueueRow[], environment?: string): 
     '|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.environment} | ${r.deployment}${r.next ? ' (next)' : ''} | \`${short(r.commit)}\` | ${r.since} | ${r.run} |`,
+        `| ${r.environment} | ${r.deployment}${r.next ? ' (next)' : ''} | \`${short(r.commit)}\` | ${time(r.since)} | ${r.run} |`,
     ),
   ];
 }

@@ -1,5 +1,5 @@
 import { formatDuration } from '../duration.js';
-import type { AlarmStateValue, TimelineEntry } from '../deploy/model.js';
+import type { AlarmStateValue, TimelineEntry } from './model.js';
 
 /**
  * Green's traffic share over time, drawn two ways: a fixed-width text chart (renders in any summary,

@@ -2,8 +2,8 @@ import * as core from '@actions/core';
 import {
   clipDescription as clip,
   describeApiError,
+  githubErrorHint,
   githubClient,
-  httpStatus,
   requestTimeout,
   type GitHubClient,
 } from '../github/client.js';
@@ -163,9 +163,5 @@ class ApiDeploymentRecord implements DeploymentRecord {
 }
 
 function hint(error: unknown): string {
-  const status = httpStatus(error);
-  if (status === 403) return PERMISSION_HINT;
-  if (status === 404) return `the repository or deployment was not found with this token; ${PERMISSION_HINT}`;
-  if (status === 401) return `the token was refused; ${PERMISSION_HINT}`;
-  return `GitHub did not accept the request; ${PERMISSION_HINT}`;
+  return githubErrorHint(error, PERMISSION_HINT);
 }

@@ -1,4 +1,4 @@
-import type { Diagnosis, Finding } from '../deploy/diagnose.js';
+import type { Diagnosis, Finding } from './model.js';
 
 /** The diagnosis as a job summary section. */
 export function renderDiagnosisMarkdown(d: Diagnosis): string {

@@ -9,9 +9,8 @@ import {
   type DeployReport,
   type DeployResult,
   type TimelineEntry,
-  type TrafficStep,
-} from '../deploy/model.js';
-import { heldAtBox } from '../deploy/plan.js';
+  type PlannedStep,
+} from './model.js';
 import { formatP, formatValue } from '../compare/format.js';
 import type { ComparisonReport, StepResult } from '../compare/model.js';
 import {
@@ -44,6 +43,7 @@ export function renderSummary(report: DeployReport): string {
   const sections = [
     headline(report, span),
     ...(report.diagnosis ? [renderDiagnosisMarkdown(report.diagnosis)] : []),
+    ...(report.leftovers?.length ? [leftoverSection(report)] : []),
     deployedTable(report),
     ...(report.manifestLines?.length ? [report.manifestLines.join('\n')] : []),
     trafficSection(report.timeline, span),
@@ -52,6 +52,25 @@ export function renderSummary(report: DeployReport): string {
     planSection(plan),
   ];
   return `${sections.join('\n\n')}\n`;
+}
+
+/** Task sets of this run the end of the deploy found beside the serving version, and what became of them. */
+function leftoverSection(report: DeployReport): string {
+  const serving = report.result === 'deployed' ? report.taskSetArn : report.previousTaskSetArn;
+  const rows = (report.leftovers ?? []).map(
+    (left) =>
+      `| ${code(left.arn)} | ${left.status} | ${left.scalePercent}% | ${left.removed ? 'removed' : '**not removed** (see the log)'} |`,
+  );
+  return [
+    '### Left beside the serving version',
+    '',
+    `Once the deploy ended, the service held ${rows.length} task set(s) of this run beside ` +
+      `${serving ? code(serving) : 'nothing (no task set serves)'} (a create whose answer was lost, retried):`,
+    '',
+    '| Task set | Status | Scale | |',
+    '|---|---|--:|---|',
+    ...rows,
+  ].join('\n');
 }
 
 /** Appends the summary to `GITHUB_STEP_SUMMARY`. Outside a runner it does nothing; a write error is a warning. */
@@ -100,7 +119,7 @@ export function renderPlanText(plan: DeployPlan): string {
     lines.push(`  ${++n}. one box: 1 task${boxShareText(plan)}, bake ${formatDuration(plan.oneBox.bakeMs)}`);
   for (const step of plan.steps)
     lines.push(
-      `  ${++n}. ${step.pause ? `${step.percent}% until promoted` : stepText(step.percent, step.holdMs)}${heldText(plan, step)}`,
+      `  ${++n}. ${step.pause ? `${step.percent}% until promoted` : stepText(step.percent, step.holdMs)}${heldText(step)}`,
     );
   lines.push(`  then bake ${bakeText(plan)}, then promote green and ${blueAfterPromotion(plan)}`);
   lines.push(`  ${alarmText(plan)}`);
@@ -334,7 +353,7 @@ function planSection(plan: DeployPlan): string {
   }
   for (const step of plan.steps) {
     const hold = step.pause ? 'until promoted' : step.holdMs ? formatDuration(step.holdMs) : '—';
-    rows.push(`| ${++n} | ${step.percent}%${heldText(plan, step)} | ${hold} |`);
+    rows.push(`| ${++n} | ${step.percent}%${heldText(step)} | ${hold} |`);
   }
   const details = [
     `- Routing: ${routingText(plan)}${plan.testListener ? '; test listener gets green first' : ''}`,
@@ -374,9 +393,8 @@ function boxShareText(plan: DeployPlan): string {
 }
 
 /** A step at or below the one box's share holds at the box's share: the plan says so. */
-function heldText(plan: DeployPlan, step: TrafficStep): string {
-  const share = plan.oneBox?.share;
-  return share !== undefined && heldAtBox(step, share) ? ` (held at the one box's ${share}%)` : '';
+function heldText(step: PlannedStep): string {
+  return step.heldAt !== undefined ? ` (held at the one box's ${step.heldAt}%)` : '';
 }
 
 /** What promotion does with blue: removed, or with `keep-previous` kept at 0% for a rollback. */

@@ -390,5 +390,17 @@ describe('min-requests: the bake counts the service target group', () => {
       );
       nothingChanged(s);
     });
+
+    test('a read that fails for another reason is not blamed on a permission', async () => {
+      const { s } = setup();
+      s.aws.fail(
+        'DescribeTargetGroups',
+        Object.assign(new Error('1 validation error detected'), { name: 'ValidationError' }),
+      );
+      const error = await deploy(s, { ...rolling, 'min-requests': '100' }).catch((e: unknown) => e as Error);
+      expect((error as Error).message).toMatch(/DescribeTargetGroups failed: .*1 validation error detected$/);
+      expect((error as Error).message).not.toContain('Allow');
+      nothingChanged(s);
+    });
   });
 });

@@ -1,7 +1,7 @@
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import type { DeployDeps } from '../../../src/deploy/context.js';
 import { runLifecycle } from '../../../src/deploy/lifecycle.js';
-import type { DeployReport } from '../../../src/deploy/model.js';
+import type { DeployReport } from '../../../src/report/model.js';
 import { parseDeploySettings, type DeploySettings } from '../../../src/deploy/settings.js';
 import { recordInputs } from '../../../src/inputs.js';
 import { LISTENER } from '../../support/fake-aws.js';

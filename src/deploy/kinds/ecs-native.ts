@@ -3,7 +3,7 @@ import { formatDuration } from '../../duration.js';
 import { LATER } from '../calls.js';
 import type { DeployContext } from '../context.js';
 import type { Diagnosis } from '../diagnose.js';
-import type { Phase } from '../model.js';
+import type { Phase } from '../../report/model.js';
 import type { RollbackOutcome } from '../rollback.js';
 import type { LiveRollout, RolloutIds } from '../rollout.js';
 import { trafficRouter } from '../routing/router.js';

@@ -4,7 +4,7 @@ import type {
   ServiceDeploymentRecord,
   ServiceDeploymentStatus,
 } from '../../aws/ecs.js';
-import type { Phase } from '../model.js';
+import type { Phase } from '../../report/model.js';
 
 /** Where an ECS deployment stands, read from one DescribeServices or DescribeServiceDeployments answer. */
 export type Progress =

@@ -6,7 +6,7 @@ import { describeError, inputError, UserError } from '../../errors.js';
 import type { DeployContext } from '../context.js';
 import { taskDefinitionArnOf, type DeployTaskDefinition } from '../task-definition.js';
 import { diagnoseService, type Diagnosis } from '../diagnose.js';
-import type { TrafficStep } from '../model.js';
+import type { TrafficStep } from '../../report/model.js';
 import type { RollbackOutcome } from '../rollback.js';
 import { serviceRequestGroups, type CountedTargetGroup } from '../requests.js';
 import { Blocked, type CheckedRollout, type LiveRollout, type RolloutIds } from '../rollout.js';
@@ -20,6 +20,7 @@ import {
 } from './ecs-strategy.js';
 import { shortTaskDefinition } from './ecs-progress.js';
 import { checkKindInputs, describeKind, type ServiceKind } from './service-kind.js';
+import { productionOf, testListenerOf } from '../routing/settings.js';
 
 /** ECS-controller kinds run one traffic "step": ECS itself moves traffic, with the tasks or by its strategy. */
 const ECS_MOVES_TRAFFIC: TrafficStep[] = [{ percent: 100, holdMs: 0 }];
@@ -53,8 +54,8 @@ export async function checkEcsService(
   const { settings: s, deps, calls } = ctx;
   checkKindInputs(service.name, kind, {
     steps: s.stepsGiven ? { text: s.stepsText, steps: s.steps } : undefined,
-    listenerArn: s.route.kind === 'listener' ? s.route.production.arn : undefined,
-    testListenerArn: s.route.kind === 'listener' ? s.route.testListenerArn : undefined,
+    listenerArn: productionOf(s.route)?.arn,
+    testListenerArn: testListenerOf(s.route),
     oneBox: s.oneBox,
     minRequests: s.minRequests,
     beforeTraffic: s.beforeTraffic,

@@ -1,7 +1,7 @@
 import type { DeploymentConfiguration } from '@aws-sdk/client-ecs';
 import { formatDuration } from '../../duration.js';
 import { inputError } from '../../errors.js';
-import type { TrafficStep } from '../model.js';
+import type { TrafficStep } from '../../report/model.js';
 
 /** The ECS-native strategies a deploy can run (ROLLING is the other kind). */
 export type NativeStrategy = 'BLUE_GREEN' | 'LINEAR' | 'CANARY';

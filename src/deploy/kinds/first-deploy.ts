@@ -13,7 +13,7 @@ import {
   type TaskDefinitionShape,
 } from '../first-task-set.js';
 import { classifyLeftovers, runTags, type Leftover } from '../leftovers.js';
-import { FIRST_TASK_SET_DELETED, type TrafficStep } from '../model.js';
+import { FIRST_TASK_SET_DELETED, type TrafficStep } from '../../report/model.js';
 import { rollBackFirstTaskSet, type RollbackOutcome } from '../rollback.js';
 import type {
   CheckedKind,

@@ -25,8 +25,8 @@ export function createRunTaskSet(
 ): Promise<TaskSet> {
   const { settings: s, deps, calls } = ctx;
   const tags = { ...run.runTags, [TAG.heartbeat]: new Date(deps.clock.now()).toISOString() };
-  // One token per run attempt and service: every try of this create, the SDK's and ours, asks for one task set.
-  const clientToken = createToken(run.runTags, s.cluster, s.service, what);
+  // One token per deploy: every try of this create, the SDK's and ours, asks for one task set.
+  const clientToken = createToken(run.runTags, s.cluster, s.service, what, ctx.startedAt);
   return calls.create(
     what,
     () => deps.ecs.createTaskSet(s.cluster, s.service, { ...spec, tags, clientToken }),
@@ -38,15 +38,17 @@ export function createRunTaskSet(
 }
 
 /**
- * CreateTaskSet's client token for a run's create: the same for every try of one run attempt on one service
- * (so a retried request after a lost answer gets the task set the first one made), different for another
- * attempt or another service. 32 hex characters of a SHA-256, within ECS's 36.
+ * CreateTaskSet's client token for a deploy's create: the same for every try of one deploy (so a request
+ * retried after a lost answer gets the task set the first one made), different for another attempt, another
+ * service, or another deploy of the same run (a second step, a local run whose id is a reused pid): the
+ * deploy's start time is part of it. 32 hex characters of a SHA-256, within ECS's 36.
  */
 export function createToken(
   runTags: Record<string, string>,
   cluster: string,
   service: string,
   what: string,
+  startedAt: number,
 ): string {
   const key = [
     runTags[TAG.repository],
@@ -55,6 +57,7 @@ export function createToken(
     cluster,
     service,
     what,
+    String(startedAt),
   ].join('\n');
   return crypto().createHash('sha256').update(key).digest('hex').slice(0, 32);
 }

@@ -1,6 +1,6 @@
 import { inputError, UserError } from '../../errors.js';
 import type { DeploymentStrategyName } from '../../aws/ecs.js';
-import type { TrafficStep } from '../model.js';
+import type { TrafficStep } from '../../report/model.js';
 import type { NativeStrategy } from './ecs-strategy.js';
 
 /** How a service deploys, from its deployment controller and strategy. */

@@ -16,7 +16,7 @@ import type { SavedDeploy, TaskSetTarget } from '../saved.js';
 import { Stop } from '../watch.js';
 import { BLUE_KEPT } from '../model.js';
 import { createRunTaskSet, GreenTaskSet, waitSteady } from './green-task-set.js';
-import { encodeKept, runKey, type KeptRelease } from '../../control/channel.js';
+import { encodeKept, runKey, type KeptRelease } from '../../control-protocol/channel.js';
 import type { Diagnosis } from '../diagnose.js';
 import { routingOf } from '../routing/settings.js';
 

@@ -108,3 +108,62 @@ export function comparedGroups(listener: ListenerRoute | undefined): {
     balancer: { loadBalancerArn: loadBalancerArnOf(listener.production.arn) },
   };
 }
+
+/**
+ * The route a kept release was reached by, as its tags say it, checked against the service before any of
+ * it is acted on: the production listener (or rule) and the test listener must each forward to exactly
+ * this service's two target groups, the kept release's and the serving one's, and production must not be
+ * split between them (all on the serving one, or all on the kept one when an earlier rollback stopped half
+ * way). Anything else is refused, naming what the tag pointed at; nothing changes.
+ */
+export async function checkKeptRoute(
+  read: (ref: ForwardRef) => Promise<Weights>,
+  kept: { production: ForwardRef | undefined; testListenerArn: string | undefined },
+  groups: { kept: string | undefined; serving: string | undefined },
+  at: string,
+): Promise<CheckedRoute> {
+  const production = kept.production;
+  if (!production) return { listener: undefined, initialShare: 0 };
+  const { kept: keptGroup, serving } = groups;
+  const weights = await read(production);
+  const forwards = Object.keys(weights);
+  if (!keptGroup || !serving || !forwardsToExactly(forwards, [keptGroup, serving])) {
+    throw new UserError(
+      `The ${production.kind} ${production.arn} no longer forwards to the kept release's target group (${keptGroup ?? 'none'}) ` +
+        `and the running one's (${serving ?? 'none'}): it forwards to ${forwards.join(', ') || 'nothing'}; not rolling back ${at}`,
+    );
+  }
+  const share = greenShare(weights, keptGroup);
+  if (share !== 0 && share !== 100) {
+    throw new UserError(
+      `The ${production.kind} ${production.arn} splits traffic between the kept release and the running one (${JSON.stringify(weights)}); ` +
+        'someone else is moving traffic: not rolling back',
+    );
+  }
+  const test = kept.testListenerArn;
+  if (test) {
+    const testGroups = Object.keys(await read({ kind: 'listener', arn: test }));
+    if (!forwardsToExactly(testGroups, [keptGroup, serving])) {
+      throw new UserError(
+        `The test listener ${test} (from the kept release's tag safe-deploy:kept-test-listener) forwards to ` +
+          `${testGroups.join(', ') || 'nothing'}, not to exactly this service's two target groups (${keptGroup}, ` +
+          `${serving}): not rolling back ${at}; the listener is left as it is`,
+      );
+    }
+  }
+  return {
+    listener: {
+      kind: 'listener',
+      production,
+      testListenerArn: test,
+      // Going back, the serving release plays blue's part and the kept one green's.
+      blueTargetGroup: serving,
+      greenTargetGroup: keptGroup,
+    },
+    initialShare: share,
+  };
+}
+
+function forwardsToExactly(forwards: string[], groups: string[]): boolean {
+  return forwards.length === groups.length && groups.every((group) => forwards.includes(group));
+}

@@ -61,6 +61,8 @@ export function greenShare(weights: Weights, greenTargetGroup: string): number {
  */
 export class ListenerRouter implements TaskSetRouter {
   readonly driftEveryMs = DRIFT_CHECK_EVERY_MS;
+  /** Whether this router sent the test listener's traffic to green (then `verifyAt` reads it too). */
+  private testSent = false;
   /** Green runs one task only (the one box) until it grows before taking more. */
   private oneBoxShare: number | undefined;
   readonly greenRequests: CountedTargetGroup;
@@ -74,7 +76,12 @@ export class ListenerRouter implements TaskSetRouter {
       targetGroupArn: route.greenTargetGroup,
       loadBalancerArn: loadBalancerArnOf(route.production.arn),
     };
-    if (route.testListenerArn) this.testTraffic = () => this.setTest(100);
+    if (route.testListenerArn) {
+      this.testTraffic = async () => {
+        await this.setTest(100);
+        this.testSent = true;
+      };
+    }
   }
 
   /** Sends all of the test listener's traffic to green (present only with a test listener). */
@@ -143,13 +150,22 @@ export class ListenerRouter implements TaskSetRouter {
     if (drift) throw new Stop(drift);
   }
 
-  /** Where production traffic is, read as a rollback reads (through passing faults); what is not as expected. */
+  /**
+   * Where production traffic is (and test traffic, once this router sent it to green), read as a rollback
+   * reads (through passing faults); what is not as expected.
+   */
   async verifyAt(expected: number): Promise<string[]> {
-    const current = await this.ports.calls.persist('read the listener', () =>
-      this.ports.lb.readWeights(this.route.production),
-    );
-    const drift = trafficDrift(this.route, current, expected);
-    return drift ? [drift] : [];
+    const { lb, calls } = this.ports;
+    const checks: [ForwardRef, number][] = [[this.route.production, expected]];
+    const test = this.route.testListenerArn;
+    if (test && this.testSent) checks.push([{ kind: 'listener', arn: test }, 100]);
+    const problems: string[] = [];
+    for (const [ref, share] of checks) {
+      const current = await calls.persist(`read the ${ref.kind}`, () => lb.readWeights(ref));
+      const drift = trafficDrift({ ...this.route, production: ref }, current, share);
+      if (drift) problems.push(drift);
+    }
+    return problems;
   }
 
   /**

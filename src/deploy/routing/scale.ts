@@ -77,7 +77,11 @@ export class ScaleRouter implements TaskSetRouter {
     const greenArn = this.taskSets.greenArn();
     if (greenArn) {
       await this.taskSets.blueSteady();
-      await calls.persist('scale green to 0%', () => ecs.scaleTaskSet(cluster, service, greenArn, 0));
+      // Green deleted by someone meanwhile has no tasks left to take traffic: nothing to scale down.
+      const green = await calls.persist('read green', () => ecs.describeTaskSet(cluster, service, greenArn));
+      if (green && green.status !== 'DRAINING') {
+        await calls.persist('scale green to 0%', () => ecs.scaleTaskSet(cluster, service, greenArn, 0));
+      }
     }
     onProduction?.();
   }

@@ -1,5 +1,5 @@
 import type { ForwardRef } from '../../aws/load-balancer.js';
-import type { Routing } from '../model.js';
+import type { Routing } from '../../report/model.js';
 import type { RouteSettings } from '../settings.js';
 
 /**

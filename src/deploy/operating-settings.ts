@@ -1,6 +1,6 @@
 import { inputError, UserError } from '../errors.js';
 import { boolean, duration, oneOf, optional, type InputReader } from '../inputs.js';
-import type { TrafficStep } from '../deploy/model.js';
+import type { TrafficStep } from '../report/model.js';
 
 /** What happens when a `N%:pause` step is not promoted within `pause-timeout`. */
 export type OnPauseTimeout = 'rollback' | 'promote';

@@ -1,8 +1,8 @@
 import type { EcsControlPort } from '../aws/ecs.js';
 import type { Clock } from '../clock.js';
-import { LATER, type AwsCalls } from '../deploy/calls.js';
-import type { RunIdentity } from '../deploy/leftovers.js';
-import type { DeployLog } from '../deploy/log.js';
+import { LATER, type AwsCalls } from './calls.js';
+import type { RunIdentity } from './leftovers.js';
+import type { DeployLog } from './log.js';
 import {
   CONTROL_TAG,
   decideRequest,
@@ -11,8 +11,8 @@ import {
   runKey,
   type Hold,
   type LiveState,
-} from './channel.js';
-import { roomFor } from './tag-text.js';
+} from '../control-protocol/channel.js';
+import { roomFor } from '../control-protocol/tag-text.js';
 
 /**
  * The running job's end of the control channel. Once a poll (a check of the deploy's one wait loop) it
@@ -61,14 +61,19 @@ export type JobAction = { kind: 'continue' } | { kind: 'abort'; reason: string }
 export class JobControl {
   private written: Record<string, string> = {};
   private disabled = false;
-  /** When the tags were last read successfully (the deploy's clock). */
-  private lastReadAt = -Infinity;
+  /**
+   * When the tags were last read successfully (the deploy's clock). It starts when the job does: no
+   * request can be meant for this run before it published its state.
+   */
+  private lastReadAt: number;
 
   constructor(
     private readonly deps: JobControlDeps,
     /** Green's task set, or the service of an ECS-controller deploy. */
     readonly arn: string,
-  ) {}
+  ) {
+    this.lastReadAt = deps.clock.now();
+  }
 
   /** Publishes the state if it changed, then reads and acts on a request. Never fails the deploy itself. */
   async poll(): Promise<JobAction> {
