@@ -219,6 +219,24 @@ describe('the alarm history is read when a poll could have missed a round trip',
   });
 });
 
+describe("seeded with validation's read", () => {
+  test('the first poll is a steady one, and a round trip since validation is still found', async () => {
+    const r = rig(['api-5xx']);
+    const seededAt = r.clock.now();
+    const states = await r.aws.ports().cloudwatch.describeAlarms(['api-5xx']);
+    r.watch.seed(['api-5xx'], states, { at: seededAt });
+    r.reads();
+    // Between validation and the first poll (green stabilising), the alarm fires and recovers.
+    r.clock.after(1_000, () => r.aws.setAlarm('api-5xx', 'ALARM', 'errors'));
+    r.clock.after(3_000, () => r.aws.setAlarm('api-5xx', 'OK'));
+    await r.clock.sleep(5_000);
+    await r.poll(['api-5xx']);
+    expect(r.reads().map((i) => [i.AlarmNames, i.StateValue])).toEqual([[['api-5xx'], 'ALARM']]);
+    await r.poll(['api-5xx']);
+    expect(r.watch.breach(['api-5xx'])).toMatchObject({ alarm: 'api-5xx', recovered: { state: 'OK' } });
+  });
+});
+
 describe('the guarantees of a full read', () => {
   test('an alarm entering ALARM is a breach at the next poll', async () => {
     const r = rig(['api-5xx', 'api-latency']);

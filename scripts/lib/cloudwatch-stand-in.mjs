@@ -39,8 +39,10 @@ export function createCloudWatchStandIn() {
       .filter((a) => types.includes(TYPES[a.type]));
     const start = Number(input.NextToken ?? 0);
     const page = matching.slice(start, start + max);
+    // The bench's metric alarms are one-minute alarms, as most are: CloudWatch returns their Period.
     const view = (a) => ({
       AlarmName: a.name,
+      ...(a.type === 'metric' ? { Period: 60 } : {}),
       AlarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${a.name}`,
       StateValue: a.state,
       StateReason: a.reason,

@@ -12,11 +12,19 @@ function operationOf(req, body) {
   return action ? action[1] : `${req.method} ${req.url}`;
 }
 
+/** The AWS service of a request: the X-Amz-Target prefix (`AmazonEC2ContainerServiceV20141113`), else `query`. */
+function serviceOf(req) {
+  const target = req.headers['x-amz-target'];
+  return typeof target === 'string' ? target.split('.')[0] : 'query';
+}
+
 /**
- * Starts the proxy; `calls` holds `{ op, at, body }` for every request, in order (`body` cut to 2 KB).
- * `answer(op, body)` may answer a request itself with `{ status, body }` (JSON), instead of the upstream.
+ * Starts the proxy; `calls` holds `{ op, service, at, body }` for every request, in order (`body` cut to
+ * 2 KB). `answer(op, body)` may answer a request itself with `{ status, body }` (JSON), instead of the
+ * upstream. `delayMs({ op, service, body })` holds a request that long before it is answered, as a slow
+ * control plane would (the call is recorded when it arrives).
  */
-export async function startCountingProxy(upstream, { answer } = {}) {
+export async function startCountingProxy(upstream, { answer, delayMs } = {}) {
   const target = new URL(upstream);
   const calls = [];
   const server = createServer((req, res) => {
@@ -26,24 +34,30 @@ export async function startCountingProxy(upstream, { answer } = {}) {
       const body = Buffer.concat(chunks);
       const text = body.toString('latin1');
       const op = operationOf(req, text);
-      calls.push({ op, at: performance.timeOrigin + performance.now(), body: text.slice(0, 2048) });
-      const local = answer?.(op, body.toString('utf8'));
-      if (local) {
-        res.writeHead(local.status, { 'content-type': 'application/x-amz-json-1.0' });
-        res.end(JSON.stringify(local.body));
-        return;
-      }
-      const forward = request(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-        (upstreamRes) => {
-          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-          upstreamRes.pipe(res);
-        },
-      );
-      forward.on('error', () => res.writeHead(502).end());
-      forward.end(body);
+      const service = serviceOf(req);
+      calls.push({ op, service, at: performance.timeOrigin + performance.now(), body: text.slice(0, 2048) });
+      const wait = delayMs?.({ op, service, body: text }) ?? 0;
+      if (wait > 0) setTimeout(() => handle(op, body, res, req), wait);
+      else handle(op, body, res, req);
     });
   });
+  function handle(op, body, res, req) {
+    const local = answer?.(op, body.toString('utf8'));
+    if (local) {
+      res.writeHead(local.status, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify(local.body));
+      return;
+    }
+    const forward = request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (upstreamRes) => {
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        upstreamRes.pipe(res);
+      },
+    );
+    forward.on('error', () => res.writeHead(502).end());
+    forward.end(body);
+  }
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
   return {

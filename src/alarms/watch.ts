@@ -172,6 +172,22 @@ export class AlarmWatch {
     return shortest;
   }
 
+  /**
+   * Takes a full read made elsewhere as this watch's first (validation resolved every watched alarm
+   * `at`): the first poll is then a steady one, and the history is read from `at` on.
+   */
+  seed(
+    names: readonly string[],
+    states: readonly AlarmState[],
+    { prefixes = [], at }: { prefixes?: readonly string[]; at: number },
+  ): void {
+    if (names.length === 0 || this.lastFullAt !== undefined) return;
+    this.startedAt ??= at;
+    this.applyFull({ at, names, plan: planReads(names, prefixes), alarms: [...states] }, [], false);
+    this.historyFrom ??= at - HISTORY_OVERLAP_MS;
+    this.lastStateReadAt = at;
+  }
+
   /** The first of `names` (or of the alarms created under a prefix since) in a breaching state. */
   breach(names: readonly string[]): Breach | undefined {
     const named = new Set(names);

@@ -100,6 +100,8 @@ export interface NewTaskSet {
 /** The ECS calls a deploy makes. */
 export interface EcsPort {
   describeService(cluster: string, service: string): Promise<Service | undefined>;
+  /** A service's task sets, with their tags (for a service already read: one call, not two). */
+  taskSetsOf(cluster: string, serviceArn: string): Promise<TaskSet[]>;
   describeTaskSet(cluster: string, service: string, arn: string): Promise<TaskSet | undefined>;
   registerTaskDefinition(input: RegisterTaskDefinitionCommandInput): Promise<string>;
   /** An existing task definition (`family:revision` or ARN); undefined when it does not exist. */
@@ -147,18 +149,22 @@ export class SdkEcs implements EcsPort, EcsControllerPort, EcsControlPort {
     const out = await this.client.send(new DescribeServicesCommand({ cluster, services: [service] }));
     const svc = out.services?.find((s) => s.status !== 'INACTIVE');
     if (!svc?.serviceArn) return undefined;
-    // DescribeServices lists task sets without tags; the deploy needs the tags to recognise its own runs.
-    const sets = await this.client.send(
-      new DescribeTaskSetsCommand({ cluster, service: svc.serviceArn, include: ['TAGS'] }),
-    );
     return {
       arn: svc.serviceArn,
       name: svc.serviceName ?? service,
       clusterArn: svc.clusterArn ?? cluster,
       desiredCount: svc.desiredCount ?? 0,
       controller: svc.deploymentController?.type ?? 'ECS',
-      taskSets: (sets.taskSets ?? []).map(toTaskSet),
+      taskSets: await this.taskSetsOf(cluster, svc.serviceArn),
     };
+  }
+
+  async taskSetsOf(cluster: string, serviceArn: string): Promise<TaskSet[]> {
+    // DescribeServices lists task sets without tags; the deploy needs the tags to recognise its own runs.
+    const sets = await this.client.send(
+      new DescribeTaskSetsCommand({ cluster, service: serviceArn, include: ['TAGS'] }),
+    );
+    return (sets.taskSets ?? []).map(toTaskSet);
   }
 
   async describeTaskSet(cluster: string, service: string, arn: string): Promise<TaskSet | undefined> {

@@ -61,14 +61,19 @@ export type JobAction = { kind: 'continue' } | { kind: 'abort'; reason: string }
 export class JobControl {
   private written: Record<string, string> = {};
   private disabled = false;
-  /** When the tags were last read successfully (the deploy's clock). */
-  private lastReadAt = -Infinity;
+  /**
+   * When the tags were last read successfully (the deploy's clock). It starts when the job does: no
+   * request can be meant for this run before it published its state.
+   */
+  private lastReadAt: number;
 
   constructor(
     private readonly deps: JobControlDeps,
     /** Green's task set, or the service of an ECS-controller deploy. */
     readonly arn: string,
-  ) {}
+  ) {
+    this.lastReadAt = deps.clock.now();
+  }
 
   /** Publishes the state if it changed, then reads and acts on a request. Never fails the deploy itself. */
   async poll(): Promise<JobAction> {

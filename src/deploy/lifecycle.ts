@@ -57,6 +57,11 @@ export async function runLifecycle(
     throw error;
   }
   ctx.watch.watchAlarms(checked.alarms);
+  // Validation read every watched alarm a moment ago: that is the watch's first full read, not a second one.
+  ctx.alarmWatch.seed(checked.alarms.watched, checked.alarmStates.states, {
+    prefixes: settings.alarmPrefixes,
+    at: checked.alarmStates.readAt,
+  });
   // From here the run follows the settings as its kind of service runs them (a first deploy has no canary).
   const run: DeployContext = { ...ctx, settings: checked.settings };
   const s = run.settings;
@@ -76,12 +81,11 @@ export async function runLifecycle(
   const rollout = checked.rollout;
   let live: LiveRollout | undefined;
   let control: Control | undefined;
-  const progress: Progress = { step: undefined };
   const drift = new DriftWatch(run);
   try {
     live = await log.group('Prepare', () => rollout.prepare());
     const green = live;
-    control = startControl(run, green, progress);
+    control = startControl(run, green, (rollout.steps ?? s.steps).length);
     if (checked.analysis) watchComparisons(run, checked.analysis, green);
     await log.group('Stabilise green', () => green.stabilise());
     // Before any traffic, test traffic included (a first deploy runs it before its task set is made).
@@ -94,7 +98,7 @@ export async function runLifecycle(
     if (s.beforeTraffic) await hook(run, green, 'before-traffic', s.beforeTraffic);
     const box = rollout.oneBox;
     if (s.oneBox && box) await log.group('One box', () => oneBox(run, green, box, drift));
-    await log.group('Shift traffic', () => shift(run, green, rollout, progress, drift));
+    await log.group('Shift traffic', () => shift(run, green, rollout, drift));
     if (s.afterTraffic) await hook(run, green, 'after-traffic', s.afterTraffic);
     await log.group('Bake', () => bake(run, green));
     if (checked.analysis) await settleInconclusive(run, checked.analysis);
@@ -278,7 +282,6 @@ async function shift(
   ctx: DeployContext,
   green: LiveRollout,
   rollout: CheckedRollout,
-  progress: Progress,
   drift: DriftWatch,
 ): Promise<void> {
   const { settings: s, timeline, traffic, watch, deps } = ctx;
@@ -288,7 +291,6 @@ async function shift(
   for (const [index, step] of steps.entries()) {
     const share = stepShare(step, box);
     const label = `step ${index + 1}/${steps.length}: ${step.percent}%`;
-    progress.step = `${index + 1}/${steps.length}`;
     if (heldAtBox(step, box)) {
       timeline.mark(`${label} held at the one box's ${share}%`);
       deps.log.info(`${label}: held at the one box's ${share}% of traffic (the box already takes more)`);
@@ -299,7 +301,7 @@ async function shift(
         traffic.moved(share, words.note);
         if (words.line) deps.log.info(words.line);
       }
-      // From the first move on, someone else moving traffic is noticed within a poll, not at the next step.
+      // From the first move on, someone else moving traffic is noticed between steps, not at the next one.
       drift.start(green.router);
     }
     const key = `step-${index + 1}`;
@@ -308,7 +310,6 @@ async function shift(
       await watch.hold(deps.clock.now() + step.holdMs, { label, promotable: { kind: 'step', key } });
     }
   }
-  progress.step = undefined;
 }
 
 /** How a move reads where the kind does not word it its own way. */
@@ -317,17 +318,25 @@ function movedWords(percent: number): MoveWords {
 }
 
 /**
- * Every poll from green's first traffic on, until promotion or rollback: is traffic still where this
- * deploy left it? The router reads it; the lifecycle says where that is.
+ * From green's first traffic on, until promotion or rollback: is traffic still where this deploy left it?
+ * The router reads it, at most every `driftEveryMs` counted from its last read — each move reads traffic
+ * first, so the check after a move comes one cadence later; the lifecycle says where traffic should be.
  */
 class DriftWatch {
   private stopCheck: (() => void) | undefined;
+  /** When the router last read where traffic is (a move, or this check). */
+  private readAt = -Infinity;
 
   constructor(private readonly ctx: DeployContext) {}
 
+  /** Called after each move (which read traffic first): the check starts, or its cadence starts again. */
   start(router: TrafficRouter): void {
-    this.stopCheck ??= this.ctx.watch.addCheck(() => router.drift(this.ctx.traffic.percent), {
-      everyMs: router.driftEveryMs,
+    const { clock } = this.ctx.deps;
+    this.readAt = clock.now();
+    this.stopCheck ??= this.ctx.watch.addCheck(async () => {
+      if (clock.now() - this.readAt < router.driftEveryMs) return;
+      this.readAt = clock.now();
+      await router.drift(this.ctx.traffic.percent);
     });
   }
 
@@ -361,10 +370,6 @@ async function pause(ctx: DeployContext, label: string, key: string): Promise<vo
   deps.log.info(`${label}: not promoted within pause-timeout ${limit}; going on (on-pause-timeout: promote)`);
 }
 
-/** Which traffic step the deploy is at, for the live state. */
-interface Progress {
-  step: string | undefined;
-}
 
 /** The running job's end of the control channel, polled by the watch once a poll. */
 interface Control {
@@ -376,7 +381,7 @@ interface Control {
  * Publishes the deploy's live state on green and acts on promote and abort requests once a poll: a
  * promote ends the hold it names, an abort stops the deploy (and rolls it back).
  */
-function startControl(ctx: DeployContext, green: LiveRollout, progress: Progress): Control {
+function startControl(ctx: DeployContext, green: LiveRollout, stepCount: number): Control {
   const { deps, calls, watch, timeline, alarmWatch } = ctx;
   const job = new JobControl(
     {
@@ -391,7 +396,7 @@ function startControl(ctx: DeployContext, green: LiveRollout, progress: Progress
         const hold = watch.currentHold;
         return {
           phase: timeline.phase,
-          step: progress.step,
+          step: stepOf(hold?.key, stepCount),
           traffic: ctx.traffic.percent,
           hold: hold && { kind: hold.kind, key: hold.key, until: new Date(hold.until).toISOString() },
           deadline: watch.deadline,
@@ -411,6 +416,12 @@ function startControl(ctx: DeployContext, green: LiveRollout, progress: Progress
     }
   });
   return { job, stop };
+}
+
+/** Which traffic step the deploy holds at (`2/3`), read from the hold a step or its pause is: `step-2`. */
+function stepOf(holdKey: string | undefined, stepCount: number): string | undefined {
+  const index = /^step-(\d+)$/.exec(holdKey ?? '')?.[1];
+  return index ? `${index}/${stepCount}` : undefined;
 }
 
 /**

@@ -22,6 +22,8 @@ import type { CheckedTaskDefinition } from './task-definition.js';
 /** What validation established, read only: nothing in AWS has changed yet. */
 export interface Preflight {
   alarms: ResolvedAlarms;
+  /** The watched alarms' states as validation read them, and when: the alarm watch's first full read. */
+  alarmStates: { states: AlarmState[]; readAt: number };
   rollout: CheckedRollout;
   /** The settings the run follows: the inputs, less what its kind of service skips (a first deploy's canary). */
   settings: DeploySettings;
@@ -55,6 +57,7 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
   if (!s.stepsGiven) checkPlanFitsTimeout({ ...s, steps: kind.ownSteps ? [] : s.steps });
   return {
     alarms: alarms.resolved,
+    alarmStates: alarms.watched,
     rollout: kind.rollout(taskDefinition),
     analysis: kind.analysis,
     settings: kind.settings,
@@ -62,11 +65,14 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
 }
 
 /** The watched, one-box and blocker alarms, resolved from names and prefixes, with their state now. */
-async function resolveWatchedAlarms(
-  ctx: DeployContext,
-): Promise<{ resolved: ResolvedAlarms; states: AlarmState[] }> {
+async function resolveWatchedAlarms(ctx: DeployContext): Promise<{
+  resolved: ResolvedAlarms;
+  states: AlarmState[];
+  watched: { states: AlarmState[]; readAt: number };
+}> {
   const { settings: s, deps } = ctx;
   const { cloudwatch, log } = deps;
+  const readAt = deps.clock.now();
   const watchedStates = await resolveAlarms(cloudwatch, s.alarms, s.alarmPrefixes, 'alarms');
   const watched = watchedStates.map((a) => a.name);
   for (const prefix of watchedStates.unmatchedPrefixes) {
@@ -88,6 +94,7 @@ async function resolveWatchedAlarms(
   return {
     resolved: { watched, oneBoxOnly, blockers: blockerStates.map((a) => a.name) },
     states: uniqueByName([...blockerStates, ...watchedStates, ...oneBoxStates]),
+    watched: { states: [...watchedStates], readAt },
   };
 }
 
@@ -140,7 +147,7 @@ async function checkKind(
   const kind = serviceKind(configuration);
   if (kind.kind !== 'task-sets') return checkEcsKind(ctx, configuration, kind);
   const s = ctx.settings;
-  const service = await readTaskSetService(ctx);
+  const service = await readTaskSetService(ctx, configuration);
   if (s.minRequests > 0 && !productionOf(s.route)) {
     throw inputError(
       'min-requests',
@@ -172,13 +179,20 @@ async function checkReviewed(ctx: DeployContext): Promise<void> {
   }
 }
 
-async function readTaskSetService(ctx: DeployContext): Promise<Service> {
+/** The task-set service as validation read it: its configuration (read already) and its task sets. */
+async function readTaskSetService(ctx: DeployContext, configuration: ServiceConfiguration): Promise<Service> {
   const { settings: s, deps, calls } = ctx;
-  const service = await calls.retry('read the task sets', () =>
-    deps.ecs.describeService(s.cluster, s.service),
+  const taskSets = await calls.retry('read the task sets', () =>
+    deps.ecs.taskSetsOf(s.cluster, configuration.arn),
   );
-  if (!service) throw new UserError(`Service '${s.service}' was not found in cluster '${s.cluster}'`);
-  return service;
+  return {
+    arn: configuration.arn,
+    name: configuration.name,
+    clusterArn: configuration.clusterArn,
+    desiredCount: configuration.desiredCount,
+    controller: configuration.controller,
+    taskSets,
+  };
 }
 
 function blockIfFiring(alarm: AlarmState, isBlocker: boolean, insufficientDataIsBreach: boolean): void {

@@ -84,7 +84,7 @@ export const CHECK_WAIT_MS = 1_000;
  * answered must have started at or after the wait's end.
  */
 export class DeployWatch {
-  private readonly checks = new Map<PollCheck, { everyMs: number; lastAt: number }>();
+  private readonly checks = new Set<PollCheck>();
   private readonly statuses = new Set<() => string[]>();
   /** Checks still running from an earlier poll, and the error one ended with that the next poll throws. */
   private readonly running = new Map<PollCheck, Promise<void>>();
@@ -132,12 +132,9 @@ export class DeployWatch {
     return [...this.watched, ...this.oneBoxOnly];
   }
 
-  /**
-   * Runs `check` on every poll (or, with `everyMs`, at the first poll that far from its last run) until
-   * the returned function is called.
-   */
-  addCheck(check: PollCheck, { everyMs = 0 }: { everyMs?: number } = {}): () => void {
-    this.checks.set(check, { everyMs, lastAt: -Infinity });
+  /** Runs `check` on every poll until the returned function is called (a check keeps its own cadence). */
+  addCheck(check: PollCheck): () => void {
+    this.checks.add(check);
     return () => {
       this.checks.delete(check);
       this.running.delete(check);
@@ -236,10 +233,8 @@ export class DeployWatch {
    * CHECK_WAIT_MS; throws what a check threw, now or since the last poll.
    */
   private async runChecks(): Promise<void> {
-    const now = this.options.clock.now();
-    for (const [check, cadence] of this.checks) {
-      if (this.running.has(check) || now - cadence.lastAt < cadence.everyMs) continue;
-      cadence.lastAt = now;
+    for (const check of this.checks) {
+      if (this.running.has(check)) continue;
       const run = check()
         .catch((error: unknown) => {
           if (this.checks.has(check)) this.checkFailure ??= { error };
