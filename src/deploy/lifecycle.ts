@@ -179,31 +179,39 @@ function context(settings: DeploySettings, deps: DeployDeps): DeployContext {
 /** The plan the settings and the service describe: what dry-run prints is what runs. */
 function planOf(checked: Preflight): DeployPlan {
   const s = checked.settings;
+  const { rollout, alarms } = checked;
+  return {
+    ...settingsPlan(s),
+    steps: plannedSteps(rollout.steps ?? s.steps, s.oneBox ? rollout.oneBox?.share : undefined),
+    ...(rollout.describe ? { kind: rollout.describe() } : {}),
+    ...(rollout.firstDeploy ? { firstDeploy: true } : {}),
+    ...(s.keepPrevious && !rollout.firstDeploy ? { keepPrevious: true } : {}),
+    oneBox: s.oneBox
+      ? {
+          bakeMs: s.oneBoxBakeMs,
+          alarms: alarms.oneBoxOnly,
+          ...(rollout.oneBox ? { share: rollout.oneBox.share } : {}),
+        }
+      : undefined,
+    alarms: alarms.watched,
+    ...(s.releaseTask ? { releaseTask: s.releaseTask.text } : {}),
+  };
+}
+
+/** The plan as the settings alone say it: for a run blocked before validation read the service. */
+function settingsPlan(s: DeploySettings): DeployPlan {
   return {
     cluster: s.cluster,
     service: s.service,
     routing: routingOf(s.route),
     stepsText: s.stepsText,
-    steps: plannedSteps(
-      checked.rollout.steps ?? s.steps,
-      s.oneBox ? checked.rollout.oneBox?.share : undefined,
-    ),
-    ...(checked.rollout.describe ? { kind: checked.rollout.describe() } : {}),
-    ...(checked.rollout.firstDeploy ? { firstDeploy: true } : {}),
-    ...(s.keepPrevious && !checked.rollout.firstDeploy ? { keepPrevious: true } : {}),
-    oneBox: s.oneBox
-      ? {
-          bakeMs: s.oneBoxBakeMs,
-          alarms: checked.alarms.oneBoxOnly,
-          ...(checked.rollout.oneBox ? { share: checked.rollout.oneBox.share } : {}),
-        }
-      : undefined,
+    steps: s.steps,
+    oneBox: s.oneBox ? { bakeMs: s.oneBoxBakeMs, alarms: [] } : undefined,
     bakeMs: s.bakeMs,
     minRequests: s.minRequests,
     pollIntervalMs: s.pollIntervalMs,
-    alarms: checked.alarms.watched,
+    alarms: [],
     testListener: hasTestListener(s.route),
-    ...(s.releaseTask ? { releaseTask: s.releaseTask.text } : {}),
     ...comparisonsOf(s),
   };
 }
@@ -369,7 +377,6 @@ async function pause(ctx: DeployContext, label: string, key: string): Promise<vo
   timeline.mark(`${label} not promoted within ${limit}: going on (on-pause-timeout: promote)`);
   deps.log.info(`${label}: not promoted within pause-timeout ${limit}; going on (on-pause-timeout: promote)`);
 }
-
 
 /** The running job's end of the control channel, polled by the watch once a poll. */
 interface Control {
@@ -604,22 +611,7 @@ function report(
 ): DeployReport {
   const { settings: s, deps, timeline } = ctx;
   if (result !== 'rolled-back') timeline.mark(result);
-  const plan: DeployPlan = checked
-    ? planOf(checked)
-    : {
-        cluster: s.cluster,
-        service: s.service,
-        routing: routingOf(s.route),
-        stepsText: s.stepsText,
-        steps: s.steps,
-        oneBox: s.oneBox ? { bakeMs: s.oneBoxBakeMs, alarms: [] } : undefined,
-        bakeMs: s.bakeMs,
-        minRequests: s.minRequests,
-        pollIntervalMs: s.pollIntervalMs,
-        alarms: [],
-        testListener: hasTestListener(s.route),
-        ...comparisonsOf(s),
-      };
+  const plan = checked ? planOf(checked) : settingsPlan(s);
   return {
     result,
     reason,
