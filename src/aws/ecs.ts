@@ -55,6 +55,17 @@ export function isSteady(set: TaskSet): boolean {
   );
 }
 
+/**
+ * "3/4 running" as ECS reports a task set's counts. ECS can leave them out (moto always does): then the
+ * scale is what is known, said as such, never as "?/?".
+ */
+export function taskSetCounts(set: TaskSet): string {
+  const want = set.computedDesiredCount;
+  if (set.runningCount !== undefined && want !== undefined) return `${set.runningCount}/${want} running`;
+  if (set.runningCount !== undefined) return `${set.runningCount} running`;
+  return `at ${set.scalePercent}% scale (ECS reported no task counts)`;
+}
+
 /** An ECS service with its task sets. */
 export interface Service {
   arn: string;
