@@ -130,6 +130,37 @@ test.each([
   expect(renderSummary(report)).toContain('| Release task exit code | `none (');
 });
 
+test('ECS refusing RunTask rolls back, and the summary says why there is no exit code', async () => {
+  const s = logged();
+  s.aws.fail(
+    'RunTask',
+    Object.assign(new Error('Task definition does not support launch_type FARGATE.'), {
+      name: 'InvalidParameterException',
+    }),
+  );
+  const report = await deploy(s, { 'release-task': MIGRATE });
+  expectRolledBack(s, report);
+  expect(report.reason).toBe(
+    'release task could not start: Task definition does not support launch_type FARGATE.',
+  );
+  expect(renderSummary(report)).toContain(
+    '| Release task exit code | `none (release task could not start: Task definition does not support launch_type FARGATE.)` |',
+  );
+});
+
+test('a throttled RunTask is sent again with the same client token', async () => {
+  const s = logged();
+  s.aws.fail('RunTask', Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }), 2);
+  const report = await deploy(s, { 'release-task': MIGRATE, steps: 'AllAtOnce' });
+  expect(report.result).toBe('deployed');
+  const tokens = s.aws.ecsMock
+    .calls()
+    .filter((c) => c.args[0].constructor.name === 'RunTaskCommand')
+    .map((c) => (c.args[0].input as RunTaskCommandInput).clientToken);
+  expect(tokens).toHaveLength(3);
+  expect(new Set(tokens).size).toBe(1);
+});
+
 test('past release-task-timeout it is stopped and the deploy rolls back', async () => {
   const s = logged();
   s.aws.resources.task = { runMs: 60 * 60_000, exitCode: 0, output: [] };
