@@ -254,8 +254,12 @@ export class SdkEcs implements EcsPort, EcsControllerPort, EcsControlPort {
     try {
       await this.client.send(new DeleteTaskSetCommand({ cluster, service, taskSet: arn, force: true }));
     } catch (error) {
-      // Already gone is what we wanted: deleting is idempotent for the rollback and the post step.
-      if (errorName(error) !== 'TaskSetNotFoundException') throw error;
+      // Already gone is what we wanted: deleting is idempotent for the rollback and the post step. ECS
+      // answers TaskSetNotFoundException; moto_server a ClientException saying the task set does not exist.
+      const gone =
+        errorName(error) === 'TaskSetNotFoundException' ||
+        (errorName(error) === 'ClientException' && /task set does not exist/i.test((error as Error).message));
+      if (!gone) throw error;
     }
   }
 
