@@ -1,3 +1,10 @@
+import { jest } from '@jest/globals';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runRollbackAction } from '../../src/control/action.js';
+import { recordInputs } from '../../src/inputs.js';
+import { parseFileCommand } from '../support/run-action.js';
 import type { TaskSet } from '@aws-sdk/client-ecs';
 import {
   CONTROL_TAG,
@@ -395,6 +402,33 @@ describe('rollback to the kept release', () => {
       ['ACTIVE', 0],
       ['PRIMARY', 100],
     ]);
+  });
+
+  test('the rollback action reports failed, not rolled-back, when the kept release could not steady', async () => {
+    const s = afterKeepPrevious('listener');
+    s.aws.greenSteadies = false;
+    s.aws.taskSets[0]!.taskSetArn = `${ACCOUNT}:task-set/web/api/ecs-svc/0000000000000000003`;
+    const dir = mkdtempSync(join(tmpdir(), 'rollback-action-'));
+    process.env.GITHUB_OUTPUT = join(dir, 'output');
+    process.env.GITHUB_STEP_SUMMARY = join(dir, 'summary');
+    writeFileSync(process.env.GITHUB_OUTPUT, '');
+    writeFileSync(process.env.GITHUB_STEP_SUMMARY, '');
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      const outcome = await runRollbackAction(
+        recordInputs({ cluster: 'web', service: 'api', rollback: 'true', 'stabilize-timeout': '1m' }),
+        { ...s.ports, clock: s.clock },
+      );
+      expect(outcome.result).toBe('failed');
+      const outputs = parseFileCommand(readFileSync(process.env.GITHUB_OUTPUT, 'utf8'));
+      expect(outputs).toMatchObject({ result: 'failed', 'task-set-arn': '' });
+      expect(outputs.reason).toMatch(/did not reach a steady state within 1m/);
+      expect(readFileSync(process.env.GITHUB_STEP_SUMMARY, 'utf8')).toContain('**Rollback failed**');
+    } finally {
+      write.mockRestore();
+      delete process.env.GITHUB_OUTPUT;
+      delete process.env.GITHUB_STEP_SUMMARY;
+    }
   });
 
   test('nothing kept, or a deploy running: a clear error and nothing changes', async () => {

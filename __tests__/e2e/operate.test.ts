@@ -210,10 +210,26 @@ test.each([
       kept: { taskSetArn: seeded.blueTaskSet },
     });
 
+    // The finished deploy has no time left; the kept release is named.
+    const text = await cli('status', ...target());
+    expect(text.stdout).toContain('timeout:  -');
+    expect(text.stdout).not.toMatch(/\bleft\b/);
+
+    const dry = await cli('rollback', ...target(), '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('dry-run: the kept release would come back; nothing changed');
+    expect(dry.stdout).not.toContain('dry run:');
+
     const back = await cli('rollback', ...target(), '--poll-interval', '1s');
     expect(back.stderr).toBe('');
     expect(back.code).toBe(0);
     expect(back.stdout).toContain(`restored: ${seeded.blueTaskSet}`);
+    // Counts as ECS reports them; moto reports none, and that is said, never "?/? running".
+    if (back.stdout.includes('Kept release steady'))
+      expect(back.stdout).toMatch(
+        /Kept release steady \(STEADY_STATE, (\d+\/\d+ running|at 100% scale \(ECS reported no task counts\))/,
+      );
+    expect(back.stdout).not.toContain('?/?');
     const afterRollback = await readDeployState(moto, seeded);
     expect(kept(afterRollback)).toEqual([['PRIMARY', 100, null]]);
     expect(afterRollback.taskSets[0]!.arn).toBe(seeded.blueTaskSet);

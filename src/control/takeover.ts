@@ -1,4 +1,4 @@
-import type { EcsControlPort, EcsPort, TaskSet } from '../aws/ecs.js';
+import { taskSetCounts, type EcsControlPort, type EcsPort, type TaskSet } from '../aws/ecs.js';
 import type { ForwardDiscoveryPort, ForwardRef, LoadBalancerPort, Weights } from '../aws/load-balancer.js';
 import type { Clock } from '../clock.js';
 import { formatDuration } from '../duration.js';
@@ -109,7 +109,7 @@ async function blueSteady(
   const until = clock.now() + BLUE_STEADY_MS;
   for (;;) {
     const set = await ecs.describeTaskSet(options.cluster, options.service, blue.arn);
-    const running = `${set?.runningCount ?? '?'}/${set?.computedDesiredCount ?? '?'} running`;
+    const running = set ? taskSetCounts(set) : 'gone';
     if (set && set.stabilityStatus === 'STEADY_STATE' && set.scalePercent === 100)
       return `steady, ${running}`;
     if (clock.now() >= until)

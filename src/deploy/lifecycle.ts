@@ -195,6 +195,14 @@ function planOf(checked: Preflight): DeployPlan {
       : undefined,
     alarms: alarms.watched,
     ...(s.releaseTask ? { releaseTask: s.releaseTask.text } : {}),
+    ...(checked.verified
+      ? {
+          verified: {
+            found: checked.verified.verified,
+            notVerified: [...checked.verified.unchecked, ...checked.verified.denied],
+          },
+        }
+      : {}),
   };
 }
 
