@@ -132,7 +132,7 @@ function verifyAndReleaseText(plan: DeployPlan): string[] {
   return [...verifiedText(plan), ...releaseTaskLine(plan)];
 }
 
-/** What verify found, in a line: the Verify group of the log lists each thing. */
+/** What verify found, in a line: the Validate group of the log lists each thing. */
 function verifiedText(plan: DeployPlan): string[] {
   if (!plan.verified) return [];
   const { found, notVerified } = plan.verified;

@@ -228,12 +228,29 @@ test('a first deploy runs it before its first task set exists: exit 1 creates no
 test('a first deploy whose release task exits 0 goes on to create its task set', async () => {
   const s = logged();
   s.aws.empty();
+  // The runner's log has no groups within groups: the release task logs inside Prepare's.
+  let depth = 0;
+  let deepest = 0;
+  const log = {
+    info: (m: string) => s.logs.push(m),
+    warn: (m: string) => s.logs.push(`warning: ${m}`),
+    debug: () => undefined,
+    group: async <T>(_name: string, body: () => Promise<T>): Promise<T> => {
+      deepest = Math.max(deepest, ++depth);
+      try {
+        return await body();
+      } finally {
+        depth--;
+      }
+    },
+  };
   const first = JSON.stringify({
     launchType: 'FARGATE',
     networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-9'] } },
   });
-  const report = await deploy(s, { 'release-task': MIGRATE, 'first-task-set': first });
+  const report = await deploy(s, { 'release-task': MIGRATE, 'first-task-set': first }, { log });
   expect(report.result).toBe('deployed');
+  expect(deepest).toBe(1);
   expect(s.aws.calls.indexOf('RunTask')).toBeLessThan(s.aws.calls.indexOf('CreateTaskSet'));
   expect(report.releaseTask?.exitCode).toBe(0);
 });
