@@ -553,6 +553,8 @@ stages: [{ name: s, cluster: c, service: s, targets: [{ region: us-east-1, role:
       writeFileSync(output, '');
       const result = spawnSync('bash', ['-e', '-c', script.run], {
         encoding: 'utf8',
+        // No stdin: bash given a socket as stdin (and no SHLVL) reads /etc/bash.bashrc as for ssh.
+        stdio: ['ignore', 'pipe', 'pipe'],
         env: { PATH: process.env.PATH, RUNNER_TEMP: temp, GITHUB_OUTPUT: output },
       });
       return { code: result.status, stdout: result.stdout, output: readFileSync(output, 'utf8'), temp };
