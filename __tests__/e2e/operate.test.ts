@@ -11,6 +11,7 @@ import {
   type Moto,
   type SeededService,
 } from '../support/moto.js';
+import { FakeGitHub } from '../support/fake-github.js';
 import { cliBin, node24, runAction, type ActionRun, type RunOptions } from '../support/run-action.js';
 
 // Operating a live deploy end to end: the built deploy bundle runs as the runner runs it, and the
@@ -51,7 +52,14 @@ function deploy(inputs: Record<string, string>, options: RunOptions = {}): Promi
 }
 
 function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...moto.env };
+  return cliWith({}, ...args);
+}
+
+function cliWith(
+  extraEnv: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...moto.env, ...extraEnv };
   // The CLI of the fresh build, not the committed dist/.
   const child = spawn(node24(), [cliBin(), ...args], { cwd: root, env });
   let stdout = '';
@@ -152,7 +160,7 @@ test('a killed job: abort says nobody answered, finds the job dead, and rolls ba
   );
   const status = await cli('status', ...target());
   expect(status.stdout).toContain(
-    `a deploy did not finish, and its job looks dead (no sign of life since ${then})`,
+    `a deploy did not finish, and its job looks dead (no sign of life since ${then} (3m`,
   );
 
   const aborted = await cli('abort', ...target(), '--wait', '2s');
@@ -163,6 +171,42 @@ test('a killed job: abort says nobody answered, finds the job dead, and rolls ba
   );
   expect(aborted.stdout).toContain(`Rolled back: ${seeded.blueTaskSet}`);
   expect(aborted.code).toBe(0);
+  const state = await readDeployState(moto, seeded);
+  expect(state).toMatchObject({ blueWeight: 100, greenWeight: 0 });
+  expect(state.taskSets).toEqual([
+    expect.objectContaining({ arn: seeded.blueTaskSet, status: 'PRIMARY', scale: 100 }),
+  ]);
+}, 60_000);
+
+test('a killed job whose workflow run GitHub reports completed: abort rolls back at once', async () => {
+  const run = await deploy(
+    { steps: '20%:60s, 100%' },
+    { signalWhen: { text: 'Green takes 20%', signal: 'SIGKILL' } },
+  );
+  expect(run.code).toBeNull();
+  const github = new FakeGitHub().on('GET', '/repos/octo/shop/actions/runs/4242/attempts/1', () => ({
+    body: { id: 4242, run_attempt: 1, status: 'completed', conclusion: 'cancelled' },
+  }));
+  await github.start();
+  try {
+    const aborted = await cliWith(
+      { GITHUB_TOKEN: 'ghs_test', GITHUB_API_URL: github.url },
+      'abort',
+      ...target(),
+      '--wait',
+      '0s',
+    );
+    expect(aborted.stderr).toBe('');
+    expect(aborted.stdout).toContain(
+      'The job of run 4242 (attempt 1) looks dead: GitHub reports its workflow run 4242 (attempt 1) completed, cancelled',
+    );
+    expect(aborted.code).toBe(0);
+    expect(
+      github.calls('GET', '/repos/octo/shop/actions/runs/4242/attempts/1')[0]?.headers.authorization,
+    ).toBe('token ghs_test');
+  } finally {
+    await github.stop();
+  }
   const state = await readDeployState(moto, seeded);
   expect(state).toMatchObject({ blueWeight: 100, greenWeight: 0 });
   expect(state.taskSets).toEqual([
