@@ -81,3 +81,42 @@ test('schema prints the pipeline file schema as JSON', async () => {
   expect(result.code).toBe(0);
   expect(JSON.parse(result.stdout)).toHaveProperty('$defs');
 });
+
+test('option help is whole: a description with "e.g." is not cut there', async () => {
+  const { stdout } = await run(['gate', '--help']);
+  // gate/action.yml: "When deploys may start, `;`-separated rules of days and time ranges, e.g. ..."
+  const windows = stdout.slice(stdout.indexOf('--windows <value>'), stdout.indexOf('--timezone <value>'));
+  expect(windows.replace(/\s+/g, ' ')).toMatch(/e\.g\. \S+/);
+});
+
+test('the exit codes follow each command they apply to, and not schema', async () => {
+  expect((await run(['deploy', '--help'])).stdout).toContain('3  blocked: an alarm was already in ALARM');
+  expect((await run(['gate', '--help'])).stdout).toContain('1  closed');
+  expect((await run(['gate', '--help'])).stdout).not.toContain('3  blocked');
+  expect((await run(['schema', '--help'])).stdout).not.toContain('Exit codes');
+  expect((await run(['--help'])).stdout).toContain('Exit codes:');
+});
+
+test('a mistyped flag: the error, a suggestion and one line pointing at --help, within 8 lines', async () => {
+  const result = await run(['deploy', '--stepz', '1%', '--cluster', 'web', '--service', 'api']);
+  expect(result.code).toBe(ExitCode.usage);
+  expect(result.stderr.trimEnd().split('\n')).toEqual([
+    "error: unknown option '--stepz'",
+    '(Did you mean --steps?)',
+    "Run 'safe-deploy deploy --help' for its options.",
+  ]);
+  expect(result.stdout).toBe('');
+});
+
+test('--json prints JSON for errors too: a usage error, and a bad input', async () => {
+  const mistyped = await run(['gate', '--json', '--windowz', 'Mon 09:00-10:00']);
+  expect(mistyped.code).toBe(ExitCode.usage);
+  expect(JSON.parse(mistyped.stdout)).toEqual({
+    error: expect.stringContaining("unknown option '--windowz'"),
+    'exit-code': 2,
+  });
+  const bad = await run(['deploy', '--json', '--cluster', 'web', '--service', 'api', '--steps', '10%:soon']);
+  expect(bad.code).toBe(ExitCode.usage);
+  expect(JSON.parse(bad.stdout)).toEqual({ error: expect.stringMatching(/^Input '/), 'exit-code': 2 });
+  expect(bad.stderr).toMatch(/^safe-deploy: Input '/);
+});

@@ -109,6 +109,16 @@ describe('live state in tags', () => {
     expect(text).toContain('alarms:   api-5xx ALARM');
     expect(text).toContain('timeout:  50m left');
   });
+
+  test('a finished deploy, or one whose job is gone, shows no time left and no hold', () => {
+    const finished = renderState(state({ phase: 'finished', traffic: 100, hold: undefined }), NOW);
+    expect(finished).toContain('timeout:  -');
+    expect(finished).not.toContain('left');
+    const silent = renderState(state({ updated: '2026-12-02T14:50:00.000Z' }), NOW);
+    expect(silent).toContain('(not running: no sign of life for 5m)');
+    expect(silent).toContain('holding:  -');
+    expect(silent).toContain('timeout:  -');
+  });
 });
 
 describe('requests', () => {

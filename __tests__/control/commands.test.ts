@@ -1,3 +1,10 @@
+import { jest } from '@jest/globals';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runRollbackAction } from '../../src/control/action.js';
+import { recordInputs } from '../../src/inputs.js';
+import { parseFileCommand } from '../support/run-action.js';
 import type { TaskSet } from '@aws-sdk/client-ecs';
 import {
   CONTROL_TAG,
@@ -210,7 +217,7 @@ describe('a deploy whose job is dead', () => {
     const { ports } = await dead(4 * MINUTE);
     const result = await statusCommand(options, ports);
     expect(result.text).toContain(
-      'web/api: a deploy did not finish, and its job looks dead (no sign of life since 2026-11-23T09:56:00.000Z): `safe-deploy abort` rolls it back',
+      'web/api: a deploy did not finish, and its job looks dead (no sign of life since 2026-11-23T09:56:00.000Z (4m)): `safe-deploy abort` rolls it back',
     );
     expect(JSON.parse((await statusCommand({ ...options, json: true }, ports)).text)).toMatchObject({
       running: true,
@@ -241,6 +248,39 @@ describe('a deploy whose job is dead', () => {
     expect(aws.weights(LISTENER)).toEqual({ [BLUE_TG]: 100, [GREEN_TG]: 0 });
     expect(aws.taskSets.some((t) => t.taskSetArn === GREEN)).toBe(false);
     expect(tagsOf(BLUE_TASK_SET)).toEqual({});
+  });
+
+  test('GitHub reports the run completed: abort takes over at once, heartbeat fresh or not, writing no request', async () => {
+    const { aws, ports, tagsOf } = await dead(20_000);
+    const asked: string[] = [];
+    const runs = {
+      status: async (repository: string, runId: string, attempt: string) => {
+        asked.push(`${repository} ${runId}/${attempt}`);
+        return { status: 'completed', conclusion: 'failure' };
+      },
+    };
+    const status = await statusCommand(options, { ...ports, runs });
+    expect(status.text).toContain(
+      'its job looks dead (GitHub reports its workflow run 77 (attempt 2) completed, failure)',
+    );
+    const result = await abortCommand({ ...options, waitMs: 60_000 }, { ...ports, runs });
+    expect(result.code).toBe(0);
+    expect(result.text).toMatch(/^The job of run 77 \(attempt 2\) looks dead: GitHub reports/);
+    expect(asked).toContain('octo/shop 77/2');
+    expect(aws.weights(LISTENER)).toEqual({ [BLUE_TG]: 100, [GREEN_TG]: 0 });
+    expect(aws.taskSets.map((t) => t.taskSetArn)).toEqual([BLUE_TASK_SET]);
+    expect(tagsOf(BLUE_TASK_SET)).toEqual({});
+  });
+
+  test('GitHub reports the run in progress, the heartbeat fresh: abort asks the job, as always', async () => {
+    const { aws, ports } = await dead(20_000);
+    const runs = { status: async () => ({ status: 'in_progress', conclusion: undefined }) };
+    const result = await abortCommand({ ...options, waitMs: 3000 }, { ...ports, runs });
+    expect(result).toMatchObject({
+      code: 1,
+      text: expect.stringContaining('no answer from the job within 3s'),
+    });
+    expect(aws.taskSets).toHaveLength(2);
   });
 
   test('with one target group (task-set routing): blue at 100% first, then green removed', async () => {
@@ -395,6 +435,33 @@ describe('rollback to the kept release', () => {
       ['ACTIVE', 0],
       ['PRIMARY', 100],
     ]);
+  });
+
+  test('the rollback action reports failed, not rolled-back, when the kept release could not steady', async () => {
+    const s = afterKeepPrevious('listener');
+    s.aws.greenSteadies = false;
+    s.aws.taskSets[0]!.taskSetArn = `${ACCOUNT}:task-set/web/api/ecs-svc/0000000000000000003`;
+    const dir = mkdtempSync(join(tmpdir(), 'rollback-action-'));
+    process.env.GITHUB_OUTPUT = join(dir, 'output');
+    process.env.GITHUB_STEP_SUMMARY = join(dir, 'summary');
+    writeFileSync(process.env.GITHUB_OUTPUT, '');
+    writeFileSync(process.env.GITHUB_STEP_SUMMARY, '');
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      const outcome = await runRollbackAction(
+        recordInputs({ cluster: 'web', service: 'api', rollback: 'true', 'stabilize-timeout': '1m' }),
+        { ...s.ports, clock: s.clock },
+      );
+      expect(outcome.result).toBe('failed');
+      const outputs = parseFileCommand(readFileSync(process.env.GITHUB_OUTPUT, 'utf8'));
+      expect(outputs).toMatchObject({ result: 'failed', 'task-set-arn': '' });
+      expect(outputs.reason).toMatch(/did not reach a steady state within 1m/);
+      expect(readFileSync(process.env.GITHUB_STEP_SUMMARY, 'utf8')).toContain('**Rollback failed**');
+    } finally {
+      write.mockRestore();
+      delete process.env.GITHUB_OUTPUT;
+      delete process.env.GITHUB_STEP_SUMMARY;
+    }
   });
 
   test('nothing kept, or a deploy running: a clear error and nothing changes', async () => {

@@ -158,6 +158,39 @@ describe('the deployment record gets exactly one final status', () => {
     expect(github.calls('POST', '/repos/octo/shop/deployments/17/statuses')).toEqual([]);
   });
 
+  test('blue deleted already, on an ECS that answers a delete of it with a ClientException: success', async () => {
+    const { aws, clock } = killedAt(100, 'PRIMARY');
+    aws.taskSets = aws.taskSets.filter((t) => t.taskSetArn !== BLUE_TASK_SET);
+    // What moto_server answers a DeleteTaskSet of a task set that is gone.
+    const gone = Object.assign(new Error('The specified task set does not exist.'), {
+      name: 'ClientException',
+    });
+    aws.fail('DeleteTaskSet', gone, 100);
+    save({ kind: 'task-sets', stage: 'promoting', target: target(), deploymentId: 17 });
+    await runDeployPost(aws.ports(), clock);
+    expect(outputs()).toMatchObject({ result: 'deployed' });
+    expect(aws.taskSets.map((t) => t.taskSetArn)).toEqual([GREEN]);
+    const posted = github.calls('POST', '/repos/octo/shop/deployments/17/statuses').map((r) => r.body);
+    expect(posted).toEqual([expect.objectContaining({ state: 'success' })]);
+  });
+
+  test('a post step that fails still ends the record: failure, saying why', async () => {
+    const { aws, clock } = killedAt(100, 'PRIMARY');
+    const denied = Object.assign(new Error('User is not authorized to perform: ecs:DeleteTaskSet'), {
+      name: 'AccessDeniedException',
+    });
+    aws.fail('DeleteTaskSet', denied, 100);
+    save({ kind: 'task-sets', stage: 'promoting', target: target(), deploymentId: 17 });
+    await expect(runDeployPost(aws.ports(), clock)).rejects.toThrow('not authorized');
+    const posted = github.calls('POST', '/repos/octo/shop/deployments/17/statuses').map((r) => r.body);
+    expect(posted).toEqual([
+      expect.objectContaining({
+        state: 'failure',
+        description: expect.stringContaining('the post step failed'),
+      }),
+    ]);
+  });
+
   test('a promotion the post step finished is a success', async () => {
     const { aws, clock } = killedAt(100, 'PRIMARY');
     save({ kind: 'task-sets', stage: 'promoting', target: target(), deploymentId: 17 });

@@ -165,20 +165,49 @@ test('gate previews a window: exit 0 open, 1 closed with the next opening', asyn
 });
 
 describe.each(['plan', 'deploy', 'gate', 'schema'])('%s', (command) => {
-  test('refuses a mistyped flag with exit 2 and its usage', async () => {
-    const run = await cli([command, '--stepz', '10%']);
+  test('refuses a mistyped flag with exit 2: the error, a suggestion, one line pointing at --help', async () => {
+    const run = await cli([command, '--stepz', '10%', '--cluster', 'web']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("error: unknown option '--stepz'");
-    expect(run.stderr).toContain(`Usage: safe-deploy ${command} [options]`);
+    if (command === 'deploy') expect(run.stderr).toContain('(Did you mean --steps?)');
+    expect(run.stderr).toContain(`Run 'safe-deploy ${command} --help' for its options.`);
+    expect(run.stderr).not.toContain('Usage:');
+    expect(`${run.stdout}${run.stderr}`.trimEnd().split('\n').length).toBeLessThanOrEqual(8);
     expect(run.stdout).toBe('');
   });
 
-  test('--help describes it and the exit codes', async () => {
+  test('--help describes it, with the exit codes only where they apply', async () => {
     const run = await cli([command, '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`Usage: safe-deploy ${command}`);
-    expect(run.stdout).toContain('3  blocked');
+    if (command === 'deploy') expect(run.stdout).toContain('3  blocked');
+    if (command === 'gate') expect(run.stdout).toContain('1  closed');
+    if (command === 'schema') expect(run.stdout).not.toContain('Exit codes');
   });
+});
+
+test('deploy --json prints JSON on stdout for a bad input and for a mistyped flag', async () => {
+  for (const args of [
+    [
+      'deploy',
+      '--json',
+      '--cluster',
+      'web',
+      '--service',
+      'api',
+      '--task-definition',
+      'api:1',
+      '--steps',
+      '10%:xyz',
+    ],
+    ['deploy', '--json', '--stepz', '1%'],
+  ]) {
+    const run = await cli(args);
+    expect(run.code).toBe(2);
+    const printed = JSON.parse(run.stdout) as { error: string; 'exit-code': number };
+    expect(printed['exit-code']).toBe(2);
+    expect(printed.error).toMatch(args.includes('--stepz') ? /unknown option '--stepz'/ : /^Input 'steps'/);
+  }
 });
 
 test('no command is a usage error, not a success', async () => {

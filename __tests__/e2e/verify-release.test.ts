@@ -174,6 +174,10 @@ test('a release task that exits 0: its output is in the job log, its exit code i
   expect(run.code).toBe(0);
   expect(run.outputs.result).toBe('deployed');
   expect(run.stdout).toContain('[release task] migrated 3 tables');
+  // The runner's log has no groups within groups: each ::group:: ends before the next begins.
+  const groups = run.stdout.split('\n').filter((line) => /^::(end)?group::/.test(line));
+  groups.forEach((line, i) => expect([i, line.startsWith('::group::')]).toEqual([i, i % 2 === 0]));
+  expect(groups).toContain('::group::Release task');
   expect(run.summary).toContain('| Release task exit code | `0` |');
   expect(run.summary).toContain('| Release task | `["bin/migrate","--yes"]` |');
   const state = await readDeployState(moto, seeded);

@@ -38,9 +38,21 @@ test('the guide has the shared, EXTERNAL, rolling and native setup blocks', () =
 test('the commands run as written and create each kind of service', async () => {
   const script = blocks.join('\n').replace(MANAGED_POLICY, '');
   const cwd = mkdtempSync(join(tmpdir(), 'safe-deploy-guide-'));
+  // The child gets what it needs and nothing of how the suite was started: stdin from /dev/null (a
+  // socket as stdin with SHLVL unset makes bash read /etc/bash.bashrc, where -u trips on PS1), and an
+  // environment of PATH, a scratch HOME and moto's settings, with no AWS config file of the user's.
   const run = spawnSync('bash', ['-euo', 'pipefail', '-c', script], {
     cwd,
-    env: { ...process.env, ...moto.env, AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: cwd,
+      ...moto.env,
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_PAGER: '',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    },
     encoding: 'utf8',
     timeout: 120_000,
   });
@@ -115,4 +127,7 @@ test('the commands run as written and create each kind of service', async () => 
     productionListenerRule: expect.stringMatching(/listener-rule\//),
     roleArn: expect.stringMatching(/role\/ecs-blue-green-api$/),
   });
+  // As docs/service-kinds.md says: moto keeps no deployment strategy, so there the service is rolling.
+  expect(native.raw.deploymentConfiguration?.strategy).toBeUndefined();
+  expect(serviceKind(native)).toEqual({ kind: 'rolling' });
 }, 150_000);

@@ -155,6 +155,8 @@ describe('plan table', () => {
       /ap-northeast-2 web\/api @222222222222\s+Canary10Percent5Minutes\s+1h\s+yes, 10m\s+api-high-severity\s+production$/,
     );
     expect(lines.find((line) => line.includes('eu-west-1'))).toContain('api-high-severity, api-eu-latency');
+    // A stage's second target deploys under the same environment: its row says so too.
+    expect(lines.find((line) => line.includes('eu-west-1'))).toMatch(/\sproduction$/);
   });
 
   it('shows every gate closure and blocker of the file', () => {
@@ -551,6 +553,8 @@ stages: [{ name: s, cluster: c, service: s, targets: [{ region: us-east-1, role:
       writeFileSync(output, '');
       const result = spawnSync('bash', ['-e', '-c', script.run], {
         encoding: 'utf8',
+        // No stdin: bash given a socket as stdin (and no SHLVL) reads /etc/bash.bashrc as for ssh.
+        stdio: ['ignore', 'pipe', 'pipe'],
         env: { PATH: process.env.PATH, RUNNER_TEMP: temp, GITHUB_OUTPUT: output },
       });
       return { code: result.status, stdout: result.stdout, output: readFileSync(output, 'utf8'), temp };

@@ -55,6 +55,17 @@ export function isSteady(set: TaskSet): boolean {
   );
 }
 
+/**
+ * "3/4 running" as ECS reports a task set's counts. ECS can leave them out (moto always does): then the
+ * scale is what is known, said as such, never as "?/?".
+ */
+export function taskSetCounts(set: TaskSet): string {
+  const want = set.computedDesiredCount;
+  if (set.runningCount !== undefined && want !== undefined) return `${set.runningCount}/${want} running`;
+  if (set.runningCount !== undefined) return `${set.runningCount} running`;
+  return `at ${set.scalePercent}% scale (ECS reported no task counts)`;
+}
+
 /** An ECS service with its task sets. */
 export interface Service {
   arn: string;
@@ -241,8 +252,12 @@ export class SdkEcs implements EcsPort, EcsControllerPort, EcsControlPort {
     try {
       await this.client.send(new DeleteTaskSetCommand({ cluster, service, taskSet: arn, force: true }));
     } catch (error) {
-      // Already gone is what we wanted: deleting is idempotent for the rollback and the post step.
-      if (errorName(error) !== 'TaskSetNotFoundException') throw error;
+      // Already gone is what we wanted: deleting is idempotent for the rollback and the post step. ECS
+      // answers TaskSetNotFoundException; moto_server a ClientException saying the task set does not exist.
+      const gone =
+        errorName(error) === 'TaskSetNotFoundException' ||
+        (errorName(error) === 'ClientException' && /task set does not exist/i.test((error as Error).message));
+      if (!gone) throw error;
     }
   }
 

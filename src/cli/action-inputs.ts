@@ -32,7 +32,8 @@ export function readActionInputs(folder: string, root: string = packageRoot()): 
     const fallback = input.default === undefined ? undefined : String(input.default);
     return {
       name,
-      description: firstSentence(input.description ?? ''),
+      // The whole description: cutting at the first full stop cut at "e.g." too.
+      description: (input.description ?? '').replace(/\s+/g, ' ').trim(),
       ...(fallback !== undefined && !fallback.includes('${{') ? { default: fallback } : {}),
       boolean: fallback === 'true' || fallback === 'false',
     };
@@ -70,10 +71,4 @@ export function inputValues(
     if (value !== undefined) values[input.name] = value === true ? 'true' : String(value);
   }
   return values;
-}
-
-function firstSentence(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  const end = flat.search(/\.(\s|$)/);
-  return end < 0 ? flat : flat.slice(0, end + 1);
 }

@@ -336,15 +336,17 @@ export function renderState(state: LiveState, now: number): string {
   };
   const alarms = Object.entries(state.alarms).map(([name, value]) => `${name} ${value}`);
   if (state.moreAlarms) alarms.push(`${state.moreAlarms} more`);
+  // A finished deploy, or one whose job is gone, has no time left and holds nothing.
+  const running = state.phase !== 'finished' && isLive(state, now);
   const lines = [
     `run:      ${state.runId} (attempt ${state.runAttempt}) of ${state.repository}${state.runUrl ? ` ${state.runUrl}` : ''}`,
     `commit:   ${state.commit}`,
     `phase:    ${state.phase}${isLive(state, now) ? '' : state.phase === 'finished' ? '' : ' (not running: no sign of life for 5m)'}`,
     `step:     ${state.step ?? '-'}`,
     `traffic:  ${state.traffic}% on green`,
-    `holding:  ${state.hold ? `${state.hold.kind} ${state.hold.key}${state.hold.until ? `, ${left(state.hold.until)}` : state.hold.kind === 'pause' ? ', until promoted' : ''}` : '-'}`,
+    `holding:  ${running && state.hold ? `${state.hold.kind} ${state.hold.key}${state.hold.until ? `, ${left(state.hold.until)}` : state.hold.kind === 'pause' ? ', until promoted' : ''}` : '-'}`,
     `alarms:   ${alarms.length ? alarms.join(', ') : 'all OK'}`,
-    `timeout:  ${state.deadline ? left(state.deadline) : '-'}`,
+    `timeout:  ${running && state.deadline ? left(state.deadline) : '-'}`,
     `updated:  ${state.updated ?? '-'}`,
   ];
   return lines.join('\n');

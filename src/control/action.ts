@@ -9,14 +9,13 @@ import { refuseDeployInputsForRollback } from '../deploy/operating-settings.js';
 
 /**
  * The deploy action with `rollback: true`: brings back the release kept by `keep-previous`, for use from
- * a workflow. Outputs as a deploy's: `result` rolled-back (or dry-run), `reason`, `task-set-arn` (the
- * release brought back), `previous-task-set-arn` (the one removed). The caller fails the step on `failed`.
+ * a workflow. Outputs as a deploy's: `result` rolled-back, dry-run, or failed (the kept release does not
+ * serve), `reason`, `task-set-arn` (the release brought back; empty when it failed), `previous-task-set-arn`
+ * (the one removed). The caller fails the step on `failed`.
  */
-export async function runRollbackAction(
-  read: InputReader,
-  ports: ControlPorts = awsControlPorts(),
-): Promise<RestoreOutcome> {
+export async function runRollbackAction(read: InputReader, given?: ControlPorts): Promise<RestoreOutcome> {
   refuseDeployInputsForRollback(read);
+  const ports = given ?? (await awsControlPorts());
   const cluster = required(read, 'cluster');
   const service = required(read, 'service');
   const outcome = await restoreKept(
@@ -29,9 +28,11 @@ export async function runRollbackAction(
     },
     { ...ports, info: (m) => log.info(m), warn: (m) => log.warning(m) },
   );
-  core.setOutput('result', outcome.result === 'dry-run' ? 'dry-run' : 'rolled-back');
+  // `failed`: the kept release is not serving (the reason says where traffic is); never `rolled-back`.
+  const result = { restored: 'rolled-back', 'dry-run': 'dry-run', failed: 'failed' }[outcome.result];
+  core.setOutput('result', result);
   core.setOutput('reason', outcome.reason);
-  core.setOutput('task-set-arn', outcome.restoredArn);
+  core.setOutput('task-set-arn', outcome.result === 'failed' ? '' : outcome.restoredArn);
   core.setOutput('previous-task-set-arn', outcome.removedArn);
   core.setOutput('task-definition-arn', outcome.taskDefinition);
   core.setOutput('timeline', '[]');

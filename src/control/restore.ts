@@ -1,4 +1,4 @@
-import { isSteady, type EcsControlPort, type EcsPort, type TaskSet } from '../aws/ecs.js';
+import { isSteady, taskSetCounts, type EcsControlPort, type EcsPort, type TaskSet } from '../aws/ecs.js';
 import type { LoadBalancerPort, TargetHealthPort } from '../aws/load-balancer.js';
 import type { Clock } from '../clock.js';
 import { KEPT_KEYS, isLive, type KeptRelease } from '../control-protocol/channel.js';
@@ -80,7 +80,7 @@ export async function restoreKept(options: RestoreOptions, ports: RestorePorts):
   if (options.dryRun) {
     return {
       result: 'dry-run',
-      reason: 'dry run: the kept release would come back; nothing changed',
+      reason: 'the kept release would come back; nothing changed',
       ...base,
     };
   }
@@ -258,7 +258,7 @@ class Restore {
         ecs.describeTaskSet(cluster, service, this.plan.kept.arn),
       );
       if (!set) throw new RestoreStop(`the kept task set ${this.plan.kept.arn} disappeared`);
-      this.last = `${set.stabilityStatus}, ${set.runningCount ?? '?'}/${set.computedDesiredCount ?? '?'} running`;
+      this.last = `${set.stabilityStatus}, ${taskSetCounts(set)}`;
       let ready = set.scalePercent === 100 && isSteady(set);
       if (ready && own) {
         const targets = await this.calls.retry('read the kept release’s target health', () =>

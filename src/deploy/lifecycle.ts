@@ -81,12 +81,11 @@ export async function runLifecycle(
   const rollout = checked.rollout;
   let live: LiveRollout | undefined;
   let control: Control | undefined;
-  const progress: Progress = { step: undefined };
   const drift = new DriftWatch(run);
   try {
     live = await log.group('Prepare', () => rollout.prepare());
     const green = live;
-    control = startControl(run, green, progress);
+    control = startControl(run, green, (rollout.steps ?? s.steps).length);
     if (checked.analysis) watchComparisons(run, checked.analysis, green);
     await log.group('Stabilise green', () => green.stabilise());
     // Before any traffic, test traffic included (a first deploy runs it before its task set is made).
@@ -99,7 +98,7 @@ export async function runLifecycle(
     if (s.beforeTraffic) await hook(run, green, 'before-traffic', s.beforeTraffic);
     const box = rollout.oneBox;
     if (s.oneBox && box) await log.group('One box', () => oneBox(run, green, box, drift));
-    await log.group('Shift traffic', () => shift(run, green, rollout, progress, drift));
+    await log.group('Shift traffic', () => shift(run, green, rollout, drift));
     if (s.afterTraffic) await hook(run, green, 'after-traffic', s.afterTraffic);
     await log.group('Bake', () => bake(run, green));
     if (checked.analysis) await settleInconclusive(run, checked.analysis);
@@ -180,31 +179,47 @@ function context(settings: DeploySettings, deps: DeployDeps): DeployContext {
 /** The plan the settings and the service describe: what dry-run prints is what runs. */
 function planOf(checked: Preflight): DeployPlan {
   const s = checked.settings;
+  const { rollout, alarms } = checked;
+  return {
+    ...settingsPlan(s),
+    steps: plannedSteps(rollout.steps ?? s.steps, s.oneBox ? rollout.oneBox?.share : undefined),
+    ...(rollout.describe ? { kind: rollout.describe() } : {}),
+    ...(rollout.firstDeploy ? { firstDeploy: true } : {}),
+    ...(s.keepPrevious && !rollout.firstDeploy ? { keepPrevious: true } : {}),
+    oneBox: s.oneBox
+      ? {
+          bakeMs: s.oneBoxBakeMs,
+          alarms: alarms.oneBoxOnly,
+          ...(rollout.oneBox ? { share: rollout.oneBox.share } : {}),
+        }
+      : undefined,
+    alarms: alarms.watched,
+    ...(s.releaseTask ? { releaseTask: s.releaseTask.text } : {}),
+    ...(checked.verified
+      ? {
+          verified: {
+            found: checked.verified.verified,
+            notVerified: [...checked.verified.unchecked, ...checked.verified.denied],
+          },
+        }
+      : {}),
+  };
+}
+
+/** The plan as the settings alone say it: for a run blocked before validation read the service. */
+function settingsPlan(s: DeploySettings): DeployPlan {
   return {
     cluster: s.cluster,
     service: s.service,
     routing: routingOf(s.route),
     stepsText: s.stepsText,
-    steps: plannedSteps(
-      checked.rollout.steps ?? s.steps,
-      s.oneBox ? checked.rollout.oneBox?.share : undefined,
-    ),
-    ...(checked.rollout.describe ? { kind: checked.rollout.describe() } : {}),
-    ...(checked.rollout.firstDeploy ? { firstDeploy: true } : {}),
-    ...(s.keepPrevious && !checked.rollout.firstDeploy ? { keepPrevious: true } : {}),
-    oneBox: s.oneBox
-      ? {
-          bakeMs: s.oneBoxBakeMs,
-          alarms: checked.alarms.oneBoxOnly,
-          ...(checked.rollout.oneBox ? { share: checked.rollout.oneBox.share } : {}),
-        }
-      : undefined,
+    steps: s.steps,
+    oneBox: s.oneBox ? { bakeMs: s.oneBoxBakeMs, alarms: [] } : undefined,
     bakeMs: s.bakeMs,
     minRequests: s.minRequests,
     pollIntervalMs: s.pollIntervalMs,
-    alarms: checked.alarms.watched,
+    alarms: [],
     testListener: hasTestListener(s.route),
-    ...(s.releaseTask ? { releaseTask: s.releaseTask.text } : {}),
     ...comparisonsOf(s),
   };
 }
@@ -283,7 +298,6 @@ async function shift(
   ctx: DeployContext,
   green: LiveRollout,
   rollout: CheckedRollout,
-  progress: Progress,
   drift: DriftWatch,
 ): Promise<void> {
   const { settings: s, timeline, traffic, watch, deps } = ctx;
@@ -293,7 +307,6 @@ async function shift(
   for (const [index, step] of steps.entries()) {
     const share = stepShare(step, box);
     const label = `step ${index + 1}/${steps.length}: ${step.percent}%`;
-    progress.step = `${index + 1}/${steps.length}`;
     if (heldAtBox(step, box)) {
       timeline.mark(`${label} held at the one box's ${share}%`);
       deps.log.info(`${label}: held at the one box's ${share}% of traffic (the box already takes more)`);
@@ -313,7 +326,6 @@ async function shift(
       await watch.hold(deps.clock.now() + step.holdMs, { label, promotable: { kind: 'step', key } });
     }
   }
-  progress.step = undefined;
 }
 
 /** How a move reads where the kind does not word it its own way. */
@@ -374,11 +386,6 @@ async function pause(ctx: DeployContext, label: string, key: string): Promise<vo
   deps.log.info(`${label}: not promoted within pause-timeout ${limit}; going on (on-pause-timeout: promote)`);
 }
 
-/** Which traffic step the deploy is at, for the live state. */
-interface Progress {
-  step: string | undefined;
-}
-
 /** The running job's end of the control channel, polled by the watch once a poll. */
 interface Control {
   job: JobControl;
@@ -389,7 +396,7 @@ interface Control {
  * Publishes the deploy's live state on green and acts on promote and abort requests once a poll: a
  * promote ends the hold it names, an abort stops the deploy (and rolls it back).
  */
-function startControl(ctx: DeployContext, green: LiveRollout, progress: Progress): Control {
+function startControl(ctx: DeployContext, green: LiveRollout, stepCount: number): Control {
   const { deps, calls, watch, timeline, alarmWatch } = ctx;
   const job = new JobControl(
     {
@@ -404,7 +411,7 @@ function startControl(ctx: DeployContext, green: LiveRollout, progress: Progress
         const hold = watch.currentHold;
         return {
           phase: timeline.phase,
-          step: progress.step,
+          step: stepOf(hold?.key, stepCount),
           traffic: ctx.traffic.percent,
           hold: hold && { kind: hold.kind, key: hold.key, until: new Date(hold.until).toISOString() },
           deadline: watch.deadline,
@@ -424,6 +431,12 @@ function startControl(ctx: DeployContext, green: LiveRollout, progress: Progress
     }
   });
   return { job, stop };
+}
+
+/** Which traffic step the deploy holds at (`2/3`), read from the hold a step or its pause is: `step-2`. */
+function stepOf(holdKey: string | undefined, stepCount: number): string | undefined {
+  const index = /^step-(\d+)$/.exec(holdKey ?? '')?.[1];
+  return index ? `${index}/${stepCount}` : undefined;
 }
 
 /**
@@ -606,22 +619,7 @@ function report(
 ): DeployReport {
   const { settings: s, deps, timeline } = ctx;
   if (result !== 'rolled-back') timeline.mark(result);
-  const plan: DeployPlan = checked
-    ? planOf(checked)
-    : {
-        cluster: s.cluster,
-        service: s.service,
-        routing: routingOf(s.route),
-        stepsText: s.stepsText,
-        steps: s.steps,
-        oneBox: s.oneBox ? { bakeMs: s.oneBoxBakeMs, alarms: [] } : undefined,
-        bakeMs: s.bakeMs,
-        minRequests: s.minRequests,
-        pollIntervalMs: s.pollIntervalMs,
-        alarms: [],
-        testListener: hasTestListener(s.route),
-        ...comparisonsOf(s),
-      };
+  const plan = checked ? planOf(checked) : settingsPlan(s);
   return {
     result,
     reason,

@@ -57,7 +57,19 @@ export async function runDeployPost(ports?: AwsPorts, clock: Clock = systemClock
     callTimeoutMs: 30_000,
     pause: (_what) => clock.sleep(5000),
   });
-  const outcome = await resume(state, { aws, calls, clock });
+  let outcome: PostOutcome;
+  try {
+    outcome = await resume(state, { aws, calls, clock });
+  } catch (error) {
+    // The record never stays in progress: a post step that could not finish says so there too.
+    await finishRecord(state, {
+      result: 'rolled-back',
+      reason: `the post step failed: ${describeError(error)}`,
+      record: false,
+      problems: [],
+    });
+    throw error;
+  }
   await finishRecord(state, outcome);
   core.setOutput('result', outcome.result);
   core.setOutput('reason', outcome.reason);
@@ -216,11 +228,22 @@ async function isPrimary(
   return service?.taskSets.find((t) => t.arn === arn)?.status === 'PRIMARY';
 }
 
-/** Green is PRIMARY already: remove blue and check that green takes all traffic. */
+/**
+ * Green is PRIMARY already: remove blue, unless the main step got that far (read first: a task set that is
+ * gone is not deleted again, as some ECS endpoints answer that with an error), and check that green takes
+ * all traffic.
+ */
 async function finishPromotion(target: TaskSetTarget, { aws, calls, clock }: PostEnv): Promise<PostOutcome> {
-  await calls.persist('delete blue', () =>
-    aws.ecs.deleteTaskSet(target.cluster, target.service, target.blueArn),
+  const before = await calls.persist('read the service', () =>
+    aws.ecs.describeService(target.cluster, target.service),
   );
+  if (before?.taskSets.some((t) => t.arn === target.blueArn && t.status !== 'DRAINING')) {
+    await calls.persist('delete blue', () =>
+      aws.ecs.deleteTaskSet(target.cluster, target.service, target.blueArn),
+    );
+  } else {
+    log.info(`Blue ${target.blueArn} is gone already: the main step removed it before it was stopped`);
+  }
   const router = savedRouter(target, target.greenArn, { ...aws, clock, calls, warn: log.warning });
   const problems = await router.verifyAt(100);
   const service = await calls.persist('read the service', () =>

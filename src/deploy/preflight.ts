@@ -13,6 +13,7 @@ import { checkTaskSetKind } from './kinds/task-sets.js';
 import { checkFirstDeployKind, hasNoPrimary } from './kinds/first-deploy.js';
 import { FIRST_TASK_SET, parseFirstTaskSet, type FirstTaskSet } from './first-task-set.js';
 import { verifyTaskDefinition } from './verify/preflight.js';
+import type { VerifyOutcome } from './verify/verify.js';
 import { checkReleaseContainer } from './release/settings.js';
 import { Blocked, type CheckedKind, type CheckedRollout } from './rollout.js';
 import { productionOf } from './routing/settings.js';
@@ -29,6 +30,8 @@ export interface Preflight {
   settings: DeploySettings;
   /** Green against blue, when `compare` declares comparisons. */
   analysis: GreenBlueAnalysis | undefined;
+  /** What verify found, when it ran. */
+  verified?: VerifyOutcome;
 }
 
 /**
@@ -50,7 +53,9 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
   }
   await checkReviewed(ctx);
   const taskDefinition = await checkTaskDefinition(ctx, release);
-  if (s.verify) await verifyTaskDefinition(ctx, taskDefinition, account, kind.loadBalancers);
+  const verified = s.verify
+    ? await verifyTaskDefinition(ctx, taskDefinition, account, kind.loadBalancers)
+    : undefined;
   const definition = 'register' in taskDefinition ? taskDefinition.register : taskDefinition.definition;
   checkReleaseContainer(s.releaseTask, s.taskDefinition, definition);
   // Default steps are the kind's: the task-set canary; none where ECS moves traffic or all goes at once.
@@ -61,6 +66,7 @@ export async function preflight(ctx: DeployContext, release: Release): Promise<P
     rollout: kind.rollout(taskDefinition),
     analysis: kind.analysis,
     settings: kind.settings,
+    ...(verified ? { verified } : {}),
   };
 }
 

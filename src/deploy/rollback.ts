@@ -1,4 +1,4 @@
-import { isSteady, type EcsPort, type TaskSet } from '../aws/ecs.js';
+import { isSteady, taskSetCounts, type EcsPort, type TaskSet } from '../aws/ecs.js';
 import type { LoadBalancerPort } from '../aws/load-balancer.js';
 import type { Clock } from '../clock.js';
 import type { AwsCalls } from './calls.js';
@@ -132,7 +132,7 @@ async function waitForTaskSet(
       const which = set.what.charAt(0).toUpperCase() + set.what.slice(1);
       deps.warn(
         `${which} is not running all its tasks after ${BLUE_STEADY_TIMEOUT_MS / 60_000}m ` +
-          `(${current.runningCount ?? '?'}/${current.computedDesiredCount ?? '?'}); ${set.late}`,
+          `(${taskSetCounts(current)}); ${set.late}`,
       );
       return;
     }

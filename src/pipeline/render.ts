@@ -22,7 +22,8 @@ function rows(plan: Plan): Row[] {
         ? `yes, ${target.entry['one-box-bake'] ?? DEFAULT_ONE_BOX_BAKE}`
         : 'no',
       alarms: alarmsLabel(target),
-      environment: i === 0 ? (stage.environment ?? '-') : '',
+      // Each target deploys under the stage's environment: said on its own row, not only the first.
+      environment: stage.environment ?? '-',
     })),
   );
 }

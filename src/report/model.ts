@@ -90,6 +90,8 @@ export interface DeployPlan {
   keepPrevious?: true;
   /** The release task's command as given, when one runs before traffic. */
   releaseTask?: string;
+  /** What verify found before any change, a line a thing (what exists; what it could not check). */
+  verified?: { found: string[]; notVerified: string[] };
   /** Green-versus-blue comparisons: the line as written and its rule in words. */
   comparisons?: { name: string; text: string; rule: string }[];
 }

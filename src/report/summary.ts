@@ -106,14 +106,14 @@ export function renderPlanText(plan: DeployPlan): string {
     return [
       `Plan for ${serviceName(plan)}: ${what}`,
       ...steps.map((l, i) => `  ${i + 1}. ${l}`),
-      ...releaseTaskText(plan),
+      ...verifyAndReleaseText(plan),
       `  ${alarmText(plan)}`,
     ].join('\n');
   }
   const lines = [
     `Plan for ${serviceName(plan)} (${routingText(plan)}${plan.testListener ? ', test listener first' : ''}):`,
   ];
-  lines.push(...releaseTaskText(plan));
+  lines.push(...verifyAndReleaseText(plan));
   let n = 0;
   if (plan.oneBox)
     lines.push(`  ${++n}. one box: 1 task${boxShareText(plan)}, bake ${formatDuration(plan.oneBox.bakeMs)}`);
@@ -127,8 +127,23 @@ export function renderPlanText(plan: DeployPlan): string {
   return lines.join('\n');
 }
 
-/** The release task's line of the plan: it runs once green is steady, before any traffic. */
-function releaseTaskText(plan: DeployPlan): string[] {
+/** The release task's line of the plan (it runs once green is steady, before any traffic), and verify's. */
+function verifyAndReleaseText(plan: DeployPlan): string[] {
+  return [...verifiedText(plan), ...releaseTaskLine(plan)];
+}
+
+/** What verify found, in a line: the Validate group of the log lists each thing. */
+function verifiedText(plan: DeployPlan): string[] {
+  if (!plan.verified) return [];
+  const { found, notVerified } = plan.verified;
+  if (found.length === 0 && notVerified.length === 0) return [];
+  if (found.length === 0)
+    return [`  verify: ${notVerified.length} thing(s) it could not check (the log says which)`];
+  const not = notVerified.length ? `; ${notVerified.length} not verified` : '';
+  return [`  verified before any change: ${found.length} thing(s) the task definition names exist${not}`];
+}
+
+function releaseTaskLine(plan: DeployPlan): string[] {
   return plan.releaseTask
     ? [`  release task once green is steady, before any traffic: ${plan.releaseTask}`]
     : [];
@@ -326,6 +341,7 @@ function planSection(plan: DeployPlan): string {
       ...steps.map((line, i) => `${i + 1}. ${line}`),
       '',
       `- ${alarmMarkdown('Watched alarms', plan.alarms)} (read every ${formatDuration(plan.pollIntervalMs)})`,
+      ...verifiedMarkdown(plan),
     ].join('\n');
   }
   const rows: string[] = [];
@@ -346,10 +362,29 @@ function planSection(plan: DeployPlan): string {
     `- ${alarmMarkdown('Watched alarms', plan.alarms)} (read every ${formatDuration(plan.pollIntervalMs)})`,
     ...(plan.oneBox?.alarms.length ? [`- ${alarmMarkdown('One-box alarms', plan.oneBox.alarms)}`] : []),
     ...(plan.comparisons ?? []).map((c) => `- Green versus blue: ${code(c.text)} (${c.rule})`),
+    ...verifiedMarkdown(plan),
   ];
   return ['### Plan', '', '| Step | Green traffic | Hold |', '|--:|--:|---|', ...rows, '', ...details].join(
     '\n',
   );
+}
+
+/** The release task and what verify found, as the plan's last items. */
+function verifiedMarkdown(plan: DeployPlan): string[] {
+  const release = plan.releaseTask
+    ? [`- Release task once green is steady, before any traffic: ${code(plan.releaseTask)}`]
+    : [];
+  const verified = plan.verified;
+  if (!verified || verified.found.length + verified.notVerified.length === 0) return release;
+  const items = [
+    ...verified.found.map((line) => `<li>✓ ${escapeHtml(line)}</li>`),
+    ...verified.notVerified.map((line) => `<li>– ${escapeHtml(line)}</li>`),
+  ];
+  return [
+    ...release,
+    `- <details><summary>Verified before any change: ${verified.found.length} found` +
+      `${verified.notVerified.length ? `, ${verified.notVerified.length} not verified` : ''}</summary><ul>${items.join('')}</ul></details>`,
+  ];
 }
 
 /** ", ~20% of traffic" once the service's size is known. */

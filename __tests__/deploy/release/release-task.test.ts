@@ -130,6 +130,37 @@ test.each([
   expect(renderSummary(report)).toContain('| Release task exit code | `none (');
 });
 
+test('ECS refusing RunTask rolls back, and the summary says why there is no exit code', async () => {
+  const s = logged();
+  s.aws.fail(
+    'RunTask',
+    Object.assign(new Error('Task definition does not support launch_type FARGATE.'), {
+      name: 'InvalidParameterException',
+    }),
+  );
+  const report = await deploy(s, { 'release-task': MIGRATE });
+  expectRolledBack(s, report);
+  expect(report.reason).toBe(
+    'release task could not start: Task definition does not support launch_type FARGATE.',
+  );
+  expect(renderSummary(report)).toContain(
+    '| Release task exit code | `none (release task could not start: Task definition does not support launch_type FARGATE.)` |',
+  );
+});
+
+test('a throttled RunTask is sent again with the same client token', async () => {
+  const s = logged();
+  s.aws.fail('RunTask', Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }), 2);
+  const report = await deploy(s, { 'release-task': MIGRATE, steps: 'AllAtOnce' });
+  expect(report.result).toBe('deployed');
+  const tokens = s.aws.ecsMock
+    .calls()
+    .filter((c) => c.args[0].constructor.name === 'RunTaskCommand')
+    .map((c) => (c.args[0].input as RunTaskCommandInput).clientToken);
+  expect(tokens).toHaveLength(3);
+  expect(new Set(tokens).size).toBe(1);
+});
+
 test('past release-task-timeout it is stopped and the deploy rolls back', async () => {
   const s = logged();
   s.aws.resources.task = { runMs: 60 * 60_000, exitCode: 0, output: [] };
@@ -197,12 +228,29 @@ test('a first deploy runs it before its first task set exists: exit 1 creates no
 test('a first deploy whose release task exits 0 goes on to create its task set', async () => {
   const s = logged();
   s.aws.empty();
+  // The runner's log has no groups within groups: the release task logs inside Prepare's.
+  let depth = 0;
+  let deepest = 0;
+  const log = {
+    info: (m: string) => s.logs.push(m),
+    warn: (m: string) => s.logs.push(`warning: ${m}`),
+    debug: () => undefined,
+    group: async <T>(_name: string, body: () => Promise<T>): Promise<T> => {
+      deepest = Math.max(deepest, ++depth);
+      try {
+        return await body();
+      } finally {
+        depth--;
+      }
+    },
+  };
   const first = JSON.stringify({
     launchType: 'FARGATE',
     networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-9'] } },
   });
-  const report = await deploy(s, { 'release-task': MIGRATE, 'first-task-set': first });
+  const report = await deploy(s, { 'release-task': MIGRATE, 'first-task-set': first }, { log });
   expect(report.result).toBe('deployed');
+  expect(deepest).toBe(1);
   expect(s.aws.calls.indexOf('RunTask')).toBeLessThan(s.aws.calls.indexOf('CreateTaskSet'));
   expect(report.releaseTask?.exitCode).toBe(0);
 });

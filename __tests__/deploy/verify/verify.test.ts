@@ -6,6 +6,7 @@ import { parseDeploySettings, type DeploySettings } from '../../../src/deploy/se
 import { recordInputs } from '../../../src/inputs.js';
 import { LISTENER } from '../../support/fake-aws.js';
 import { ECS_TASKS_TRUST } from '../../support/fake-resources.js';
+import { renderPlanText, renderSummary } from '../../../src/report/summary.js';
 import { MUTATING, scenario, type Scenario } from '../harness.js';
 
 const REGISTRY = '111111111111.dkr.ecr.us-east-1.amazonaws.com';
@@ -307,4 +308,24 @@ test('the trust policy comes URL-encoded from IAM and is read decoded', async ()
   provision(s);
   expect(encodeURIComponent(ECS_TASKS_TRUST)).not.toBe(ECS_TASKS_TRUST);
   await expect(run(s, definition())).resolves.toMatchObject({ result: 'deployed' });
+});
+
+test('the dry run shows what was verified: in the plan, and each thing in the job summary', async () => {
+  const s = scenario();
+  provision(s);
+  const td = definition((t) =>
+    t.containerDefinitions!.push({ name: 'proxy', image: 'envoyproxy/envoy:v1.31' }),
+  );
+  const report = await run(s, td, { 'dry-run': 'true' });
+  expect(report.result).toBe('dry-run');
+  expect(renderPlanText(report.plan)).toContain(
+    'verified before any change: 6 thing(s) the task definition names exist; 1 not verified',
+  );
+  const summary = renderSummary(report);
+  expect(summary).toContain('Verified before any change: 6 found, 1 not verified');
+  expect(summary).toContain(`<li>✓ container app: image ${IMAGE} is in ECR</li>`);
+  expect(summary).toContain(
+    '<li>– image envoyproxy/envoy:v1.31: not in a private ECR registry, so not verified</li>',
+  );
+  expect(mutatingCalls(s)).toEqual([]);
 });

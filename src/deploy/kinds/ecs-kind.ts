@@ -31,4 +31,8 @@ export async function checkEcsKind(
 
 const liveRolling = (ctx: DeployContext, start: EcsDeployStart): LiveRollout =>
   new LiveEcsRolling(ctx, start);
-const liveNative = (ctx: DeployContext, start: EcsDeployStart): LiveRollout => new LiveEcsNative(ctx, start);
+const liveNative = (ctx: DeployContext, start: EcsDeployStart): LiveRollout => {
+  const live = new LiveEcsNative(ctx, start);
+  live.startFollowing();
+  return live;
+};

@@ -26,7 +26,7 @@ export class LiveEcsNative implements LiveRollout {
   private readonly target: EcsTarget;
   private readonly arn: string;
   private last: ServiceDeploymentRecord | undefined;
-  private readonly stopFollowing: () => void;
+  private stopFollowing: () => void = () => undefined;
   /** ECS moves production traffic by its strategy; a shift follows it until the shift is over (BAKE_TIME). */
   readonly router = trafficRouter({ moves: 'ecs', followShift: () => this.until('shift', 'bake', Infinity) });
 
@@ -40,7 +40,11 @@ export class LiveEcsNative implements LiveRollout {
       throw new Stop('ECS did not report the service deployment the update started');
     }
     this.arn = start.target.serviceDeploymentArn;
-    this.stopFollowing = ctx.watch.addCheck(() => this.follow());
+  }
+
+  /** From now on every poll reads ECS's service deployment (until promotion or rollback). */
+  startFollowing(): void {
+    this.stopFollowing = this.ctx.watch.addCheck(() => this.follow());
   }
 
   ids(): RolloutIds {

@@ -286,12 +286,10 @@ export class FirstDeploy implements CheckedRollout {
     for (const left of this.start.leftovers) await removeLeftover(this.ctx, left);
     const taskDefinitionArn = await taskDefinitionArnOf(this.ctx, this.taskDefinition);
     deps.saveState(this.saved());
-    // The first task set takes production traffic as soon as it is healthy: the release task runs before it.
+    // The first task set takes production traffic as soon as it is healthy: the release task runs before it
+    // (in the Prepare group: the runner's log has no groups within groups).
     const release = this.ctx.settings.releaseTask;
-    if (release)
-      await log.group('Release task', () =>
-        runReleaseTask(this.ctx, release, taskDefinitionArn, this.launch.launch),
-      );
+    if (release) await runReleaseTask(this.ctx, release, taskDefinitionArn, this.launch.launch);
     const scale = this.router.greenStartScale(undefined);
     const created = await createRunTaskSet(
       this.ctx,

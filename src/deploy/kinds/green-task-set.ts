@@ -1,4 +1,4 @@
-import { isSteady, type NewTaskSet, type TaskSet } from '../../aws/ecs.js';
+import { isSteady, taskSetCounts, type NewTaskSet, type TaskSet } from '../../aws/ecs.js';
 import { crypto } from '../../builtins.js';
 import { formatDuration } from '../../duration.js';
 import { LATER } from '../calls.js';
@@ -196,7 +196,7 @@ export async function waitSteady(
       if (set === LATER) return false;
       if (!set) throw new Stop(`${what} task set ${arn} disappeared`);
       const want = set.computedDesiredCount;
-      last = `${set.stabilityStatus}, ${set.runningCount ?? '?'}/${want ?? '?'} running`;
+      last = `${set.stabilityStatus}, ${taskSetCounts(set)}`;
       let ready = isSteady(set);
       if (ready && targetGroup && want !== 0) {
         const health = await calls.once('read green’s target health', () => lb.targetHealth(targetGroup));

@@ -65,14 +65,23 @@ export async function runReleaseTask(
     launch,
     container,
     command: release.command,
-    startedBy: `safe-deploy-${deps.identity.runId}`.slice(0, 128),
+    // ECS takes letters, digits, '-', '_' and '/' here, at most 128 of them.
+    startedBy: `safe-deploy-${deps.identity.runId}`.replace(/[^\w/-]/g, '-').slice(0, 128),
     // The same token on every try: a RunTask whose answer was lost starts no second task.
     clientToken: crypto().randomUUID(),
   };
   log.info(
     `Release task: ${JSON.stringify(release.command)} in container ${container} of ${taskDefinitionArn}`,
   );
-  const started = await calls.retry('start the release task', () => deps.tasks.runTask(input));
+  let started: Awaited<ReturnType<typeof deps.tasks.runTask>>;
+  try {
+    started = await calls.retry('start the release task', () => deps.tasks.runTask(input));
+  } catch (error) {
+    // ECS refused it (a launch type the task definition does not support, ecs:RunTask not allowed): the
+    // deploy rolls back, and the summary says why the release task has no exit code.
+    if (error instanceof Stop) throw error;
+    throw fail(`release task could not start: ${describeError(error)}`);
+  }
   if (!started.task) {
     throw fail(`release task could not start: ${started.failures.join('; ') || 'ECS started no task'}`);
   }

@@ -4,7 +4,7 @@ import type { BalancedContainer } from './checks.js';
 import { verifyRelease, type VerifyOutcome } from './verify.js';
 
 /**
- * Verify in validation, in its own log group: the task definition to register or deploy, in the service's
+ * Verify in validation: the task definition to register or deploy, in the service's
  * account, against the container and port its load balancer sends traffic to.
  */
 export function verifyTaskDefinition(
@@ -14,7 +14,6 @@ export function verifyTaskDefinition(
   balancers: BalancedContainer[],
 ): Promise<VerifyOutcome> {
   const definition = 'register' in taskDefinition ? taskDefinition.register : taskDefinition.definition;
-  return ctx.deps.log.group('Verify', () =>
-    verifyRelease(ctx, definition, { region: ctx.deps.region, account }, balancers),
-  );
+  // In the Validate group: the runner's log has no groups within groups.
+  return verifyRelease(ctx, definition, { region: ctx.deps.region, account }, balancers);
 }
