@@ -318,6 +318,61 @@ test.each([
   90_000,
 );
 
+test('rollback refuses a kept-test-listener tag pointing at an unrelated listener on the same load balancer; it is left as it was', async () => {
+  const first = await deploy({ steps: 'AllAtOnce', 'keep-previous': 'true' });
+  expect(first.outputs.result).toBe('deployed');
+  const config = motoClientConfig(moto);
+  const elbc = new elb.ElasticLoadBalancingV2Client(config);
+  const [balancer] = (
+    await elbc.send(new elb.DescribeLoadBalancersCommand({ LoadBalancerArns: [seeded.loadBalancerArn] }))
+  ).LoadBalancers!;
+  const admin = (
+    await elbc.send(
+      new elb.CreateTargetGroupCommand({
+        Name: 'admin',
+        Protocol: 'HTTP',
+        Port: 80,
+        VpcId: balancer!.VpcId,
+        TargetType: 'ip',
+      }),
+    )
+  ).TargetGroups![0]!.TargetGroupArn!;
+  const forward = [
+    { Type: 'forward' as const, ForwardConfig: { TargetGroups: [{ TargetGroupArn: admin, Weight: 1 }] } },
+  ];
+  const other = (
+    await elbc.send(
+      new elb.CreateListenerCommand({
+        LoadBalancerArn: seeded.loadBalancerArn,
+        Protocol: 'HTTP',
+        Port: 9090,
+        DefaultActions: forward,
+      }),
+    )
+  ).Listeners![0]!.ListenerArn!;
+  const actionsOf = async (arn: string) =>
+    (await elbc.send(new elb.DescribeListenersCommand({ ListenerArns: [arn] }))).Listeners![0]!
+      .DefaultActions;
+  const before = await actionsOf(other);
+  // Someone points the kept release's tag at that listener.
+  await new ecs.ECSClient(config).send(
+    new ecs.TagResourceCommand({
+      resourceArn: seeded.blueTaskSet,
+      tags: [{ key: 'safe-deploy:kept-test-listener', value: other }],
+    }),
+  );
+  const state = await readDeployState(moto, seeded);
+
+  const back = await cli('rollback', ...target(), '--poll-interval', '1s');
+  expect(back.code).toBe(2);
+  expect(back.stderr).toContain(
+    `The test listener ${other} (from the kept release's tag safe-deploy:kept-test-listener) forwards to ${admin}, ` +
+      `not to exactly this service's two target groups`,
+  );
+  expect(await actionsOf(other)).toEqual(before);
+  expect(await readDeployState(moto, seeded)).toEqual(state);
+}, 60_000);
+
 test('a green that cannot steady shows the stopped task and the unhealthy target in the summary', async () => {
   const config = motoClientConfig(moto);
   const ec2c = new ec2.EC2Client(config);
