@@ -272,6 +272,42 @@ describe('a deploy whose job is dead', () => {
     expect(tagsOf(BLUE_TASK_SET)).toEqual({});
   });
 
+  test("the dead run's deployment record (its id on green) is ended: failure, saying abort rolled it back", async () => {
+    const { aws, ports } = await dead(6 * MINUTE);
+    aws.taskSets
+      .find((t) => t.taskSetArn === GREEN)!
+      .tags!.push({ key: 'safe-deploy:deployment-id', value: '17' });
+    const failed: [string, number, string][] = [];
+    const records = {
+      fail: async (repository: string, id: number, description: string) => {
+        failed.push([repository, id, description]);
+        return undefined;
+      },
+    };
+    const result = await abortCommand(options, { ...ports, records });
+    expect(result.code).toBe(0);
+    expect(failed).toEqual([
+      [
+        'octo/shop',
+        17,
+        expect.stringMatching(
+          /^rolled-back: the job was gone \(no sign of life since .*\); safe-deploy abort rolled it back$/,
+        ),
+      ],
+    ]);
+    expect(result.text).toContain(
+      "The run's deployment record 17: failure (rolled back by safe-deploy abort).",
+    );
+    // Without a token the command says the record is left in progress, and why.
+    const again = await dead(6 * MINUTE);
+    again.aws.taskSets
+      .find((t) => t.taskSetArn === GREEN)!
+      .tags!.push({ key: 'safe-deploy:deployment-id', value: '17' });
+    expect((await abortCommand(options, again.ports)).text).toContain(
+      "The run's deployment record 17 is still in progress: no GITHUB_TOKEN or GH_TOKEN to reach GitHub with.",
+    );
+  });
+
   test('GitHub reports the run in progress, the heartbeat fresh: abort asks the job, as always', async () => {
     const { aws, ports } = await dead(20_000);
     const runs = { status: async () => ({ status: 'in_progress', conclusion: undefined }) };

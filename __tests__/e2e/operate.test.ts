@@ -184,10 +184,20 @@ test('a killed job whose workflow run GitHub reports completed: abort rolls back
     { signalWhen: { text: 'Green takes 20%', signal: 'SIGKILL' } },
   );
   expect(run.code).toBeNull();
-  const github = new FakeGitHub().on('GET', '/repos/octo/shop/actions/runs/4242/attempts/1', () => ({
-    body: { id: 4242, run_attempt: 1, status: 'completed', conclusion: 'cancelled' },
-  }));
+  const github = new FakeGitHub()
+    .on('GET', '/repos/octo/shop/actions/runs/4242/attempts/1', () => ({
+      body: { id: 4242, run_attempt: 1, status: 'completed', conclusion: 'cancelled' },
+    }))
+    .on('POST', '/repos/octo/shop/deployments/17/statuses', () => ({ status: 201, body: {} }));
   await github.start();
+  // The run's deployment record, whose id the job tagged green with.
+  const green = (await readDeployState(moto, seeded)).taskSets.find((t) => t.arn !== seeded.blueTaskSet)!;
+  await new ecs.ECSClient(motoClientConfig(moto)).send(
+    new ecs.TagResourceCommand({
+      resourceArn: green.arn,
+      tags: [{ key: 'safe-deploy:deployment-id', value: '17' }],
+    }),
+  );
   try {
     const aborted = await cliWith(
       { GITHUB_TOKEN: 'ghs_test', GITHUB_API_URL: github.url },
@@ -204,6 +214,15 @@ test('a killed job whose workflow run GitHub reports completed: abort rolls back
     expect(
       github.calls('GET', '/repos/octo/shop/actions/runs/4242/attempts/1')[0]?.headers.authorization,
     ).toBe('token ghs_test');
+    expect(github.calls('POST', '/repos/octo/shop/deployments/17/statuses').map((r) => r.body)).toEqual([
+      expect.objectContaining({
+        state: 'failure',
+        description: expect.stringMatching(/^rolled-back: the job was gone/),
+      }),
+    ]);
+    expect(aborted.stdout).toContain(
+      "The run's deployment record 17: failure (rolled back by safe-deploy abort).",
+    );
   } finally {
     await github.stop();
   }

@@ -15,6 +15,7 @@ import {
   type CommandResult,
   type ControlOptions,
   type ControlPorts,
+  type DeploymentRecordPort,
 } from './commands.js';
 import { restoreKept, type RestoreOptions } from './restore.js';
 
@@ -98,11 +99,29 @@ export async function awsControlPorts(env: NodeJS.ProcessEnv = process.env): Pro
   const runs = token
     ? (await import('../github/workflow-runs.js')).githubWorkflowRuns(token, env.GITHUB_API_URL)
     : undefined;
+  const records = token ? await deploymentRecords(token, env.GITHUB_API_URL) : undefined;
   return {
     ecs: new SdkEcs(new ECSClient(config)),
     lb: new SdkLoadBalancer(new ElasticLoadBalancingV2Client(config)),
     identity: new SdkIdentity(new STSClient(config)),
     clock: systemClock,
     ...(runs ? { runs } : {}),
+    ...(records ? { records } : {}),
+  };
+}
+
+/** Deployment records through the GitHub API, loaded only when a token is at hand. */
+async function deploymentRecords(token: string, baseUrl: string | undefined): Promise<DeploymentRecordPort> {
+  const { recordFromId } = await import('../report/deployment-record.js');
+  return {
+    async fail(repository, deploymentId, description) {
+      const [owner = '', repo = ''] = repository.split('/');
+      const problems: string[] = [];
+      await recordFromId(token, owner, repo, deploymentId, {
+        ...(baseUrl ? { baseUrl } : {}),
+        warn: (message) => problems.push(message),
+      }).finish(false, description);
+      return problems.length ? problems.join('; ') : undefined;
+    },
   };
 }

@@ -16,6 +16,7 @@ import {
 } from '../control-protocol/channel.js';
 import { findChannel, findKept, where, type Channel } from './locate.js';
 import { takeOver } from './takeover.js';
+import { TAG } from '../deploy/leftovers.js';
 
 /** What the control commands talk to; injected so tests run them against the fake or moto. */
 export interface ControlPorts {
@@ -25,6 +26,14 @@ export interface ControlPorts {
   clock: Clock;
   /** GitHub's word on a run attempt, when a token is at hand (GITHUB_TOKEN or GH_TOKEN): a dead job's proof. */
   runs?: WorkflowRunPort;
+  /** Ends a dead run's GitHub deployment record once abort rolled it back (with a token at hand). */
+  records?: DeploymentRecordPort;
+}
+
+/** Gives a deployment record its final status. */
+export interface DeploymentRecordPort {
+  /** Sets `failure` with `description`; resolves to a problem in words, or undefined when it was set. */
+  fail(repository: string, deploymentId: number, description: string): Promise<string | undefined>;
 }
 
 /** Reads a workflow run attempt's status from GitHub. */
@@ -221,6 +230,22 @@ async function takeOverDead(
   }
   const outcome = await takeOver(channel, state, dead.text, options, ports);
   const code = outcome.result === 'rolled-back' ? 0 : 1;
+  // The dead job never ended its deployment record; green carried the record's id as a tag.
+  const recordId = Number(channel.tags[TAG.deploymentId]);
+  if (outcome.result === 'rolled-back' && Number.isInteger(recordId) && recordId > 0) {
+    const problem = ports.records
+      ? await ports.records.fail(
+          state.repository,
+          recordId,
+          `rolled-back: the job was gone (${dead.text}); safe-deploy abort rolled it back`,
+        )
+      : 'no GITHUB_TOKEN or GH_TOKEN to reach GitHub with';
+    outcome.lines.push(
+      problem
+        ? `The run's deployment record ${recordId} is still in progress: ${problem}.`
+        : `The run's deployment record ${recordId}: failure (rolled back by safe-deploy abort).`,
+    );
+  }
   if (options.json) {
     return { code, text: `${JSON.stringify({ request: written ?? null, takeover: outcome }, null, 2)}\n` };
   }
