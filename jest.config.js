@@ -19,6 +19,7 @@ const endToEnd = [
   '/__tests__/integration/',
   '/__tests__/[^/]+/action\\.test\\.ts$',
   '/__tests__/[^/]+/e2e\\.test\\.ts$',
+  '/__tests__/log-injection\\.test\\.ts$',
   '/__tests__/pipeline/cli\\.test\\.ts$',
 ];
 

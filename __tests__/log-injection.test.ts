@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAction } from './support/run-action.js';
+import { cliBin, runAction } from './support/run-action.js';
 import { runnerCommands } from './support/workflow-commands.js';
 
-// Hostile text in data (a pipeline file's stage names, an .ics event's summary) printed by the built bundles:
-// the runner must read no command in it beyond the action's own. Rebuild with
-// `node scripts/build.mjs cli plan gate` after changing the sources.
+// Hostile text in data (a pipeline file's stage names, an .ics event's summary) printed by the built bundles
+// (the e2e project's fresh build of the current sources): the runner must read no command in it beyond the
+// action's own.
 const dir = mkdtempSync(join(tmpdir(), 'log-injection-'));
 const HOSTILE_NAME = '::add-mask::ghs_from_data';
 
@@ -47,7 +47,7 @@ test('the plan action prints hostile stage names as text', async () => {
 
 test('the CLI prints plain text outside a runner and command-safe text inside one', () => {
   const plan = (env: Record<string, string>) =>
-    spawnSync(process.execPath, ['bin/safe-deploy.js', 'plan', pipeline], {
+    spawnSync(process.execPath, [cliBin(), 'plan', pipeline], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH, ...env },
     });

@@ -217,7 +217,7 @@ describe('a deploy whose job is dead', () => {
     const { ports } = await dead(4 * MINUTE);
     const result = await statusCommand(options, ports);
     expect(result.text).toContain(
-      'web/api: a deploy did not finish, and its job looks dead (no sign of life since 2026-11-23T09:56:00.000Z): `safe-deploy abort` rolls it back',
+      'web/api: a deploy did not finish, and its job looks dead (no sign of life since 2026-11-23T09:56:00.000Z (4m)): `safe-deploy abort` rolls it back',
     );
     expect(JSON.parse((await statusCommand({ ...options, json: true }, ports)).text)).toMatchObject({
       running: true,
@@ -248,6 +248,75 @@ describe('a deploy whose job is dead', () => {
     expect(aws.weights(LISTENER)).toEqual({ [BLUE_TG]: 100, [GREEN_TG]: 0 });
     expect(aws.taskSets.some((t) => t.taskSetArn === GREEN)).toBe(false);
     expect(tagsOf(BLUE_TASK_SET)).toEqual({});
+  });
+
+  test('GitHub reports the run completed: abort takes over at once, heartbeat fresh or not, writing no request', async () => {
+    const { aws, ports, tagsOf } = await dead(20_000);
+    const asked: string[] = [];
+    const runs = {
+      status: async (repository: string, runId: string, attempt: string) => {
+        asked.push(`${repository} ${runId}/${attempt}`);
+        return { status: 'completed', conclusion: 'failure' };
+      },
+    };
+    const status = await statusCommand(options, { ...ports, runs });
+    expect(status.text).toContain(
+      'its job looks dead (GitHub reports its workflow run 77 (attempt 2) completed, failure)',
+    );
+    const result = await abortCommand({ ...options, waitMs: 60_000 }, { ...ports, runs });
+    expect(result.code).toBe(0);
+    expect(result.text).toMatch(/^The job of run 77 \(attempt 2\) looks dead: GitHub reports/);
+    expect(asked).toContain('octo/shop 77/2');
+    expect(aws.weights(LISTENER)).toEqual({ [BLUE_TG]: 100, [GREEN_TG]: 0 });
+    expect(aws.taskSets.map((t) => t.taskSetArn)).toEqual([BLUE_TASK_SET]);
+    expect(tagsOf(BLUE_TASK_SET)).toEqual({});
+  });
+
+  test("the dead run's deployment record (its id on green) is ended: failure, saying abort rolled it back", async () => {
+    const { aws, ports } = await dead(6 * MINUTE);
+    aws.taskSets
+      .find((t) => t.taskSetArn === GREEN)!
+      .tags!.push({ key: 'safe-deploy:deployment-id', value: '17' });
+    const failed: [string, number, string][] = [];
+    const records = {
+      fail: async (repository: string, id: number, description: string) => {
+        failed.push([repository, id, description]);
+        return undefined;
+      },
+    };
+    const result = await abortCommand(options, { ...ports, records });
+    expect(result.code).toBe(0);
+    expect(failed).toEqual([
+      [
+        'octo/shop',
+        17,
+        expect.stringMatching(
+          /^rolled-back: the job was gone \(no sign of life since .*\); safe-deploy abort rolled it back$/,
+        ),
+      ],
+    ]);
+    expect(result.text).toContain(
+      "The run's deployment record 17: failure (rolled back by safe-deploy abort).",
+    );
+    // Without a token the command says the record is left in progress, and why.
+    const again = await dead(6 * MINUTE);
+    again.aws.taskSets
+      .find((t) => t.taskSetArn === GREEN)!
+      .tags!.push({ key: 'safe-deploy:deployment-id', value: '17' });
+    expect((await abortCommand(options, again.ports)).text).toContain(
+      "The run's deployment record 17 is still in progress: no GITHUB_TOKEN or GH_TOKEN to reach GitHub with.",
+    );
+  });
+
+  test('GitHub reports the run in progress, the heartbeat fresh: abort asks the job, as always', async () => {
+    const { aws, ports } = await dead(20_000);
+    const runs = { status: async () => ({ status: 'in_progress', conclusion: undefined }) };
+    const result = await abortCommand({ ...options, waitMs: 3000 }, { ...ports, runs });
+    expect(result).toMatchObject({
+      code: 1,
+      text: expect.stringContaining('no answer from the job within 3s'),
+    });
+    expect(aws.taskSets).toHaveLength(2);
   });
 
   test('with one target group (task-set routing): blue at 100% first, then green removed', async () => {

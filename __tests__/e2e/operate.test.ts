@@ -11,6 +11,7 @@ import {
   type Moto,
   type SeededService,
 } from '../support/moto.js';
+import { FakeGitHub } from '../support/fake-github.js';
 import { cliBin, node24, runAction, type ActionRun, type RunOptions } from '../support/run-action.js';
 
 // Operating a live deploy end to end: the built deploy bundle runs as the runner runs it, and the
@@ -51,7 +52,14 @@ function deploy(inputs: Record<string, string>, options: RunOptions = {}): Promi
 }
 
 function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...moto.env };
+  return cliWith({}, ...args);
+}
+
+function cliWith(
+  extraEnv: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...moto.env, ...extraEnv };
   // The CLI of the fresh build, not the committed dist/.
   const child = spawn(node24(), [cliBin(), ...args], { cwd: root, env });
   let stdout = '';
@@ -152,7 +160,7 @@ test('a killed job: abort says nobody answered, finds the job dead, and rolls ba
   );
   const status = await cli('status', ...target());
   expect(status.stdout).toContain(
-    `a deploy did not finish, and its job looks dead (no sign of life since ${then})`,
+    `a deploy did not finish, and its job looks dead (no sign of life since ${then} (3m`,
   );
 
   const aborted = await cli('abort', ...target(), '--wait', '2s');
@@ -163,6 +171,61 @@ test('a killed job: abort says nobody answered, finds the job dead, and rolls ba
   );
   expect(aborted.stdout).toContain(`Rolled back: ${seeded.blueTaskSet}`);
   expect(aborted.code).toBe(0);
+  const state = await readDeployState(moto, seeded);
+  expect(state).toMatchObject({ blueWeight: 100, greenWeight: 0 });
+  expect(state.taskSets).toEqual([
+    expect.objectContaining({ arn: seeded.blueTaskSet, status: 'PRIMARY', scale: 100 }),
+  ]);
+}, 60_000);
+
+test('a killed job whose workflow run GitHub reports completed: abort rolls back at once', async () => {
+  const run = await deploy(
+    { steps: '20%:60s, 100%' },
+    { signalWhen: { text: 'Green takes 20%', signal: 'SIGKILL' } },
+  );
+  expect(run.code).toBeNull();
+  const github = new FakeGitHub()
+    .on('GET', '/repos/octo/shop/actions/runs/4242/attempts/1', () => ({
+      body: { id: 4242, run_attempt: 1, status: 'completed', conclusion: 'cancelled' },
+    }))
+    .on('POST', '/repos/octo/shop/deployments/17/statuses', () => ({ status: 201, body: {} }));
+  await github.start();
+  // The run's deployment record, whose id the job tagged green with.
+  const green = (await readDeployState(moto, seeded)).taskSets.find((t) => t.arn !== seeded.blueTaskSet)!;
+  await new ecs.ECSClient(motoClientConfig(moto)).send(
+    new ecs.TagResourceCommand({
+      resourceArn: green.arn,
+      tags: [{ key: 'safe-deploy:deployment-id', value: '17' }],
+    }),
+  );
+  try {
+    const aborted = await cliWith(
+      { GITHUB_TOKEN: 'ghs_test', GITHUB_API_URL: github.url },
+      'abort',
+      ...target(),
+      '--wait',
+      '0s',
+    );
+    expect(aborted.stderr).toBe('');
+    expect(aborted.stdout).toContain(
+      'The job of run 4242 (attempt 1) looks dead: GitHub reports its workflow run 4242 (attempt 1) completed, cancelled',
+    );
+    expect(aborted.code).toBe(0);
+    expect(
+      github.calls('GET', '/repos/octo/shop/actions/runs/4242/attempts/1')[0]?.headers.authorization,
+    ).toBe('token ghs_test');
+    expect(github.calls('POST', '/repos/octo/shop/deployments/17/statuses').map((r) => r.body)).toEqual([
+      expect.objectContaining({
+        state: 'failure',
+        description: expect.stringMatching(/^rolled-back: the job was gone/),
+      }),
+    ]);
+    expect(aborted.stdout).toContain(
+      "The run's deployment record 17: failure (rolled back by safe-deploy abort).",
+    );
+  } finally {
+    await github.stop();
+  }
   const state = await readDeployState(moto, seeded);
   expect(state).toMatchObject({ blueWeight: 100, greenWeight: 0 });
   expect(state.taskSets).toEqual([
@@ -254,6 +317,61 @@ test.each([
   },
   90_000,
 );
+
+test('rollback refuses a kept-test-listener tag pointing at an unrelated listener on the same load balancer; it is left as it was', async () => {
+  const first = await deploy({ steps: 'AllAtOnce', 'keep-previous': 'true' });
+  expect(first.outputs.result).toBe('deployed');
+  const config = motoClientConfig(moto);
+  const elbc = new elb.ElasticLoadBalancingV2Client(config);
+  const [balancer] = (
+    await elbc.send(new elb.DescribeLoadBalancersCommand({ LoadBalancerArns: [seeded.loadBalancerArn] }))
+  ).LoadBalancers!;
+  const admin = (
+    await elbc.send(
+      new elb.CreateTargetGroupCommand({
+        Name: 'admin',
+        Protocol: 'HTTP',
+        Port: 80,
+        VpcId: balancer!.VpcId,
+        TargetType: 'ip',
+      }),
+    )
+  ).TargetGroups![0]!.TargetGroupArn!;
+  const forward = [
+    { Type: 'forward' as const, ForwardConfig: { TargetGroups: [{ TargetGroupArn: admin, Weight: 1 }] } },
+  ];
+  const other = (
+    await elbc.send(
+      new elb.CreateListenerCommand({
+        LoadBalancerArn: seeded.loadBalancerArn,
+        Protocol: 'HTTP',
+        Port: 9090,
+        DefaultActions: forward,
+      }),
+    )
+  ).Listeners![0]!.ListenerArn!;
+  const actionsOf = async (arn: string) =>
+    (await elbc.send(new elb.DescribeListenersCommand({ ListenerArns: [arn] }))).Listeners![0]!
+      .DefaultActions;
+  const before = await actionsOf(other);
+  // Someone points the kept release's tag at that listener.
+  await new ecs.ECSClient(config).send(
+    new ecs.TagResourceCommand({
+      resourceArn: seeded.blueTaskSet,
+      tags: [{ key: 'safe-deploy:kept-test-listener', value: other }],
+    }),
+  );
+  const state = await readDeployState(moto, seeded);
+
+  const back = await cli('rollback', ...target(), '--poll-interval', '1s');
+  expect(back.code).toBe(2);
+  expect(back.stderr).toContain(
+    `The test listener ${other} (from the kept release's tag safe-deploy:kept-test-listener) forwards to ${admin}, ` +
+      `not to exactly this service's two target groups`,
+  );
+  expect(await actionsOf(other)).toEqual(before);
+  expect(await readDeployState(moto, seeded)).toEqual(state);
+}, 60_000);
 
 test('a green that cannot steady shows the stopped task and the unhealthy target in the summary', async () => {
   const config = motoClientConfig(moto);

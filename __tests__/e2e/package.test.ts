@@ -1,3 +1,4 @@
+import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { DescribeTaskDefinitionCommand, ECSClient, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,10 @@ import {
 import { runAction } from '../support/run-action.js';
 
 // The built package and deploy bundles, run as the runner runs them: one artifact from build to deploy.
-const IMAGE = `111111111111.dkr.ecr.us-east-1.amazonaws.com/api@sha256:${'d'.repeat(64)}`;
+// The image is pushed to moto's ECR (account 123456789012, moto's default) at that digest, as a build
+// pushes it, so the deploy's verify finds it.
+const DIGEST = `sha256:${'d'.repeat(64)}`;
+const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/api@${DIGEST}`;
 let moto: Moto;
 let seeded: SeededService;
 let workspace: string;
@@ -26,6 +30,19 @@ afterAll(async () => moto?.stop());
 beforeEach(async () => {
   await moto.reset();
   seeded = await seedService(moto, { alarms: ['api-5xx'] });
+  const ecr = new ECRClient(motoClientConfig(moto));
+  await ecr.send(new CreateRepositoryCommand({ repositoryName: 'api' }));
+  await ecr.send(
+    new PutImageCommand({
+      repositoryName: 'api',
+      imageTag: 'build-4242',
+      imageDigest: DIGEST,
+      imageManifest: JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      }),
+    }),
+  );
   workspace = mkdtempSync(join(tmpdir(), 'workspace-'));
   writeFileSync(join(workspace, 'task-definition.json'), JSON.stringify(taskDefinitionJson('placeholder')));
 });

@@ -178,12 +178,13 @@ describe('parseGateSettings', () => {
     [
       'calendar: an unparsable file',
       { calendar: `${FIXTURES}/broken.ics` },
-      `Input 'calendar': "${FIXTURES}/broken.ics" is not a valid iCalendar (.ics) file`,
+      // The line is named by its number, never quoted: a path at the wrong file must not print its lines.
+      `Input 'calendar': "${FIXTURES}/broken.ics" is not a valid iCalendar (.ics) file: invalid line (no token ";" or ":") at line 4`,
     ],
     [
       'calendar: not a calendar at all',
       { calendar: 'package.json' },
-      `Input 'calendar': "package.json" is not a valid iCalendar (.ics) file`,
+      `Input 'calendar': "package.json" is not a valid iCalendar (.ics) file: it does not start with BEGIN:VCALENDAR`,
     ],
     [
       'calendar: an event with a bad date',
@@ -245,6 +246,27 @@ describe('parseGateSettings', () => {
 
 describe('bad files and lists', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gate-calendar-'));
+
+  test("a calendar path at another file, or a calendar's bad line, is refused without quoting the file", () => {
+    const key = join(dir, 'id_rsa');
+    writeFileSync(key, '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU\n');
+    const secret = join(dir, 'secret.ics');
+    writeFileSync(secret, 'BEGIN:VCALENDAR\nVERSION:2.0\npassword hunter2\nEND:VCALENDAR\n');
+    for (const [path, why] of [
+      [key, 'it does not start with BEGIN:VCALENDAR'],
+      [secret, 'invalid line (no token ";" or ":") at line 3'],
+    ] as const) {
+      let message = '';
+      try {
+        parse({ calendar: path })();
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toBe(
+        `Input 'calendar': ${JSON.stringify(path)} is not a valid iCalendar (.ics) file: ${why}`,
+      );
+    }
+  });
 
   test('a calendar that is a FIFO, a directory or too large is refused at once, naming the input', () => {
     const fifo = join(dir, 'freeze.ics');

@@ -111,8 +111,8 @@ export interface NewTaskSet {
 /** The ECS calls a deploy makes. */
 export interface EcsPort {
   describeService(cluster: string, service: string): Promise<Service | undefined>;
-  /** A service's task sets, with their tags (for a service already read: one call, not two). */
-  taskSetsOf(cluster: string, serviceArn: string): Promise<TaskSet[]>;
+  /** A service's task sets, with their tags (`service`: its name or ARN; one call, where describeService is two). */
+  taskSetsOf(cluster: string, service: string): Promise<TaskSet[]>;
   describeTaskSet(cluster: string, service: string, arn: string): Promise<TaskSet | undefined>;
   registerTaskDefinition(input: RegisterTaskDefinitionCommandInput): Promise<string>;
   /** An existing task definition (`family:revision` or ARN); undefined when it does not exist. */
@@ -170,11 +170,9 @@ export class SdkEcs implements EcsPort, EcsControllerPort, EcsControlPort {
     };
   }
 
-  async taskSetsOf(cluster: string, serviceArn: string): Promise<TaskSet[]> {
+  async taskSetsOf(cluster: string, service: string): Promise<TaskSet[]> {
     // DescribeServices lists task sets without tags; the deploy needs the tags to recognise its own runs.
-    const sets = await this.client.send(
-      new DescribeTaskSetsCommand({ cluster, service: serviceArn, include: ['TAGS'] }),
-    );
+    const sets = await this.client.send(new DescribeTaskSetsCommand({ cluster, service, include: ['TAGS'] }));
     return (sets.taskSets ?? []).map(toTaskSet);
   }
 

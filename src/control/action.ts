@@ -13,11 +13,9 @@ import { refuseDeployInputsForRollback } from '../deploy/operating-settings.js';
  * serve), `reason`, `task-set-arn` (the release brought back; empty when it failed), `previous-task-set-arn`
  * (the one removed). The caller fails the step on `failed`.
  */
-export async function runRollbackAction(
-  read: InputReader,
-  ports: ControlPorts = awsControlPorts(),
-): Promise<RestoreOutcome> {
+export async function runRollbackAction(read: InputReader, given?: ControlPorts): Promise<RestoreOutcome> {
   refuseDeployInputsForRollback(read);
+  const ports = given ?? (await awsControlPorts());
   const cluster = required(read, 'cluster');
   const service = required(read, 'service');
   const outcome = await restoreKept(

@@ -15,6 +15,7 @@ import {
   type CommandResult,
   type ControlOptions,
   type ControlPorts,
+  type DeploymentRecordPort,
 } from './commands.js';
 import { restoreKept, type RestoreOptions } from './restore.js';
 
@@ -33,7 +34,7 @@ export async function runControlCommand(
   command: ControlCommand,
   flags: Record<string, string>,
   out: (text: string) => void,
-  ports: ControlPorts = awsControlPorts(),
+  given?: ControlPorts,
 ): Promise<number> {
   const unknown = Object.keys(flags).filter((name) => !FLAGS[command].includes(name));
   if (unknown.length) {
@@ -42,6 +43,7 @@ export async function runControlCommand(
     );
   }
   try {
+    const ports = given ?? (await awsControlPorts());
     return await run(command, recordInputs(flags), out, ports);
   } catch (error) {
     // Missing permissions are the user's to fix: the message names the action, without a stack trace.
@@ -90,12 +92,36 @@ async function run(
 }
 
 /** The SDK-backed ports, configured from the environment. */
-export function awsControlPorts(): ControlPorts {
+export async function awsControlPorts(env: NodeJS.ProcessEnv = process.env): Promise<ControlPorts> {
   const config = clientConfig();
+  // With a GitHub token at hand, abort can learn that a deploy's workflow run ended (a job that is gone).
+  const token = env.GITHUB_TOKEN || env.GH_TOKEN;
+  const runs = token
+    ? (await import('../github/workflow-runs.js')).githubWorkflowRuns(token, env.GITHUB_API_URL)
+    : undefined;
+  const records = token ? await deploymentRecords(token, env.GITHUB_API_URL) : undefined;
   return {
     ecs: new SdkEcs(new ECSClient(config)),
     lb: new SdkLoadBalancer(new ElasticLoadBalancingV2Client(config)),
     identity: new SdkIdentity(new STSClient(config)),
     clock: systemClock,
+    ...(runs ? { runs } : {}),
+    ...(records ? { records } : {}),
+  };
+}
+
+/** Deployment records through the GitHub API, loaded only when a token is at hand. */
+async function deploymentRecords(token: string, baseUrl: string | undefined): Promise<DeploymentRecordPort> {
+  const { recordFromId } = await import('../report/deployment-record.js');
+  return {
+    async fail(repository, deploymentId, description) {
+      const [owner = '', repo = ''] = repository.split('/');
+      const problems: string[] = [];
+      await recordFromId(token, owner, repo, deploymentId, {
+        ...(baseUrl ? { baseUrl } : {}),
+        warn: (message) => problems.push(message),
+      }).finish(false, description);
+      return problems.length ? problems.join('; ') : undefined;
+    },
   };
 }

@@ -16,6 +16,7 @@ import {
 } from '../control-protocol/channel.js';
 import { findChannel, findKept, where, type Channel } from './locate.js';
 import { takeOver } from './takeover.js';
+import { TAG } from '../deploy/leftovers.js';
 
 /** What the control commands talk to; injected so tests run them against the fake or moto. */
 export interface ControlPorts {
@@ -23,6 +24,26 @@ export interface ControlPorts {
   lb: LoadBalancerPort & TargetHealthPort & ForwardDiscoveryPort;
   identity: IdentityPort;
   clock: Clock;
+  /** GitHub's word on a run attempt, when a token is at hand (GITHUB_TOKEN or GH_TOKEN): a dead job's proof. */
+  runs?: WorkflowRunPort;
+  /** Ends a dead run's GitHub deployment record once abort rolled it back (with a token at hand). */
+  records?: DeploymentRecordPort;
+}
+
+/** Gives a deployment record its final status. */
+export interface DeploymentRecordPort {
+  /** Sets `failure` with `description`; resolves to a problem in words, or undefined when it was set. */
+  fail(repository: string, deploymentId: number, description: string): Promise<string | undefined>;
+}
+
+/** Reads a workflow run attempt's status from GitHub. */
+export interface WorkflowRunPort {
+  /** `completed` (with its conclusion) once GitHub ended the run attempt; undefined when it cannot tell. */
+  status(
+    repository: string,
+    runId: string,
+    attempt: string,
+  ): Promise<{ status: string; conclusion: string | undefined } | undefined>;
 }
 
 /** Parsed options of `status`, `promote` and `abort`. */
@@ -52,14 +73,15 @@ export async function statusCommand(options: ControlOptions, ports: ControlPorts
   const request = decodeRequest(channel.tags);
   const answer = decodeAnswer(channel.tags);
   const kept = channel.kind === 'task-set' ? findKept(channel.service) : undefined;
-  const dead = !!state && deadJob(channel, now);
+  const dead = await whyDead(channel, ports);
   if (options.json) {
     const json = {
       cluster,
       service,
       controller: channel.service.controller,
       running: live,
-      jobLooksDead: dead,
+      jobLooksDead: dead !== undefined,
+      ...(dead ? { jobDeadBecause: dead.text } : {}),
       resource: channel.arn,
       state: state ?? null,
       request: request ?? null,
@@ -73,7 +95,7 @@ export async function statusCommand(options: ControlOptions, ports: ControlPorts
   const lines = [
     `${where(cluster, service)}: ${
       dead
-        ? `a deploy did not finish, and its job looks dead (no sign of life since ${state!.updated ?? 'its start'}): \`safe-deploy abort\` rolls it back`
+        ? `a deploy did not finish, and its job looks dead (${dead.text}): \`safe-deploy abort\` rolls it back`
         : live
           ? 'a deploy is running'
           : state
@@ -114,12 +136,10 @@ async function request(
 ): Promise<CommandResult> {
   const { cluster, service } = options;
   const channel = await findChannel(ports.ecs, cluster, service);
-  // A job silent past the 5 minutes a deploy counts as running can answer nothing: abort takes over at once.
-  if (
-    action === 'abort' &&
-    deadJob(channel, ports.clock.now()) &&
-    !isLive(channel.state!, ports.clock.now())
-  ) {
+  // A job GitHub reports ended, or silent past the 5 minutes a deploy counts as running, can answer nothing:
+  // abort takes over at once.
+  const dead = action === 'abort' ? await whyDead(channel, ports) : undefined;
+  if (dead && (dead.byGitHub || !isLive(channel.state!, ports.clock.now()))) {
     return takeOverDead(options, ports, undefined);
   }
   const by = await ports.identity.callerArn();
@@ -132,7 +152,7 @@ async function request(
       : undefined;
   const ignored = answer !== 'gone' && (answer?.text.startsWith('ignored') ?? false);
   // Nobody answered an abort and the job has been silent for several heartbeats: it is not coming back.
-  if (action === 'abort' && !answer && deadJob(channel, ports.clock.now())) {
+  if (action === 'abort' && !answer && (await whyDead(channel, ports))) {
     return takeOverDead(options, ports, written);
   }
   // Nothing answered: the request may never be acted on, which a script must be able to tell.
@@ -154,10 +174,34 @@ async function request(
   return { code: failed ? 1 : 0, text: `${asked}\n${outcome}\n` };
 }
 
-/** Whether the channel shows a task-set deploy whose job stopped giving signs of life (see looksDead). */
-function deadJob(channel: Channel, now: number): boolean {
-  // Only a task-set deploy beats a heartbeat (on green); an ECS-controller one publishes only on change.
-  return channel.kind === 'task-set' && !!channel.state && looksDead(channel.state, now);
+/**
+ * Why the channel's task-set deploy looks dead, or undefined while its job may still be alive: GitHub reports
+ * its workflow run attempt completed, or it stopped giving signs of life (see looksDead). Only a task-set
+ * deploy beats a heartbeat (on green); an ECS-controller one publishes only on change, so it is never judged.
+ */
+async function whyDead(
+  channel: Channel,
+  ports: ControlPorts,
+): Promise<{ text: string; byGitHub: boolean } | undefined> {
+  const state = channel.state;
+  if (channel.kind !== 'task-set' || !state || state.phase === 'finished') return undefined;
+  const run = await ports.runs
+    ?.status(state.repository, state.runId, state.runAttempt)
+    .catch(() => undefined);
+  if (run?.status === 'completed') {
+    return {
+      text: `GitHub reports its workflow run ${state.runId} (attempt ${state.runAttempt}) completed${run.conclusion ? `, ${run.conclusion}` : ''}`,
+      byGitHub: true,
+    };
+  }
+  if (!looksDead(state, ports.clock.now())) return undefined;
+  const since = Date.parse(state.updated ?? '');
+  return {
+    text: Number.isNaN(since)
+      ? 'no sign of life'
+      : `no sign of life since ${state.updated} (${formatDuration(ports.clock.now() - since)})`,
+    byGitHub: false,
+  };
 }
 
 /**
@@ -174,7 +218,8 @@ async function takeOverDead(
   const asked = written
     ? `abort requested of run ${written.run} by ${written.by} at ${written.at}; no answer\n`
     : '';
-  if (!state || !deadJob(channel, ports.clock.now())) {
+  const dead = await whyDead(channel, ports);
+  if (!state || !dead) {
     const text = `${asked}The deploy's job gave a sign of life again: it was not rolled back here; \`safe-deploy status\` shows where it is\n`;
     return options.json
       ? {
@@ -183,8 +228,24 @@ async function takeOverDead(
         }
       : { code: 1, text };
   }
-  const outcome = await takeOver(channel, state, options, ports);
+  const outcome = await takeOver(channel, state, dead.text, options, ports);
   const code = outcome.result === 'rolled-back' ? 0 : 1;
+  // The dead job never ended its deployment record; green carried the record's id as a tag.
+  const recordId = Number(channel.tags[TAG.deploymentId]);
+  if (outcome.result === 'rolled-back' && Number.isInteger(recordId) && recordId > 0) {
+    const problem = ports.records
+      ? await ports.records.fail(
+          state.repository,
+          recordId,
+          `rolled-back: the job was gone (${dead.text}); safe-deploy abort rolled it back`,
+        )
+      : 'no GITHUB_TOKEN or GH_TOKEN to reach GitHub with';
+    outcome.lines.push(
+      problem
+        ? `The run's deployment record ${recordId} is still in progress: ${problem}.`
+        : `The run's deployment record ${recordId}: failure (rolled back by safe-deploy abort).`,
+    );
+  }
   if (options.json) {
     return { code, text: `${JSON.stringify({ request: written ?? null, takeover: outcome }, null, 2)}\n` };
   }

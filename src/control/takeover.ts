@@ -33,15 +33,14 @@ const POLL_MS = 5_000;
 export async function takeOver(
   channel: Channel,
   state: LiveState,
+  /** Why the job looks dead: no sign of life since…, or GitHub reports its run completed. */
+  why: string,
   options: { cluster: string; service: string },
   ports: TakeoverPorts,
 ): Promise<TakeoverOutcome> {
   const { cluster, service } = options;
   const { ecs, lb } = ports;
-  const silent = state.updated
-    ? `no sign of life since ${state.updated} (${formatDuration(ports.clock.now() - Date.parse(state.updated))})`
-    : 'no sign of life';
-  const found = `The job of run ${state.runId} (attempt ${state.runAttempt}) looks dead: ${silent}, in ${state.phase}.`;
+  const found = `The job of run ${state.runId} (attempt ${state.runAttempt}) looks dead: ${why}, in ${state.phase}.`;
   const green = channel.service.taskSets.find((t) => t.arn === channel.arn);
   const blue = channel.service.taskSets.find(
     (t) => t.status === 'PRIMARY' && t.arn !== channel.arn && !decodeKept(t.tags),

@@ -37,10 +37,11 @@ export async function sweepOwnLeftovers(ctx: DeployContext, report: DeployReport
   const serving = report.result === 'deployed' ? report.taskSetArn : report.previousTaskSetArn;
   let found: TaskSet[];
   try {
-    const service = await calls.persist('read the service once more', () =>
-      deps.ecs.describeService(s.cluster, s.service),
+    // The task sets alone (DescribeTaskSets takes the service's name): one call, not DescribeServices too.
+    const taskSets = await calls.persist('read the service once more', () =>
+      deps.ecs.taskSetsOf(s.cluster, s.service),
     );
-    found = service ? ownLeftovers(service.taskSets, deps.identity, serving) : [];
+    found = ownLeftovers(taskSets, deps.identity, serving);
   } catch (error) {
     deps.log.warn(
       `Could not read the service again to look for task sets of this run: ${describeError(error)}`,

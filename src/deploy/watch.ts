@@ -92,6 +92,8 @@ export class DeployWatch {
   private watched: readonly string[] = [];
   private oneBoxOnly: readonly string[] = [];
   private lastAlarmRead = -Infinity;
+  /** When the last poll (of any hold) started. */
+  private lastPollAt = -Infinity;
   private inflight: Promise<void> | undefined;
   private readResult: { startedAt: number; changed: AlarmState[] } | { error: unknown } | undefined;
   /** Alarm reads CloudWatch throttled in a row, and when the next one may start. */
@@ -171,16 +173,33 @@ export class DeployWatch {
     let woken = false;
     void options.wake?.then(() => (woken = true));
     const where = (): string => `${options.label}${options.progressNote?.() ?? ''}`;
+    // Polls stay one interval apart across holds too: a hold that begins right after another's poll (a
+    // step's move between two holds) waits for the next poll time instead of reading the alarms again.
+    const report = (): void => log.progress?.(this.progressOf(options, alarms, began, until));
+    /** Sleeps until `wakeAt`, reporting progress meanwhile; a wake or cancellation ends it early. */
+    const waitUntil = async (wakeAt: number): Promise<void> => {
+      // A poll interval longer than the progress cadence still reports (without polling) in between.
+      for (;;) {
+        const from = clock.now();
+        await this.sleep(Math.max(0, Math.min(wakeAt, from + PROGRESS_EVERY_MS) - from), options.wake);
+        if (woken || this.options.signal?.aborted || clock.now() >= wakeAt) return;
+        report();
+      }
+    };
+    if (clock.now() - this.lastPollAt < pollIntervalMs) {
+      report();
+      await waitUntil(this.lastPollAt + pollIntervalMs);
+    }
     for (;;) {
       // Polls start one interval apart, however long the reads take, so "once per poll interval" holds.
       const polledAt = clock.now();
+      this.lastPollAt = polledAt;
       await this.pollAlarms(alarms);
       // While paused the deploy waits for a person: the timeout counts again once the pause ends.
       const paused = options.promotable?.kind === 'pause';
       this.checkTimeAndCancellation(where, paused);
       await this.runChecks();
       const now = clock.now();
-      const report = (): void => log.progress?.(this.progressOf(options, alarms, began, until));
       report();
       const promoted = options.promotable !== undefined && this.promotedKey === options.promotable.key;
       const finished = promoted || ((options.done ? await options.done() : true) && now >= until);
@@ -193,15 +212,12 @@ export class DeployWatch {
         options.wake = undefined;
         continue;
       }
+      // A hold ends only on a read made at or after its end. When that end falls just after the next
+      // poll time (a hold that began a move's moment after a poll), the poll waits for it — at most a
+      // quarter interval late — rather than reading twice a moment apart.
       const nextPoll = polledAt + pollIntervalMs;
-      const wakeAt = Math.min(nextPoll, until > now ? until : Infinity);
-      // A poll interval longer than the progress cadence still reports (without polling) in between.
-      for (;;) {
-        const from = clock.now();
-        await this.sleep(Math.max(0, Math.min(wakeAt, from + PROGRESS_EVERY_MS) - from), options.wake);
-        if (woken || this.options.signal?.aborted || clock.now() >= wakeAt) break;
-        report();
-      }
+      const end = until > now ? until : Infinity;
+      await waitUntil(end - nextPoll <= pollIntervalMs / 4 ? end : nextPoll);
     }
   }
 

@@ -112,14 +112,16 @@ export class IcsCalendar implements Closure {
   /** Parses iCalendar text read from `path`. */
   static parse(text: string, path: string, input = 'calendar'): IcsCalendar {
     let root: ICAL.Component;
+    const invalid = (why: string) =>
+      new UserError(`Input '${input}': ${JSON.stringify(path)} is not a valid iCalendar (.ics) file: ${why}`);
+    // Said here, in words: ical.js meets any other file with a TypeError, or quotes its first line back.
+    if (!/^\uFEFF?\s*BEGIN:VCALENDAR/i.test(text)) throw invalid('it does not start with BEGIN:VCALENDAR');
     try {
       const parsed: unknown = ICAL.parse(text);
       if (!Array.isArray(parsed) || parsed[0] !== 'vcalendar') throw new Error('no VCALENDAR in the file');
       root = new ICAL.Component(parsed);
     } catch (error) {
-      throw new UserError(
-        `Input '${input}': ${JSON.stringify(path)} is not a valid iCalendar (.ics) file: ${describeError(error)}`,
-      );
+      throw invalid(unquoted(text, describeError(error)));
     }
     for (const zone of root.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(zone);
     const components = root.getAllSubcomponents('vevent');
@@ -246,4 +248,16 @@ function isCancelled(component: ICAL.Component): boolean {
 
 function isoDate(time: ICAL.Time): string {
   return `${String(time.year).padStart(4, '0')}-${String(time.month).padStart(2, '0')}-${String(time.day).padStart(2, '0')}`;
+}
+
+/**
+ * An ical.js parse error without the text it quotes (`invalid line (no token ";" or ":") "<the line>"`): a
+ * path pointing at the wrong file must not have its lines printed in the log. The quoted line is named by its
+ * number instead.
+ */
+function unquoted(text: string, message: string): string {
+  const quoted = /\s*"([^"]*)"\s*$/.exec(message);
+  if (!quoted) return message;
+  const index = quoted[1] ? text.split(/\r?\n/).findIndex((line) => line.includes(quoted[1]!)) : -1;
+  return `${message.slice(0, quoted.index)}${index >= 0 ? ` at line ${index + 1}` : ''}`;
 }

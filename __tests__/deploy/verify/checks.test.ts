@@ -1,5 +1,7 @@
 import {
   checkBalancers,
+  judgeRole,
+  judgeSecret,
   parseEcrImage,
   planVerify,
   trustsEcsTasks,
@@ -183,4 +185,73 @@ describe('trustsEcsTasks', () => {
     ['another action only', policy({ ...allow, Action: 'sts:AssumeRoleWithWebIdentity' }), false],
     ['no policy', '', false],
   ])('%s: %s', (_, text, expected) => expect(trustsEcsTasks(text)).toBe(expected));
+});
+
+describe('judgeSecret', () => {
+  const check = (versionStage?: string, versionId?: string) => ({
+    kind: 'secret' as const,
+    container: 'app',
+    what: 'secret X',
+    valueFrom: 'arn',
+    region: 'us-east-1',
+    secretId: 'arn',
+    versionStage,
+    versionId,
+  });
+  const secret = { versions: { 'v-1': ['AWSCURRENT'], 'v-0': ['AWSPREVIOUS'] }, deletedDate: undefined };
+  test.each([
+    ['any version', check(), secret, { ok: 'exists' }],
+    ['a stage some version has', check('AWSPREVIOUS'), secret, { ok: 'exists' }],
+    ['a stage no version has', check('PENDING'), secret, { missing: 'has no version labelled PENDING' }],
+    ['a version id and its stage', check('AWSCURRENT', 'v-1'), secret, { ok: 'exists' }],
+    [
+      'a stage another version has',
+      check('AWSCURRENT', 'v-0'),
+      secret,
+      { missing: 'has no version labelled AWSCURRENT with id v-0' },
+    ],
+    ['a version id it lacks', check(undefined, 'v-9'), secret, { missing: 'has no version v-9' }],
+    [
+      'a secret scheduled for deletion',
+      check(),
+      { ...secret, deletedDate: new Date() },
+      { missing: 'is scheduled for deletion' },
+    ],
+    ['no secret', check(), undefined, { missing: 'does not exist' }],
+  ])('%s', (_, c, found, verdict) => expect(judgeSecret(c, found)).toEqual(verdict));
+});
+
+describe('judgeRole', () => {
+  const trust = JSON.stringify({
+    Statement: [
+      { Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ],
+  });
+  const arn = 'arn:aws:iam::111111111111:role/app/exec';
+  const check = (named: string | undefined) => ({
+    kind: 'role' as const,
+    role: 'execution' as const,
+    text: named ?? 'exec',
+    name: 'exec',
+    arn: named,
+  });
+  test('found as named, trusting ECS tasks', () => {
+    expect(judgeRole(check(arn), { arn, trustPolicy: trust })).toEqual({
+      ok: 'exists and trusts ecs-tasks.amazonaws.com',
+    });
+    expect(judgeRole(check(undefined), { arn, trustPolicy: trust })).toMatchObject({
+      ok: expect.any(String),
+    });
+  });
+  test('a role of that name at another path is not the one named', () => {
+    expect(judgeRole(check('arn:aws:iam::111111111111:role/exec'), { arn, trustPolicy: trust })).toEqual({
+      missing: `does not exist (the role named exec is ${arn})`,
+    });
+  });
+  test('a role that does not trust ECS tasks', () => {
+    expect(judgeRole(check(arn), { arn, trustPolicy: '{}' })).toEqual({
+      missing:
+        'does not trust ecs-tasks.amazonaws.com: its trust policy must allow that service sts:AssumeRole',
+    });
+  });
 });

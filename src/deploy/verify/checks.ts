@@ -312,6 +312,49 @@ export function checkBalancers(containers: ContainerDefinition[], balancers: Bal
   return findings;
 }
 
+/** What a read found: the thing is there (and how it is said), or what is wrong with it. */
+export type Verdict = { ok: string } | { missing: string };
+
+/** A role as GetRole found it (or not): it must be the one named, and trust ECS tasks. */
+export function judgeRole(
+  check: Extract<Check, { kind: 'role' }>,
+  role: { arn: string; trustPolicy: string } | undefined,
+): Verdict {
+  if (!role) return { missing: 'does not exist' };
+  if (check.arn && role.arn !== check.arn) {
+    return { missing: `does not exist (the role named ${check.name} is ${role.arn})` };
+  }
+  if (!trustsEcsTasks(role.trustPolicy)) {
+    return {
+      missing: `does not trust ${ECS_TASKS}: its trust policy must allow that service sts:AssumeRole`,
+    };
+  }
+  return { ok: `exists and trusts ${ECS_TASKS}` };
+}
+
+/**
+ * A secret as DescribeSecret found it (or not): not scheduled for deletion, with the version id and the
+ * staging label the `valueFrom` asks for (on that version, when it names one).
+ */
+export function judgeSecret(
+  check: Extract<Check, { kind: 'secret' }>,
+  secret: { versions: Record<string, string[]>; deletedDate: Date | undefined } | undefined,
+): Verdict {
+  if (!secret) return { missing: 'does not exist' };
+  if (secret.deletedDate) return { missing: 'is scheduled for deletion' };
+  const { versionId, versionStage } = check;
+  if (versionId && !(versionId in secret.versions)) return { missing: `has no version ${versionId}` };
+  if (versionStage) {
+    const stages = versionId ? (secret.versions[versionId] ?? []) : Object.values(secret.versions).flat();
+    if (!stages.includes(versionStage)) {
+      return {
+        missing: `has no version labelled ${versionStage}${versionId ? ` with id ${versionId}` : ''}`,
+      };
+    }
+  }
+  return { ok: 'exists' };
+}
+
 /**
  * Whether a role's trust policy lets ECS tasks assume it: an Allow of `sts:AssumeRole` (or a wildcard)
  * to the service principal `ecs-tasks.amazonaws.com` (or `*`), and no Deny of it.

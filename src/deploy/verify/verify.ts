@@ -7,10 +7,11 @@ import { errorName } from '../../aws/ecs.js';
 import { describeError, quoteText, UserError } from '../../errors.js';
 import type { DeployContext } from '../context.js';
 import {
-  ECS_TASKS,
+  judgeRole,
+  judgeSecret,
   PERMISSION,
   planVerify,
-  trustsEcsTasks,
+  type Verdict,
   type BalancedContainer,
   type Check,
   type Finding,
@@ -28,7 +29,7 @@ export interface VerifyOutcome {
 }
 
 /** How a read ended: the thing exists, a finding, or the credentials may not read it. */
-type Answer = { ok: string } | { missing: string } | { denied: true } | { unknown: string };
+type Answer = Verdict | { denied: true } | { unknown: string };
 
 /**
  * Verifies, before anything changes, that what the task definition names exists: its ECR images, its
@@ -149,21 +150,12 @@ async function read(ctx: DeployContext, check: Check): Promise<Answer> {
         return found ? { ok: 'exists' } : { missing: 'does not exist, or is not shared with this account' };
       }
       case 'secret':
-        return secretAnswer(
+        return judgeSecret(
           check,
           await calls.retry(what, () => deps.verify.secrets.describeSecret(check.region, check.secretId)),
         );
       case 'role': {
-        const role = await calls.retry(what, () => deps.verify.roles.getRole(check.name));
-        if (!role) return { missing: 'does not exist' };
-        if (check.arn && role.arn !== check.arn)
-          return { missing: `does not exist (the role named ${check.name} is ${role.arn})` };
-        if (!trustsEcsTasks(role.trustPolicy)) {
-          return {
-            missing: `does not trust ${ECS_TASKS}: its trust policy must allow that service sts:AssumeRole`,
-          };
-        }
-        return { ok: `exists and trusts ${ECS_TASKS}` };
+        return judgeRole(check, await calls.retry(what, () => deps.verify.roles.getRole(check.name)));
       }
       case 'log-group': {
         const found = await calls.retry(what, () => deps.logs.logGroupExists(check.region, check.group));
@@ -184,25 +176,6 @@ async function read(ctx: DeployContext, check: Check): Promise<Answer> {
     }
     return { unknown: describeError(error) };
   }
-}
-
-function secretAnswer(
-  check: Extract<Check, { kind: 'secret' }>,
-  secret: { versions: Record<string, string[]>; deletedDate: Date | undefined } | undefined,
-): Answer {
-  if (!secret) return { missing: 'does not exist' };
-  if (secret.deletedDate) return { missing: 'is scheduled for deletion' };
-  const { versionId, versionStage } = check;
-  if (versionId && !(versionId in secret.versions)) return { missing: `has no version ${versionId}` };
-  if (versionStage) {
-    const stages = versionId ? (secret.versions[versionId] ?? []) : Object.values(secret.versions).flat();
-    if (!stages.includes(versionStage)) {
-      return {
-        missing: `has no version labelled ${versionStage}${versionId ? ` with id ${versionId}` : ''}`,
-      };
-    }
-  }
-  return { ok: 'exists' };
 }
 
 /** The reads verify makes, one port per AWS service (log groups are read through the deploy's `logs`). */
