@@ -345,6 +345,7 @@ async function fleet(poll, bake) {
 /** Peak RSS of a deploy watching 5,000 alarms by name through a 65 s bake, beside one watching 1. */
 async function memory() {
   const dir = mkdtempSync(join(tmpdir(), 'safe-deploy-speed-peak-'));
+  if (process.env.BENCH_SPEED_NODE_OPTIONS) console.log(`memory runs' output in ${dir}`);
   const hook = join(dir, 'peak.mjs');
   writeFileSync(
     hook,
@@ -363,10 +364,16 @@ async function memory() {
           steps: 'AllAtOnce',
           'bake-time': bakeOf('65s', '15s'),
         }),
-        env: { ...env, NODE_OPTIONS: `--import=${hook}`, BENCH_PEAK_FILE: file },
+        env: {
+          ...env,
+          // BENCH_SPEED_NODE_OPTIONS adds flags for a look inside (--trace-gc); the table is measured without.
+          NODE_OPTIONS: `--import=${hook} ${process.env.BENCH_SPEED_NODE_OPTIONS ?? ''}`.trim(),
+          BENCH_PEAK_FILE: file,
+        },
         timeoutMs: 300_000,
       });
       if (run.outputs.result !== 'deployed') throw new Error(`memory ${n}: ${run.outputs.reason}`);
+      if (process.env.BENCH_SPEED_NODE_OPTIONS) writeFileSync(`${file}.stdout`, run.stdout + run.stderr);
       out[n] = round(Number(readFileSync(file, 'utf8')) / 1024);
     }),
   );

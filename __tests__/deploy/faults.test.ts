@@ -444,24 +444,23 @@ describe('deployment records that tell the truth', () => {
   });
 });
 
-describe('CreateTaskSet answers lost after the create (the SDK sends the request again)', () => {
-  const NETWORK = { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'] } };
-  const kinds: [string, (s: Scenario) => void, Record<string, string>][] = [
-    ['listener routing', () => undefined, {}],
-    [
-      'task-sets routing',
-      () => undefined,
-      { 'listener-arn': '', routing: 'task-sets', steps: '50%:1m, 100%' },
-    ],
-    [
-      'a first deploy',
-      (s) => s.aws.empty(),
-      { 'first-task-set': JSON.stringify({ launchType: 'FARGATE', networkConfiguration: NETWORK }) },
-    ],
-  ];
+/** The kinds a run creates a task set for: both routings beside blue, and a service's first deploy. */
+const NETWORK = { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'] } };
+const TASK_SET_KINDS: [string, (s: Scenario) => void, Record<string, string>][] = [
+  ['listener routing', () => undefined, {}],
+  ['task-sets routing', () => undefined, { 'listener-arn': '', routing: 'task-sets', steps: '50%:1m, 100%' }],
+  [
+    'a first deploy',
+    (s) => s.aws.empty(),
+    { 'first-task-set': JSON.stringify({ launchType: 'FARGATE', networkConfiguration: NETWORK }) },
+  ],
+];
 
+describe('CreateTaskSet answers lost after the create (the SDK sends the request again)', () => {
   test.each(
-    kinds.flatMap(([name, arrange, inputs]) => [1, 3].map((lost) => [name, lost, arrange, inputs] as const)),
+    TASK_SET_KINDS.flatMap(([name, arrange, inputs]) =>
+      [1, 3].map((lost) => [name, lost, arrange, inputs] as const),
+    ),
   )(
     '%s, %i answer(s) lost: deployed, one version at 100%, no task set of the run left beside it',
     async (_name, lost, arrange, inputs) => {
@@ -507,21 +506,7 @@ describe('CreateTaskSet answers lost after the create (the SDK sends the request
 });
 
 describe('duplicates of its own green, where the client token is not honoured (as on moto_server)', () => {
-  const NETWORK = { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'] } };
-  const kinds: [string, (s: Scenario) => void, Record<string, string>][] = [
-    ['listener routing', () => undefined, {}],
-    [
-      'task-sets routing',
-      () => undefined,
-      { 'listener-arn': '', routing: 'task-sets', steps: '50%:1m, 100%' },
-    ],
-    [
-      'a first deploy',
-      (s) => s.aws.empty(),
-      { 'first-task-set': JSON.stringify({ launchType: 'FARGATE', networkConfiguration: NETWORK }) },
-    ],
-  ];
-  const cases = kinds.flatMap(([name, arrange, inputs]) =>
+  const cases = TASK_SET_KINDS.flatMap(([name, arrange, inputs]) =>
     [1, 3].map((lost) => [name, lost, arrange, inputs] as const),
   );
 

@@ -89,7 +89,7 @@ export class AlarmWatch {
   private pendingHistory: {
     transitions: AlarmTransition[];
     readAt: number;
-    named: Set<string>;
+    named: ReadonlySet<string>;
     plan: ReadPlan;
   }[] = [];
   private historyFrom: number | undefined;
@@ -104,6 +104,8 @@ export class AlarmWatch {
    * one per name batch and prefix: 5,000 named alarms are then one call a poll, not 50.
    */
   private readonly accountWideCalls = new Map<AlarmStateValue, number>();
+  private named: { names: readonly string[]; set: ReadonlySet<string> } | undefined;
+  private plan: { names: readonly string[]; prefixes: readonly string[]; plan: ReadPlan } | undefined;
   /** Round trips seen only by a newer state-change time, while the history has not yet explained them. */
   private unexplained: { alarm: AlarmState; seenAt: number }[] = [];
   private recoveredBreach: Breach | undefined;
@@ -120,7 +122,7 @@ export class AlarmWatch {
   async read(names: readonly string[], options: WatchReadOptions = {}): Promise<AlarmState[]> {
     if (names.length === 0) return [];
     if (options.warn) this.warn = options.warn;
-    const plan = planReads(names, options.prefixes ?? []);
+    const plan = this.planOf(names, options.prefixes ?? []);
     const changed: AlarmState[] = [];
     const now = options.now;
     this.startedAt ??= now;
@@ -150,6 +152,23 @@ export class AlarmWatch {
     this.explainHistory(changed);
     this.lastStateReadAt = now;
     return changed;
+  }
+
+  /**
+   * The names as a set, and their read plan, kept while the caller passes the same list: a watch of
+   * thousands of alarms then builds neither once a poll (the garbage would grow the heap's young space).
+   */
+  private namedSet(names: readonly string[]): ReadonlySet<string> {
+    if (this.named?.names !== names) this.named = { names, set: new Set(names) };
+    return this.named.set;
+  }
+
+  private planOf(names: readonly string[], prefixes: readonly string[]): ReadPlan {
+    const cached = this.plan;
+    if (cached?.names === names && cached.prefixes === prefixes) return cached.plan;
+    const plan = planReads(names, prefixes);
+    this.plan = { names, prefixes, plan };
+    return plan;
   }
 
   /** Whether this poll reads the alarm history (see HISTORY_EVERY_MS). */
@@ -190,11 +209,13 @@ export class AlarmWatch {
 
   /** The first of `names` (or of the alarms created under a prefix since) in a breaching state. */
   breach(names: readonly string[]): Breach | undefined {
-    const named = new Set(names);
-    for (const name of [...names, ...this.extras(named)]) {
-      const alarm = this.states.get(name);
-      if (alarm && this.breaching(alarm.state, !named.has(name))) {
-        return { alarm: alarm.name, state: alarm.state, reason: alarm.reason };
+    const named = this.namedSet(names);
+    for (const list of [names, this.extras(named)]) {
+      for (const name of list) {
+        const alarm = this.states.get(name);
+        if (alarm && this.breaching(alarm.state, !named.has(name))) {
+          return { alarm: alarm.name, state: alarm.state, reason: alarm.reason };
+        }
       }
     }
     const recovered = this.recoveredBreach;
@@ -213,16 +234,18 @@ export class AlarmWatch {
   /** Alarms that are not OK, by the last read, for the timeline. */
   notOk(names: readonly string[]): Record<string, AlarmStateValue> {
     const result: Record<string, AlarmStateValue> = {};
-    for (const name of [...names, ...this.extras(new Set(names))]) {
-      const state = this.states.get(name)?.state;
-      if (state && state !== 'OK') result[name] = state;
+    for (const list of [names, this.extras(this.namedSet(names))]) {
+      for (const name of list) {
+        const state = this.states.get(name)?.state;
+        if (state && state !== 'OK') result[name] = state;
+      }
     }
     return result;
   }
 
   /** Alarms created under a prefix during the watch, which the caller did not name. */
   created(names: readonly string[]): string[] {
-    return this.extras(new Set(names));
+    return this.extras(this.namedSet(names));
   }
 
   private extras(named: ReadonlySet<string>): string[] {
@@ -256,7 +279,7 @@ export class AlarmWatch {
       const state = this.states.get(name)?.state;
       return state !== undefined && states.includes(state) && !returned.has(name);
     };
-    const named = new Set(names);
+    const named = this.namedSet(names);
     const left = names.some(leftState) || [...this.matched].some((n) => !named.has(n) && leftState(n));
     if (left) this.applyFull(await this.fullRead(names, plan, now), changed, true);
   }
@@ -277,7 +300,7 @@ export class AlarmWatch {
       try {
         const { alarms, calls } = await wide.call(this.cloudwatch, state);
         this.accountWideCalls.set(state, calls);
-        const named = new Set(names);
+        const named = this.namedSet(names);
         return alarms.filter((a) => named.has(a.name) || underPrefix(a.name, plan.prefixes));
       } catch (error) {
         if (isThrottling(error)) throw error;
@@ -399,7 +422,7 @@ export class AlarmWatch {
     this.historyInFlight = now;
     this.lastHistoryAt = now;
     const from = this.historyFrom ?? now - HISTORY_OVERLAP_MS;
-    const named = new Set(names);
+    const named = this.namedSet(names);
     const history = read
       .call(this.cloudwatch, new Date(from))
       .then((transitions) => {

@@ -91,6 +91,7 @@ export class DeployWatch {
   private checkFailure: { error: unknown } | undefined;
   private watched: readonly string[] = [];
   private oneBoxOnly: readonly string[] = [];
+  private all: readonly string[] | undefined;
   private lastAlarmRead = -Infinity;
   /** When the last poll (of any hold) started. */
   private lastPollAt = -Infinity;
@@ -127,11 +128,14 @@ export class DeployWatch {
   watchAlarms(alarms: { watched: readonly string[]; oneBoxOnly: readonly string[] }): void {
     this.watched = alarms.watched;
     this.oneBoxOnly = alarms.oneBoxOnly;
+    this.all = undefined;
   }
 
   /** Every alarm the deploy watches at some point, for the timeline. */
-  allAlarms(): string[] {
-    return [...this.watched, ...this.oneBoxOnly];
+  allAlarms(): readonly string[] {
+    // One list for the whole deploy: the alarm watch keeps what it derives from it while it is the same.
+    this.all ??= [...this.watched, ...this.oneBoxOnly];
+    return this.all;
   }
 
   /** Runs `check` on every poll until the returned function is called (a check keeps its own cadence). */
