@@ -4,8 +4,10 @@
 //    of the diagram, and imports only parts of its own layer or of layers below it, with no cycle between
 //    parts. (Static and dynamic imports alike: a lazy `await import()` is still a dependency.)
 // 2. Only the router's constructor chooses a router, and the code that moves traffic through it (the
-//    lifecycle, the kinds, the rollback, the post step, the kept-release restore) never branches on how
-//    traffic is routed.
+//    lifecycle, the kinds, the rollback, the post step, the operator commands under control/: the
+//    kept-release restore, a dead run's takeover) never branches on how traffic is routed. The operator
+//    commands make no traffic-moving AWS call of their own: listener weights only through a router, a task
+//    set scaled or removed only through the call policy.
 // 3. No decision reads green's share back from the timeline (it only records).
 // Usage: node scripts/check-layers.mjs   (prints each violation; exits 1 when there is any)
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -143,7 +145,8 @@ const ROUTING_BLIND = [
   /^deploy\/post\.ts$/,
   /^deploy\/restore\.ts$/,
   /^deploy\/kept\//,
-  /^control\/restore\.ts$/,
+  // The operator commands: the kept-release restore, a dead run's takeover, and whatever comes next.
+  /^control\//,
 ];
 
 const ROUTING_BRANCHES = [
@@ -151,19 +154,74 @@ const ROUTING_BRANCHES = [
   { pattern: /\bthis\.listener\b/, what: 'branches on this.listener' },
   { pattern: /\brouting\s*[!=]==/, what: 'compares the routing' },
   { pattern: /\binstanceof\s+\w*Router\b/, what: 'asks which router it holds' },
+  {
+    // `if (refs.length)`, `if (!route.listener)`, `listener ? … : …`: is there a listener to move, or not.
+    pattern:
+      /(\b(if|while)\s*\(\s*!*\s*([\w.]*\.)?(listener|refs|routes)(\.length)?\s*[)&|]|\b([\w.]*\.)?(listener|refs|routes)(\.length)?\s*\?\s)/,
+    what: 'branches on whether a listener routes',
+    // Held to the operator commands for now (a kind still maps its listener to the kept release's tag).
+    only: /^control\//,
+  },
 ];
+
+/** Files that move traffic only through a router and the call policy: they make no traffic-moving call. */
+const THROUGH_THE_ROUTER = [/^control\//];
+
+/**
+ * What moves traffic in AWS (a listener's weights; a task set's scale or its removal, which move traffic
+ * routed by scale), and the call policy's methods that a call must be made through.
+ */
+const TRAFFIC_CALL = /\.(setWeights|scaleTaskSet|deleteTaskSet)\s*\(/g;
+const POLICY_CALL = /\bcalls\s*\.\s*(retry|persist|once|create|bestEffort)\s*\(/g;
+
+/**
+ * The traffic-moving AWS calls of an operator command made outside the call policy: a listener's weights set
+ * at all (only a router sets them), a task set scaled or removed other than inside a `calls.…(…)` call.
+ */
+function directTrafficCalls(file, text) {
+  const problems = [];
+  const lineOf = (index) => text.slice(0, index).split('\n').length;
+  // The spans of text inside the call policy's calls: from the method's `(` to its matching `)`.
+  const wrapped = [];
+  for (const match of text.matchAll(POLICY_CALL)) {
+    let depth = 0;
+    for (let i = match.index + match[0].length - 1; i < text.length; i++) {
+      if (text[i] === '(') depth++;
+      else if (text[i] === ')' && --depth === 0) {
+        wrapped.push([match.index, i]);
+        break;
+      }
+    }
+  }
+  for (const match of text.matchAll(TRAFFIC_CALL)) {
+    const line = text.slice(text.lastIndexOf('\n', match.index) + 1, match.index);
+    if (/^\s*(\/\/|\*|\/\*)/.test(line)) continue;
+    const where = `src/${file}:${lineOf(match.index)}`;
+    if (match[1] === 'setWeights') {
+      problems.push(`${where} sets listener weights itself: only a router moves traffic`);
+    } else if (!wrapped.some(([from, to]) => match.index > from && match.index < to)) {
+      problems.push(
+        `${where} calls ${match[1]} outside the call policy (AwsCalls): a rollback's calls go through it`,
+      );
+    }
+  }
+  return problems;
+}
 
 /** Where the routing decides: `files` maps a path under src/ to its text. */
 export function routingViolations(files) {
   const problems = [];
   for (const [file, text] of files) {
+    if (THROUGH_THE_ROUTER.some((pattern) => pattern.test(file)))
+      problems.push(...directTrafficCalls(file, text));
     const lines = text.split('\n');
     const blind = ROUTING_BLIND.some((pattern) => pattern.test(file));
     lines.forEach((line, i) => {
       const where = `src/${file}:${i + 1}`;
       if (/^\s*(\/\/|\*|\/\*)/.test(line)) return;
       if (blind) {
-        for (const { pattern, what } of ROUTING_BRANCHES) {
+        for (const { pattern, what, only } of ROUTING_BRANCHES) {
+          if (only && !only.test(file)) continue;
           if (pattern.test(line)) problems.push(`${where} ${what}: only the router may`);
         }
       }

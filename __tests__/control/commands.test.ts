@@ -340,6 +340,78 @@ describe('a deploy whose job is dead', () => {
     expect(aws.taskSets).toHaveLength(2);
   });
 
+  /** The AWS calls that change something, in order, from `aws.calls` onwards of `from`. */
+  const writesFrom = (calls: string[], from: number): string[] =>
+    calls.slice(from).filter((c) => /^(Modify|Update|Delete|Create|Tag|Untag|Register)/.test(c));
+
+  test('the first AWS write of a takeover with listener routing moves the listener, even with blue not at 100%', async () => {
+    const { aws, ports } = await dead(6 * MINUTE);
+    aws.taskSets.find((t) => t.taskSetArn === BLUE_TASK_SET)!.scale = { unit: 'PERCENT', value: 50 };
+    const before = aws.calls.length;
+    const result = await abortCommand(options, ports);
+    expect(result.code).toBe(0);
+    // Production first, then the test listener, then blue back to full size, then green removed.
+    expect(writesFrom(aws.calls, before)).toEqual([
+      'ModifyListener',
+      'ModifyListener',
+      'UpdateTaskSet',
+      'DeleteTaskSet',
+    ]);
+    expect(aws.weights(LISTENER)).toEqual({ [BLUE_TG]: 100, [GREEN_TG]: 0 });
+    expect(aws.taskSets.map((t) => [t.taskSetArn, t.status, t.scale?.value])).toEqual([
+      [BLUE_TASK_SET, 'PRIMARY', 100],
+    ]);
+  });
+
+  test('a throttled listener write is tried again (the call policy), and the takeover still rolls back', async () => {
+    const { aws, ports } = await dead(6 * MINUTE);
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    aws.fail('ModifyListener', throttled, 3);
+    const before = aws.calls.length;
+    const result = await abortCommand(options, ports);
+    expect(result.code).toBe(0);
+    expect(result.text).toMatch(
+      /Rollback: move production traffic to blue failed \(.*Rate exceeded.*\); trying again/,
+    );
+    expect(result.text).toContain(`Rolled back: ${BLUE_TASK_SET}`);
+    // Three refused writes, then production and the test listener.
+    expect(writesFrom(aws.calls, before).filter((c) => c === 'ModifyListener')).toHaveLength(5);
+    expect(aws.weights(LISTENER)).toEqual({ [BLUE_TG]: 100, [GREEN_TG]: 0 });
+    expect(aws.weights(TEST_LISTENER)).toEqual({ [BLUE_TG]: 100, [GREEN_TG]: 0 });
+    expect(aws.taskSets.map((t) => t.taskSetArn)).toEqual([BLUE_TASK_SET]);
+  });
+
+  test('blue deleted by someone once traffic moved to it: all traffic back on green, which stays; failed, exit 1', async () => {
+    const { aws, ports } = await dead(6 * MINUTE);
+    // Someone deletes blue right after the takeover's first listener move: blue's group has no tasks left.
+    aws.afterNext('ModifyListener', () => aws.removeTaskSet(BLUE_TASK_SET));
+    const result = await abortCommand({ ...options, json: true }, ports);
+    expect(result.code).toBe(1);
+    const { takeover } = JSON.parse(result.text) as { takeover: { result: string; lines: string[] } };
+    expect(takeover.result).toBe('failed');
+    expect(takeover.lines).toContainEqual(expect.stringContaining(`Blue ${BLUE_TASK_SET} is gone`));
+    expect(takeover.lines).toContainEqual(
+      expect.stringMatching(new RegExp(`^Green ${GREEN} takes all traffic, at 100%, confirmed by AWS`)),
+    );
+    // Traffic is not left on blue's empty group: green, still running, has all of it.
+    expect(aws.weights(LISTENER)).toEqual({ [BLUE_TG]: 0, [GREEN_TG]: 100 });
+    expect(aws.weights(TEST_LISTENER)).toEqual({ [BLUE_TG]: 0, [GREEN_TG]: 100 });
+    expect(aws.taskSets.map((t) => [t.taskSetArn, t.scale?.value])).toEqual([[GREEN, 100]]);
+  });
+
+  test('with one target group, blue deleted while it scales back up: green keeps its tasks; failed, exit 1', async () => {
+    const s = setup();
+    s.addGreen(s.live({ updated: new Date(s.clock.now() - 6 * MINUTE).toISOString() }));
+    s.aws.taskSets.find((t) => t.taskSetArn === GREEN)!.loadBalancers![0]!.targetGroupArn = BLUE_TG;
+    s.aws.afterNext('UpdateTaskSet', () => s.aws.removeTaskSet(BLUE_TASK_SET));
+    const result = await abortCommand(options, s.ports);
+    expect(result.code).toBe(1);
+    expect(result.text).toContain(`Blue ${BLUE_TASK_SET} is gone`);
+    expect(result.text).toContain(`Green ${GREEN} takes all traffic, at 100%, confirmed by AWS`);
+    expect(s.aws.taskSets.map((t) => [t.taskSetArn, t.scale?.value])).toEqual([[GREEN, 100]]);
+    expect(s.aws.count('DeleteTaskSet')).toBe(0);
+  });
+
   test("a dead first deploy (green is the service's only task set) is not removed: exit 1", async () => {
     const s = setup();
     s.aws.taskSets.length = 0;

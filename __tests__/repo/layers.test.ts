@@ -79,3 +79,33 @@ test('a branch on the routing outside the router, a router made elsewhere, a sha
     'src/deploy/rollback.ts:1 makes a router itself: only trafficRouter() (routing/router.ts) may',
   ]);
 });
+
+test('an operator command (a takeover) that branches on the routing or moves traffic outside the router and the call policy', () => {
+  const takeover = [
+    'if (refs.length) {',
+    '  for (const ref of refs) await lb.setWeights(ref, allBlue);',
+    '} else await ecs.scaleTaskSet(cluster, service, green.arn, 0);',
+    'const moves = route.listener ? 1 : 0;',
+    'await ecs.deleteTaskSet(cluster, service, green.arn);',
+  ].join('\n');
+  const throughThePolicy = [
+    "await calls.persist('remove green', () =>",
+    '  ecs.deleteTaskSet(cluster, service, green.arn),',
+    ');',
+    "await this.calls.retry('scale up', () => ecs.scaleTaskSet(cluster, service, kept.arn, 100));",
+  ].join('\n');
+  expect(
+    checker.routingViolations(
+      new Map([
+        ['control/takeover.ts', takeover],
+        ['control/restore.ts', throughThePolicy],
+      ]),
+    ),
+  ).toEqual([
+    'src/control/takeover.ts:2 sets listener weights itself: only a router moves traffic',
+    "src/control/takeover.ts:3 calls scaleTaskSet outside the call policy (AwsCalls): a rollback's calls go through it",
+    "src/control/takeover.ts:5 calls deleteTaskSet outside the call policy (AwsCalls): a rollback's calls go through it",
+    'src/control/takeover.ts:1 branches on whether a listener routes: only the router may',
+    'src/control/takeover.ts:4 branches on whether a listener routes: only the router may',
+  ]);
+});

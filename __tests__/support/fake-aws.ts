@@ -163,6 +163,8 @@ export class FakeAws {
     [];
   /** Commands whose next calls never answer (a request that hangs). */
   private readonly hangs = new Map<string, number>();
+  /** What someone else does right after the next call of a command took effect. */
+  private readonly meanwhile = new Map<string, () => void>();
   private nextId = 2;
   /** ECR, SSM, Secrets Manager, IAM and CloudWatch Logs as verify reads them, and release tasks. */
   readonly resources: FakeResources;
@@ -289,6 +291,20 @@ export class FakeAws {
     this.hangs.set(command, (this.hangs.get(command) ?? 0) + times);
   }
 
+  /**
+   * Runs `act` once, right after the next call of `command` took effect: someone else acting in AWS while the
+   * code under test is between two calls (an operator deleting a task set mid-rollback).
+   */
+  afterNext(command: string, act: () => void): void {
+    this.meanwhile.set(command, act);
+  }
+
+  /** Deletes a task set as someone else would (DeleteTaskSet from the console), with no call recorded. */
+  removeTaskSet(arn: string): void {
+    this.taskSets = this.taskSets.filter((t) => t.taskSetArn !== arn);
+    this.running.delete(arn);
+  }
+
   /** The service as created with only a name: no task set yet (its first deploy creates one). */
   empty(): this {
     this.taskSets = [];
@@ -330,7 +346,13 @@ export class FakeAws {
     if (outage) throw outage.error;
     const queued = this.failures.get(command);
     if (queued?.length) throw queued.shift()!;
-    return run();
+    const result = run();
+    const act = this.meanwhile.get(command);
+    if (act) {
+      this.meanwhile.delete(command);
+      act();
+    }
+    return result;
   }
 
   /** Running tasks across the service now. */

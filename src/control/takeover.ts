@@ -1,16 +1,22 @@
-import { taskSetCounts, type EcsControlPort, type EcsPort, type TaskSet } from '../aws/ecs.js';
-import type { ForwardDiscoveryPort, ForwardRef, LoadBalancerPort, Weights } from '../aws/load-balancer.js';
+import { isSteady, taskSetCounts, type EcsControlPort, type EcsPort, type TaskSet } from '../aws/ecs.js';
+import type { ForwardDiscoveryPort, LoadBalancerPort } from '../aws/load-balancer.js';
 import type { Clock } from '../clock.js';
-import { formatDuration } from '../duration.js';
 import { decodeKept, type LiveState } from '../control-protocol/channel.js';
+import { AwsCalls } from '../deploy/calls.js';
+import { TAG } from '../deploy/leftovers.js';
+import { rollBackTaskSets, savedRouter, type RollbackDeps } from '../deploy/rollback.js';
+import { checkTakeoverRoute } from '../deploy/routing/check.js';
+import type { TaskSetTarget } from '../deploy/saved.js';
+import { describeError } from '../errors.js';
 import type { Channel } from './locate.js';
 
 /**
  * `safe-deploy abort` for a deploy whose job is gone (the runner was lost, the job killed): nobody is left to
- * answer the request, so the command rolls the deploy back itself. Blue (the PRIMARY task set) takes all
- * traffic again, green (the dead run's task set) is removed, and AWS is read again to confirm. What forwards
- * to green is found from the load balancer, not from tags: only a listener or rule that forwards to exactly
- * blue's and green's target groups is changed.
+ * answer the request, so the command rolls the deploy back itself. It rebuilds the state the dead job's post
+ * step would have acted on, from AWS alone (tags are never trusted: what forwards to green is found from the
+ * load balancer, and only a listener or rule that forwards to blue's and green's target groups alone is
+ * moved), and runs the post step's own rollback through the same router and call policy: traffic back on
+ * blue first, then blue at full size, green removed, and AWS read again to confirm.
  */
 
 export interface TakeoverPorts {
@@ -25,9 +31,10 @@ export interface TakeoverOutcome {
   lines: string[];
 }
 
-/** How long blue may take to run all its tasks again before green's traffic (task-set routing) is moved. */
-const BLUE_STEADY_MS = 10 * 60_000;
+/** Between two tries of a call that met a passing fault. */
 const POLL_MS = 5_000;
+/** How long the takeover keeps trying a read (or a move back to green) through passing faults. */
+const GIVE_UP_MS = 5 * 60_000;
 
 /** Rolls back the dead run's deploy published on `channel`. */
 export async function takeOver(
@@ -39,7 +46,6 @@ export async function takeOver(
   ports: TakeoverPorts,
 ): Promise<TakeoverOutcome> {
   const { cluster, service } = options;
-  const { ecs, lb } = ports;
   const found = `The job of run ${state.runId} (attempt ${state.runAttempt}) looks dead: ${why}, in ${state.phase}.`;
   const green = channel.service.taskSets.find((t) => t.arn === channel.arn);
   const blue = channel.service.taskSets.find(
@@ -53,93 +59,139 @@ export async function takeOver(
         : 'the service has no PRIMARY task set to roll back to';
     return { result: 'refused', lines: [found, `Not rolling back: ${why}. Nothing changed.`] };
   }
-  const blueGroup = blue.targetGroupArns[0];
-  const greenGroup = green.targetGroupArns[0];
-  const refs = greenGroup && greenGroup !== blueGroup ? await lb.forwardsTo(greenGroup) : [];
-  const weights = await Promise.all(refs.map(async (ref) => ({ ref, weights: await lb.readWeights(ref) })));
-  const foreign = weights.filter(({ weights: w }) =>
-    Object.keys(w).some((group) => group !== blueGroup && group !== greenGroup),
+
+  // What the takeover says as it goes: the call policy's retries, a wait that ran late.
+  const said: string[] = [];
+  const note = (message: string): void => void said.push(message);
+  const calls = takeoverCalls(ports.clock, note);
+  const route = await checkTakeoverRoute(
+    {
+      forwardsTo: (group) => calls.retry('find what forwards to green', () => ports.lb.forwardsTo(group)),
+      readWeights: (ref) => calls.retry(`read the ${ref.kind}`, () => ports.lb.readWeights(ref)),
+    },
+    { blue: blue.targetGroupArns[0], green: green.targetGroupArns[0] },
   );
-  if (foreign.length || (refs.length && !blueGroup)) {
-    return {
-      result: 'refused',
-      lines: [
-        found,
-        `Not rolling back: ${foreign.map(({ ref, weights: w }) => `the ${ref.kind} ${ref.arn} forwards to ${Object.keys(w).join(', ')}`).join('; ') || 'blue has no target group'}, ` +
-          `not only to blue's (${blueGroup ?? 'none'}) and green's (${greenGroup}) target groups. Nothing changed.`,
-      ],
-    };
+  if ('refused' in route) {
+    return { result: 'refused', lines: [found, `Not rolling back: ${route.refused}. Nothing changed.`] };
   }
 
+  // The state the dead job's post step would have rolled back from, checked against AWS above.
+  const target: TaskSetTarget = {
+    cluster,
+    service,
+    routing: route.routing,
+    blueArn: blue.arn,
+    greenArn: green.arn,
+    listener: route.listener,
+    runTags: runTagsOf(green),
+  };
+  const deps: RollbackDeps = { ...ports, calls, info: note, warn: note };
   const lines = [found, `Rolling it back here: all traffic to blue ${blue.arn}, then ${green.arn} removed.`];
-  if (blue.scalePercent !== 100) await ecs.scaleTaskSet(cluster, service, blue.arn, 100);
-  if (refs.length) {
-    const allBlue: Weights = { [blueGroup!]: 100, [greenGroup!]: 0 };
-    for (const ref of refs) await lb.setWeights(ref, allBlue);
-    lines.push(`Traffic: ${refs.map(describeRef).join(', ')} forward 100% to blue (${blueGroup}).`);
-  } else {
-    // One target group: requests go to running tasks, so blue runs all of its own before green stops.
-    const steady = await blueSteady(blue, options, ports);
-    lines.push(`Blue: ${steady}.`);
-    await ecs.scaleTaskSet(cluster, service, green.arn, 0);
+  let problems: string[];
+  try {
+    problems = (await rollBackTaskSets(target, deps)).problems;
+  } catch (error) {
+    problems = [describeError(error)];
   }
-  await ecs.deleteTaskSet(cluster, service, green.arn);
-
-  const problems = await confirm(blue, green, refs, blueGroup, options, ports);
+  lines.push(...said.splice(0));
   if (problems.length) {
+    const blueLeft = await readTaskSet(blue.arn, options, ports, calls);
+    if (!blueLeft) return greenAlone({ target, toGreen: route.toGreen, problems, lines }, deps, said);
     lines.push(`Rollback NOT confirmed by AWS: ${problems.join('; ')}`);
     return { result: 'failed', lines };
   }
+  const serving = await readTaskSet(blue.arn, options, ports, calls);
+  if (serving?.status !== 'PRIMARY') {
+    lines.push(
+      `Rollback NOT confirmed by AWS: ${blue.arn} is ${serving ? `${serving.status} at ${serving.scalePercent}%` : 'gone'}`,
+    );
+    return { result: 'failed', lines };
+  }
+  lines.push(`Traffic: ${route.toBlue}.`);
+  lines.push(`Blue: ${isSteady(serving) ? 'steady' : 'not steady'}, ${taskSetCounts(serving)}.`);
   lines.push(
     `Rolled back: ${blue.arn} (${blue.taskDefinition}) is PRIMARY at 100% with all traffic; ${green.arn} removed.`,
   );
   return { result: 'rolled-back', lines };
 }
 
-function describeRef(ref: ForwardRef): string {
-  return `${ref.kind} ${ref.arn}`;
+/**
+ * Blue disappeared (deleted by someone, or by ECS) while the takeover rolled back: its target group has no
+ * tasks, so traffic left there reaches nothing. Green, still running, is the only release left: all traffic
+ * goes to it, as a rollback would send it to blue, and it stays (at 100%, not made PRIMARY). The outcome is
+ * `failed`: nothing was rolled back, and an operator decides what serves next.
+ */
+async function greenAlone(
+  failed: {
+    target: TaskSetTarget;
+    toGreen: TaskSetTarget['listener'];
+    problems: string[];
+    lines: string[];
+  },
+  deps: RollbackDeps,
+  said: string[],
+): Promise<TakeoverOutcome> {
+  const { target, lines } = failed;
+  const greenArn = target.greenArn!;
+  lines.push(
+    `Rollback NOT confirmed by AWS: ${failed.problems.join('; ')}. Blue ${target.blueArn} is gone: ` +
+      `nothing of it is left to serve; sending all traffic back to green ${greenArn}, the only release left.`,
+  );
+  const router = savedRouter({ ...target, blueArn: greenArn, listener: failed.toGreen }, undefined, deps);
+  const wrong: string[] = [];
+  try {
+    await router.restore();
+    wrong.push(...(await router.verifyRestored()));
+    const now = await deps.calls.persist('read green', () =>
+      deps.ecs.describeTaskSet(target.cluster, target.service, greenArn),
+    );
+    if (!now || now.status === 'DRAINING') wrong.push(`green ${greenArn} is gone too`);
+    else if (now.scalePercent !== 100) wrong.push(`green is at ${now.scalePercent}%, not 100%`);
+  } catch (error) {
+    wrong.push(describeError(error));
+  }
+  lines.push(...said.splice(0));
+  lines.push(
+    wrong.length
+      ? `Green serving all traffic NOT confirmed by AWS: ${wrong.join('; ')}`
+      : `Green ${greenArn} takes all traffic, at 100%, confirmed by AWS; it is left in place (not PRIMARY): ` +
+          'deploy again to replace it.',
+  );
+  return { result: 'failed', lines };
 }
 
-async function blueSteady(
-  blue: TaskSet,
-  options: { cluster: string; service: string },
-  { ecs, clock }: TakeoverPorts,
-): Promise<string> {
-  const until = clock.now() + BLUE_STEADY_MS;
-  for (;;) {
-    const set = await ecs.describeTaskSet(options.cluster, options.service, blue.arn);
-    const running = set ? taskSetCounts(set) : 'gone';
-    if (set && set.stabilityStatus === 'STEADY_STATE' && set.scalePercent === 100)
-      return `steady, ${running}`;
-    if (clock.now() >= until)
-      return `not steady after ${formatDuration(BLUE_STEADY_MS)} (${running}); going on`;
-    await clock.sleep(POLL_MS);
-  }
+/**
+ * The takeover's call policy: a rollback's calls are tried again through passing faults (`persist`); its
+ * reads wait a poll between tries and give up after a few minutes, as an operator at a terminal would.
+ */
+function takeoverCalls(clock: Clock, note: (message: string) => void): AwsCalls {
+  const giveUpAt = clock.now() + GIVE_UP_MS;
+  return new AwsCalls({
+    clock,
+    log: { info: note, warn: note, debug: () => undefined, group: (_name, run) => run() },
+    callTimeoutMs: 30_000,
+    pause: async (what) => {
+      if (clock.now() >= giveUpAt) throw new Error(`gave up after ${GIVE_UP_MS / 60_000}m: ${what}`);
+      await clock.sleep(POLL_MS);
+    },
+  });
 }
 
-async function confirm(
-  blue: TaskSet,
-  green: TaskSet,
-  refs: ForwardRef[],
-  blueGroup: string | undefined,
+/** The task set as AWS shows it now; undefined once it is gone (DRAINING counts as gone). */
+async function readTaskSet(
+  arn: string,
   options: { cluster: string; service: string },
-  { ecs, lb }: TakeoverPorts,
-): Promise<string[]> {
-  const problems: string[] = [];
-  const now = await ecs.describeService(options.cluster, options.service);
-  const serving = now?.taskSets.find((t) => t.arn === blue.arn);
-  if (serving?.status !== 'PRIMARY' || serving.scalePercent !== 100) {
-    problems.push(`${blue.arn} is ${serving ? `${serving.status} at ${serving.scalePercent}%` : 'gone'}`);
-  }
-  if (now?.taskSets.some((t) => t.arn === green.arn && t.status !== 'DRAINING')) {
-    problems.push(`${green.arn} still exists`);
-  }
-  for (const ref of refs) {
-    const weights = await lb.readWeights(ref);
-    const total = Object.values(weights).reduce((a, b) => a + b, 0);
-    if (!blueGroup || total === 0 || weights[blueGroup] !== total) {
-      problems.push(`${describeRef(ref)} sends traffic elsewhere: ${JSON.stringify(weights)}`);
-    }
-  }
-  return problems;
+  ports: TakeoverPorts,
+  calls: AwsCalls,
+): Promise<TaskSet | undefined> {
+  const set = await calls.persist('read blue', () =>
+    ports.ecs.describeTaskSet(options.cluster, options.service, arn),
+  );
+  return set && set.status !== 'DRAINING' ? set : undefined;
+}
+
+/** The run's identity tags on green (what the post step would find it by). */
+function runTagsOf(green: TaskSet): Record<string, string> {
+  const keys = [TAG.repository, TAG.runId, TAG.runAttempt];
+  return Object.fromEntries(keys.flatMap((key) => (green.tags[key] ? [[key, green.tags[key]]] : [])));
 }

@@ -25,6 +25,8 @@ export interface HoldProgress {
 
 /** In a log that cannot redraw (the Actions log, a pipe), a progress line at least this often. */
 export const PROGRESS_EVERY_MS = 30_000;
+/** A wait reports where it stands at least this often (every poll, and between polls further apart). */
+export const REPORT_EVERY_MS = 10_000;
 
 /**
  * One line saying where a wait stands: phase and what is waited for, green's share, how long is left,
@@ -58,14 +60,19 @@ function describeAlarms(hold: HoldProgress): string {
 
 /**
  * When a log that cannot redraw prints a progress line: at the first report of a wait, whenever what it
- * says changes (phase, wait, green's share, an alarm, a comparison, the note), and otherwise every
- * `everyMs`, so a person reading the log can tell a healthy hold from a hung job. Times alone changing
- * is no change. Decides only; the caller prints.
+ * says changes (phase, wait, green's share, an alarm, a comparison, the note), and otherwise so that no
+ * two lines are more than `everyMs` apart, so a person reading the log can tell a healthy hold from a
+ * hung job. Reports come at least every `reportEveryMs`: a line is due once `everyMs - reportEveryMs`
+ * passed, so the next report never misses `everyMs` (lines at every 20 s poll rather than at 30 s and a
+ * poll that came a moment early, then 40 s). Times alone changing is no change. Decides only.
  */
 export class ProgressCadence {
   private last: { at: number; key: string } | undefined;
 
-  constructor(private readonly everyMs = PROGRESS_EVERY_MS) {}
+  constructor(
+    private readonly everyMs = PROGRESS_EVERY_MS,
+    private readonly reportEveryMs = REPORT_EVERY_MS,
+  ) {}
 
   /** True when `hold` should be printed now (and remembers that it was). */
   due(hold: HoldProgress): boolean {
@@ -79,7 +86,8 @@ export class ProgressCadence {
       hold.comparisons,
       hold.note,
     ]);
-    if (this.last && this.last.key === key && hold.at - this.last.at < this.everyMs) return false;
+    const quiet = hold.at - (this.last?.at ?? -Infinity) < this.everyMs - this.reportEveryMs;
+    if (this.last?.key === key && quiet) return false;
     this.last = { at: hold.at, key };
     return true;
   }

@@ -6,7 +6,7 @@ import { formatDuration } from '../duration.js';
 import { describeError } from '../errors.js';
 import { realTimer } from './calls.js';
 import type { DeployLog } from './log.js';
-import { PROGRESS_EVERY_MS, type HoldProgress } from './progress.js';
+import { REPORT_EVERY_MS, type HoldProgress } from './progress.js';
 import type { Timeline } from './timeline.js';
 
 /** Ends the deploy after changes began: the result is `rolled-back`, the message is the reason. */
@@ -182,10 +182,10 @@ export class DeployWatch {
     const report = (): void => log.progress?.(this.progressOf(options, alarms, began, until));
     /** Sleeps until `wakeAt`, reporting progress meanwhile; a wake or cancellation ends it early. */
     const waitUntil = async (wakeAt: number): Promise<void> => {
-      // A poll interval longer than the progress cadence still reports (without polling) in between.
+      // Polls further apart than REPORT_EVERY_MS still report (without polling) in between.
       for (;;) {
         const from = clock.now();
-        await this.sleep(Math.max(0, Math.min(wakeAt, from + PROGRESS_EVERY_MS) - from), options.wake);
+        await this.sleep(Math.max(0, Math.min(wakeAt, from + REPORT_EVERY_MS) - from), options.wake);
         if (woken || this.options.signal?.aborted || clock.now() >= wakeAt) return;
         report();
       }

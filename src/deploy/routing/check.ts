@@ -2,6 +2,7 @@ import type { TaskSet } from '../../aws/ecs.js';
 import { loadBalancerArnOf, type ForwardRef, type Weights } from '../../aws/load-balancer.js';
 import { describeError, UserError } from '../../errors.js';
 import { notFoundError } from '../arns.js';
+import type { Routing } from '../../report/model.js';
 import type { DeployContext } from '../context.js';
 import { greenShare, type ListenerRoute } from './listener.js';
 import { productionInput, productionOf, testListenerOf } from './settings.js';
@@ -166,4 +167,78 @@ export async function checkKeptRoute(
 
 function forwardsToExactly(forwards: string[], groups: string[]): boolean {
   return forwards.length === groups.length && groups.every((group) => forwards.includes(group));
+}
+
+/** What a takeover of a dead run's deploy found routing to green, checked, or why it must not act. */
+export type TakeoverRoute =
+  | {
+      /** The route a rollback moves back to blue; none when traffic follows the task sets' scale. */
+      listener: ListenerRoute | undefined;
+      routing: Routing;
+      /** Where traffic goes once rolled back, in words: `listener arn:… forward 100% to blue (arn:…)`. */
+      toBlue: string;
+      /**
+       * The same route with green playing blue's part: where traffic goes when blue is gone and green is the
+       * only release left to serve it.
+       */
+      toGreen: ListenerRoute | undefined;
+    }
+  | { refused: string };
+
+/**
+ * A takeover's route, found from the load balancer rather than from tags (a dead run's tags are never
+ * trusted): every listener and rule that forwards to green's target group must forward to nothing but
+ * blue's and green's groups, or nothing is changed. A deploy moves a production listener (or rule) and at
+ * most one test listener, so that is what a takeover may find; the one split between the two groups (or a
+ * rule) is production, a test listener being all on one side. With one target group for both (or green
+ * behind none), traffic follows the task sets' scale.
+ */
+export async function checkTakeoverRoute(
+  lb: { forwardsTo(group: string): Promise<ForwardRef[]>; readWeights(ref: ForwardRef): Promise<Weights> },
+  groups: { blue: string | undefined; green: string | undefined },
+): Promise<TakeoverRoute> {
+  const { blue, green } = groups;
+  const refs = green && green !== blue ? await lb.forwardsTo(green) : [];
+  if (!green || !refs.length) {
+    return {
+      listener: undefined,
+      routing: 'task-sets',
+      toBlue: 'follows the task sets’ scale',
+      toGreen: undefined,
+    };
+  }
+  const found = await Promise.all(refs.map(async (ref) => ({ ref, weights: await lb.readWeights(ref) })));
+  const foreign = found.filter(({ weights }) => Object.keys(weights).some((g) => g !== blue && g !== green));
+  if (foreign.length || !blue) {
+    return {
+      refused:
+        `${foreign.map(({ ref, weights }) => `the ${ref.kind} ${ref.arn} forwards to ${Object.keys(weights).join(', ')}`).join('; ') || 'blue has no target group'}, ` +
+        `not only to blue's (${blue ?? 'none'}) and green's (${green}) target groups`,
+    };
+  }
+  const rank = ({ ref, weights }: { ref: ForwardRef; weights: Weights }): number => {
+    const share = greenShare(weights, green);
+    return ref.kind === 'rule' ? 0 : share > 0 && share < 100 ? 1 : 2;
+  };
+  const [production, test, ...more] = [...found].sort((a, b) => rank(a) - rank(b)).map(({ ref }) => ref);
+  if (more.length || test?.kind === 'rule') {
+    return {
+      refused:
+        `${refs.map((ref) => `${ref.kind} ${ref.arn}`).join(', ')} all forward to green's target group (${green}); ` +
+        'a deploy moves one production listener or rule and one test listener, so these were not all set by it',
+    };
+  }
+  const route = {
+    kind: 'listener' as const,
+    production: production!,
+    testListenerArn: test?.arn,
+    blueTargetGroup: blue,
+    greenTargetGroup: green,
+  };
+  return {
+    listener: route,
+    routing: 'listener',
+    toBlue: `${refs.map((ref) => `${ref.kind} ${ref.arn}`).join(', ')} forward 100% to blue (${blue})`,
+    toGreen: { ...route, blueTargetGroup: green, greenTargetGroup: blue },
+  };
 }

@@ -77,6 +77,15 @@ export class ScaleRouter implements TaskSetRouter {
     const greenArn = this.taskSets.greenArn();
     if (greenArn) {
       await this.taskSets.blueSteady();
+      // Blue deleted by someone meanwhile leaves green's tasks the only ones serving: they stay.
+      const blue = await calls.persist('read blue', () =>
+        ecs.describeTaskSet(cluster, service, this.blueArn),
+      );
+      if (!blue || blue.status === 'DRAINING') {
+        throw new Error(
+          `blue task set ${this.blueArn} disappeared: green keeps its tasks, the only ones left`,
+        );
+      }
       // Green deleted by someone meanwhile has no tasks left to take traffic: nothing to scale down.
       const green = await calls.persist('read green', () => ecs.describeTaskSet(cluster, service, greenArn));
       if (green && green.status !== 'DRAINING') {
