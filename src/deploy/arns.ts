@@ -148,13 +148,15 @@ export interface ArnInput {
 
 /** The ARN-valued deploy inputs of some settings, in input order (names are skipped). */
 export function arnInputs(
-  settings: Pick<DeploySettings, 'cluster' | 'service' | 'taskDefinition' | 'route'>,
+  settings: Pick<DeploySettings, 'cluster' | 'service' | 'route'> & {
+    taskDefinition?: DeploySettings['taskDefinition'] | undefined;
+  },
 ): ArnInput[] {
   const found: ArnInput[] = [
     { input: 'cluster', arn: settings.cluster },
     { input: 'service', arn: settings.service },
   ];
-  if (settings.taskDefinition.kind === 'existing') {
+  if (settings.taskDefinition?.kind === 'existing') {
     found.push({ input: 'task-definition', arn: settings.taskDefinition.reference });
   }
   const { route } = settings;

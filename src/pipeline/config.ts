@@ -1,9 +1,9 @@
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import * as z from 'zod';
-import { UserError, describeError } from '../errors.js';
+import { UserError, describeError, describeInputProblem } from '../errors.js';
 import { parseArn } from '../deploy/arns.js';
 import { parseFirstTaskSet } from '../deploy/first-task-set.js';
-import { parseDeploySettings } from '../deploy/settings.js';
+import { parseDeployOptions } from '../deploy/settings.js';
 import { parseSteps } from '../deploy/steps.js';
 import { parseGateSettings } from '../gate/settings.js';
 import { recordInputs, splitItems } from '../inputs.js';
@@ -52,16 +52,16 @@ const names = (description: string) =>
         try {
           splitItems(item, 'list');
         } catch (error) {
-          ctx.issues.push({ code: 'custom', message: withoutInput(error), input: item });
+          ctx.issues.push({ code: 'custom', message: reasonOf(error), input: item });
           return;
         }
       }
     })
     .describe(description);
 
-/** A deploy or gate parser's message without its "Input 'x': " prefix: the path already says where. */
-function withoutInput(error: unknown): string {
-  return describeError(error).replace(/^Input '[^']*': /, '');
+/** What a deploy or gate parser refused, without naming the input: the path already says where. */
+function reasonOf(error: unknown): string {
+  return error instanceof UserError && error.problem ? error.problem.reason : describeError(error);
 }
 
 const steps = z
@@ -70,9 +70,7 @@ const steps = z
     try {
       parseSteps(stepsText(ctx.value));
     } catch (error) {
-      // parseSteps names the input itself; the path already says where, so keep only the reason.
-      const reason = error instanceof Error ? error.message.replace(/^Input 'steps': /, '') : String(error);
-      ctx.issues.push({ code: 'custom', message: reason, input: ctx.value });
+      ctx.issues.push({ code: 'custom', message: reasonOf(error), input: ctx.value });
     }
   })
   .describe(
@@ -368,7 +366,7 @@ function checkGate(gate: GateConfig, report: Report, valid: (name: string) => bo
       parseGateSettings(recordInputs(inputs));
     } catch (error) {
       failed.add(name);
-      report(['gate', name], withoutInput(error), gate[name]);
+      report(['gate', name], reasonOf(error), gate[name]);
     }
   }
 }
@@ -381,16 +379,19 @@ function checkGate(gate: GateConfig, report: Report, valid: (name: string) => bo
  */
 function deployInputProblem(settings: DeploySettings, region: string): string | undefined {
   try {
-    // The manifest exists only in the workflow run; an existing-task-definition reference stands in for it.
-    const parsed = parseDeploySettings(
-      recordInputs({ ...deployInputTexts(settings), 'task-definition': 'manifest:1' }),
-      { region, from: "the target's region" },
-    );
+    // The inputs the deploy job will be given (plan.ts passes the same texts), but for what is deployed:
+    // every target deploys the manifest artifact, which exists only in the workflow run.
+    const options = parseDeployOptions(recordInputs(deployInputTexts(settings)), {
+      region,
+      from: "the target's region",
+    });
     // The deploy checks this one's schema in validation: the plan checks it now.
-    if (parsed.firstTaskSet) parseFirstTaskSet(parsed.firstTaskSet);
+    if (options.firstTaskSet) parseFirstTaskSet(options.firstTaskSet);
     return undefined;
   } catch (error) {
-    return describeError(error).replace(/^Input(s?) /, 'deploy input$1 ');
+    if (error instanceof UserError && error.problem)
+      return describeInputProblem(error.problem, 'deploy input');
+    return describeError(error);
   }
 }
 
@@ -486,16 +487,15 @@ export function formatPath(path: readonly PropertyKey[]): string {
  */
 export function parsePipeline(source: string, fileName: string): PipelineConfig {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   // A warning is an unknown tag (`!!js/function`, `!Ref`) kept as plain text: the file means something
   // this parser does not, so it is refused like an error.
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length) {
     const lines = problems.map((error) => {
-      const at = error.linePos?.[0];
-      // prettyErrors appends " at line L, column C:" and a source excerpt; the prefix says where instead.
-      const reason = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      return `${fileName}${at ? `:${at.line}:${at.col}` : ''}: ${reason}`;
+      // Without prettyErrors the message is the reason alone; the prefix says where.
+      const at = lineCounter.linePos(error.pos[0]);
+      return `${fileName}:${at.line}:${at.col}: ${error.message}`;
     });
     throw new UserError(`The pipeline file is not valid YAML:\n${lines.join('\n')}`);
   }
