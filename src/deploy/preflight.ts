@@ -17,7 +17,8 @@ import type { VerifyOutcome } from './verify/verify.js';
 import { checkReleaseContainer } from './release/settings.js';
 import { Blocked, type CheckedKind, type CheckedRollout } from './rollout.js';
 import { productionOf } from './routing/settings.js';
-import { checkPlanFitsTimeout, type DeploySettings } from './settings.js';
+import { checkPlanFitsTimeout } from './input-rules.js';
+import type { DeploySettings } from './settings.js';
 import type { CheckedTaskDefinition } from './task-definition.js';
 
 /** What validation established, read only: nothing in AWS has changed yet. */

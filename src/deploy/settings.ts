@@ -1,4 +1,3 @@
-import { formatDuration } from '../duration.js';
 import { inputError, inputsError, UserError } from '../errors.js';
 import { boolean, count, duration, list, oneOf, optional, required, type InputReader } from '../inputs.js';
 import type { ForwardRef } from '../aws/load-balancer.js';
@@ -6,8 +5,14 @@ import type { Comparison } from '../compare/model.js';
 import { parseComparisons } from '../compare/parse.js';
 import type { TrafficStep } from '../report/model.js';
 import { parseSteps } from './steps.js';
-import { resolveRoute } from './routing/rules.js';
-import { arnInputs, clientRegion, expectArnKind, expectRegion, type ArnKind } from './arns.js';
+import {
+  checkArnRegions,
+  checkOnInconclusive,
+  checkOneBoxAlarms,
+  checkPlanFitsTimeout,
+  resolveRoute,
+} from './input-rules.js';
+import { arnInputs, clientRegion, expectArnKind, type ArnKind } from './arns.js';
 import { checkInputFile, readInputFile } from '../files.js';
 import { checkManifestPath } from '../manifest/location.js';
 import { imageProblem } from '../manifest/image.js';
@@ -156,13 +161,7 @@ function parseDeployInputs<T extends TaskDefinitionSource | undefined>(
   if (timeoutMs <= 0) throw inputError('timeout', read('timeout'), 'must be longer than 0s');
   const oneBox = boolean(read, 'one-box', false);
   const oneBoxAlarms = list(read, 'one-box-alarms');
-  if (oneBoxAlarms.length && !oneBox) {
-    throw inputError(
-      'one-box-alarms',
-      read('one-box-alarms'),
-      "these alarms are watched only in the one-box stage, which runs with 'one-box: true'",
-    );
-  }
+  checkOneBoxAlarms(oneBox, oneBoxAlarms, read('one-box-alarms'));
   const oneBoxBakeMs = duration(read, 'one-box-bake', '10m');
   const bakeMs = duration(read, 'bake-time', '5m');
   // The default steps depend on the service's kind (an ECS service moves traffic itself): the preflight
@@ -178,20 +177,10 @@ function parseDeployInputs<T extends TaskDefinitionSource | undefined>(
 
   const taskDefinition = whatToDeploy(read);
   const firstTaskSet = firstTaskSetInput(read);
-  if (region) {
-    for (const { input, arn } of arnInputs({ cluster, service, taskDefinition, route })) {
-      expectRegion(input, arn, region.region, region.from);
-    }
-  }
+  checkArnRegions(arnInputs({ cluster, service, taskDefinition, route }), region);
 
   const comparisons = parseComparisons(read('compare'), { listenerRouting: route.kind === 'listener' });
-  if (read('on-inconclusive').trim() && comparisons.length === 0) {
-    throw inputError(
-      'on-inconclusive',
-      read('on-inconclusive'),
-      "it says what a 'compare' comparison that was never judged does, and there is none",
-    );
-  }
+  checkOnInconclusive(read('on-inconclusive'), comparisons.length);
   return {
     cluster,
     service,
@@ -225,30 +214,6 @@ function parseDeployInputs<T extends TaskDefinitionSource | undefined>(
     githubToken: optional(read, 'github-token'),
     ...parseOperatingSettings(read, steps),
   };
-}
-
-/**
- * A deploy that cannot finish in time would shift real traffic only to roll it back: refuses a plan whose
- * holds alone (steps, one-box bake, bake) reach the timeout.
- */
-export function checkPlanFitsTimeout(
-  plan: { steps: TrafficStep[]; oneBox: boolean; oneBoxBakeMs: number; bakeMs: number; timeoutMs: number },
-  timeoutText = formatDuration(plan.timeoutMs),
-): void {
-  const holds = [
-    ['steps', plan.steps.reduce((sum, step) => sum + step.holdMs, 0)],
-    ['one-box-bake', plan.oneBox ? plan.oneBoxBakeMs : 0],
-    ['bake-time', plan.bakeMs],
-  ] as const;
-  const planMs = holds.reduce((sum, [, ms]) => sum + ms, 0);
-  if (plan.timeoutMs <= planMs) {
-    const parts = holds.filter(([, ms]) => ms > 0).map(([name, ms]) => `${name} ${formatDuration(ms)}`);
-    throw inputError(
-      'timeout',
-      timeoutText,
-      `the plan alone holds traffic for ${formatDuration(planMs)} (${parts.join(' + ')}): give a longer timeout`,
-    );
-  }
 }
 
 function taskDefinitionSource(read: InputReader): TaskDefinitionSource {

@@ -1,5 +1,5 @@
 import { describeRule, parseComparisons } from '../compare/parse.js';
-import { chosenRouting } from '../deploy/routing/rules.js';
+import { chosenRouting } from '../deploy/input-rules.js';
 import { shortName } from './config.js';
 import type { Plan, PlannedStage, PlannedTarget } from './plan.js';
 

@@ -1,5 +1,13 @@
-import { UserError } from '../../../src/errors.js';
-import { chosenRouting, resolveRoute, type RouteChoices } from '../../../src/deploy/routing/rules.js';
+import { UserError } from '../../src/errors.js';
+import {
+  checkArnRegions,
+  checkOnInconclusive,
+  checkOneBoxAlarms,
+  checkPlanFitsTimeout,
+  chosenRouting,
+  resolveRoute,
+  type RouteChoices,
+} from '../../src/deploy/input-rules.js';
 
 const LISTENER =
   'arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/app/web/0123456789abcdef/0123456789abcdef';
@@ -110,5 +118,62 @@ describe('the routing rules, on typed values', () => {
 
   it('leaves min-requests without an explicit routing to the service kind, read later', () => {
     expect(resolveRoute(choices({ minRequests: 100 }))).toEqual({ kind: 'task-sets' });
+  });
+});
+
+/** The problem (inputs and reason) of the UserError `check` throws. */
+function problemOf(check: () => void): UserError['problem'] {
+  try {
+    check();
+  } catch (error) {
+    if (error instanceof UserError) return error.problem;
+    throw error;
+  }
+  throw new Error('expected the check to refuse');
+}
+
+describe('the other rules across deploy inputs, on typed values', () => {
+  it('refuses one-box alarms without the one-box stage, quoting the text given', () => {
+    expect(() => checkOneBoxAlarms(true, ['api-box'], 'api-box')).not.toThrow();
+    expect(() => checkOneBoxAlarms(false, [], '')).not.toThrow();
+    expect(problemOf(() => checkOneBoxAlarms(false, ['a', 'b'], 'a,\nb'))).toEqual({
+      inputs: ['one-box-alarms'],
+      reason: `"a,\\nb" is not valid: these alarms are watched only in the one-box stage, which runs with 'one-box: true'`,
+    });
+  });
+
+  it('refuses on-inconclusive without a comparison', () => {
+    expect(() => checkOnInconclusive('pause', 1)).not.toThrow();
+    expect(() => checkOnInconclusive('', 0)).not.toThrow();
+    expect(problemOf(() => checkOnInconclusive('pause', 0))?.inputs).toEqual(['on-inconclusive']);
+  });
+
+  it("refuses an ARN of another region than the deploy's, and checks none without a region", () => {
+    const inputs = [{ input: 'listener-arn', arn: LISTENER }];
+    expect(() => checkArnRegions(inputs, { region: 'us-east-1', from: 'AWS_REGION' })).not.toThrow();
+    expect(() => checkArnRegions(inputs, undefined)).not.toThrow();
+    expect(
+      problemOf(() => checkArnRegions(inputs, { region: 'eu-west-1', from: "the target's region" })),
+    ).toEqual({
+      inputs: ['listener-arn'],
+      reason: expect.stringContaining(
+        "this ARN is in region us-east-1, but the deploy works in eu-west-1 (the target's region)",
+      ),
+    });
+  });
+
+  it('refuses a plan whose holds alone reach the timeout, adding them up', () => {
+    const plan = {
+      steps: [{ percent: 100, holdMs: 0 }],
+      oneBox: true,
+      oneBoxBakeMs: 600_000,
+      bakeMs: 300_000,
+    };
+    expect(() => checkPlanFitsTimeout({ ...plan, timeoutMs: 900_001 })).not.toThrow();
+    expect(problemOf(() => checkPlanFitsTimeout({ ...plan, timeoutMs: 900_000 }))).toEqual({
+      inputs: ['timeout'],
+      reason:
+        '"15m" is not valid: the plan alone holds traffic for 15m (one-box-bake 10m + bake-time 5m): give a longer timeout',
+    });
   });
 });

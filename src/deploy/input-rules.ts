@@ -1,13 +1,18 @@
-import type { ForwardRef } from '../../aws/load-balancer.js';
-import { inputError, inputsError } from '../../errors.js';
-import { ruleListenerArn } from '../arns.js';
-import type { RouteSettings } from '../settings.js';
-import { productionInput } from './settings.js';
+import type { ForwardRef } from '../aws/load-balancer.js';
+import { inputError, inputsError } from '../errors.js';
+import { formatDuration } from '../duration.js';
+import type { TrafficStep } from '../report/model.js';
+import { expectRegion, ruleListenerArn, type ArnInput } from './arns.js';
+import { productionInput } from './routing/settings.js';
+import type { RouteSettings } from './settings.js';
 
 /**
- * The deploy inputs whose rules span several of them, as typed values: the deploy action reads them from
- * its inputs, the pipeline from a target's inherited settings, and both check them here.
+ * The rules that span several deploy inputs, in one place, on typed values. The deploy action's parser
+ * calls each once the inputs it needs are read; the pipeline reaches them through the same parser
+ * (parseDeployOptions), for every target before any stage runs.
  */
+
+/** The deploy inputs that say how traffic moves, as typed values. */
 export interface RouteChoices {
   cluster: string;
   service: string;
@@ -102,4 +107,60 @@ function checkTestListener(testListenerArn: string, production: ForwardRef): voi
       ? "this is the listener of the production rule ('listener-rule-arn'): give a separate test listener"
       : "this is the production listener ('listener-arn'): give a separate test listener",
   );
+}
+
+/**
+ * ECS and ELBv2 only see their own region, so every ARN input must be in the region (and so the partition)
+ * the deploy works in: the AWS clients' region, or a pipeline target's.
+ */
+export function checkArnRegions(
+  inputs: readonly ArnInput[],
+  region: { region: string; from: string } | undefined,
+): void {
+  if (!region) return;
+  for (const { input, arn } of inputs) expectRegion(input, arn, region.region, region.from);
+}
+
+/** `one-box-alarms` (given as `text`) are watched only in the one-box stage: refused without `one-box`. */
+export function checkOneBoxAlarms(oneBox: boolean, alarms: readonly string[], text: string): void {
+  if (!alarms.length || oneBox) return;
+  throw inputError(
+    'one-box-alarms',
+    text,
+    "these alarms are watched only in the one-box stage, which runs with 'one-box: true'",
+  );
+}
+
+/** `on-inconclusive` (given as `text`) says what an unjudged comparison does: refused with none. */
+export function checkOnInconclusive(text: string, comparisons: number): void {
+  if (!text.trim() || comparisons > 0) return;
+  throw inputError(
+    'on-inconclusive',
+    text,
+    "it says what a 'compare' comparison that was never judged does, and there is none",
+  );
+}
+
+/**
+ * A deploy that cannot finish in time would shift real traffic only to roll it back: refuses a plan whose
+ * holds alone (steps, one-box bake, bake) reach the timeout.
+ */
+export function checkPlanFitsTimeout(
+  plan: { steps: TrafficStep[]; oneBox: boolean; oneBoxBakeMs: number; bakeMs: number; timeoutMs: number },
+  timeoutText = formatDuration(plan.timeoutMs),
+): void {
+  const holds = [
+    ['steps', plan.steps.reduce((sum, step) => sum + step.holdMs, 0)],
+    ['one-box-bake', plan.oneBox ? plan.oneBoxBakeMs : 0],
+    ['bake-time', plan.bakeMs],
+  ] as const;
+  const planMs = holds.reduce((sum, [, ms]) => sum + ms, 0);
+  if (plan.timeoutMs <= planMs) {
+    const parts = holds.filter(([, ms]) => ms > 0).map(([name, ms]) => `${name} ${formatDuration(ms)}`);
+    throw inputError(
+      'timeout',
+      timeoutText,
+      `the plan alone holds traffic for ${formatDuration(planMs)} (${parts.join(' + ')}): give a longer timeout`,
+    );
+  }
 }
