@@ -335,6 +335,24 @@ stages:
     );
   });
 
+  it('names every ARN of another account in one line, beside a bad first task set', () => {
+    const listener =
+      'arn:aws:elasticloadbalancing:us-east-1:333333333333:listener/app/web/0123456789abcdef/0123456789abcdef';
+    const message = errorOf(`defaults:
+  cluster: 'arn:aws:ecs:us-east-1:333333333333:cluster/web'
+  service: api
+  listener-arn: '${listener}'
+  first-task-set: { launchType: FARGATE, scale: 50 }
+stages: [{ name: a, targets: [{ region: us-east-1, role: '${ROLE}' }] }]
+`);
+    expect(message).toContain(
+      `stages[0].targets[0] (line 6): deploy input 'first-task-set': "{\\"launchType\\":\\"FARGATE\\",\\"scale\\":50}" is not valid: unknown field "scale"`,
+    );
+    expect(message).toContain(
+      "stages[0].targets[0] (line 6): deploy input 'cluster' is in account 333333333333, 'listener-arn' is in account 333333333333, but the target's role is in account 222222222222",
+    );
+  });
+
   it('refuses a YAML alias bomb without expanding it', () => {
     const bomb = [
       'a: &a [x, x, x, x, x, x, x, x, x, x]',

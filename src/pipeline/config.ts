@@ -1,9 +1,9 @@
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import * as z from 'zod';
 import { UserError, describeError, describeInputProblem } from '../errors.js';
-import { parseArn } from '../deploy/arns.js';
+import { arnInputs, otherAccountArns } from '../deploy/arns.js';
 import { parseFirstTaskSet } from '../deploy/first-task-set.js';
-import { parseDeployOptions } from '../deploy/settings.js';
+import { parseDeployOptions, type DeployOptions } from '../deploy/settings.js';
 import { parseSteps } from '../deploy/steps.js';
 import { parseGateSettings } from '../gate/settings.js';
 import { recordInputs, splitItems } from '../inputs.js';
@@ -301,10 +301,11 @@ function checkResolved(
         }
       }
       if (!settings.cluster || !settings.service) return;
-      const refused = settingsValid(s, t) ? deployInputProblem(settings, target.region) : undefined;
-      if (refused) report(['stages', s, 'targets', t], refused, target);
-      const foreign = settingsValid(s, t) ? otherAccountProblem(settings, target.role) : undefined;
-      if (foreign) report(['stages', s, 'targets', t], foreign, target);
+      if (settingsValid(s, t)) {
+        for (const problem of deployInputProblems(settings, target)) {
+          report(['stages', s, 'targets', t], problem, target);
+        }
+      }
       const key = concurrencyKey(settings.cluster, settings.service, target.region, target.role);
       const first = places.get(key);
       if (first !== undefined) {
@@ -372,49 +373,44 @@ function checkGate(gate: GateConfig, report: Report, valid: (name: string) => bo
 }
 
 /**
- * What the deploy action would refuse in a target's inherited settings, checked with the action's own
+ * What the deploy job would refuse in a target's inherited settings, checked with the action's own
  * parser so that a bad combination (listener routing without a listener, min-requests with task-set
  * routing, a malformed ARN, an ARN of another region than the target's) fails the plan instead of a
- * later stage, after earlier stages deployed.
+ * later stage, after earlier stages deployed. An ARN of another account than the target's role is
+ * refused too: the job's credentials are that role's, and ECS and ELBv2 act only in their own account.
  */
-function deployInputProblem(settings: DeploySettings, region: string): string | undefined {
+function deployInputProblems(settings: DeploySettings, target: TargetConfig): string[] {
+  let options: DeployOptions;
   try {
     // The inputs the deploy job will be given (plan.ts passes the same texts), but for what is deployed:
     // every target deploys the manifest artifact, which exists only in the workflow run.
-    const options = parseDeployOptions(recordInputs(deployInputTexts(settings)), {
-      region,
+    options = parseDeployOptions(recordInputs(deployInputTexts(settings)), {
+      region: target.region,
       from: "the target's region",
     });
+  } catch (error) {
+    return [deployInputMessage(error)];
+  }
+  const problems: string[] = [];
+  try {
     // The deploy checks this one's schema in validation: the plan checks it now.
     if (options.firstTaskSet) parseFirstTaskSet(options.firstTaskSet);
-    return undefined;
   } catch (error) {
-    if (error instanceof UserError && error.problem)
-      return describeInputProblem(error.problem, 'deploy input');
-    return describeError(error);
+    problems.push(deployInputMessage(error));
   }
+  const account = roleAccount(target.role);
+  const foreign = otherAccountArns(arnInputs(options), account);
+  if (foreign.length) {
+    const where = foreign.map((entry) => `'${entry.input}' is in account ${entry.account}`);
+    problems.push(`deploy input ${where.join(', ')}, but the target's role is in account ${account}`);
+  }
+  return problems;
 }
 
-const ARN_SETTINGS = [
-  'cluster',
-  'service',
-  'listener-arn',
-  'listener-rule-arn',
-  'test-listener-arn',
-] as const;
-
-/**
- * An ARN of another account than the target's role: the deploy job's credentials are that role's, and
- * ECS and ELBv2 act only in their own account, so the deploy would fail there, after earlier stages.
- */
-function otherAccountProblem(settings: DeploySettings, role: string): string | undefined {
-  const account = roleAccount(role);
-  const foreign = ARN_SETTINGS.flatMap((name) => {
-    const arnAccount = parseArn(settings[name] ?? '')?.account;
-    return arnAccount && account && arnAccount !== account ? [`'${name}' is in account ${arnAccount}`] : [];
-  });
-  if (!foreign.length) return undefined;
-  return `deploy input ${foreign.join(', ')}, but the target's role is in account ${account}`;
+/** A deploy parser's error as the pipeline says it: "deploy input 'x': ..." (the path says where). */
+function deployInputMessage(error: unknown): string {
+  if (error instanceof UserError && error.problem) return describeInputProblem(error.problem, 'deploy input');
+  return describeError(error);
 }
 
 /** Deploy settings as the deploy action's input text: lists one per line, booleans and numbers as text. */
