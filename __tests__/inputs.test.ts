@@ -1,4 +1,4 @@
-import { quoteText } from '../src/errors.js';
+import { UserError, describeInputProblem, inputError, inputsError, quoteText } from '../src/errors.js';
 import { list, recordInputs, splitItems } from '../src/inputs.js';
 
 describe('lists', () => {
@@ -52,5 +52,32 @@ describe('quoting bad text', () => {
   test('long text is cut, saying how long it was', () => {
     const long = 'x'.repeat(5000);
     expect(quoteText(long)).toBe(`${JSON.stringify('x'.repeat(160))}… (5000 characters)`);
+  });
+});
+
+describe('input errors as fields', () => {
+  it('keep the input and the reason apart from the message, for another front end to word', () => {
+    const error = inputError('cluster', 'web cluster', 'expected a name or an ECS ARN');
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toBe(`Input 'cluster': "web cluster" is not valid: expected a name or an ECS ARN`);
+    expect(error.problem).toEqual({
+      inputs: ['cluster'],
+      reason: '"web cluster" is not valid: expected a name or an ECS ARN',
+    });
+    expect(describeInputProblem(error.problem!, 'deploy input')).toBe(
+      `deploy input 'cluster': "web cluster" is not valid: expected a name or an ECS ARN`,
+    );
+  });
+
+  it('name a pair of inputs that do not go together', () => {
+    const error = inputsError(['container-name', 'image'], 'go together: give both or neither');
+    expect(error.message).toBe("Inputs 'container-name' and 'image' go together: give both or neither");
+    expect(describeInputProblem(error.problem!, 'deploy input')).toBe(
+      "deploy inputs 'container-name' and 'image' go together: give both or neither",
+    );
+  });
+
+  it('are absent from a UserError that names no input', () => {
+    expect(new UserError('the service is not EXTERNAL').problem).toBeUndefined();
   });
 });

@@ -383,6 +383,20 @@ async function coldStarts() {
       file: e.file,
     })),
   ];
+  // A whole gate evaluation, not an input error: windows, two holiday calendars and an .ics file, with the
+  // search for the next opening (what a unit test must not time).
+  subjects.push({
+    label: 'gate main, a whole evaluation (holidays US and DE-BY, an .ics calendar, Europe/Berlin)',
+    args: [resolve('gate', parseYaml(readFileSync('gate/action.yml', 'utf8')).runs.main)],
+    inputs: {
+      windows: 'Mon-Fri 09:00-12:00,13:00-17:00; Sat 10:00-11:00',
+      holidays: 'US, DE-BY',
+      timezone: 'Europe/Berlin',
+      calendar: resolve('__tests__/gate/fixtures/weekly-freeze.ics'),
+      at: '2026-11-24T19:00:00Z',
+      'on-closed': 'skip',
+    },
+  });
   if (official) {
     checkOfficialFailsOnInput();
     // The runner's input error for its one required input: task-definition left unset.

@@ -1,14 +1,45 @@
 /**
+ * What is wrong with named inputs, apart from how a caller names them: the deploy action says "Input 'x'",
+ * the pipeline says "deploy input 'x'" at a path in its file.
+ */
+export interface InputProblem {
+  /** The inputs at fault: one, or a pair that do not go together. */
+  inputs: readonly string[];
+  /** What is wrong, without the inputs' names: `"web cluster" is not valid: expected a name or an ECS ARN`. */
+  reason: string;
+}
+
+/**
  * An error the user must fix (bad input, missing alarm, wrong service setup).
  * Reported as a plain message without a stack trace.
  */
 export class UserError extends Error {
   override readonly name = 'UserError';
+  /** Set when the problem is in named inputs, so another front end can say it in its own words. */
+  readonly problem: InputProblem | undefined;
+
+  constructor(message: string, problem?: InputProblem) {
+    super(message);
+    this.problem = problem;
+  }
+}
+
+/** A problem in one or more named inputs, said as `noun` ("Input") says it. */
+export function describeInputProblem(problem: InputProblem, noun = 'Input'): string {
+  const [first, ...others] = problem.inputs.map((input) => `'${input}'`);
+  if (!others.length) return `${noun} ${first}: ${problem.reason}`;
+  return `${noun}s ${[first, ...others].join(' and ')} ${problem.reason}`;
+}
+
+/** An error about named inputs: one (`Input 'x': reason`) or several (`Inputs 'x' and 'y' reason`). */
+export function inputsError(inputs: readonly string[], reason: string): UserError {
+  const problem = { inputs, reason };
+  return new UserError(describeInputProblem(problem), problem);
 }
 
 /** An error naming the input and the text that did not parse. */
 export function inputError(input: string, text: string, expected: string): UserError {
-  return new UserError(`Input '${input}': ${quoteText(text)} is not valid: ${expected}`);
+  return inputsError([input], `${quoteText(text)} is not valid: ${expected}`);
 }
 
 /** The longest bad text an error quotes whole; a longer one is cut, saying how long it was. */

@@ -78,8 +78,8 @@ test('a listener canary deploy promotes green and reports it', async () => {
   expect(run.summary).toContain(DIGEST);
   expect(run.summary).toMatch(/deployed/i);
   // The Actions log cannot redraw: each wait prints where it stands, as plain lines.
-  expect(run.stdout).toMatch(/^shift: step 1\/2: 20% · green 20% · \ds of 2s, \ds left · 1 alarm OK$/m);
-  expect(run.stdout).toMatch(/^bake · green 100% · \ds of 2s, \ds left · 1 alarm OK$/m);
+  expect(run.stdout).toMatch(/^shift: step 1\/2: 20% · green 20% · \S+ of \S+, \S+ left · 1 alarm OK$/m);
+  expect(run.stdout).toMatch(/^bake · green 100% · \S+ of \S+, \S+ left · 1 alarm OK$/m);
   expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
   expect(github.calls('POST', '/repos/octo/shop/deployments')[0]!.body).toMatchObject({
     ref: '0123456789abcdef0123456789abcdef01234567',

@@ -157,6 +157,27 @@ stages:
     );
   });
 
+  it('names both deploy inputs of a pair that do not go together, and a bad setting by its reason alone', () => {
+    const listener = `arn:aws:elasticloadbalancing:us-east-1:222222222222:listener/app/web/0123456789abcdef/0123456789abcdef`;
+    const rule = `${listener.replace(':listener/', ':listener-rule/')}/fedcba9876543210`;
+    const pair = errorOf(`defaults: { cluster: web, service: api, listener-arn: '${listener}' }
+stages:
+  - name: prod
+    targets: [{ region: us-east-1, role: '${ROLE}', listener-rule-arn: '${rule}' }]
+`);
+    expect(pair).toContain(
+      "stages[0].targets[0] (line 4): deploy inputs 'listener-arn' and 'listener-rule-arn' name two production routes: give one",
+    );
+    const steps = errorOf(`defaults: { cluster: web, service: api, steps: '10%:5m, 40%' }
+stages: [{ name: prod, targets: [{ region: us-east-1, role: '${ROLE}' }] }]
+`);
+    // The path says where; the steps parser's reason follows without its own "Input 'steps'".
+    expect(steps).toContain(
+      'defaults.steps (line 1): "10%:5m, 40%" is not valid: the last step must be 100%',
+    );
+    expect(`${pair}\n${steps}`).not.toContain("Input '");
+  });
+
   it('reports a bad setting once, where it is written, not again at each target inheriting it', () => {
     const message = errorOf(`defaults: { cluster: web, service: api, poll-interval: soon }
 stages:
@@ -211,6 +232,10 @@ stages:
     );
     expect(errorOf('defaults: {}\ndefaults: {}\nstages: []\n')).toContain(
       'pipeline.yml:2:1: Map keys must be unique',
+    );
+    // One line per problem: the reason alone, no source excerpt after it.
+    expect(errorOf('defaults:\n  cluster: "web\n')).toBe(
+      'The pipeline file is not valid YAML:\npipeline.yml:3:1: Missing closing "quote',
     );
   });
 });
@@ -307,6 +332,24 @@ stages:
 `);
     expect(message).toContain(
       "stages[0].targets[0] (line 4): deploy input 'service' is in account 333333333333, but the target's role is in account 222222222222",
+    );
+  });
+
+  it('names every ARN of another account in one line, beside a bad first task set', () => {
+    const listener =
+      'arn:aws:elasticloadbalancing:us-east-1:333333333333:listener/app/web/0123456789abcdef/0123456789abcdef';
+    const message = errorOf(`defaults:
+  cluster: 'arn:aws:ecs:us-east-1:333333333333:cluster/web'
+  service: api
+  listener-arn: '${listener}'
+  first-task-set: { launchType: FARGATE, scale: 50 }
+stages: [{ name: a, targets: [{ region: us-east-1, role: '${ROLE}' }] }]
+`);
+    expect(message).toContain(
+      `stages[0].targets[0] (line 6): deploy input 'first-task-set': "{\\"launchType\\":\\"FARGATE\\",\\"scale\\":50}" is not valid: unknown field "scale"`,
+    );
+    expect(message).toContain(
+      "stages[0].targets[0] (line 6): deploy input 'cluster' is in account 333333333333, 'listener-arn' is in account 333333333333, but the target's role is in account 222222222222",
     );
   });
 

@@ -148,13 +148,15 @@ export interface ArnInput {
 
 /** The ARN-valued deploy inputs of some settings, in input order (names are skipped). */
 export function arnInputs(
-  settings: Pick<DeploySettings, 'cluster' | 'service' | 'taskDefinition' | 'route'>,
+  settings: Pick<DeploySettings, 'cluster' | 'service' | 'route'> & {
+    taskDefinition?: DeploySettings['taskDefinition'] | undefined;
+  },
 ): ArnInput[] {
   const found: ArnInput[] = [
     { input: 'cluster', arn: settings.cluster },
     { input: 'service', arn: settings.service },
   ];
-  if (settings.taskDefinition.kind === 'existing') {
+  if (settings.taskDefinition?.kind === 'existing') {
     found.push({ input: 'task-definition', arn: settings.taskDefinition.reference });
   }
   const { route } = settings;
@@ -166,16 +168,24 @@ export function arnInputs(
   return found.filter((entry) => entry.arn.startsWith('arn:'));
 }
 
+/** The ARN inputs of another account than `account`, each with the account its ARN names. */
+export function otherAccountArns(
+  inputs: readonly ArnInput[],
+  account: string,
+): (ArnInput & { account: string })[] {
+  return inputs.flatMap((entry) => {
+    const arnAccount = parseArn(entry.arn)?.account;
+    return arnAccount && account && arnAccount !== account ? [{ ...entry, account: arnAccount }] : [];
+  });
+}
+
 /**
  * For the preflight, once it knows the caller's account (STS GetCallerIdentity): an error naming every
  * ARN input of another account, or `undefined`. ECS and ELBv2 act only in the caller's account, so such
  * an ARN would fail later as "not found" or "access denied" with less to go on.
  */
 export function otherAccountError(inputs: readonly ArnInput[], callerAccount: string): UserError | undefined {
-  const foreign = inputs.flatMap((entry) => {
-    const account = parseArn(entry.arn)?.account;
-    return account && account !== callerAccount ? [{ ...entry, account }] : [];
-  });
+  const foreign = otherAccountArns(inputs, callerAccount);
   if (!foreign.length) return undefined;
   const lines = foreign.map(
     (entry) => `Input '${entry.input}': ${quoteText(entry.arn)} is in account ${entry.account}`,

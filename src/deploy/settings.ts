@@ -1,19 +1,13 @@
 import { formatDuration } from '../duration.js';
-import { inputError, UserError } from '../errors.js';
+import { inputError, inputsError, UserError } from '../errors.js';
 import { boolean, count, duration, list, oneOf, optional, required, type InputReader } from '../inputs.js';
 import type { ForwardRef } from '../aws/load-balancer.js';
 import type { Comparison } from '../compare/model.js';
 import { parseComparisons } from '../compare/parse.js';
 import type { TrafficStep } from '../report/model.js';
 import { parseSteps } from './steps.js';
-import {
-  arnInputs,
-  clientRegion,
-  expectArnKind,
-  expectRegion,
-  ruleListenerArn,
-  type ArnKind,
-} from './arns.js';
+import { resolveRoute } from './routing/rules.js';
+import { arnInputs, clientRegion, expectArnKind, expectRegion, type ArnKind } from './arns.js';
 import { checkInputFile, readInputFile } from '../files.js';
 import { checkManifestPath } from '../manifest/location.js';
 import { imageProblem } from '../manifest/image.js';
@@ -104,17 +98,38 @@ const RULE_ARN =
 const TASK_DEFINITION_REF = /^(arn:aws[\w-]*:ecs:[\w-]+:\d{12}:task-definition\/)?[A-Za-z0-9_-]{1,255}:\d+$/;
 const NAME_OR_ARN = /^(arn:aws[\w-]*:ecs:[\w-]+:\d{12}:(cluster|service)\/[\w/-]+|[A-Za-z0-9_-]{1,255})$/;
 
+/** The deploy inputs apart from what is deployed: how, where and with which checks. */
+export type DeployOptions = Omit<DeploySettings, 'taskDefinition'>;
+
+type ClientRegion = { region: string; from: string } | undefined;
+
 /**
  * Reads and validates every deploy input. Throws a UserError naming the input and the bad text. ARNs
  * must be in `region` (by default the AWS clients' region, from AWS_REGION or AWS_DEFAULT_REGION).
  */
 export function parseDeploySettings(
   read: InputReader,
-  region: { region: string; from: string } | undefined = clientRegion(process.env),
+  region: ClientRegion = clientRegion(process.env),
 ): DeploySettings {
+  return parseDeployInputs(read, region, taskDefinitionSource);
+}
+
+/**
+ * Reads and validates the deploy inputs apart from what is deployed, with the same rules as
+ * parseDeploySettings: the pipeline checks each target's settings with it before any stage runs (what a
+ * target deploys is the manifest artifact, which exists only in the workflow run).
+ */
+export function parseDeployOptions(read: InputReader, region: ClientRegion): DeployOptions {
+  return parseDeployInputs(read, region, () => undefined);
+}
+
+function parseDeployInputs<T extends TaskDefinitionSource | undefined>(
+  read: InputReader,
+  region: ClientRegion,
+  whatToDeploy: (read: InputReader) => T,
+): DeployOptions & { taskDefinition: T } {
   const cluster = nameOrArn(read, 'cluster', 'cluster');
   const service = nameOrArn(read, 'service', 'service');
-  checkServiceCluster(cluster, service);
   const rawSteps = read.raw?.('steps') ?? '';
   if (!read('steps') && rawSteps.replace(/[\r\n]/g, '')) {
     throw inputError('steps', rawSteps, 'only spaces: give the steps, or leave the input out');
@@ -122,50 +137,18 @@ export function parseDeploySettings(
   const stepsText = read('steps') || 'Canary10Percent5Minutes';
   const steps = parseSteps(stepsText, 'steps');
 
-  const listenerArn = arnInput(read, 'listener-arn', LISTENER_ARN, 'listener');
-  const ruleArn = arnInput(read, 'listener-rule-arn', RULE_ARN, 'listener rule');
-  const testListenerArn = arnInput(read, 'test-listener-arn', LISTENER_ARN, 'listener');
-  if (listenerArn && ruleArn) {
-    throw new UserError("Inputs 'listener-arn' and 'listener-rule-arn' name two production routes: give one");
-  }
-  const production: ForwardRef | undefined = ruleArn
-    ? { kind: 'rule', arn: ruleArn }
-    : listenerArn
-      ? { kind: 'listener', arn: listenerArn }
-      : undefined;
-  const routing = oneOf(
-    read,
-    'routing',
-    ['listener', 'task-sets'] as const,
-    production ? 'listener' : 'task-sets',
-  );
-  if (routing === 'listener' && !production) {
-    throw inputError('routing', 'listener', "listener routing needs 'listener-arn' or 'listener-rule-arn'");
-  }
-  if (routing === 'task-sets' && testListenerArn) {
-    throw inputError('test-listener-arn', testListenerArn, "a test listener needs 'routing: listener'");
-  }
-  if (routing === 'task-sets' && production) {
-    const input = production.kind === 'rule' ? 'listener-rule-arn' : 'listener-arn';
-    throw inputError(
-      input,
-      production.arn,
-      "'routing: task-sets' moves traffic by task-set scale and never uses a listener: remove the " +
-        "listener, or set 'routing: listener'",
-    );
-  }
-  if (testListenerArn && production) checkTestListener(testListenerArn, production);
-
   const minRequests = count(read, 'min-requests', 0);
-  // Only an explicit task-sets routing is refused here: without a listener the service may be an ECS rolling
-  // one, which counts its own target group's requests; an EXTERNAL service is refused once it is read.
-  if (minRequests > 0 && read('routing') === 'task-sets') {
-    throw inputError(
-      'min-requests',
-      String(minRequests),
-      "counting green's requests needs 'routing: listener' (with task-sets routing both versions share one target group)",
-    );
-  }
+  const route = resolveRoute({
+    cluster,
+    service,
+    listenerArn: arnInput(read, 'listener-arn', LISTENER_ARN, 'listener'),
+    ruleArn: arnInput(read, 'listener-rule-arn', RULE_ARN, 'listener rule'),
+    testListenerArn: arnInput(read, 'test-listener-arn', LISTENER_ARN, 'listener'),
+    routing: read('routing')
+      ? oneOf(read, 'routing', ['listener', 'task-sets'] as const, 'listener')
+      : undefined,
+    minRequests,
+  });
   const pollIntervalMs = duration(read, 'poll-interval', '10s');
   if (pollIntervalMs < 1000)
     throw inputError('poll-interval', read('poll-interval'), 'the smallest interval is 1s');
@@ -193,12 +176,7 @@ export function parseDeploySettings(
     throw inputError('stabilize-timeout', read('stabilize-timeout'), 'must be longer than 0s');
   }
 
-  // (listener routing without a production route was refused above)
-  const route: RouteSettings =
-    routing === 'listener' && production
-      ? { kind: 'listener', production, testListenerArn }
-      : { kind: 'task-sets' };
-  const taskDefinition = taskDefinitionSource(read);
+  const taskDefinition = whatToDeploy(read);
   const firstTaskSet = firstTaskSetInput(read);
   if (region) {
     for (const { input, arn } of arnInputs({ cluster, service, taskDefinition, route })) {
@@ -206,7 +184,7 @@ export function parseDeploySettings(
     }
   }
 
-  const comparisons = parseComparisons(read('compare'), { listenerRouting: routing === 'listener' });
+  const comparisons = parseComparisons(read('compare'), { listenerRouting: route.kind === 'listener' });
   if (read('on-inconclusive').trim() && comparisons.length === 0) {
     throw inputError(
       'on-inconclusive',
@@ -294,7 +272,7 @@ function taskDefinitionSource(read: InputReader): TaskDefinitionSource {
     throw inputError('task-definition', '', "give a task definition file or ARN, or a 'manifest'");
   }
   if (Boolean(containerName) !== Boolean(image)) {
-    throw new UserError("Inputs 'container-name' and 'image' go together: give both or neither");
+    throw inputsError(['container-name', 'image'], 'go together: give both or neither');
   }
   const problem = image === undefined ? undefined : imageProblem(image);
   if (image && problem) throw inputError('image', image, problem);
@@ -349,35 +327,6 @@ function arnInput(read: InputReader, name: string, pattern: RegExp, kind: ArnKin
   if (value.startsWith('arn:')) expectArnKind(name, value, kind);
   if (!pattern.test(value)) throw inputError(name, value, `expected an ELBv2 ${kind} ARN`);
   return value;
-}
-
-/** A service ARN (`service/<cluster>/<name>`) names its cluster: it must be the `cluster` input's. */
-function checkServiceCluster(cluster: string, service: string): void {
-  const parts = /^arn:[^:]+:ecs:[^:]*:\d{12}:service\/([^/]+)\/[^/]+$/.exec(service);
-  if (parts && parts[1] !== shortName(cluster)) {
-    throw inputError(
-      'service',
-      service,
-      `this service ARN is of cluster ${parts[1]}, but 'cluster' is ${shortName(cluster)}`,
-    );
-  }
-}
-
-/**
- * The test listener sends all of its traffic to green for the whole `before-traffic` hook: if it were
- * the production listener (or the listener holding the production rule), production would get green
- * before the first step.
- */
-function checkTestListener(testListenerArn: string, production: ForwardRef): void {
-  const productionListener = production.kind === 'rule' ? ruleListenerArn(production.arn) : production.arn;
-  if (productionListener !== testListenerArn) return;
-  throw inputError(
-    'test-listener-arn',
-    testListenerArn,
-    production.kind === 'rule'
-      ? "this is the listener of the production rule ('listener-rule-arn'): give a separate test listener"
-      : "this is the production listener ('listener-arn'): give a separate test listener",
-  );
 }
 
 /** The last part of an ARN, or the name itself. */

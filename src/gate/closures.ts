@@ -1,7 +1,7 @@
 import Holidays from 'date-holidays';
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
-import { UserError, describeError, inputError } from '../errors.js';
+import { UserError, describeError, inputError, inputsError } from '../errors.js';
 import { readInputFile } from '../files.js';
 import { splitList } from '../inputs.js';
 import { isZone, type HolidayType } from './inputs.js';
@@ -113,7 +113,7 @@ export class IcsCalendar implements Closure {
   static parse(text: string, path: string, input = 'calendar'): IcsCalendar {
     let root: ICAL.Component;
     const invalid = (why: string) =>
-      new UserError(`Input '${input}': ${JSON.stringify(path)} is not a valid iCalendar (.ics) file: ${why}`);
+      inputsError([input], `${JSON.stringify(path)} is not a valid iCalendar (.ics) file: ${why}`);
     // Said here, in words: ical.js meets any other file with a TypeError, or quotes its first line back.
     if (!/^\uFEFF?\s*BEGIN:VCALENDAR/i.test(text)) throw invalid('it does not start with BEGIN:VCALENDAR');
     try {
@@ -237,8 +237,9 @@ function instant(time: ICAL.Time, tzid: string, zone: string): number {
 
 function eventError(component: ICAL.Component, path: string, input: string, error: unknown): UserError {
   const name = component.getFirstPropertyValue('summary') ?? component.getFirstPropertyValue('uid') ?? '';
-  return new UserError(
-    `Input '${input}': ${JSON.stringify(path)}: event ${JSON.stringify(String(name))} is not valid: ${describeError(error)}`,
+  return inputsError(
+    [input],
+    `${JSON.stringify(path)}: event ${JSON.stringify(String(name))} is not valid: ${describeError(error)}`,
   );
 }
 

@@ -1,9 +1,9 @@
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import * as z from 'zod';
-import { UserError, describeError } from '../errors.js';
-import { parseArn } from '../deploy/arns.js';
+import { UserError, describeError, describeInputProblem } from '../errors.js';
+import { arnInputs, otherAccountArns } from '../deploy/arns.js';
 import { parseFirstTaskSet } from '../deploy/first-task-set.js';
-import { parseDeploySettings } from '../deploy/settings.js';
+import { parseDeployOptions, type DeployOptions } from '../deploy/settings.js';
 import { parseSteps } from '../deploy/steps.js';
 import { parseGateSettings } from '../gate/settings.js';
 import { recordInputs, splitItems } from '../inputs.js';
@@ -52,16 +52,16 @@ const names = (description: string) =>
         try {
           splitItems(item, 'list');
         } catch (error) {
-          ctx.issues.push({ code: 'custom', message: withoutInput(error), input: item });
+          ctx.issues.push({ code: 'custom', message: reasonOf(error), input: item });
           return;
         }
       }
     })
     .describe(description);
 
-/** A deploy or gate parser's message without its "Input 'x': " prefix: the path already says where. */
-function withoutInput(error: unknown): string {
-  return describeError(error).replace(/^Input '[^']*': /, '');
+/** What a deploy or gate parser refused, without naming the input: the path already says where. */
+function reasonOf(error: unknown): string {
+  return error instanceof UserError && error.problem ? error.problem.reason : describeError(error);
 }
 
 const steps = z
@@ -70,9 +70,7 @@ const steps = z
     try {
       parseSteps(stepsText(ctx.value));
     } catch (error) {
-      // parseSteps names the input itself; the path already says where, so keep only the reason.
-      const reason = error instanceof Error ? error.message.replace(/^Input 'steps': /, '') : String(error);
-      ctx.issues.push({ code: 'custom', message: reason, input: ctx.value });
+      ctx.issues.push({ code: 'custom', message: reasonOf(error), input: ctx.value });
     }
   })
   .describe(
@@ -303,10 +301,11 @@ function checkResolved(
         }
       }
       if (!settings.cluster || !settings.service) return;
-      const refused = settingsValid(s, t) ? deployInputProblem(settings, target.region) : undefined;
-      if (refused) report(['stages', s, 'targets', t], refused, target);
-      const foreign = settingsValid(s, t) ? otherAccountProblem(settings, target.role) : undefined;
-      if (foreign) report(['stages', s, 'targets', t], foreign, target);
+      if (settingsValid(s, t)) {
+        for (const problem of deployInputProblems(settings, target)) {
+          report(['stages', s, 'targets', t], problem, target);
+        }
+      }
       const key = concurrencyKey(settings.cluster, settings.service, target.region, target.role);
       const first = places.get(key);
       if (first !== undefined) {
@@ -368,52 +367,50 @@ function checkGate(gate: GateConfig, report: Report, valid: (name: string) => bo
       parseGateSettings(recordInputs(inputs));
     } catch (error) {
       failed.add(name);
-      report(['gate', name], withoutInput(error), gate[name]);
+      report(['gate', name], reasonOf(error), gate[name]);
     }
   }
 }
 
 /**
- * What the deploy action would refuse in a target's inherited settings, checked with the action's own
+ * What the deploy job would refuse in a target's inherited settings, checked with the action's own
  * parser so that a bad combination (listener routing without a listener, min-requests with task-set
  * routing, a malformed ARN, an ARN of another region than the target's) fails the plan instead of a
- * later stage, after earlier stages deployed.
+ * later stage, after earlier stages deployed. An ARN of another account than the target's role is
+ * refused too: the job's credentials are that role's, and ECS and ELBv2 act only in their own account.
  */
-function deployInputProblem(settings: DeploySettings, region: string): string | undefined {
+function deployInputProblems(settings: DeploySettings, target: TargetConfig): string[] {
+  let options: DeployOptions;
   try {
-    // The manifest exists only in the workflow run; an existing-task-definition reference stands in for it.
-    const parsed = parseDeploySettings(
-      recordInputs({ ...deployInputTexts(settings), 'task-definition': 'manifest:1' }),
-      { region, from: "the target's region" },
-    );
-    // The deploy checks this one's schema in validation: the plan checks it now.
-    if (parsed.firstTaskSet) parseFirstTaskSet(parsed.firstTaskSet);
-    return undefined;
+    // The inputs the deploy job will be given (plan.ts passes the same texts), but for what is deployed:
+    // every target deploys the manifest artifact, which exists only in the workflow run.
+    options = parseDeployOptions(recordInputs(deployInputTexts(settings)), {
+      region: target.region,
+      from: "the target's region",
+    });
   } catch (error) {
-    return describeError(error).replace(/^Input(s?) /, 'deploy input$1 ');
+    return [deployInputMessage(error)];
   }
+  const problems: string[] = [];
+  try {
+    // The deploy checks this one's schema in validation: the plan checks it now.
+    if (options.firstTaskSet) parseFirstTaskSet(options.firstTaskSet);
+  } catch (error) {
+    problems.push(deployInputMessage(error));
+  }
+  const account = roleAccount(target.role);
+  const foreign = otherAccountArns(arnInputs(options), account);
+  if (foreign.length) {
+    const where = foreign.map((entry) => `'${entry.input}' is in account ${entry.account}`);
+    problems.push(`deploy input ${where.join(', ')}, but the target's role is in account ${account}`);
+  }
+  return problems;
 }
 
-const ARN_SETTINGS = [
-  'cluster',
-  'service',
-  'listener-arn',
-  'listener-rule-arn',
-  'test-listener-arn',
-] as const;
-
-/**
- * An ARN of another account than the target's role: the deploy job's credentials are that role's, and
- * ECS and ELBv2 act only in their own account, so the deploy would fail there, after earlier stages.
- */
-function otherAccountProblem(settings: DeploySettings, role: string): string | undefined {
-  const account = roleAccount(role);
-  const foreign = ARN_SETTINGS.flatMap((name) => {
-    const arnAccount = parseArn(settings[name] ?? '')?.account;
-    return arnAccount && account && arnAccount !== account ? [`'${name}' is in account ${arnAccount}`] : [];
-  });
-  if (!foreign.length) return undefined;
-  return `deploy input ${foreign.join(', ')}, but the target's role is in account ${account}`;
+/** A deploy parser's error as the pipeline says it: "deploy input 'x': ..." (the path says where). */
+function deployInputMessage(error: unknown): string {
+  if (error instanceof UserError && error.problem) return describeInputProblem(error.problem, 'deploy input');
+  return describeError(error);
 }
 
 /** Deploy settings as the deploy action's input text: lists one per line, booleans and numbers as text. */
@@ -486,16 +483,15 @@ export function formatPath(path: readonly PropertyKey[]): string {
  */
 export function parsePipeline(source: string, fileName: string): PipelineConfig {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   // A warning is an unknown tag (`!!js/function`, `!Ref`) kept as plain text: the file means something
   // this parser does not, so it is refused like an error.
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length) {
     const lines = problems.map((error) => {
-      const at = error.linePos?.[0];
-      // prettyErrors appends " at line L, column C:" and a source excerpt; the prefix says where instead.
-      const reason = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      return `${fileName}${at ? `:${at.line}:${at.col}` : ''}: ${reason}`;
+      // Without prettyErrors the message is the reason alone; the prefix says where.
+      const at = lineCounter.linePos(error.pos[0]);
+      return `${fileName}:${at.line}:${at.col}: ${error.message}`;
     });
     throw new UserError(`The pipeline file is not valid YAML:\n${lines.join('\n')}`);
   }

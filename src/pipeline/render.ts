@@ -1,4 +1,5 @@
 import { describeRule, parseComparisons } from '../compare/parse.js';
+import { chosenRouting } from '../deploy/routing/rules.js';
 import { shortName } from './config.js';
 import type { Plan, PlannedStage, PlannedTarget } from './plan.js';
 
@@ -72,10 +73,12 @@ function comparisonLines(plan: Plan): string[] {
       const text = target.entry.compare;
       if (!text) return [];
       // Validated with the deploy action's parser when the file was read: this parse cannot fail.
-      const listenerRouting =
-        target.entry.routing === 'listener' ||
-        (!target.entry.routing && Boolean(target.entry['listener-arn'] || target.entry['listener-rule-arn']));
-      const comparisons = parseComparisons(text, { listenerRouting });
+      const routing = chosenRouting({
+        routing: target.settings.routing,
+        listenerArn: target.settings['listener-arn'],
+        ruleArn: target.settings['listener-rule-arn'],
+      });
+      const comparisons = parseComparisons(text, { listenerRouting: routing === 'listener' });
       return [
         `Green versus blue, ${stage.name} ${targetLabel(target)}: ${comparisons
           .map((c) => `${c.text} (${describeRule(c)})`)
