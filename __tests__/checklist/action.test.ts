@@ -159,6 +159,15 @@ test('a fork pull request read-only token: warnings name the permissions, output
   expect(run.summary).toContain('`pull-requests: write` and `statuses: write`');
 });
 
+test('a spent rate limit (HTTP 403) fails the run saying so, not as a missing permission', async () => {
+  api.rateLimited = true;
+  const run = await checklist(api.pullRequestEvent('opened'));
+  expect(run.code).toBe(1);
+  expect(run.warnings.join('\n')).not.toMatch(/needs the permission/);
+  expect(run.errors.join('\n')).toMatch(/rate limit/i);
+  expect(api.checklists()).toEqual([]);
+});
+
 test('comment mode keeps the comment and sets no status', async () => {
   const run = await checklist(api.pullRequestEvent('opened'), { mode: 'comment' });
   expect(run.code).toBe(0);

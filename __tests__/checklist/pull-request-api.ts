@@ -64,6 +64,11 @@ export class PullRequestApi {
   /** The account the token acts as: what it writes is written as this account. */
   token: Account = ACTIONS_BOT;
   forbidden = new Set<'comments' | 'statuses'>();
+  /**
+   * Writes answer as GitHub does when the token's rate limit is spent: HTTP 403 with "API rate limit
+   * exceeded" and x-ratelimit-remaining 0 (REST docs, "Rate limits for the REST API").
+   */
+  rateLimited = false;
   /** Listing comments fails with a 500, as in a GitHub outage. */
   outage = false;
   private nextId = 1000;
@@ -72,9 +77,15 @@ export class PullRequestApi {
   constructor() {
     const { github } = this;
     const deny = (what: 'comments' | 'statuses') =>
-      this.forbidden.has(what)
-        ? { status: 403, body: { message: 'Resource not accessible by integration' } }
-        : undefined;
+      this.rateLimited
+        ? {
+            status: 403,
+            body: { message: 'API rate limit exceeded for installation ID 1.' },
+            headers: { 'x-ratelimit-remaining': '0' } as Record<string, string>,
+          }
+        : this.forbidden.has(what)
+          ? { status: 403, body: { message: 'Resource not accessible by integration' } }
+          : undefined;
     github
       // GraphQL names a bot by its slug, without the "[bot]" suffix of its REST login.
       .on('POST', '/graphql', () => ({
@@ -156,6 +167,7 @@ export class PullRequestApi {
     this.permissions = { maria: 'write', dave: 'write', mallory: 'read' };
     this.token = ACTIONS_BOT;
     this.forbidden = new Set();
+    this.rateLimited = false;
     this.outage = false;
   }
 

@@ -20,7 +20,15 @@ import {
   type ControlPorts,
 } from '../../src/control/commands.js';
 import { restoreKept } from '../../src/control/restore.js';
-import { BLUE_TASK_SET, BLUE_TG, FakeAws, GREEN_TG, LISTENER, TEST_LISTENER } from '../support/fake-aws.js';
+import {
+  BLUE_TASK_SET,
+  BLUE_TG,
+  FakeAws,
+  GREEN_TG,
+  LISTENER,
+  LOAD_BALANCER,
+  TEST_LISTENER,
+} from '../support/fake-aws.js';
 import { FakeClock } from '../support/fake-clock.js';
 
 const ACCOUNT = 'arn:aws:ecs:us-east-1:111111111111';
@@ -361,6 +369,24 @@ describe('a deploy whose job is dead', () => {
     expect(aws.taskSets.map((t) => [t.taskSetArn, t.status, t.scale?.value])).toEqual([
       [BLUE_TASK_SET, 'PRIMARY', 100],
     ]);
+  });
+
+  test("a load balancer named twice for green's group: each listener found once, moved once", async () => {
+    const { aws, ports } = await dead(6 * MINUTE);
+    aws.targetGroupLoadBalancers.set(GREEN_TG, [LOAD_BALANCER, LOAD_BALANCER]);
+    const before = aws.calls.length;
+    const result = await abortCommand(options, ports);
+    expect(result.code).toBe(0);
+    expect(result.text).toContain(
+      `Traffic: listener ${LISTENER}, listener ${TEST_LISTENER} forward 100% to blue`,
+    );
+    expect(writesFrom(aws.calls, before)).toEqual([
+      'ModifyListener',
+      'ModifyListener',
+      'UpdateTaskSet',
+      'DeleteTaskSet',
+    ]);
+    expect(aws.weights(TEST_LISTENER)).toEqual({ [BLUE_TG]: 100, [GREEN_TG]: 0 });
   });
 
   test('a throttled listener write is tried again (the call policy), and the takeover still rolls back', async () => {

@@ -148,7 +148,8 @@ export class SdkLoadBalancer
           (a.TargetGroupArn === targetGroupArn ||
             (a.ForwardConfig?.TargetGroups ?? []).some((g) => g.TargetGroupArn === targetGroupArn)),
       );
-    for (const loadBalancer of await this.targetGroupLoadBalancers(targetGroupArn)) {
+    // A target group behind two listeners of one load balancer may name that load balancer twice.
+    for (const loadBalancer of new Set(await this.targetGroupLoadBalancers(targetGroupArn))) {
       let marker: string | undefined;
       do {
         const page = await this.client.send(

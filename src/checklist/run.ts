@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { UserError } from '../errors.js';
+import { isRateLimited } from '../github/client.js';
 import type { InputReader } from '../inputs.js';
 import * as log from '../log.js';
 import {
@@ -484,7 +485,8 @@ class PermissionGuard {
       return await call();
     } catch (error) {
       const status = httpStatus(error);
-      if (status !== 403 && status !== 404) throw error;
+      // A rate limit answers 403 too: that is no missing permission, and the run fails saying so.
+      if ((status !== 403 && status !== 404) || isRateLimited(error)) throw error;
       const wanted = permission.replace(/: read$/, ': write');
       if (!this.missing.includes(wanted)) this.missing.push(wanted);
       log.warning(

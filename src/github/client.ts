@@ -59,20 +59,29 @@ export function httpStatus(error: unknown): number | undefined {
  */
 export function githubErrorHint(error: unknown, permission: string): string {
   const status = httpStatus(error);
-  const message = error instanceof Error ? error.message : String(error);
   // Octokit reports a request that got no answer (DNS, refused, reset, timed out) as a status 500
   // with no response: GitHub never said anything about the token.
   const answered = typeof error === 'object' && error !== null && (error as { response?: unknown }).response;
   if (status === undefined || !answered)
     return 'GitHub could not be reached (a network error, not a permission)';
-  if (status === 429 || (status === 403 && /rate limit/i.test(message)))
-    return "GitHub's API rate limit was reached; it resets within the hour";
+  if (isRateLimited(error)) return "GitHub's API rate limit was reached; it resets within the hour";
   if (status === 401) return 'GitHub refused the token itself (expired, revoked or not a token)';
   if (status === 403) return permission;
   if (status === 404)
     return `not found with this token (GitHub answers 404 for what a token may not see); ${permission}`;
   if (status >= 500) return `GitHub failed the request (HTTP ${status}); it may answer on a later try`;
   return 'GitHub did not accept the request';
+}
+
+/**
+ * GitHub's rate limit: a 429, or a 403 that says so (GitHub answers an exhausted primary or secondary rate
+ * limit with 403 and "API rate limit exceeded…" / "You have exceeded a secondary rate limit"). Not a
+ * missing permission, whatever the status.
+ */
+export function isRateLimited(error: unknown): boolean {
+  const status = httpStatus(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return status === 429 || (status === 403 && /rate limit/i.test(message));
 }
 
 /** "HTTP 403: Resource not accessible by integration", or the plain message for network errors. */

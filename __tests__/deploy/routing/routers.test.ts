@@ -220,3 +220,15 @@ describe.each(Object.keys(ROUTERS))('the %s router', (name) => {
     expect(scaleOf(h.aws, BLUE_TASK_SET)).toBe(100);
   });
 });
+
+test('the task-set scale router: blue deleted by someone during a restore leaves green its tasks, and says so', async () => {
+  const h = await ROUTERS['task-set scale']!();
+  await h.router.shift(0, 50);
+  // Someone deletes blue right after the restore scaled it back up: its tasks are gone with it.
+  h.aws.afterNext('UpdateTaskSet', () => h.aws.removeTaskSet(BLUE_TASK_SET));
+  await expect(h.router.restore()).rejects.toThrow(
+    `blue task set ${BLUE_TASK_SET} disappeared: green keeps its tasks, the only ones left`,
+  );
+  // Green was not scaled down: its tasks are the only ones serving.
+  expect(h.greenShare()).toBe(50);
+});

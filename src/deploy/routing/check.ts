@@ -198,7 +198,9 @@ export async function checkTakeoverRoute(
   groups: { blue: string | undefined; green: string | undefined },
 ): Promise<TakeoverRoute> {
   const { blue, green } = groups;
-  const refs = green && green !== blue ? await lb.forwardsTo(green) : [];
+  // One listener may be listed more than once (a target group's load balancer named twice): one route each.
+  const listed = green && green !== blue ? await lb.forwardsTo(green) : [];
+  const refs = listed.filter((ref, i) => listed.findIndex((other) => other.arn === ref.arn) === i);
   if (!green || !refs.length) {
     return {
       listener: undefined,
