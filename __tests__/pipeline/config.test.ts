@@ -1,13 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseDuration } from '../../src/duration.js';
-import {
-  DURATION_PATTERN,
-  MAX_STAGES,
-  inheritSettings,
-  parsePipeline,
-  type PipelineConfig,
-} from '../../src/pipeline/config.js';
+import { MAX_STAGES, parsePipeline, type PipelineConfig } from '../../src/pipeline/config.js';
 import { pipelineJsonSchema } from '../../src/pipeline/schema.js';
+import { DURATION_PATTERN, inheritSettings } from '../../src/pipeline/settings.js';
 
 const ROLE = 'arn:aws:iam::222222222222:role/deploy';
 

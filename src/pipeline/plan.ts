@@ -1,15 +1,13 @@
+import { MAX_STAGES, type GateConfig, type PipelineConfig } from './config.js';
 import {
   DEPLOY_SETTINGS,
-  MAX_STAGES,
   concurrencyKey,
   deployInputTexts,
   inheritSettings,
   roleAccount,
   shortName,
   type DeploySettings,
-  type GateConfig,
-  type PipelineConfig,
-} from './config.js';
+} from './settings.js';
 
 /** A stage runs at most this many targets at once unless it sets `max-parallel`. */
 export const DEFAULT_MAX_PARALLEL = 10;

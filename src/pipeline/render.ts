@@ -1,6 +1,6 @@
 import { describeRule, parseComparisons } from '../compare/parse.js';
 import { chosenRouting } from '../deploy/input-rules.js';
-import { shortName } from './config.js';
+import { shortName } from './settings.js';
 import type { Plan, PlannedStage, PlannedTarget } from './plan.js';
 
 /** The columns of the plan table, one row per target. */
