@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 
 const require = createRequire(import.meta.url);
 const root = resolve(import.meta.dirname, '..', '..');
@@ -39,10 +40,33 @@ export function entryFile(bundle) {
   return join(distDir(), bundle.includes('/') ? `${bundle}.js` : join(bundle, 'index.js'));
 }
 
+/** The action.yml an entry belongs to: the root one for `deploy` and `deploy/post`, else `<name>/action.yml`. */
+export function actionFile(bundle) {
+  const name = bundle.split('/')[0];
+  return join(root, name === 'deploy' ? 'action.yml' : join(name, 'action.yml'));
+}
+
+/**
+ * The inputs the runner gives a step that sets none: every input with a `default` in its action.yml. The
+ * runner sets `INPUT_<NAME>` for these whether or not the workflow's `with:` names them, so an entry can
+ * never tell a default from the same text written by hand; the tests must see exactly that.
+ */
+export function actionDefaults(bundle) {
+  const metadata = parseYaml(readFileSync(actionFile(bundle), 'utf8'));
+  const defaults = {};
+  for (const [name, input] of Object.entries(metadata.inputs ?? {})) {
+    if (input?.default === undefined) continue;
+    const text = String(input.default);
+    // The runner evaluates `${{ github.token }}` to the job's token; these runs have none to give.
+    defaults[name] = /^\$\{\{\s*github\.token\s*\}\}$/.test(text) ? '' : text;
+  }
+  return defaults;
+}
+
 /**
  * Runs a built entry (`deploy`, `deploy/post`, `gate`…) as the GitHub runner runs a JavaScript action:
- * inputs as `INPUT_*` variables, file commands for outputs, state and the step summary, and the event
- * payload on disk.
+ * inputs as `INPUT_*` variables (the action.yml defaults first, as the runner gives them, then
+ * `options.inputs`), file commands for outputs, state and the step summary, and the event payload on disk.
  */
 export async function runAction(bundle, options = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'safe-deploy-run-'));
@@ -71,7 +95,7 @@ export async function runAction(bundle, options = {}) {
     GITHUB_SERVER_URL: 'https://github.com',
     ...files,
   };
-  for (const [name, value] of Object.entries(options.inputs ?? {})) {
+  for (const [name, value] of Object.entries({ ...actionDefaults(bundle), ...(options.inputs ?? {}) })) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value;
