@@ -1,6 +1,0 @@
-import { createRequire as __sdCreateRequire } from 'node:module';
-import { fileURLToPath as __sdFileURLToPath } from 'node:url';
-const require = __sdCreateRequire(import.meta.url);
-const __filename = __sdFileURLToPath(import.meta.url);
-const __dirname = __sdFileURLToPath(new URL('.', import.meta.url));
-import{a as g,d as l,e as f}from"./chunk-JJVTAISS.js";import{c as n,d as c,e as i}from"./chunk-PHDNOW7G.js";import{b as a}from"./chunk-DJN2VXAE.js";import{tmpdir as d}from"node:os";import{join as b,resolve as k}from"node:path";var E="safe-deploy-manifest";function S(t,r){let u=n(t,"task-definition"),h=n(t,"container-name"),e=n(t,"image"),s=i(t,"allow-tags",!1),m=l(e);if(m)throw a("image",e,m);if(!f(e)&&!s)throw a("image",e,"pin the image by digest (name@sha256:<64 hex digits>) so every stage deploys exactly what was built, or set allow-tags: true");let o=t("name")||E;if(/["<>|*?\\/:\r\n]/.test(o))throw a("name",o,'an artifact name cannot contain " : < > | * ? \\ / or a line break');let w=r.GITHUB_WORKSPACE??process.cwd(),p=c(t,"path");return{taskDefinition:u,containerName:h,image:e,name:o,upload:i(t,"upload",!0),allowTags:s,path:p?k(w,p):b(r.RUNNER_TEMP??d(),"safe-deploy",o,g)}}export{E as a,S as b};

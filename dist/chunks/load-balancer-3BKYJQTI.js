@@ -1,6 +1,0 @@
-import { createRequire as __sdCreateRequire } from 'node:module';
-import { fileURLToPath as __sdFileURLToPath } from 'node:url';
-const require = __sdCreateRequire(import.meta.url);
-const __filename = __sdFileURLToPath(import.meta.url);
-const __dirname = __sdFileURLToPath(new URL('.', import.meta.url));
-import{a,b}from"./chunk-HX2X4GBW.js";import"./chunk-CBZZPZ4X.js";import"./chunk-RA46BVW4.js";import"./chunk-NPMOLBAC.js";import"./chunk-YQB7B7AG.js";import"./chunk-RYEZB4Z7.js";import"./chunk-NP3PSFJ5.js";import"./chunk-AYTTZBOG.js";import"./chunk-O6TR5SKW.js";import"./chunk-AV33OXBG.js";import"./chunk-OVSLOOZ7.js";export{a as SdkLoadBalancer,b as loadBalancerArnOf};

@@ -1,0 +1,6 @@
+import { createRequire as __sdCreateRequire } from 'node:module';
+import { fileURLToPath as __sdFileURLToPath } from 'node:url';
+const require = __sdCreateRequire(import.meta.url);
+const __filename = __sdFileURLToPath(import.meta.url);
+const __dirname = __sdFileURLToPath(new URL('.', import.meta.url));
+import{Si as a,ij as g}from"./chunk-CWURGC7X.js";import{d as s}from"./chunk-JMPYY7DU.js";import"./chunk-CDMCSFK4.js";import"./chunk-TR4EM6TJ.js";import"./chunk-P6LTDBQS.js";import"./chunk-ZYUQ2LXF.js";import"./chunk-3DW6HFO6.js";import"./chunk-YQB7B7AG.js";import"./chunk-WLBHSTNN.js";import"./chunk-IK54V5UP.js";import"./chunk-U5MSXVYU.js";import"./chunk-AV33OXBG.js";import"./chunk-OVSLOOZ7.js";var d=class{constructor(r){this.client=r}client;async logGroupExists(r,o){let n;for(let t=0;t<20;t++){let e=await this.client(r).send(new a({logGroupNamePrefix:o,...n?{nextToken:n}:{}}));if((e.logGroups??[]).some(i=>i.logGroupName===o))return!0;if(n=e.nextToken,!n)return!1}return!1}async readStream(r,o,n,t){try{let e=await this.client(r).send(new g({logGroupName:o,logStreamName:n,startFromHead:!0,...t?{nextToken:t}:{}}));return{events:(e.events??[]).map(i=>({timestamp:i.timestamp,message:i.message??""})),nextToken:e.nextForwardToken}}catch(e){if(s(e)==="ResourceNotFoundException")return;throw e}}};export{d as SdkLogs};

@@ -1,0 +1,6 @@
+import { createRequire as __sdCreateRequire } from 'node:module';
+import { fileURLToPath as __sdFileURLToPath } from 'node:url';
+const require = __sdCreateRequire(import.meta.url);
+const __filename = __sdFileURLToPath(import.meta.url);
+const __dirname = __sdFileURLToPath(new URL('.', import.meta.url));
+import{qb as i}from"./chunk-U4WISRXH.js";import{d as n}from"./chunk-JMPYY7DU.js";import"./chunk-CDMCSFK4.js";import"./chunk-TR4EM6TJ.js";import"./chunk-P6LTDBQS.js";import"./chunk-ZYUQ2LXF.js";import"./chunk-YQB7B7AG.js";import"./chunk-WLBHSTNN.js";import"./chunk-IK54V5UP.js";import"./chunk-U5MSXVYU.js";import"./chunk-AV33OXBG.js";import"./chunk-OVSLOOZ7.js";var o=class{constructor(r){this.client=r}client;async describeSecret(r,t){try{let e=await this.client(r).send(new i({SecretId:t}));return{arn:e.ARN??t,versions:e.VersionIdsToStages??{},deletedDate:e.DeletedDate}}catch(e){if(n(e)==="ResourceNotFoundException")return;throw e}}};export{o as SdkSecretsManager};

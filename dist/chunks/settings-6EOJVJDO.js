@@ -1,0 +1,6 @@
+import { createRequire as __sdCreateRequire } from 'node:module';
+import { fileURLToPath as __sdFileURLToPath } from 'node:url';
+const require = __sdCreateRequire(import.meta.url);
+const __filename = __sdFileURLToPath(import.meta.url);
+const __dirname = __sdFileURLToPath(new URL('.', import.meta.url));
+import{c as a,d as b,e as c}from"./chunk-3QNEMM4I.js";import"./chunk-ZWSTVE2I.js";import"./chunk-KRBG4BMV.js";import"./chunk-VFI7KT4M.js";import"./chunk-6CRAOU5U.js";import"./chunk-BV62AOKB.js";import"./chunk-HFCXXLEB.js";import"./chunk-PCUNG435.js";import"./chunk-2GPA2YWE.js";import"./chunk-KDLYBRYK.js";import"./chunk-CKRJZ3C4.js";import"./chunk-TF6VNC6M.js";import"./chunk-OVSLOOZ7.js";export{b as parseDeployOptions,a as parseDeploySettings,c as shortName};
