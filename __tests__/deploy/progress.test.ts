@@ -2,6 +2,7 @@ import {
   cadencedProgress,
   describeHold,
   ProgressCadence,
+  waitProgress,
   type HoldProgress,
 } from '../../src/deploy/progress.js';
 import { deploy, scenario } from './harness.js';
@@ -134,6 +135,47 @@ describe('progress lines in a log that cannot redraw (the Actions log), on the f
     const gaps = lines.slice(1).map(({ at }, i) => at - lines[i]!.at);
     expect(gaps.filter((gap) => gap > 30_000)).toEqual([]);
   }
+});
+
+describe('waitProgress: the lines of a rollback waiting for ECS', () => {
+  it('prints at the first read, when what AWS shows changes, and every 30 s otherwise', () => {
+    let now = START;
+    const lines: string[] = [];
+    const report = waitProgress(
+      (line) => lines.push(line),
+      () => now,
+    );
+    const at = (seconds: number, text: string) => {
+      now = START + seconds * 1000;
+      report(text);
+    };
+    at(0, 'waiting for blue to run all its tasks (1 of 4 running)');
+    at(2, 'waiting for blue to run all its tasks (1 of 4 running)');
+    at(4, 'waiting for blue to run all its tasks (3 of 4 running)');
+    at(33.9, 'waiting for blue to run all its tasks (3 of 4 running)');
+    at(34, 'waiting for blue to run all its tasks (3 of 4 running)');
+    expect(lines).toEqual([
+      'rollback: waiting for blue to run all its tasks (1 of 4 running) · 0s so far',
+      'rollback: waiting for blue to run all its tasks (3 of 4 running) · 4s so far',
+      'rollback: waiting for blue to run all its tasks (3 of 4 running) · 34s so far',
+    ]);
+  });
+
+  it("a breach whose rollback waits 70 s for blue's tasks says so in the log while it waits", async () => {
+    const s = scenario();
+    s.aws.taskStartMs = 70_000;
+    s.clock.after(90_000, () => s.aws.setAlarm('api-5xx', 'ALARM'));
+    const report = await deploy(s, {
+      'listener-arn': '',
+      routing: 'task-sets',
+      steps: '50%:5m, 100%',
+    });
+    expect(report.result).toBe('rolled-back');
+    const waits = s.logs.filter((line) => line.startsWith('rollback: waiting for blue to run all its tasks'));
+    expect(waits.length).toBeGreaterThanOrEqual(3);
+    expect(waits[0]).toMatch(/^rollback: waiting for blue to run all its tasks \(.*\) · 0s so far$/);
+    expect(waits.at(-1)).toMatch(/ · 1m( \d+s)? so far$/);
+  });
 });
 
 function logWith(s: ReturnType<typeof scenario>, progress: (hold: HoldProgress) => void) {

@@ -102,3 +102,24 @@ export function cadencedProgress(
     if (cadence.due(hold)) print(describeHold(hold));
   };
 }
+
+/**
+ * Progress lines for a wait with no alarm hold (a rollback waiting for ECS to start blue's tasks or
+ * remove green): `rollback: <what it waits for> (<what AWS shows>) · <time> so far`, printed at the first
+ * read, whenever what AWS shows changes, and otherwise at least every `everyMs`, so a person watching the
+ * log can tell a slow rollback from a hung one. Returns the function each read calls.
+ */
+export function waitProgress(
+  print: (line: string) => void,
+  now: () => number,
+  everyMs = PROGRESS_EVERY_MS,
+): (waitingFor: string) => void {
+  const began = now();
+  let last: { at: number; text: string } | undefined;
+  return (waitingFor) => {
+    const at = now();
+    if (last?.text === waitingFor && at - last.at < everyMs) return;
+    last = { at, text: waitingFor };
+    print(`rollback: ${waitingFor} · ${formatDuration(at - began)} so far`);
+  };
+}

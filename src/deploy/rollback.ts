@@ -2,6 +2,7 @@ import { isSteady, taskSetCounts, type EcsPort, type TaskSet } from '../aws/ecs.
 import type { LoadBalancerPort } from '../aws/load-balancer.js';
 import type { Clock } from '../clock.js';
 import type { AwsCalls } from './calls.js';
+import { waitProgress } from './progress.js';
 import { trafficRouter, type TaskSetPair, type TaskSetRouter } from './routing/router.js';
 import type { FirstTaskSetTarget, TaskSetTarget } from './saved.js';
 
@@ -53,7 +54,7 @@ export async function rollBackTaskSets(target: TaskSetTarget, deps: RollbackDeps
 export function savedRouter(
   target: Pick<TaskSetTarget, 'cluster' | 'service' | 'blueArn' | 'listener'>,
   greenArn: string | undefined,
-  deps: Pick<RollbackDeps, 'ecs' | 'lb' | 'clock' | 'calls' | 'warn'>,
+  deps: Pick<RollbackDeps, 'ecs' | 'lb' | 'clock' | 'calls' | 'info' | 'warn'>,
 ): TaskSetRouter {
   const { cluster, service } = target;
   const blueArn = target.blueArn || undefined;
@@ -85,6 +86,7 @@ async function verifyTaskSets(
 ): Promise<string[]> {
   const { ecs, clock, calls } = deps;
   const deadline = clock.now() + BLUE_STEADY_TIMEOUT_MS;
+  const report = waitProgress(deps.info, () => clock.now());
   for (;;) {
     const service = await calls.persist('read the service', () =>
       ecs.describeService(target.cluster, target.service),
@@ -93,11 +95,17 @@ async function verifyTaskSets(
     const green = greenArn
       ? service?.taskSets.find((t) => t.arn === greenArn && t.status !== 'DRAINING')
       : undefined;
-    const steady = blue !== undefined && isSteady(blue);
-    if (blue && blue.scalePercent === 100 && steady && !green) return [];
-    if (clock.now() >= deadline) return rollbackProblems(target, blue, green);
+    const problems = rollbackProblems(target, blue, green);
+    if (problems.length === 0) return [];
+    if (clock.now() >= deadline) return problems;
+    report(`waiting for blue at 100% and steady with green gone (${describeTaskSets(blue, problems)})`);
     await clock.sleep(READ_EVERY_MS);
   }
+}
+
+/** What a rollback's wait sees: the problems, and blue's task counts when it is there. */
+function describeTaskSets(blue: TaskSet | undefined, problems: string[]): string {
+  return [...problems, ...(blue ? [`blue: ${taskSetCounts(blue)}`] : [])].join('; ');
 }
 
 function rollbackProblems(
@@ -119,15 +127,17 @@ function rollbackProblems(
  */
 async function waitForTaskSet(
   set: { cluster: string; service: string; arn: string; what: string; late: string },
-  deps: Pick<RollbackDeps, 'ecs' | 'clock' | 'calls' | 'warn'>,
+  deps: Pick<RollbackDeps, 'ecs' | 'clock' | 'calls' | 'info' | 'warn'>,
 ): Promise<void> {
   const { ecs, clock, calls } = deps;
   const deadline = clock.now() + BLUE_STEADY_TIMEOUT_MS;
+  const report = waitProgress(deps.info, () => clock.now());
   for (;;) {
     const current = await calls.persist(`read ${set.what}`, () =>
       ecs.describeTaskSet(set.cluster, set.service, set.arn),
     );
     if (!current || isSteady(current)) return;
+    report(`waiting for ${set.what} to run all its tasks (${taskSetCounts(current)})`);
     if (clock.now() >= deadline) {
       const which = set.what.charAt(0).toUpperCase() + set.what.slice(1);
       deps.warn(
@@ -156,6 +166,7 @@ export async function rollBackFirstTaskSet(
   if (arn) await calls.persist('delete the first task set', () => ecs.deleteTaskSet(cluster, service, arn));
   deps.onTrafficRestored?.();
   const deadline = clock.now() + BLUE_STEADY_TIMEOUT_MS;
+  const report = waitProgress(deps.info, () => clock.now());
   for (;;) {
     const now = await calls.persist('read the service', () => ecs.describeService(cluster, service));
     const sets = now?.taskSets ?? [];
@@ -176,6 +187,7 @@ export async function rollBackFirstTaskSet(
         greenArn: arn,
       };
     }
+    report(`waiting for ECS to remove ${left.map((t) => `task set ${t.arn} (${t.status})`).join(', ')}`);
     await clock.sleep(READ_EVERY_MS);
   }
 }

@@ -80,7 +80,13 @@ const ROUTERS: Record<string, () => Promise<Harness>> = {
   'listener weights': async () => {
     const { clock, aws, calls, logs } = base();
     const green = await createGreen(aws, GREEN_TG, 100);
-    const ports = { ...aws.ports(), clock, calls, warn: (m: string) => logs.push(m) };
+    const ports = {
+      ...aws.ports(),
+      clock,
+      calls,
+      info: (m: string) => logs.push(m),
+      warn: (m: string) => logs.push(m),
+    };
     const router = savedRouter(
       { cluster: 'web', service: 'api', blueArn: BLUE_TASK_SET, listener: route },
       green,
@@ -99,7 +105,13 @@ const ROUTERS: Record<string, () => Promise<Harness>> = {
   'task-set scale': async () => {
     const { clock, aws, calls, logs } = base();
     const green = await createGreen(aws, undefined, 0);
-    const ports = { ...aws.ports(), clock, calls, warn: (m: string) => logs.push(m) };
+    const ports = {
+      ...aws.ports(),
+      clock,
+      calls,
+      info: (m: string) => logs.push(m),
+      warn: (m: string) => logs.push(m),
+    };
     const router = savedRouter(
       { cluster: 'web', service: 'api', blueArn: BLUE_TASK_SET, listener: undefined },
       green,
@@ -128,7 +140,13 @@ const ROUTERS: Record<string, () => Promise<Harness>> = {
     const { clock, aws, calls, logs } = base();
     aws.empty();
     const green = await createGreen(aws, undefined, 100);
-    const ports = { ...aws.ports(), clock, calls, warn: (m: string) => logs.push(m) };
+    const ports = {
+      ...aws.ports(),
+      clock,
+      calls,
+      info: (m: string) => logs.push(m),
+      warn: (m: string) => logs.push(m),
+    };
     const router = savedRouter(
       { cluster: 'web', service: 'api', blueArn: '', listener: undefined },
       green,

@@ -12,6 +12,7 @@ import {
   shortTaskDefinition,
   type Progress,
 } from './ecs-progress.js';
+import { waitProgress } from '../progress.js';
 
 export interface EcsRollbackDeps {
   ecs: EcsControllerPort;
@@ -269,9 +270,11 @@ async function waitFor(
 ): Promise<Progress> {
   const { clock, calls } = deps;
   const until = clock.now() + deps.waitMs;
+  const report = waitProgress(deps.info, () => clock.now());
   for (;;) {
     const last = await calls.persist(`read ${what}`, read);
     if (last.state !== 'progress' || clock.now() >= until) return last;
+    report(`waiting for ${what} (${last.note})`);
     await clock.sleep(READ_EVERY_MS);
   }
 }
