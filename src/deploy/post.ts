@@ -159,7 +159,13 @@ async function firstDeployFromPost(
     log.warning(
       `safe-deploy post: the first deploy of ${where} was stopped while promoting; it is PRIMARY already`,
     );
-    const router = savedRouter({ ...target, blueArn: '' }, arn, { ...aws, clock, calls, info: log.info, warn: log.warning });
+    const router = savedRouter({ ...target, blueArn: '' }, arn, {
+      ...aws,
+      clock,
+      calls,
+      info: log.info,
+      warn: log.warning,
+    });
     const problems = await router.verifyAt(100);
     if (!problems.length) log.info(`Promotion finished: ${arn}, the service's first task set, is PRIMARY`);
     return {
@@ -244,7 +250,13 @@ async function finishPromotion(target: TaskSetTarget, { aws, calls, clock }: Pos
   } else {
     log.info(`Blue ${target.blueArn} is gone already: the main step removed it before it was stopped`);
   }
-  const router = savedRouter(target, target.greenArn, { ...aws, clock, calls, info: log.info, warn: log.warning });
+  const router = savedRouter(target, target.greenArn, {
+    ...aws,
+    clock,
+    calls,
+    info: log.info,
+    warn: log.warning,
+  });
   const problems = await router.verifyAt(100);
   const service = await calls.persist('read the service', () =>
     aws.ecs.describeService(target.cluster, target.service),
