@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import {
+  DescribeTasksCommand,
   ECSClient,
   ListTaskDefinitionsCommand,
   type ContainerDefinition,
@@ -211,3 +212,43 @@ test('a release task container the task definition does not have is an input err
   );
   expect(await taskDefinitions()).toBe(1);
 });
+
+test('a job killed while its release task runs: the post step stops the task, then rolls back', async () => {
+  // The task stays RUNNING until stopped: each of moto's steps towards STOPPED takes ten minutes here.
+  const transition = (path: string, body: object) =>
+    fetch(`${moto.endpoint}/moto-api/state-manager/${path}`, { method: 'POST', body: JSON.stringify(body) });
+  await transition('set-transition', {
+    model_name: 'ecs::task',
+    transition: { progression: 'time', seconds: 600 },
+  });
+  try {
+    const run = await deploy(
+      { 'release-task': '["bin/migrate", "--yes"]' },
+      { signalWhen: { text: 'Release task started', signal: 'SIGKILL' } },
+    );
+    expect(run.code).toBeNull();
+    const arn = /Release task started: (\S+)/.exec(run.stdout)?.[1];
+    expect(arn).toMatch(/^arn:aws:ecs:us-east-1:\d+:task\//);
+    const ecs = new ECSClient(motoClientConfig(moto));
+    const task = async () =>
+      (await ecs.send(new DescribeTasksCommand({ cluster: seeded.cluster, tasks: [arn!] }))).tasks?.[0];
+    expect((await task())?.desiredStatus).toBe('RUNNING');
+
+    const post = await runAction('deploy/post', { state: run.state, env: moto.env });
+    expect(post.code).toBe(0);
+    expect(post.outputs.result).toBe('rolled-back');
+    expect(post.warnings).toContainEqual(
+      expect.stringMatching(/^safe-deploy post: the release task \S+ still runs \([A-Z]+\); stopping it$/),
+    );
+    expect(post.warnings[0]).toContain(arn);
+    expect(await task()).toMatchObject({
+      desiredStatus: 'STOPPED',
+      stoppedReason: 'safe-deploy post: the deploy was stopped while its release task ran',
+    });
+    const state = await readDeployState(moto, seeded);
+    expect(state).toMatchObject({ blueWeight: 100, greenWeight: 0 });
+    expect(state.taskSets).toEqual([expect.objectContaining({ arn: seeded.blueTaskSet, status: 'PRIMARY' })]);
+  } finally {
+    await transition('unset-transition', { model_name: 'ecs::task' });
+  }
+}, 60_000);

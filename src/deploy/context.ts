@@ -49,6 +49,11 @@ export interface DeployDeps {
   checkReview?(): Promise<{ ok: true; by?: string } | { ok: false; reason: string }>;
   /** Writes the post step's only input. */
   saveState(state: SavedDeploy): void;
+  /**
+   * Adds the release task to that state while it runs (undefined once it stopped), so the post step of
+   * a job killed meanwhile stops it.
+   */
+  saveReleaseTask?(arn: string | undefined): void;
   /** Aborted when the job is cancelled: the deploy rolls back. */
   signal?: AbortSignal;
   /** Called the moment production traffic is back on blue during a rollback. */

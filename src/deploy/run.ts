@@ -82,6 +82,7 @@ export async function runDeploy(read: InputReader, runtime: DeployRuntime = {}):
       },
       checkReview: () => checkReviewed({ token: settings.githubToken, owner, repo, sha: identity.commit }),
       saveState: (saved) => state.save(saved),
+      saveReleaseTask: (arn) => state.setReleaseTask(arn),
       describePlan: renderPlanText,
       onChangesBegin: () => {
         changed = true;
@@ -141,6 +142,7 @@ class SavedState {
   private last: SavedDeploy | undefined;
   private id: number | undefined;
   private finished = false;
+  private releaseTask: string | undefined;
 
   get deploymentId(): number | undefined {
     return this.id;
@@ -161,6 +163,11 @@ class SavedState {
     this.write();
   }
 
+  setReleaseTask(arn: string | undefined): void {
+    this.releaseTask = arn;
+    this.write();
+  }
+
   private write(): void {
     if (!this.last) return;
     core.saveState(
@@ -169,6 +176,7 @@ class SavedState {
         ...this.last,
         ...(this.id !== undefined ? { deploymentId: this.id } : {}),
         ...(this.finished ? { recordFinished: true } : {}),
+        ...(this.releaseTask ? { releaseTaskArn: this.releaseTask } : {}),
       } satisfies SavedDeploy),
     );
   }

@@ -9,7 +9,11 @@ import type { SavedDeploy } from './saved.js';
 
 const text = z.string();
 const stage = z.enum(['deploying', 'promoting', 'yielded', 'finished']);
-const record = { deploymentId: z.number().int().optional(), recordFinished: z.boolean().optional() };
+const record = {
+  deploymentId: z.number().int().optional(),
+  recordFinished: z.boolean().optional(),
+  releaseTaskArn: z.string().optional(),
+};
 const routing = z.enum(['listener', 'task-sets']);
 const listener = z
   .object({

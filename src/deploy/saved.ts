@@ -46,6 +46,8 @@ export interface SavedEcsDeploy {
   target: EcsTarget;
   deploymentId?: number;
   recordFinished?: boolean;
+  /** The release task while it runs (the post step of a killed job stops it). */
+  releaseTaskArn?: string;
 }
 
 /**
@@ -71,6 +73,8 @@ export interface SavedFirstTaskSetDeploy {
   target: FirstTaskSetTarget;
   deploymentId?: number;
   recordFinished?: boolean;
+  /** The release task while it runs (the post step of a killed job stops it). */
+  releaseTaskArn?: string;
 }
 
 /** The post step's only input. */
@@ -85,4 +89,6 @@ export interface SavedTaskSetDeploy {
   deploymentId?: number;
   /** True once the main step has given the record its final status. */
   recordFinished?: boolean;
+  /** The release task while it runs (the post step of a killed job stops it). */
+  releaseTaskArn?: string;
 }

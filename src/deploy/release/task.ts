@@ -87,6 +87,7 @@ export async function runReleaseTask(
   }
   const arn = started.task.arn;
   outcome.taskArn = arn;
+  deps.saveReleaseTask?.(arn);
   timeline.mark('release task started');
   log.info(`Release task started: ${arn}`);
 
@@ -126,6 +127,7 @@ export async function runReleaseTask(
     await calls.bestEffort('stop the release task', () =>
       deps.tasks.stopTask(s.cluster, arn, `safe-deploy: ${describeError(error)}`),
     );
+    deps.saveReleaseTask?.(undefined);
     if (outcome.reason === undefined) {
       outcome.reason = `stopped: ${describeError(error)}`;
       record(outcome);
@@ -141,6 +143,7 @@ export async function runReleaseTask(
       deps.tasks.stopTask(s.cluster, arn, 'safe-deploy: the release task container exited'),
     );
   }
+  deps.saveReleaseTask?.(undefined);
   if (exitCode === undefined) {
     const why = [...new Set([task.stopCode, task.stoppedReason, ran?.reason].filter(Boolean))].join(': ');
     throw fail(`release task failed to start: ${why || 'its container never ran'}`);
