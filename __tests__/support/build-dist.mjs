@@ -1,10 +1,12 @@
 // Jest global setup of the end-to-end tests: builds the current sources into a temp dir, laid out as the
 // repository is (dist/ and bin/), and points the tests at it through SAFE_DEPLOY_DIST, so an end-to-end
-// test never runs a stale committed dist/.
+// test never runs a stale committed dist/. It also starts the moto zygote (scripts/lib/emulator.mjs), so
+// each test file's startMoto forks a warmed-up moto_server instead of paying its two seconds of start-up.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { startMotoZygote, ZYGOTE_ENV } from '../../scripts/lib/emulator.mjs';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
@@ -15,7 +17,7 @@ function actionFiles() {
     .map((entry) => `${entry.name}/action.yml`);
 }
 
-export default function buildDist() {
+export default async function buildDist() {
   const dir = mkdtempSync(join(tmpdir(), 'safe-deploy-build-'));
   execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), '--outdir', join(dir, 'dist')], {
     cwd: root,
@@ -27,4 +29,8 @@ export default function buildDist() {
     copyFileSync(join(root, file), join(dir, file));
   }
   process.env.SAFE_DEPLOY_DIST = join(dir, 'dist');
+  // A missing emulator fails here, before any test: never a skip.
+  const zygote = await startMotoZygote();
+  process.env[ZYGOTE_ENV] = zygote.socketPath;
+  globalThis.safeDeployMotoZygote = zygote;
 }

@@ -3,8 +3,8 @@
 // deployment controller, a PRIMARY ("blue") task set behind an ALB listener that forwards to two
 // target groups, a test listener, and CloudWatch alarms.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,9 +54,46 @@ function motoPython() {
  * @returns {Promise<import('./emulator.d.mts').Moto>}
  */
 export async function startMoto({ rolloutSeconds = 0, taskExitCodes = {} } = {}) {
-  if (!motoInstalled()) throw new Error(INSTALL_HINT);
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
+  const zygote = process.env[ZYGOTE_ENV];
+  const server = zygote
+    ? await forkFromZygote(zygote, { port, rolloutSeconds, taskExitCodes })
+    : spawnMoto(port, { rolloutSeconds, taskExitCodes });
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (server.exited()) throw new Error(`moto_server exited: ${server.stderr()}`);
+    try {
+      if ((await fetch(`${endpoint}/moto-api/`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await server.stop();
+      throw new Error(`moto_server did not start on ${endpoint}: ${server.stderr()}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const env = {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+  };
+  return {
+    endpoint,
+    env,
+    ecsRolling: server.launcher,
+    async reset() {
+      await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+    },
+    stop: () => server.stop(),
+  };
+}
+
+/** Starts moto_server as its own process: the launcher where the Python that has moto is found. */
+function spawnMoto(port, { rolloutSeconds, taskExitCodes }) {
+  if (!motoInstalled()) throw new Error(INSTALL_HINT);
   const python = motoPython();
   const args = ['-H', '127.0.0.1', '-p', String(port)];
   const child = python
@@ -71,33 +108,10 @@ export async function startMoto({ rolloutSeconds = 0, taskExitCodes = {} } = {})
     : spawn('moto_server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited: ${stderr}`);
-    try {
-      if ((await fetch(`${endpoint}/moto-api/`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill();
-      throw new Error(`moto_server did not start on ${endpoint}: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const env = {
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-  };
   return {
-    endpoint,
-    env,
-    ecsRolling: Boolean(python),
-    async reset() {
-      await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
-    },
+    launcher: Boolean(python),
+    exited: () => child.exitCode !== null,
+    stderr: () => stderr,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -105,6 +119,76 @@ export async function startMoto({ rolloutSeconds = 0, taskExitCodes = {} } = {})
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * The environment variable naming a zygote's socket (startMotoZygote): while it is set, startMoto asks the
+ * zygote for a fork instead of starting moto_server from scratch.
+ */
+export const ZYGOTE_ENV = 'SAFE_DEPLOY_MOTO_ZYGOTE';
+
+/** Asks the zygote listening on `socketPath` for a moto_server of its own on `port`. */
+async function forkFromZygote(socketPath, request) {
+  const answer = await new Promise((resolve, reject) => {
+    const connection = connect(socketPath);
+    let text = '';
+    connection.on('data', (chunk) => (text += chunk.toString()));
+    connection.on('end', () => resolve(text));
+    connection.on('error', (error) =>
+      reject(new Error(`the moto zygote at ${socketPath} did not answer: ${error.message}`)),
+    );
+    connection.write(`${JSON.stringify(request)}\n`);
+  });
+  const { pid } = JSON.parse(answer);
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return {
+    launcher: true,
+    exited: () => !alive(),
+    stderr: () => '(a fork of the moto zygote: its output goes nowhere)',
+    async stop() {
+      if (!alive()) return;
+      process.kill(pid, 'SIGTERM');
+      for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 20));
+    },
+  };
+}
+
+/**
+ * Starts a moto zygote (scripts/lib/moto-server.py --zygote): one Python process that imports moto and
+ * builds its services once, then forks a moto_server for each startMoto while `ZYGOTE_ENV` names its
+ * socket. Starting moto_server costs about two seconds of CPU; the end-to-end tests start one per test
+ * file. A missing emulator is an error, never a skip.
+ * @returns {Promise<{ socketPath: string, stop(): void }>}
+ */
+export async function startMotoZygote() {
+  if (!motoInstalled()) throw new Error(INSTALL_HINT);
+  const python = motoPython();
+  if (!python) throw new Error(`${INSTALL_HINT} (for the Python on PATH)`);
+  const socketPath = join(mkdtempSync(join(tmpdir(), 'safe-deploy-moto-')), 'zygote.sock');
+  // stdin stays open as long as this process lives: the zygote ends when it closes.
+  const child = spawn(python, [LAUNCHER, '--zygote', socketPath], { stdio: ['pipe', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  child.unref();
+  child.stdin.unref?.();
+  child.stderr.unref?.();
+  const deadline = Date.now() + 30_000;
+  while (!existsSync(socketPath)) {
+    if (child.exitCode !== null) throw new Error(`the moto zygote exited: ${stderr}`);
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error(`the moto zygote did not start: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { socketPath, stop: () => void child.kill('SIGTERM') };
 }
 
 /** SDK client configuration for the emulator. */

@@ -17,7 +17,11 @@ reference, Container): a release task that fails. Everything else is moto's own 
 
 import json
 import os
+import select
+import signal
+import socket
 import sys
+import threading
 import time
 
 from moto.core.exceptions import JsonRESTError
@@ -144,7 +148,86 @@ models.EC2ContainerServiceBackend.update_service = update_service
 models.EC2ContainerServiceBackend.describe_services = describe_services
 models.Task.__init__ = task_init
 
-if __name__ == "__main__":
-    from moto.server import main
+# The services the tests, the demo and the benchmark call; a zygote builds their apps once.
+SERVICES = ("ec2", "ecs", "elbv2", "cloudwatch", "ecr", "ssm", "secretsmanager", "iam", "logs", "sts", "moto_api")
 
-    sys.exit(main())
+
+def _exit_with(pid):
+    """Ends this process once `pid` is no longer its parent (the zygote, or whoever started it, is gone)."""
+
+    def watch():
+        while os.getppid() == pid:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def zygote(path):
+    """Serves forks of one warmed-up moto_server, one per request on the unix socket at `path`.
+
+    Starting moto_server costs about two seconds of CPU, nearly all of it importing moto and botocore
+    and building each service's URL map; the end-to-end tests start one per test file. A zygote pays
+    that once: it imports everything and builds the apps of SERVICES, then forks a server for each
+    request (a line of JSON: port, rolloutSeconds, taskExitCodes) and answers with the fork's pid.
+    Each fork is a separate moto with its own state, exactly as a separate moto_server would be. The
+    zygote ends when its stdin closes (the test run that started it is gone), and each fork ends when
+    the zygote does. Nothing here is specific to a test: written for speed alone, since moto has no
+    fork server of its own.
+    """
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    app = DomainDispatcherApplication(create_backend_app)
+    app.debug = True
+    for name in SERVICES:
+        app.app_instances[name] = create_backend_app(name)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forks are reaped by the kernel
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    # Bound and listening under another name first: the socket appears at `path` ready to connect.
+    listener.bind(f"{path}.new")
+    listener.listen(16)
+    os.rename(f"{path}.new", path)
+    parent = os.getppid()
+    zygote_pid = os.getpid()
+    # No threads here: a fork copies only the thread that forks, and a lock another held stays held.
+    while True:
+        ready, _, _ = select.select([listener, 0], [], [], 0.5)
+        if os.getppid() != parent or (0 in ready and not os.read(0, 4096)):
+            os._exit(0)
+        if listener not in ready:
+            continue
+        connection, _ = listener.accept()
+        request = json.loads(connection.makefile().readline())
+        pid = os.fork()
+        if pid == 0:
+            listener.close()
+            connection.close()
+            _serve(app, request, zygote_pid)
+            os._exit(0)
+        connection.sendall(f"{json.dumps({'pid': pid})}\n".encode())
+        connection.close()
+
+
+def _serve(app, request, zygote_pid):
+    global ROLLOUT_SECONDS, TASK_EXIT_CODES
+    from werkzeug.serving import run_simple
+
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1):
+        os.dup2(devnull, fd)
+    ROLLOUT_SECONDS = float(request.get("rolloutSeconds", 0))
+    TASK_EXIT_CODES = request.get("taskExitCodes") or {}
+    os.environ["MOTO_PORT"] = str(request["port"])
+    _exit_with(zygote_pid)
+    run_simple("127.0.0.1", int(request["port"]), app, threaded=True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--zygote"]:
+        zygote(sys.argv[2])
+    else:
+        from moto.server import main
+
+        sys.exit(main())
