@@ -1,7 +1,7 @@
 import { AwsCalls } from '../../../src/deploy/calls.js';
 import { savedRouter } from '../../../src/deploy/rollback.js';
 import type { ListenerRoute } from '../../../src/deploy/routing/listener.js';
-import { trafficRouter, type TrafficRouter } from '../../../src/deploy/routing/router.js';
+import { trafficRouter, type TaskSetRouter, type TrafficRouter } from '../../../src/deploy/routing/router.js';
 import { Stop } from '../../../src/deploy/watch.js';
 import {
   BLUE_TASK_SET,
@@ -249,4 +249,13 @@ test('the task-set scale router: blue deleted by someone during a restore leaves
   );
   // Green was not scaled down: its tasks are the only ones serving.
   expect(h.greenShare()).toBe(50);
+});
+
+test.each([
+  ['listener weights', { routing: 'listener', production: route.production, testListenerArn: TEST_LISTENER }],
+  ['task-set scale', { routing: 'task-sets', production: undefined, testListenerArn: undefined }],
+  ['a first task set alone', { routing: 'task-sets', production: undefined, testListenerArn: undefined }],
+])('the %s router says how a release kept under it is reached again', async (name, kept) => {
+  const { router } = await ROUTERS[name]!();
+  expect((router as TaskSetRouter).keptRoute).toEqual(kept);
 });

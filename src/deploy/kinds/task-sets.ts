@@ -10,13 +10,12 @@ import type { GreenBlueAnalysis } from '../../compare/analysis.js';
 import type { CheckedKind, CheckedRollout, GreenRequests, LiveRollout, RolloutIds } from '../rollout.js';
 import { Blocked } from '../rollout.js';
 import { checkRoute, comparedGroups, type CheckedRoute } from '../routing/check.js';
-import type { ListenerRoute } from '../routing/listener.js';
 import { trafficRouter, type TaskSetRouter } from '../routing/router.js';
 import type { SavedDeploy, TaskSetTarget } from '../saved.js';
 import { Stop } from '../watch.js';
 import { BLUE_KEPT } from '../model.js';
 import { createRunTaskSet, GreenTaskSet, waitSteady } from './green-task-set.js';
-import { encodeKept, runKey, type KeptRelease } from '../../control-protocol/channel.js';
+import { encodeKept, runKey } from '../../control-protocol/channel.js';
 import type { Diagnosis } from '../diagnose.js';
 import { routingOf } from '../routing/settings.js';
 
@@ -359,7 +358,7 @@ export class LiveTaskSets implements LiveRollout {
           encodeKept({
             keptBy: runKey(deps.identity.runId, deps.identity.runAttempt),
             at: new Date(deps.clock.now()).toISOString(),
-            ...keptRoute(this.checked.route.listener),
+            ...this.router.keptRoute,
           }),
         ),
       );
@@ -373,17 +372,6 @@ export class LiveTaskSets implements LiveRollout {
   rollBack(): Promise<RollbackOutcome> {
     return rollBack(this.ctx, this.target);
   }
-}
-
-/** How traffic reached the kept release, as its tags say it for \`safe-deploy rollback\`. */
-function keptRoute(
-  listener: ListenerRoute | undefined,
-): Pick<KeptRelease, 'routing' | 'production' | 'testListenerArn'> {
-  return {
-    routing: listener ? 'listener' : 'task-sets',
-    production: listener?.production,
-    testListenerArn: listener?.testListenerArn,
-  };
 }
 
 async function rollBack(ctx: DeployContext, target: TaskSetTarget): Promise<RollbackOutcome> {

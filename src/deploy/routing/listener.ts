@@ -2,7 +2,7 @@ import { loadBalancerArnOf, type ForwardRef, type Weights } from '../../aws/load
 import { LATER } from '../calls.js';
 import type { CountedTargetGroup } from '../requests.js';
 import { Stop } from '../watch.js';
-import type { RouterPorts, TaskSetPair, TaskSetRouter } from './router.js';
+import type { KeptRoute, RouterPorts, TaskSetPair, TaskSetRouter } from './router.js';
 
 /**
  * How often a deploy re-reads the production listener (DescribeListeners) between its own moves, to
@@ -82,6 +82,12 @@ export class ListenerRouter implements TaskSetRouter {
         this.testSent = true;
       };
     }
+  }
+
+  /** Blue is reached again through the production route (and the test listener) that reached it. */
+  get keptRoute(): KeptRoute {
+    const { production, testListenerArn } = this.route;
+    return { routing: 'listener', production, testListenerArn };
   }
 
   /** Sends all of the test listener's traffic to green (present only with a test listener). */

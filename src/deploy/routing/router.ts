@@ -1,4 +1,5 @@
 import type { EcsPort } from '../../aws/ecs.js';
+import type { KeptRelease } from '../../control-protocol/channel.js';
 import type { LoadBalancerPort } from '../../aws/load-balancer.js';
 import type { AwsCalls } from '../calls.js';
 import type { CountedTargetGroup } from '../requests.js';
@@ -62,7 +63,12 @@ export interface TaskSetRouter extends TrafficRouter {
   greenStartScale(oneBox: { scale: number } | undefined): number;
   /** Before the deploy: all traffic on blue (a route someone left split), tried again through passing faults. */
   reset(): Promise<void>;
+  /** How traffic reaches blue, for the tags of a release kept by `keep-previous` (`safe-deploy rollback`). */
+  readonly keptRoute: KeptRoute;
 }
+
+/** The route a kept release is reached by again, as its tags record it. */
+export type KeptRoute = Pick<KeptRelease, 'routing' | 'production' | 'testListenerArn'>;
 
 /** The two task sets a task-set router moves traffic between, and the waits it needs for them. */
 export interface TaskSetPair {

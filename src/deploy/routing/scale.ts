@@ -2,7 +2,7 @@ import type { TaskSet } from '../../aws/ecs.js';
 import { LATER } from '../calls.js';
 import { Stop } from '../watch.js';
 import { DRIFT_CHECK_EVERY_MS } from './listener.js';
-import type { RouterPorts, TaskSetPair, TaskSetRouter } from './router.js';
+import type { KeptRoute, RouterPorts, TaskSetPair, TaskSetRouter } from './router.js';
 
 /**
  * Task-sets routing: both task sets sit behind the same target group, so traffic follows running tasks and
@@ -23,6 +23,9 @@ export class ScaleRouter implements TaskSetRouter {
     private readonly taskSets: TaskSetPair,
     private readonly ports: RouterPorts,
   ) {}
+
+  /** Blue is reached again by its scale alone: the target group it shares stays as it is. */
+  readonly keptRoute: KeptRoute = { routing: 'task-sets', production: undefined, testListenerArn: undefined };
 
   /** Green starts with no task: a task behind the shared target group would take traffic at once. */
   greenStartScale(): number {

@@ -1,4 +1,4 @@
-import type { TaskSetRouter } from './router.js';
+import type { KeptRoute, TaskSetRouter } from './router.js';
 
 /**
  * A service's first task set with task-sets routing: it is the only task set behind the service's target
@@ -7,6 +7,9 @@ import type { TaskSetRouter } from './router.js';
  * read see), and nothing to restore: a first deploy's rollback deletes the task set.
  */
 export class SoleTaskSetRouter implements TaskSetRouter {
+  /** The only task set takes the target group's traffic by running; a later deploy may keep it so. */
+  readonly keptRoute: KeptRoute = { routing: 'task-sets', production: undefined, testListenerArn: undefined };
+
   /** The only task set runs at its full size from the start. */
   greenStartScale(): number {
     return 100;
