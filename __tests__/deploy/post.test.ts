@@ -199,3 +199,45 @@ describe('the deployment record gets exactly one final status', () => {
     expect(posted).toEqual([expect.objectContaining({ state: 'success' })]);
   });
 });
+
+describe('a job killed while its release task ran', () => {
+  async function releaseTaskRunning(aws: FakeAws): Promise<string> {
+    aws.resources.task = { runMs: 60 * 60_000, exitCode: 0, output: [] };
+    const started = await aws.ports().tasks.runTask({
+      cluster: 'web',
+      taskDefinition: 'api:7',
+      launch: { launchType: 'FARGATE' },
+      container: 'app',
+      command: ['bin/migrate'],
+      startedBy: 'safe-deploy-99',
+      clientToken: 'token',
+    });
+    return started.task!.arn;
+  }
+
+  test('the post step stops the task, then rolls back', async () => {
+    const { aws, clock } = killedAt(0, 'ACTIVE');
+    const arn = await releaseTaskRunning(aws);
+    save({ kind: 'task-sets', stage: 'deploying', target: target(), releaseTaskArn: arn });
+    await runDeployPost(aws.ports(), clock);
+    expect(aws.count('StopTask')).toBe(1);
+    expect((await aws.ports().tasks.describeTask('web', arn))?.lastStatus).toBe('STOPPED');
+    expect(aws.taskSets.map((t) => t.taskSetArn)).toEqual([BLUE_TASK_SET]);
+    expect(outputs()).toMatchObject({ result: 'rolled-back' });
+  });
+
+  test('a task that cannot be stopped never holds the rollback up: green goes, then the step fails naming the task', async () => {
+    const { aws, clock } = killedAt(0, 'ACTIVE');
+    const arn = await releaseTaskRunning(aws);
+    const denied = Object.assign(new Error('User is not authorized to perform: ecs:StopTask'), {
+      name: 'AccessDeniedException',
+    });
+    aws.fail('StopTask', denied, 100);
+    save({ kind: 'task-sets', stage: 'deploying', target: target(), releaseTaskArn: arn });
+    await expect(runDeployPost(aws.ports(), clock)).rejects.toThrow(
+      `the release task ${arn} may still run: Rollback could not stop the release task: User is not authorized to perform: ecs:StopTask`,
+    );
+    expect(aws.taskSets.map((t) => t.taskSetArn)).toEqual([BLUE_TASK_SET]);
+    expect(aws.weights()).toEqual({ [BLUE_TG]: 100, [GREEN_TG]: 0 });
+  });
+});

@@ -59,8 +59,9 @@ export async function runDeployPost(ports?: AwsPorts, clock: Clock = systemClock
   });
   let outcome: PostOutcome;
   try {
-    await stopReleaseTask(state, { aws, calls, clock });
+    const stopped = await stopReleaseTask(state, { aws, calls, clock });
     outcome = await resume(state, { aws, calls, clock });
+    outcome.problems.unshift(...stopped);
   } catch (error) {
     // The record never stays in progress: a post step that could not finish says so there too.
     await finishRecord(state, {
@@ -88,21 +89,27 @@ interface PostEnv {
 
 /**
  * A job stopped while its release task ran: the task must not run on after the deploy, as on every way
- * out of the main step. Read first: one that stopped on its own is left as it is.
+ * out of the main step. Read first: one that stopped on its own is left as it is. A task that cannot be
+ * stopped is a problem the step fails with, after the rollback: it never holds the rollback up.
  */
-async function stopReleaseTask(state: SavedDeploy, { aws, calls }: PostEnv): Promise<void> {
+async function stopReleaseTask(state: SavedDeploy, { aws, calls }: PostEnv): Promise<string[]> {
   const arn = state.releaseTaskArn;
-  if (!arn) return;
+  if (!arn) return [];
   const { cluster } = state.target;
-  const task = await calls.persist('read the release task', () => aws.tasks.describeTask(cluster, arn));
-  if (!task || task.lastStatus === 'STOPPED') {
-    log.info(`safe-deploy post: the release task ${arn} has stopped already`);
-    return;
+  try {
+    const task = await calls.persist('read the release task', () => aws.tasks.describeTask(cluster, arn));
+    if (!task || task.lastStatus === 'STOPPED') {
+      log.info(`safe-deploy post: the release task ${arn} has stopped already`);
+      return [];
+    }
+    log.warning(`safe-deploy post: the release task ${arn} still runs (${task.lastStatus}); stopping it`);
+    await calls.persist('stop the release task', () =>
+      aws.tasks.stopTask(cluster, arn, 'safe-deploy post: the deploy was stopped while its release task ran'),
+    );
+    return [];
+  } catch (error) {
+    return [`the release task ${arn} may still run: ${describeError(error)}`];
   }
-  log.warning(`safe-deploy post: the release task ${arn} still runs (${task.lastStatus}); stopping it`);
-  await calls.persist('stop the release task', () =>
-    aws.tasks.stopTask(cluster, arn, 'safe-deploy post: the deploy was stopped while its release task ran'),
-  );
 }
 
 /** What the post step does for each kind of service: the one place it is chosen, from the saved state. */
