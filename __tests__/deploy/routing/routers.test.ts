@@ -45,7 +45,7 @@ const route: ListenerRoute = {
   greenTargetGroup: GREEN_TG,
 };
 
-function base(): { clock: FakeClock; aws: FakeAws; calls: AwsCalls; logs: string[] } {
+function base() {
   const clock = new FakeClock();
   const aws = new FakeAws(clock);
   const logs: string[] = [];
@@ -56,7 +56,9 @@ function base(): { clock: FakeClock; aws: FakeAws; calls: AwsCalls; logs: string
     group: <T>(_n: string, run: () => Promise<T>) => run(),
   };
   const calls = new AwsCalls({ clock, log, callTimeoutMs: 30_000, pause: () => clock.sleep(5000) });
-  return { clock, aws, calls, logs };
+  // What savedRouter is given, as a rollback or the post step gives it.
+  const ports = { ...aws.ports(), clock, calls, info: log.info, warn: (m: string) => logs.push(m) };
+  return { clock, aws, calls, logs, ports };
 }
 
 /** Green created beside blue behind its own target group (listener) or the shared one (scale). */
@@ -78,15 +80,8 @@ function scaleOf(aws: FakeAws, arn: string): number {
 
 const ROUTERS: Record<string, () => Promise<Harness>> = {
   'listener weights': async () => {
-    const { clock, aws, calls, logs } = base();
+    const { clock, aws, logs, ports } = base();
     const green = await createGreen(aws, GREEN_TG, 100);
-    const ports = {
-      ...aws.ports(),
-      clock,
-      calls,
-      info: (m: string) => logs.push(m),
-      warn: (m: string) => logs.push(m),
-    };
     const router = savedRouter(
       { cluster: 'web', service: 'api', blueArn: BLUE_TASK_SET, listener: route },
       green,
@@ -103,15 +98,8 @@ const ROUTERS: Record<string, () => Promise<Harness>> = {
     };
   },
   'task-set scale': async () => {
-    const { clock, aws, calls, logs } = base();
+    const { clock, aws, logs, ports } = base();
     const green = await createGreen(aws, undefined, 0);
-    const ports = {
-      ...aws.ports(),
-      clock,
-      calls,
-      info: (m: string) => logs.push(m),
-      warn: (m: string) => logs.push(m),
-    };
     const router = savedRouter(
       { cluster: 'web', service: 'api', blueArn: BLUE_TASK_SET, listener: undefined },
       green,
@@ -137,16 +125,9 @@ const ROUTERS: Record<string, () => Promise<Harness>> = {
     };
   },
   'a first task set alone': async () => {
-    const { clock, aws, calls, logs } = base();
+    const { clock, aws, logs, ports } = base();
     aws.empty();
     const green = await createGreen(aws, undefined, 100);
-    const ports = {
-      ...aws.ports(),
-      clock,
-      calls,
-      info: (m: string) => logs.push(m),
-      warn: (m: string) => logs.push(m),
-    };
     const router = savedRouter(
       { cluster: 'web', service: 'api', blueArn: '', listener: undefined },
       green,
