@@ -34,6 +34,10 @@ export interface DeployState {
 export const INSTALL_HINT: string;
 export function freePort(): Promise<number>;
 export function motoInstalled(): boolean;
+/** The environment variable naming a moto zygote's socket; startMoto forks from it while it is set. */
+export const ZYGOTE_ENV: string;
+/** Starts a moto zygote (one warmed-up moto that forks a moto_server per startMoto). */
+export function startMotoZygote(): Promise<{ socketPath: string; stop(): void }>;
 export function startMoto(options?: {
   rolloutSeconds?: number;
   taskExitCodes?: Record<string, number>;
