@@ -47,16 +47,16 @@ export function actionFile(bundle) {
 }
 
 /**
- * The inputs the runner gives a step that sets none: every input with a `default` in its action.yml. The
- * runner sets `INPUT_<NAME>` for these whether or not the workflow's `with:` names them, so an entry can
- * never tell a default from the same text written by hand; the tests must see exactly that.
+ * The inputs the runner gives a step that sets none: every input of its action.yml, at its `default`, or
+ * empty when it has none (actions/runner sets `INPUT_<NAME>` for each). An entry can never tell a default
+ * from the same text written by hand, and a `with:` value that evaluates to empty replaces the default
+ * (GitHub's docs, inputs.<input_id>.default); the tests must see exactly that.
  */
 export function actionDefaults(bundle) {
   const metadata = parseYaml(readFileSync(actionFile(bundle), 'utf8'));
   const defaults = {};
   for (const [name, input] of Object.entries(metadata.inputs ?? {})) {
-    if (input?.default === undefined) continue;
-    const text = String(input.default);
+    const text = input?.default === undefined ? '' : String(input.default);
     // The runner evaluates `${{ github.token }}` to the job's token; these runs have none to give.
     defaults[name] = /^\$\{\{\s*github\.token\s*\}\}$/.test(text) ? '' : text;
   }
