@@ -372,6 +372,27 @@ describe('an ECS-controller (rolling) service', () => {
   });
 });
 
+describe('an ECS-controller (rolling) service in a long bake', () => {
+  test('still shows as running past 5 minutes with nothing changing, and abort reaches it', async () => {
+    const s = scenario();
+    const ecs = new FakeEcsDeployments(s.aws, s.clock, {});
+    const start = s.clock.now();
+    let status = '';
+    // Eight minutes into a 10-minute bake: nothing in the live state has changed for minutes.
+    s.clock.after(8 * MINUTE, async () => {
+      status = (await statusCommand(options, ports(s))).text;
+      await abortCommand(options, ports(s));
+    });
+    const report = await deploy(s, { 'listener-arn': '', 'bake-time': '10m', 'poll-interval': '10s' });
+    expect(status).toContain('web/api: a deploy is running');
+    expect(report.result).toBe('rolled-back');
+    expect(report.reason).toBe(
+      `aborted by ${ALICE} at ${new Date(start + 8 * MINUTE).toISOString()} (safe-deploy abort)`,
+    );
+    expect(ecs.taskDefinition).toBe(TASK_DEFINITION(1));
+  });
+});
+
 describe('a first deploy (the service had no task set)', () => {
   const first = JSON.stringify({
     launchType: 'FARGATE',

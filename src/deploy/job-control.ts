@@ -29,6 +29,14 @@ import { roomFor } from '../control-protocol/tag-text.js';
  */
 export const CONTROL_READ_EVERY_MS = 5_000;
 
+/**
+ * The live state's `updated` is written again at least this often, even when nothing else in it changed:
+ * `safe-deploy status`, `promote` and `abort` take a deploy whose state is older than 5 minutes
+ * (LIVE_WITHIN_MS) for one that is no longer running. A task set's heartbeat tag counts too, but an
+ * ECS-controller service has none: without this, its deploy vanished from them in a long bake.
+ */
+export const KEEP_ALIVE_MS = 60_000;
+
 /** What the job is doing now, read at every poll. */
 export interface JobProgress {
   phase: string;
@@ -60,6 +68,8 @@ export type JobAction = { kind: 'continue' } | { kind: 'abort'; reason: string }
 
 export class JobControl {
   private written: Record<string, string> = {};
+  /** When `updated` was last written successfully (the deploy's clock); none yet. */
+  private aliveAt = -Infinity;
   private disabled = false;
   /**
    * When the tags were last read successfully (the deploy's clock). It starts when the job does: no
@@ -138,7 +148,8 @@ export class JobControl {
     const changed = Object.fromEntries(
       Object.entries(state).filter(([key, value]) => key !== CONTROL_TAG.updated && current[key] !== value),
     );
-    if (Object.keys(changed).length === 0) return;
+    const now = this.deps.clock.now();
+    if (Object.keys(changed).length === 0 && now - this.aliveAt < KEEP_ALIVE_MS) return;
     if (!roomFor(current, state)) {
       this.disabled = true;
       this.deps.log.warn(
@@ -152,7 +163,10 @@ export class JobControl {
       this.deps.ecs.tagResource(this.arn, write),
     );
     // A write that failed is made again at the next poll.
-    if (written) this.written = { ...this.written, ...write };
+    if (written) {
+      this.written = { ...this.written, ...write };
+      this.aliveAt = now;
+    }
   }
 
   private state(): LiveState {
