@@ -351,45 +351,35 @@ describe('the control channel under throttling (issue 20, defect 4)', () => {
 });
 
 describe('an ECS-controller (rolling) service', () => {
-  test('status reads the live deploy from the service, and abort rolls it back', async () => {
+  /** A 10-minute bake on a rolling service: `status`, then `abort`, `after` ms from the start. */
+  async function abortedAfter(after: number, pollInterval: string) {
     const s = scenario();
     const ecs = new FakeEcsDeployments(s.aws, s.clock, {});
     const start = s.clock.now();
     let status = '';
-    s.clock.after(30_000, async () => {
+    s.clock.after(after, async () => {
       status = (await statusCommand(options, ports(s))).text;
       await abortCommand(options, ports(s));
     });
-    const report = await deploy(s, { 'listener-arn': '', 'bake-time': '10m', 'poll-interval': '5s' });
+    const report = await deploy(s, { 'listener-arn': '', 'bake-time': '10m', 'poll-interval': pollInterval });
     expect(status).toContain('web/api: a deploy is running');
-    expect(status).toContain('kept release: not available for ECS-controller services');
     expect(report.result).toBe('rolled-back');
     expect(report.reason).toBe(
-      `aborted by ${ALICE} at ${new Date(start + 30_000).toISOString()} (safe-deploy abort)`,
+      `aborted by ${ALICE} at ${new Date(start + after).toISOString()} (safe-deploy abort)`,
     );
     expect(ecs.taskDefinition).toBe(TASK_DEFINITION(1));
+    return { s, status };
+  }
+
+  test('status reads the live deploy from the service, and abort rolls it back', async () => {
+    const { s, status } = await abortedAfter(30_000, '5s');
+    expect(status).toContain('kept release: not available for ECS-controller services');
     expect(s.aws.serviceTags[CONTROL_TAG.answer]).toMatch(/^aborted at \S+: rolling back$/);
   });
-});
 
-describe('an ECS-controller (rolling) service in a long bake', () => {
-  test('still shows as running past 5 minutes with nothing changing, and abort reaches it', async () => {
-    const s = scenario();
-    const ecs = new FakeEcsDeployments(s.aws, s.clock, {});
-    const start = s.clock.now();
-    let status = '';
-    // Eight minutes into a 10-minute bake: nothing in the live state has changed for minutes.
-    s.clock.after(8 * MINUTE, async () => {
-      status = (await statusCommand(options, ports(s))).text;
-      await abortCommand(options, ports(s));
-    });
-    const report = await deploy(s, { 'listener-arn': '', 'bake-time': '10m', 'poll-interval': '10s' });
-    expect(status).toContain('web/api: a deploy is running');
-    expect(report.result).toBe('rolled-back');
-    expect(report.reason).toBe(
-      `aborted by ${ALICE} at ${new Date(start + 8 * MINUTE).toISOString()} (safe-deploy abort)`,
-    );
-    expect(ecs.taskDefinition).toBe(TASK_DEFINITION(1));
+  test('in a long bake, with nothing changing, it still shows as running past 5 minutes and abort reaches it', async () => {
+    // Eight minutes into the bake: nothing in the live state has changed for minutes; its time is kept fresh.
+    await abortedAfter(8 * MINUTE, '10s');
   });
 });
 
