@@ -39,15 +39,21 @@ export interface EcsTarget {
   serviceDeploymentArn?: string | undefined;
 }
 
-/** The post step's only input for an ECS-controller service. */
-export interface SavedEcsDeploy {
-  kind: 'ecs';
-  stage: DeployStage;
-  target: EcsTarget;
+/** What the main step adds to the saved state of every kind of deploy as it goes. */
+export interface SavedRun {
+  /** Set by the action once the GitHub deployment record exists. */
   deploymentId?: number;
+  /** True once the main step has given the record its final status. */
   recordFinished?: boolean;
   /** The release task while it runs (the post step of a killed job stops it). */
   releaseTaskArn?: string;
+}
+
+/** The post step's only input for an ECS-controller service. */
+export interface SavedEcsDeploy extends SavedRun {
+  kind: 'ecs';
+  stage: DeployStage;
+  target: EcsTarget;
 }
 
 /**
@@ -67,28 +73,18 @@ export interface FirstTaskSetTarget {
 }
 
 /** The post step's only input for a first deploy to an EXTERNAL service. */
-export interface SavedFirstTaskSetDeploy {
+export interface SavedFirstTaskSetDeploy extends SavedRun {
   kind: 'first-task-set';
   stage: DeployStage;
   target: FirstTaskSetTarget;
-  deploymentId?: number;
-  recordFinished?: boolean;
-  /** The release task while it runs (the post step of a killed job stops it). */
-  releaseTaskArn?: string;
 }
 
 /** The post step's only input. */
 export type SavedDeploy = SavedTaskSetDeploy | SavedEcsDeploy | SavedFirstTaskSetDeploy;
 
 /** The post step's only input for a task-set service. */
-export interface SavedTaskSetDeploy {
+export interface SavedTaskSetDeploy extends SavedRun {
   kind: 'task-sets';
   stage: DeployStage;
   target: TaskSetTarget;
-  /** Set by the action once the GitHub deployment record exists. */
-  deploymentId?: number;
-  /** True once the main step has given the record its final status. */
-  recordFinished?: boolean;
-  /** The release task while it runs (the post step of a killed job stops it). */
-  releaseTaskArn?: string;
 }
