@@ -352,8 +352,9 @@ describe('the control channel under throttling (issue 20, defect 4)', () => {
 
 describe('an ECS-controller (rolling) service', () => {
   /** A 10-minute bake on a rolling service: `status`, then `abort`, `after` ms from the start. */
-  async function abortedAfter(after: number, pollInterval: string) {
+  async function abortedAfter(after: number, pollInterval: string, meanwhile?: (s: Scenario) => void) {
     const s = scenario();
+    meanwhile?.(s);
     const ecs = new FakeEcsDeployments(s.aws, s.clock, {});
     const start = s.clock.now();
     let status = '';
@@ -378,8 +379,15 @@ describe('an ECS-controller (rolling) service', () => {
   });
 
   test('in a long bake, with nothing changing, it still shows as running past 5 minutes and abort reaches it', async () => {
-    // Eight minutes into the bake: nothing in the live state has changed for minutes; its time is kept fresh.
-    await abortedAfter(8 * MINUTE, '10s');
+    // Eight minutes into the bake: nothing in the live state has changed for minutes; its time is kept fresh,
+    // once a minute (4 writes from minute 3 to 7), not at each of the 24 polls between.
+    let writes = 0;
+    await abortedAfter(8 * MINUTE, '10s', (s) => {
+      s.clock.after(3 * MINUTE, () => void (writes = -s.aws.count('TagResource')));
+      s.clock.after(7 * MINUTE, () => void (writes += s.aws.count('TagResource')));
+    });
+    expect(writes).toBeGreaterThanOrEqual(3);
+    expect(writes).toBeLessThanOrEqual(5);
   });
 });
 

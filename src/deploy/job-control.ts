@@ -12,7 +12,7 @@ import {
   type Hold,
   type LiveState,
 } from '../control-protocol/channel.js';
-import { roomFor } from '../control-protocol/tag-text.js';
+import { decodeValue, roomFor } from '../control-protocol/tag-text.js';
 
 /**
  * The running job's end of the control channel. Once a poll (a check of the deploy's one wait loop) it
@@ -68,8 +68,6 @@ export type JobAction = { kind: 'continue' } | { kind: 'abort'; reason: string }
 
 export class JobControl {
   private written: Record<string, string> = {};
-  /** When `updated` was last written successfully (the deploy's clock); none yet. */
-  private aliveAt = -Infinity;
   private disabled = false;
   /**
    * When the tags were last read successfully (the deploy's clock). It starts when the job does: no
@@ -148,8 +146,9 @@ export class JobControl {
     const changed = Object.fromEntries(
       Object.entries(state).filter(([key, value]) => key !== CONTROL_TAG.updated && current[key] !== value),
     );
-    const now = this.deps.clock.now();
-    if (Object.keys(changed).length === 0 && now - this.aliveAt < KEEP_ALIVE_MS) return;
+    // `updated` as last written successfully (NaN before the first write: then it is due).
+    const aliveAt = Date.parse(decodeValue(this.written[CONTROL_TAG.updated] ?? ''));
+    if (Object.keys(changed).length === 0 && this.deps.clock.now() - aliveAt < KEEP_ALIVE_MS) return;
     if (!roomFor(current, state)) {
       this.disabled = true;
       this.deps.log.warn(
@@ -163,10 +162,7 @@ export class JobControl {
       this.deps.ecs.tagResource(this.arn, write),
     );
     // A write that failed is made again at the next poll.
-    if (written) {
-      this.written = { ...this.written, ...write };
-      this.aliveAt = now;
-    }
+    if (written) this.written = { ...this.written, ...write };
   }
 
   private state(): LiveState {
