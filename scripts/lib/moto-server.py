@@ -148,7 +148,7 @@ models.EC2ContainerServiceBackend.update_service = update_service
 models.EC2ContainerServiceBackend.describe_services = describe_services
 models.Task.__init__ = task_init
 
-# The services the tests, the demo and the benchmark call; a zygote builds their apps once.
+# The services the end-to-end tests call: the zygote builds their apps once, before it forks.
 SERVICES = ("ec2", "ecs", "elbv2", "cloudwatch", "ecr", "ssm", "secretsmanager", "iam", "logs", "sts", "moto_api")
 
 

@@ -53,15 +53,22 @@ export function actionFile(bundle) {
  * (GitHub's docs, inputs.<input_id>.default); the tests must see exactly that.
  */
 export function actionDefaults(bundle) {
-  const metadata = parseYaml(readFileSync(actionFile(bundle), 'utf8'));
+  const file = actionFile(bundle);
+  const known = defaultsByFile.get(file);
+  if (known) return known;
+  const metadata = parseYaml(readFileSync(file, 'utf8'));
   const defaults = {};
   for (const [name, input] of Object.entries(metadata.inputs ?? {})) {
     const text = input?.default === undefined ? '' : String(input.default);
     // The runner evaluates `${{ github.token }}` to the job's token; these runs have none to give.
     defaults[name] = /^\$\{\{\s*github\.token\s*\}\}$/.test(text) ? '' : text;
   }
+  defaultsByFile.set(file, defaults);
   return defaults;
 }
+
+/** Each action.yml's inputs as actionDefaults read them, once per process. */
+const defaultsByFile = new Map();
 
 /**
  * Runs a built entry (`deploy`, `deploy/post`, `gate`…) as the GitHub runner runs a JavaScript action:
