@@ -104,7 +104,13 @@ export class AlarmWatch {
    * one per name batch and prefix: 5,000 named alarms are then one call a poll, not 50.
    */
   private readonly accountWideCalls = new Map<AlarmStateValue, number>();
-  private named: { names: readonly string[]; set: ReadonlySet<string> } | undefined;
+  /**
+   * Each list of names the caller passes, as a set. The deploy passes two lists (the alarms a hold
+   * watches, and every alarm for the status line), each the same array for the whole deploy; keeping one
+   * set per list means none is rebuilt per poll (5,000 names are a 160 KB set, promoted to the old
+   * generation when a scavenge catches it, so rebuilding them grew the heap by megabytes a minute).
+   */
+  private readonly named = new WeakMap<readonly string[], ReadonlySet<string>>();
   private plan: { names: readonly string[]; prefixes: readonly string[]; plan: ReadPlan } | undefined;
   /** Round trips seen only by a newer state-change time, while the history has not yet explained them. */
   private unexplained: { alarm: AlarmState; seenAt: number }[] = [];
@@ -154,13 +160,11 @@ export class AlarmWatch {
     return changed;
   }
 
-  /**
-   * The names as a set, and their read plan, kept while the caller passes the same list: a watch of
-   * thousands of alarms then builds neither once a poll (the garbage would grow the heap's young space).
-   */
+  /** The names as a set, built once per list (see `named`). */
   private namedSet(names: readonly string[]): ReadonlySet<string> {
-    if (this.named?.names !== names) this.named = { names, set: new Set(names) };
-    return this.named.set;
+    let set = this.named.get(names);
+    if (!set) this.named.set(names, (set = new Set(names)));
+    return set;
   }
 
   private planOf(names: readonly string[], prefixes: readonly string[]): ReadPlan {
@@ -355,7 +359,7 @@ export class AlarmWatch {
       if (returned.has(name)) this.missing.delete(name);
       else this.missing.add(name);
     }
-    const named = new Set(result.names);
+    const named = this.namedSet(result.names);
     for (const name of [...this.matched]) {
       // A breach already found for it stands.
       if (this.recoveredBreach?.alarm === name) continue;
