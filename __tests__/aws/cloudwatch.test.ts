@@ -1,5 +1,5 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { BATCHES_IN_FLIGHT, SdkCloudWatch } from '../../src/aws/cloudwatch.js';
+import { BATCHES_IN_FLIGHT, FULL_READ_IN_FLIGHT, SdkCloudWatch } from '../../src/aws/cloudwatch.js';
 import { mapBounded } from '../../src/aws/bounded.js';
 
 /** A client that answers every DescribeAlarms after a tick, counting the requests in flight. */
@@ -26,13 +26,23 @@ function countingClient(): { client: CloudWatchClient; most: () => number; sent:
 }
 
 describe('batched reads are bounded in flight', () => {
-  test('5,000 alarm names are 50 DescribeAlarms calls, never more than three at once', async () => {
+  test("a poll's read of 5,000 alarm names in ALARM is 50 calls, never more than three at once", async () => {
+    const counting = countingClient();
+    const names = Array.from({ length: 5_000 }, (_, i) => `api-${i}`);
+    await new SdkCloudWatch(counting.client).describeAlarms(names, { state: 'ALARM' });
+    expect(counting.sent()).toBe(50);
+    expect(BATCHES_IN_FLIGHT).toBe(3);
+    expect(counting.most()).toBe(BATCHES_IN_FLIGHT);
+  });
+
+  test('a full read of 5,000 alarm names is 50 calls, one at a time', async () => {
     const counting = countingClient();
     const names = Array.from({ length: 5_000 }, (_, i) => `api-${i}`);
     const alarms = await new SdkCloudWatch(counting.client).describeAlarms(names);
     expect(alarms).toHaveLength(5_000);
     expect(counting.sent()).toBe(50);
-    expect(counting.most()).toBe(BATCHES_IN_FLIGHT);
+    expect(FULL_READ_IN_FLIGHT).toBe(1);
+    expect(counting.most()).toBe(1);
     // A 300 s alarm is still evaluated every minute: it holds a state it enters for at least 60 s.
     expect(alarms[0]).toMatchObject({ name: 'api-0', state: 'OK', holdsStateMs: 60_000 });
   });

@@ -39,15 +39,53 @@ export function createCloudWatchStandIn() {
       .filter((a) => types.includes(TYPES[a.type]));
     const start = Number(input.NextToken ?? 0);
     const page = matching.slice(start, start + max);
-    // The bench's metric alarms are one-minute alarms, as most are: CloudWatch returns their Period.
+    // Every field CloudWatch returns for a typical alarm (API_MetricAlarm, API_CompositeAlarm), so the
+    // bytes parsed per alarm, and the memory they take, are those of a real answer (about 1.3 KB a
+    // metric alarm). The bench's metric alarms are one-minute alarms, as most are.
     const view = (a) => ({
       AlarmName: a.name,
-      ...(a.type === 'metric' ? { Period: 60 } : {}),
       AlarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${a.name}`,
+      AlarmDescription: `Target 5XX responses of ${a.name} over 1% for 3 of 3 minutes`,
+      AlarmConfigurationUpdatedTimestamp: a.createdAt / 1000,
+      ActionsEnabled: true,
+      OKActions: [],
+      AlarmActions: ['arn:aws:sns:us-east-1:123456789012:on-call'],
+      InsufficientDataActions: [],
       StateValue: a.state,
       StateReason: a.reason,
+      StateReasonData: JSON.stringify({
+        version: '1.0',
+        queryDate: new Date(a.updatedAt).toISOString(),
+        startDate: new Date(a.updatedAt - 180_000).toISOString(),
+        statistic: 'Sum',
+        period: 60,
+        recentDatapoints: [0, 0, 0],
+        threshold: 1,
+        evaluatedDatapoints: [0, 1, 2].map((i) => ({
+          timestamp: new Date(a.updatedAt - i * 60_000).toISOString(),
+          sampleCount: 1,
+          value: 0,
+        })),
+      }),
       StateUpdatedTimestamp: a.updatedAt / 1000,
       StateTransitionedTimestamp: a.updatedAt / 1000,
+      ...(a.type === 'metric'
+        ? {
+            MetricName: 'HTTPCode_Target_5XX_Count',
+            Namespace: 'AWS/ApplicationELB',
+            Statistic: 'Sum',
+            Dimensions: [
+              { Name: 'TargetGroup', Value: 'targetgroup/api-green/0123456789abcdef' },
+              { Name: 'LoadBalancer', Value: 'app/api/0123456789abcdef' },
+            ],
+            Period: 60,
+            EvaluationPeriods: 3,
+            DatapointsToAlarm: 3,
+            Threshold: 1,
+            ComparisonOperator: 'GreaterThanThreshold',
+            TreatMissingData: 'notBreaching',
+          }
+        : { AlarmRule: 'ALARM("api-5xx") OR ALARM("api-latency")' }),
     });
     return {
       returned: page.length,
@@ -98,7 +136,14 @@ export function createCloudWatchStandIn() {
     log,
     /** Creates an alarm in OK (a real new alarm starts in INSUFFICIENT_DATA; the bench's have data). */
     put(name, type = 'metric') {
-      alarms.set(name, { type, state: 'OK', reason: 'Threshold not crossed', updatedAt: Date.now() });
+      const now = Date.now();
+      alarms.set(name, {
+        type,
+        state: 'OK',
+        reason: 'Threshold Crossed: 3 datapoints [0.0, 0.0, 0.0] were not greater than the threshold (1.0).',
+        createdAt: now,
+        updatedAt: now,
+      });
     },
     /** SetAlarmState. */
     set(name, state, reason = `Threshold Crossed: ${name}`) {

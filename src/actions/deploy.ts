@@ -1,6 +1,7 @@
 import { runMain } from '../action-main.js';
 import { parseDeploySettings } from '../deploy/settings.js';
 import { UserError } from '../errors.js';
+import { holdYoungGeneration } from '../heap.js';
 import { actionInputs, boolean } from '../inputs.js';
 
 /** The deploy's inputs, checked before the engine and the AWS SDK load (`rollback: true` has its own). */
@@ -22,6 +23,7 @@ export async function run(): Promise<void> {
       return;
     }
     check();
+    holdYoungGeneration();
     const { failureOf, runDeploy } = await import('../deploy/run.js');
     const failure = failureOf(await runDeploy(actionInputs));
     // The report is written; the step fails in one place, runMain.

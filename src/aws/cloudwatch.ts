@@ -17,10 +17,22 @@ export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 export const ALARM_BATCH = 100;
 
 /**
- * Requests of one batched read in flight at once: 5,000 alarm names are 50 DescribeAlarms calls, sent
- * three at a time rather than as one burst five times CloudWatch's default quota of 9 a second.
+ * Requests of one batched read in flight at once, for a read a breach waits on: a poll's read of the
+ * alarms in a breaching state by name batch (where an account-wide read is not allowed), and
+ * GetMetricData. 5,000 alarm names are 50 DescribeAlarms calls, sent three at a time rather than as one
+ * burst five times CloudWatch's default quota of 9 a second.
  */
 export const BATCHES_IN_FLIGHT = 3;
+
+/**
+ * Requests in flight for a read of every named alarm whatever its state: the full read at validation
+ * and once a minute beside the polls. One at a time: CloudWatch's default DescribeAlarms quota is 9 a
+ * second per account and region, so the 50 calls of 5,000 names take over 5 s at any concurrency once
+ * the quota binds, and one at a time leaves its room to the polls of other deploys. It also parses one
+ * answer of 100 alarms (about 140 KB of JSON) at a time: three at once raised the peak memory of a deploy
+ * watching 5,000 alarms by about 10 MiB (docs/benchmark.md).
+ */
+export const FULL_READ_IN_FLIGHT = 1;
 
 /** One alarm's state. */
 export interface AlarmState {
@@ -104,7 +116,8 @@ export class SdkCloudWatch implements CloudWatchPort {
   constructor(private readonly client: CloudWatchClient) {}
 
   async describeAlarms(names: readonly string[], options: AlarmReadOptions = {}): Promise<AlarmState[]> {
-    const results = await mapBounded(chunks(names, ALARM_BATCH), BATCHES_IN_FLIGHT, (batch) =>
+    const inFlight = options.state ? BATCHES_IN_FLIGHT : FULL_READ_IN_FLIGHT;
+    const results = await mapBounded(chunks(names, ALARM_BATCH), inFlight, (batch) =>
       this.read({
         AlarmNames: batch,
         AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],

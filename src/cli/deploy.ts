@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { holdYoungGeneration } from '../heap.js';
 import { recordInputs } from '../inputs.js';
 import * as log from '../log.js';
 import { addInputOptions, inputValues, readActionInputs } from './action-inputs.js';
@@ -40,6 +41,7 @@ export const deployCommand: CliCommand = (program: Command, context) => {
       const { parseDeploySettings } = await import('../deploy/settings.js');
       const read = recordInputs(inputValues(command, inputs));
       parseDeploySettings(read);
+      holdYoungGeneration();
       const { failureOf, runDeploy } = await import('../deploy/run.js');
       const report = await runDeploy(read, progress ? { progress: (hold) => progress.update(hold) } : {});
       // Said as the action says it when it fails the step, shown plainly here.
