@@ -473,7 +473,7 @@ function render(r) {
     `| peak RSS of a deploy through a 65 s bake, 5,000 alarms by name (beside: 1 alarm) | ${r.memory.peakRssMiB[5000]} MiB (${r.memory.peakRssMiB[1]} MiB) |`,
   );
   return [
-    `Measured ${r.date.slice(0, 10)} by \`node scripts/bench-speed.mjs\` on one machine (${r.machine}, load average ${r.loadAverage.start} at the start and ${r.loadAverage.end} at the end: other work shared it), Node ${r.node}; ECS and ELB on moto_server, CloudWatch on the stand-in.`,
+    `Measured ${r.date.slice(0, 10)} by \`node scripts/bench-speed.mjs\` on one machine (${r.machine}, load average ${r.loadAverage.start} at the start and ${r.loadAverage.end} at the end), Node ${r.node}; ECS and ELB on moto_server, CloudWatch on the stand-in.`,
     '',
     '| what | result |',
     '| --- | --- |',
