@@ -50,3 +50,14 @@ test('a 4-step canary reads the alarms once a poll, not once more at each step',
   const steady = s.aws.cwMock.commandCalls(DescribeAlarmsCommand).filter((c) => c.args[0].input.StateValue);
   expect(steady.length).toBeLessThanOrEqual(Math.ceil((ended - shifted) / 1000) + 3);
 });
+
+test('a bake shorter than the poll interval ends on time, on a read at its end', async () => {
+  const s = scenario();
+  const report = await deploy(s, { steps: '50%:20s, 100%', 'bake-time': '5s', 'poll-interval': '10s' });
+  expect(report.result).toBe('deployed');
+  const bake = report.timeline.find((e) => e.phase === 'bake')!;
+  const promote = report.timeline.find((e) => e.phase === 'promote')!;
+  // The bake begins right after the 100% step's poll: its read comes 5 s later, not at the next poll.
+  expect(Date.parse(promote.at) - Date.parse(bake.at)).toBeGreaterThanOrEqual(5_000);
+  expect(Date.parse(promote.at) - Date.parse(bake.at)).toBeLessThan(6_000);
+});

@@ -37,6 +37,27 @@ describe('the first AWS call after a breach moves traffic', () => {
     expect(after.indexOf('TagResource')).toBeGreaterThan(after.indexOf('ModifyListener'));
   });
 
+  test('task sets without a listener (routing: task-sets): UpdateTaskSet of blue back to 100%, first', async () => {
+    const s = scenario();
+    const calls = callsFrom(s);
+    s.clock.after(3 * 60_000, () => {
+      calls.mark();
+      s.aws.setAlarm('api-5xx', 'ALARM', '5xx above 10');
+    });
+    const report = await deploy(s, {
+      'listener-arn': '',
+      routing: 'task-sets',
+      steps: '10%:10m, 100%',
+      'poll-interval': '1s',
+    });
+    expectRolledBack(s, report);
+    const after = calls.after();
+    expect(firstAction(after)).toBe('UpdateTaskSet');
+    // Traffic follows the task sets' scale here: blue scales back before green goes, the tag after both.
+    expect(after.indexOf('TagResource')).toBeGreaterThan(after.indexOf('UpdateTaskSet'));
+    expect(after.indexOf('DeleteTaskSet')).toBeGreaterThan(after.indexOf('UpdateTaskSet'));
+  });
+
   test('a green that never steadies: the rollback moves first, the diagnosis still shows why', async () => {
     const s = scenario();
     s.aws.greenSteadies = false;

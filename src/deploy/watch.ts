@@ -192,7 +192,10 @@ export class DeployWatch {
     };
     if (clock.now() - this.lastPollAt < pollIntervalMs) {
       report();
-      await waitUntil(this.lastPollAt + pollIntervalMs);
+      // A hold shorter than what is left of the interval (a 5 s bake at a 10 s poll) ends on time: its
+      // first read is at its end, not at the next poll time.
+      const nextPoll = this.lastPollAt + pollIntervalMs;
+      await waitUntil(until > clock.now() ? Math.min(nextPoll, until) : nextPoll);
     }
     for (;;) {
       // Polls start one interval apart, however long the reads take, so "once per poll interval" holds.
