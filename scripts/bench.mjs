@@ -230,7 +230,13 @@ async function callsPerPoll() {
           steps: 'AllAtOnce',
           'bake-time': CALLS_BAKE,
         }),
-        env: { ...env, NODE_OPTIONS: `--import=${peakHook}`, BENCH_PEAK_FILE: peakFile },
+        // Its own access key id, so its account-wide reads (StateValue alone) are told apart from the others'.
+        env: {
+          ...env,
+          AWS_ACCESS_KEY_ID: `bench-${config.tag}`,
+          NODE_OPTIONS: `--import=${peakHook}`,
+          BENCH_PEAK_FILE: peakFile,
+        },
         timeoutMs: 300_000,
       });
       if (run.outputs.result !== 'deployed') throw new Error(`bench deploy failed: ${run.outputs.reason}`);
@@ -244,16 +250,21 @@ async function callsPerPoll() {
   let polls = 0;
   const out = {};
   for (const { config, names, peakKiB } of runs) {
+    const accountWide = (e) => !e.input.AlarmNames && e.input.AlarmNamePrefix === undefined;
     const mine = cloudwatch.log.filter(
       (e) =>
         e.op === 'DescribeAlarms' &&
-        (config.kind === 'named'
-          ? names.includes(e.input.AlarmNames?.[0])
-          : e.input.AlarmNamePrefix === config.tag),
+        (accountWide(e)
+          ? e.caller === `bench-${config.tag}`
+          : config.kind === 'named'
+            ? names.includes(e.input.AlarmNames?.[0])
+            : e.input.AlarmNamePrefix === config.tag),
     );
-    // A read starts with its first name batch (or its prefix's first page); the rest of its calls follow.
+    // A read starts with its first name batch (or its prefix's first page, or the first page of an
+    // account-wide read of the alarms in ALARM); the rest of its calls follow.
     const starts = (e) =>
-      !e.input.NextToken && (config.kind === 'prefix' || e.input.AlarmNames[0] === names[0]);
+      !e.input.NextToken &&
+      (accountWide(e) || config.kind === 'prefix' || e.input.AlarmNames[0] === names[0]);
     const steady = reads(
       mine.filter((e) => e.input.StateValue),
       starts,

@@ -11,7 +11,7 @@ const TYPES = { metric: 'MetricAlarm', composite: 'CompositeAlarm' };
 export function createCloudWatchStandIn() {
   const alarms = new Map();
   const history = [];
-  /** Every DescribeAlarms / DescribeAlarmHistory request: `{ at, op, input, returned, alarmed }`. */
+  /** Every DescribeAlarms / DescribeAlarmHistory request: `{ at, op, caller, input, returned, alarmed }`. */
   const log = [];
 
   const stateChange = (name, alarm, state, reason) => {
@@ -155,7 +155,7 @@ export function createCloudWatchStandIn() {
       log.splice(0);
     },
     /** Answers a request for `operation` with its JSON body, or undefined to let moto answer it. */
-    answer(operation, text) {
+    answer(operation, text, headers = {}) {
       const run = operations[operation];
       if (!run) return undefined;
       const input = JSON.parse(text || '{}');
@@ -163,6 +163,9 @@ export function createCloudWatchStandIn() {
       log.push({
         at: Date.now(),
         op: operation,
+        // The access key id of the request's SigV4 signature: a bench gives each deploy its own, so an
+        // account-wide read (StateValue alone) is told apart by who sent it.
+        caller: /Credential=([^/]+)\//.exec(String(headers.authorization ?? ''))?.[1],
         input,
         returned: result.returned ?? 0,
         alarmed: result.alarmed ?? [],

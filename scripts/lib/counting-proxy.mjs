@@ -20,7 +20,7 @@ function serviceOf(req) {
 
 /**
  * Starts the proxy; `calls` holds `{ op, service, at, body }` for every request, in order (`body` cut to
- * 2 KB). `answer(op, body)` may answer a request itself with `{ status, body }` (JSON), instead of the
+ * 2 KB). `answer(op, body, headers)` may answer a request itself with `{ status, body }` (JSON), instead of the
  * upstream. `delayMs({ op, service, body })` holds a request that long before it is answered, as a slow
  * control plane would (the call is recorded when it arrives).
  */
@@ -42,7 +42,7 @@ export async function startCountingProxy(upstream, { answer, delayMs } = {}) {
     });
   });
   function handle(op, body, res, req) {
-    const local = answer?.(op, body.toString('utf8'));
+    const local = answer?.(op, body.toString('utf8'), req.headers);
     if (local) {
       res.writeHead(local.status, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(JSON.stringify(local.body));
