@@ -342,7 +342,7 @@ async function fleet(poll, bake) {
 
 // ── memory ───────────────────────────────────────────────────────────────────────────────────────────
 
-/** Peak RSS of a deploy watching 5,000 alarms by name through a 65 s bake, beside one watching 1. */
+/** Peak RSS of a deploy watching 5,000 alarms by name through a 65 s bake, beside 5,000 by a prefix and 1. */
 async function memory() {
   const dir = mkdtempSync(join(tmpdir(), 'safe-deploy-speed-peak-'));
   if (process.env.BENCH_SPEED_NODE_OPTIONS) console.log(`memory runs' output in ${dir}`);
@@ -353,14 +353,20 @@ async function memory() {
       "process.on('exit', () => writeFileSync(process.env.BENCH_PEAK_FILE, String(process.resourceUsage().maxRSS)));\n",
   );
   const out = {};
+  const runs = [
+    { key: '1', n: 1 },
+    { key: '5000', n: 5_000 },
+    { key: '5000 by prefix', n: 5_000, prefix: true },
+  ];
   await Promise.all(
-    [1, 5_000].map(async (n) => {
+    runs.map(async ({ key, n, prefix }) => {
       const seeded = await seed();
-      const names = alarms(`rss-${n}-`, n);
-      const file = join(dir, `rss-${n}`);
+      const tag = `rss-${key.replace(/\W+/g, '-')}-`;
+      const names = alarms(tag, n);
+      const file = join(dir, tag);
       const run = await runAction('deploy', {
         inputs: inputs(seeded, {
-          alarms: names.join(','),
+          ...(prefix ? { 'alarm-prefixes': tag } : { alarms: names.join(',') }),
           steps: 'AllAtOnce',
           'bake-time': bakeOf('65s', '15s'),
         }),
@@ -372,9 +378,9 @@ async function memory() {
         },
         timeoutMs: 300_000,
       });
-      if (run.outputs.result !== 'deployed') throw new Error(`memory ${n}: ${run.outputs.reason}`);
+      if (run.outputs.result !== 'deployed') throw new Error(`memory ${key}: ${run.outputs.reason}`);
       if (process.env.BENCH_SPEED_NODE_OPTIONS) writeFileSync(`${file}.stdout`, run.stdout + run.stderr);
-      out[n] = round(Number(readFileSync(file, 'utf8')) / 1024);
+      out[key] = round(Number(readFileSync(file, 'utf8')) / 1024);
     }),
   );
   return { peakRssMiB: out };
@@ -470,7 +476,7 @@ function render(r) {
     );
   }
   rows.push(
-    `| peak RSS of a deploy through a 65 s bake, 5,000 alarms by name (beside: 1 alarm) | ${r.memory.peakRssMiB[5000]} MiB (${r.memory.peakRssMiB[1]} MiB) |`,
+    `| peak RSS of a deploy through a 65 s bake, 5,000 alarms by name (beside: 5,000 by one prefix; 1 alarm) | ${r.memory.peakRssMiB['5000']} MiB (${r.memory.peakRssMiB['5000 by prefix']} MiB; ${r.memory.peakRssMiB['1']} MiB) |`,
   );
   return [
     `Measured ${r.date.slice(0, 10)} by \`node scripts/bench-speed.mjs\` on one machine (${r.machine}, load average ${r.loadAverage.start} at the start and ${r.loadAverage.end} at the end), Node ${r.node}; ECS and ELB on moto_server, CloudWatch on the stand-in.`,
