@@ -40,8 +40,8 @@ export function createCloudWatchStandIn() {
     const start = Number(input.NextToken ?? 0);
     const page = matching.slice(start, start + max);
     // Every field CloudWatch returns for a typical alarm (API_MetricAlarm, API_CompositeAlarm), so the
-    // bytes parsed per alarm, and the memory they take, are those of a real answer (about 1.3 KB a
-    // metric alarm). The bench's metric alarms are one-minute alarms, as most are.
+    // bytes parsed per alarm, and the memory they take, are those of a real answer (about 1.4 KB of
+    // JSON a metric alarm). The bench's metric alarms are one-minute alarms, as most are.
     const view = (a) => ({
       AlarmName: a.name,
       AlarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${a.name}`,

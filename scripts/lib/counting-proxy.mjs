@@ -20,9 +20,9 @@ function serviceOf(req) {
 
 /**
  * Starts the proxy; `calls` holds `{ op, service, at, body }` for every request, in order (`body` cut to
- * 2 KB). `answer(op, body, headers)` may answer a request itself with `{ status, body }` (JSON), instead of the
- * upstream. `delayMs({ op, service, body })` holds a request that long before it is answered, as a slow
- * control plane would (the call is recorded when it arrives).
+ * 2 KB). `answer(op, body, headers)` may answer a request itself with `{ status, body }` (JSON), instead
+ * of the upstream. `delayMs({ op, service, body })` holds a request that long before it is answered, as a
+ * slow control plane would (the call is recorded when it arrives).
  */
 export async function startCountingProxy(upstream, { answer, delayMs } = {}) {
   const target = new URL(upstream);
