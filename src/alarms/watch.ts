@@ -63,6 +63,9 @@ interface FullRead {
   error?: unknown;
 }
 
+/** The prefixes of a read that names none: one array, so the read plan kept for a list stays kept. */
+const NO_PREFIXES: readonly string[] = [];
+
 /**
  * Watches alarms at a cost that does not grow with their number. A steady poll reads only the alarms in
  * a breaching state (DescribeAlarms `StateValue`), by name batch and by prefix; every minute a full read
@@ -128,7 +131,7 @@ export class AlarmWatch {
   async read(names: readonly string[], options: WatchReadOptions = {}): Promise<AlarmState[]> {
     if (names.length === 0) return [];
     if (options.warn) this.warn = options.warn;
-    const plan = this.planOf(names, options.prefixes ?? []);
+    const plan = this.planOf(names, options.prefixes ?? NO_PREFIXES);
     const changed: AlarmState[] = [];
     const now = options.now;
     this.startedAt ??= now;
