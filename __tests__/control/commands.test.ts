@@ -29,6 +29,11 @@ import {
   LOAD_BALANCER,
   TEST_LISTENER,
 } from '../support/fake-aws.js';
+import {
+  FakeEcsDeployments,
+  TASK_DEFINITION,
+  type EcsServiceSetup,
+} from '../support/fake-ecs-deployments.js';
 import { FakeClock } from '../support/fake-clock.js';
 
 const ACCOUNT = 'arn:aws:ecs:us-east-1:111111111111';
@@ -449,6 +454,111 @@ describe('a deploy whose job is dead', () => {
       text: expect.stringContaining('nothing older serves to roll back to'),
     });
     expect(s.aws.taskSets).toHaveLength(1);
+  });
+});
+
+describe('a dead deploy of an ECS-controller service', () => {
+  const MINUTE = 60_000;
+  const OLD = TASK_DEFINITION(1);
+  const NEW = TASK_DEFINITION(2);
+  /**
+   * The job updated the service to NEW at the start, published its state a minute later and went silent
+   * for `silentMs` more; ECS is still replacing the tasks (they take 30 minutes to start) or, with
+   * `finished`, completed the deployment a while ago.
+   */
+  async function deadEcs(
+    phase: string,
+    { silentMs = 6 * MINUTE, finished = false, strategy = undefined as EcsServiceSetup['strategy'] } = {},
+  ) {
+    const s = setup();
+    const ecs = new FakeEcsDeployments(s.aws, s.clock, { strategy });
+    ecs.taskStartMs = finished ? 10_000 : 30 * MINUTE;
+    await s.ports.ecs.updateService('web', 'api', {
+      taskDefinition: NEW,
+      deploymentConfiguration: ecs.deploymentConfiguration,
+    });
+    await s.clock.sleep(MINUTE);
+    s.aws.serviceTags = encodeState(
+      s.live({ phase, step: undefined, hold: undefined, updated: new Date(s.clock.now()).toISOString() }),
+    );
+    await s.clock.sleep(silentMs);
+    return { ...s, ecs };
+  }
+  const writes = (calls: string[]): string[] =>
+    calls.filter((c) => /^(Update|Stop|Delete|Modify|Create|Register)/.test(c));
+
+  test('abort while ECS still replaces the tasks: StopServiceDeployment, back on the old task definition, exit 0', async () => {
+    const { ecs, ports, aws } = await deadEcs('stabilize');
+    const from = aws.calls.length;
+    const result = await abortCommand({ ...options, waitMs: 10_000 }, ports);
+    expect(result.text).toContain('The job of run 77 (attempt 2) looks dead: no sign of life since');
+    expect(result.text).toContain(`Rolling it back here: ${NEW}`);
+    expect(result.code).toBe(0);
+    expect(writes(aws.calls.slice(from))[0]).toBe('StopServiceDeployment');
+    expect(ecs.latest()?.status).toBe('ROLLBACK_SUCCESSFUL');
+    expect(ecs.runningByTaskDefinition()).toEqual({ [OLD]: 4 });
+    expect(result.text).toMatch(/Rolled back: /);
+  });
+
+  test('abort in the bake of a completed rolling deployment: the service updated back to the old task definition', async () => {
+    const { ecs, ports } = await deadEcs('bake', { finished: true });
+    const result = await abortCommand(options, ports);
+    expect(result.code).toBe(0);
+    expect(ecs.updates.at(-1)?.taskDefinition).toBe(OLD);
+    expect(ecs.runningByTaskDefinition()).toEqual({ [OLD]: 4 });
+  });
+
+  test("ECS's own CANARY in its bake: StopServiceDeployment puts all production traffic back on the old revision", async () => {
+    const { ecs, ports } = await deadEcs('shift', {
+      strategy: 'CANARY',
+      finished: true,
+    });
+    // ECS works its state out when asked: at 7 minutes the canary's share is on the new revision.
+    await ports.ecs.describeServiceConfiguration('web', 'api');
+    expect(ecs.trafficHistory.at(-1)?.target).toBeGreaterThan(0);
+    const result = await abortCommand(options, ports);
+    expect(result.code).toBe(0);
+    expect(ecs.latest()?.status).toBe('ROLLBACK_SUCCESSFUL');
+    expect(ecs.trafficHistory.at(-1)?.target).toBe(0);
+    expect(ecs.runningByTaskDefinition()).toEqual({ [OLD]: 4 });
+  });
+
+  test('a job silent for less than 5 minutes is asked, not taken over', async () => {
+    const { aws, ports } = await deadEcs('stabilize', { silentMs: 2 * MINUTE });
+    const from = aws.calls.length;
+    const result = await abortCommand(options, ports);
+    expect(result.text).toMatch(/^abort requested of run 77\/2/);
+    expect(writes(aws.calls.slice(from))).toEqual([]);
+    expect(aws.serviceTags).toMatchObject({ [CONTROL_TAG.request]: 'abort' });
+  });
+
+  test.each([
+    ['the job died in prepare (its update may not have started)', 'prepare', false],
+    ["ECS's newest deployment started after the job's last sign of life (someone else's)", 'stabilize', true],
+  ])('%s: refused, nothing changed, exit 1', async (_name, phase, newer) => {
+    const s = await deadEcs(phase);
+    if (newer) {
+      await s.ports.ecs.updateService('web', 'api', {
+        taskDefinition: TASK_DEFINITION(3),
+        deploymentConfiguration: s.ecs.deploymentConfiguration,
+      });
+    }
+    const from = s.aws.calls.length;
+    const result = await abortCommand(options, s.ports);
+    expect(result.code).toBe(1);
+    expect(result.text).toContain('Not rolling back: ');
+    expect(result.text).toContain('Nothing changed.');
+    expect(writes(s.aws.calls.slice(from))).toEqual([]);
+  });
+
+  test('a region without the service-deployment API: refused with the reason, nothing changed', async () => {
+    const s = await deadEcs('stabilize');
+    s.ecs.serviceDeploymentApi = false;
+    const from = s.aws.calls.length;
+    const result = await abortCommand(options, s.ports);
+    expect(result.code).toBe(1);
+    expect(result.text).toContain("Not rolling back: ECS's service deployments could not be read");
+    expect(writes(s.aws.calls.slice(from))).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { EcsControlPort, EcsPort } from '../aws/ecs.js';
+import type { EcsControlPort, EcsControllerPort, EcsPort } from '../aws/ecs.js';
 import type { ForwardDiscoveryPort, LoadBalancerPort, TargetHealthPort } from '../aws/load-balancer.js';
 import type { IdentityPort } from '../aws/sts.js';
 import type { Clock } from '../clock.js';
@@ -20,7 +20,7 @@ import { TAG } from '../deploy/leftovers.js';
 
 /** What the control commands talk to; injected so tests run them against the fake or moto. */
 export interface ControlPorts {
-  ecs: EcsPort & EcsControlPort;
+  ecs: EcsPort & EcsControlPort & EcsControllerPort;
   lb: LoadBalancerPort & TargetHealthPort & ForwardDiscoveryPort;
   identity: IdentityPort;
   clock: Clock;
@@ -175,16 +175,17 @@ async function request(
 }
 
 /**
- * Why the channel's task-set deploy looks dead, or undefined while its job may still be alive: GitHub reports
- * its workflow run attempt completed, or it stopped giving signs of life (see looksDead). Only a task-set
- * deploy beats a heartbeat (on green); an ECS-controller one publishes only on change, so it is never judged.
+ * Why the channel's deploy looks dead, or undefined while its job may still be alive: GitHub reports
+ * its workflow run attempt completed, or it stopped giving signs of life (see looksDead): a task-set deploy
+ * beats a heartbeat on green, and an ECS-controller one rewrites its live state's time at least once a
+ * minute.
  */
 async function whyDead(
   channel: Channel,
   ports: ControlPorts,
 ): Promise<{ text: string; byGitHub: boolean } | undefined> {
   const state = channel.state;
-  if (channel.kind !== 'task-set' || !state || state.phase === 'finished') return undefined;
+  if (!state || state.phase === 'finished') return undefined;
   const run = await ports.runs
     ?.status(state.repository, state.runId, state.runAttempt)
     .catch(() => undefined);

@@ -1,12 +1,20 @@
-import { isSteady, taskSetCounts, type EcsControlPort, type EcsPort, type TaskSet } from '../aws/ecs.js';
+import {
+  isSteady,
+  taskSetCounts,
+  type EcsControlPort,
+  type EcsControllerPort,
+  type EcsPort,
+  type TaskSet,
+} from '../aws/ecs.js';
 import type { ForwardDiscoveryPort, LoadBalancerPort } from '../aws/load-balancer.js';
 import type { Clock } from '../clock.js';
 import { decodeKept, type LiveState } from '../control-protocol/channel.js';
 import { AwsCalls } from '../deploy/calls.js';
 import { TAG } from '../deploy/leftovers.js';
+import { rollBackEcs } from '../deploy/kinds/ecs-rollback.js';
 import { rollBackTaskSets, savedRouter, type RollbackDeps } from '../deploy/rollback.js';
 import { checkTakeoverRoute } from '../deploy/routing/check.js';
-import type { TaskSetTarget } from '../deploy/saved.js';
+import type { EcsTarget, TaskSetTarget } from '../deploy/saved.js';
 import { describeError } from '../errors.js';
 import type { Channel } from './locate.js';
 
@@ -20,7 +28,7 @@ import type { Channel } from './locate.js';
  */
 
 export interface TakeoverPorts {
-  ecs: EcsPort & EcsControlPort;
+  ecs: EcsPort & EcsControlPort & EcsControllerPort;
   lb: LoadBalancerPort & ForwardDiscoveryPort;
   clock: Clock;
 }
@@ -47,6 +55,7 @@ export async function takeOver(
 ): Promise<TakeoverOutcome> {
   const { cluster, service } = options;
   const found = `The job of run ${state.runId} (attempt ${state.runAttempt}) looks dead: ${why}, in ${state.phase}.`;
+  if (channel.kind === 'service') return takeOverEcs(state, found, options, ports);
   const green = channel.service.taskSets.find((t) => t.arn === channel.arn);
   const blue = channel.service.taskSets.find(
     (t) => t.status === 'PRIMARY' && t.arn !== channel.arn && !decodeKept(t.tags),
@@ -112,6 +121,115 @@ export async function takeOver(
   lines.push(
     `Rolled back: ${blue.arn} (${blue.taskDefinition}) is PRIMARY at 100% with all traffic; ${green.arn} removed.`,
   );
+  return { result: 'rolled-back', lines };
+}
+
+/** Phases of an ECS-controller deploy that come after its UpdateService: its deployment is the newest. */
+const ECS_STARTED = new Set(['stabilize', 'test-traffic', 'shift', 'bake', 'promote', 'rollback']);
+/** How long the takeover waits for ECS to show the previous task definition serving again. */
+const ECS_ROLLBACK_WAIT_MS = 15 * 60_000;
+
+/**
+ * The takeover of an ECS-controller deploy (rolling, or ECS's own BLUE_GREEN, LINEAR or CANARY). Its
+ * deployment is the service's newest service deployment, and what it replaced is that deployment's one
+ * source revision: both are read from ECS, never from tags. A deployment ECS started after the job's last
+ * sign of life is someone else's, and one before the job's update cannot be told from an older one, so
+ * neither is touched. Then the post step's own rollback runs: StopServiceDeployment with ROLLBACK while
+ * ECS can still stop it, else an update back to the previous task definition, confirmed when ECS shows
+ * that one serving alone.
+ */
+async function takeOverEcs(
+  state: LiveState,
+  found: string,
+  options: { cluster: string; service: string },
+  ports: TakeoverPorts,
+): Promise<TakeoverOutcome> {
+  const { cluster, service } = options;
+  const refuse = (why: string): TakeoverOutcome => ({
+    result: 'refused',
+    lines: [found, `Not rolling back: ${why}. Nothing changed.`],
+  });
+  if (!ECS_STARTED.has(state.phase)) {
+    return refuse(
+      `the job stopped in ${state.phase}, before or while it started its deployment, so ECS's newest deployment ` +
+        "may not be its own; `safe-deploy status` and the service's deployments in ECS show what runs",
+    );
+  }
+  const said: string[] = [];
+  const note = (message: string): void => void said.push(message);
+  const calls = takeoverCalls(ports.clock, note);
+  let target: EcsTarget;
+  try {
+    const [newest] = await calls.retry('list the service deployments', () =>
+      ports.ecs.listServiceDeployments(cluster, service),
+    );
+    if (!newest) return refuse('ECS lists no service deployment for the service');
+    const [record] = await calls.retry('read the service deployment', () =>
+      ports.ecs.describeServiceDeployments([newest.arn]),
+    );
+    if (!record) return refuse(`ECS does not describe its newest deployment ${newest.arn}`);
+    const lastSign = Date.parse(state.updated ?? '');
+    if (record.createdAt && !Number.isNaN(lastSign) && record.createdAt.getTime() > lastSign) {
+      return refuse(
+        `ECS's newest deployment ${record.arn} started at ${record.createdAt.toISOString()}, after the job's last ` +
+          "sign of life: it is someone else's",
+      );
+    }
+    if (record.status.startsWith('ROLLBACK') || record.status === 'STOPPED') {
+      return refuse(`ECS's newest deployment ${record.arn} is ${record.status} already`);
+    }
+    const [source, ...more] = record.sourceServiceRevisionArns;
+    const targetRevision = record.targetServiceRevisionArn;
+    if (!targetRevision || !source || more.length) {
+      return refuse(
+        `ECS's newest deployment ${record.arn} does not replace exactly one revision (it lists ${record.sourceServiceRevisionArns.length}), so there is no one release to return to`,
+      );
+    }
+    const definitions = await calls.retry('read the service revisions', () =>
+      ports.ecs.describeServiceRevisionTaskDefinitions([targetRevision, source]),
+    );
+    const [taskDefinition, previous] = [definitions[targetRevision], definitions[source]];
+    if (!taskDefinition || !previous) {
+      return refuse(`ECS does not describe the revisions of deployment ${record.arn}`);
+    }
+    const configuration = await calls.retry('read the service', () =>
+      ports.ecs.describeServiceConfiguration(cluster, service),
+    );
+    target = {
+      cluster,
+      service,
+      mode: configuration?.strategy === 'ROLLING' ? 'rolling' : 'native',
+      previousTaskDefinition: previous,
+      taskDefinition,
+      serviceDeploymentArn: record.arn,
+    };
+  } catch (error) {
+    // The service-deployment API answers nothing (a region or emulator without it), or a read failed for good.
+    return refuse(`ECS's service deployments could not be read (${describeError(error)})`);
+  }
+  const lines = [
+    found,
+    `Rolling it back here: ${target.taskDefinition} (deployment ${target.serviceDeploymentArn}) back to ${target.previousTaskDefinition}.`,
+  ];
+  let outcome: Awaited<ReturnType<typeof rollBackEcs>>;
+  try {
+    outcome = await rollBackEcs(target, {
+      ecs: ports.ecs,
+      clock: ports.clock,
+      calls,
+      info: note,
+      warn: note,
+      waitMs: ECS_ROLLBACK_WAIT_MS,
+    });
+  } catch (error) {
+    outcome = { verified: false, problems: [describeError(error)], greenArn: undefined };
+  }
+  lines.push(...said.splice(0));
+  if (!outcome.verified || outcome.problems.length) {
+    lines.push(`Rollback NOT confirmed by AWS: ${outcome.problems.join('; ') || 'ECS did not show it'}`);
+    return { result: 'failed', lines };
+  }
+  lines.push(`Rolled back: ${outcome.confirmation ?? `the service runs ${target.previousTaskDefinition}`}.`);
   return { result: 'rolled-back', lines };
 }
 
