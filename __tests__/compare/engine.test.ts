@@ -360,3 +360,23 @@ test('the ALB built-ins refuse a Network Load Balancer', () => {
     `Input 'compare': "error-rate" reads ApplicationELB metrics, but ${nlb} is not an Application Load Balancer`,
   );
 });
+
+test('the comparisons count from the minute green took traffic, though the first poll comes in the next', async () => {
+  const starts: number[] = [];
+  const read = {
+    getMetricData: (_queries: unknown, start: Date) => {
+      starts.push(start.getTime());
+      return Promise.resolve([]);
+    },
+  };
+  const analysis = new GreenBlueAnalysis(parseComparisons('error-rate', { listenerRouting: true }), read, {
+    blue: { targetGroupArn: BLUE_TG },
+    green: { targetGroupArn: GREEN_TG },
+    loadBalancerArn: loadBalancerArnOf(LISTENER),
+  });
+  const shift = Date.parse('2026-11-23T10:00:59.500Z');
+  // A 10 s poll: the first comparison read after the shift is at 10:01:09.
+  await analysis.poll(shift + 9_500, { traffic: 1, phase: 'shift', since: shift });
+  await analysis.poll(shift + 19_500, { traffic: 1, phase: 'shift', since: shift });
+  expect(starts).toEqual([Date.parse('2026-11-23T10:00:00Z'), Date.parse('2026-11-23T10:00:00Z')]);
+});

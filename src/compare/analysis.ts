@@ -31,6 +31,12 @@ export interface Verdict {
 export interface PollStep {
   traffic: number;
   phase: string;
+  /**
+   * When green first took production traffic (epoch ms). The comparisons count from that minute: the
+   * first poll can come a poll interval later, past a minute boundary, and green's first requests would
+   * otherwise fall in a minute never read.
+   */
+  since?: number;
 }
 
 /**
@@ -142,7 +148,7 @@ export class GreenBlueAnalysis {
    * caller's retry policy.
    */
   async poll(now: number, step: PollStep): Promise<Verdict> {
-    this.startedAt ??= now;
+    this.startedAt ??= Math.min(step.since ?? now, now);
     const queries = this.queries(this.green);
     const start = Math.floor(this.startedAt / MINUTE) * MINUTE;
     const end = Math.ceil((now + 1) / MINUTE) * MINUTE;

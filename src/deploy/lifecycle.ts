@@ -250,7 +250,11 @@ function watchComparisons(ctx: DeployContext, analysis: GreenBlueAnalysis, green
   watch.addCheck(async () => {
     if (traffic.percent === 0) return;
     const verdict = await calls.once('read the green-versus-blue comparisons', () =>
-      analysis.poll(deps.clock.now(), { traffic: traffic.percent, phase: timeline.phase }),
+      analysis.poll(deps.clock.now(), {
+        traffic: traffic.percent,
+        phase: timeline.phase,
+        ...(traffic.firstTrafficAt !== undefined ? { since: traffic.firstTrafficAt } : {}),
+      }),
     );
     if (verdict === LATER) return;
     states = verdict.results.map((result) => `${result.name} ${result.state}`);
