@@ -143,7 +143,7 @@ export class GreenBlueAnalysis {
   }
 
   /**
-   * Reads and judges every comparison since green first took production traffic (the first poll), in
+   * Reads and judges every comparison since green first took production traffic (`step.since`, else the first poll), in
    * one GetMetricData call (or one per 500 queries). Errors reading CloudWatch are thrown, for the
    * caller's retry policy.
    */
