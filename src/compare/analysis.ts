@@ -143,9 +143,9 @@ export class GreenBlueAnalysis {
   }
 
   /**
-   * Reads and judges every comparison since green first took production traffic (`step.since`, else the first poll), in
-   * one GetMetricData call (or one per 500 queries). Errors reading CloudWatch are thrown, for the
-   * caller's retry policy.
+   * Reads and judges every comparison since green first took production traffic (`step.since`, else
+   * the first poll), in one GetMetricData call (or one per 500 queries). Errors reading CloudWatch are
+   * thrown, for the caller's retry policy.
    */
   async poll(now: number, step: PollStep): Promise<Verdict> {
     this.startedAt ??= Math.min(step.since ?? now, now);
