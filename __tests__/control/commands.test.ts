@@ -500,19 +500,21 @@ describe('a dead deploy of an ECS-controller service', () => {
     expect(result.text).toMatch(/Rolled back: /);
   });
 
-  test('abort in the bake of a completed rolling deployment: the service updated back to the old task definition', async () => {
-    const { ecs, ports } = await deadEcs('bake', { finished: true });
+  test("abort in the bake of a completed rolling deployment: refused (ECS cannot say it is the job's), naming what to go back to", async () => {
+    const { ecs, ports, aws } = await deadEcs('bake', { finished: true });
+    const from = aws.calls.length;
     const result = await abortCommand(options, ports);
-    expect(result.code).toBe(0);
-    expect(ecs.updates.at(-1)?.taskDefinition).toBe(OLD);
-    expect(ecs.runningByTaskDefinition()).toEqual({ [OLD]: 4 });
+    expect(result.code).toBe(1);
+    expect(result.text).toContain(
+      `is SUCCESSFUL, and a finished deployment cannot be told to be the dead job's`,
+    );
+    expect(result.text).toContain(`update the service to ${OLD}. Nothing changed.`);
+    expect(writes(aws.calls.slice(from))).toEqual([]);
+    expect(ecs.runningByTaskDefinition()).toEqual({ [NEW]: 4 });
   });
 
   test("ECS's own CANARY in its bake: StopServiceDeployment puts all production traffic back on the old revision", async () => {
-    const { ecs, ports } = await deadEcs('shift', {
-      strategy: 'CANARY',
-      finished: true,
-    });
+    const { ecs, ports } = await deadEcs('shift', { strategy: 'CANARY', finished: true });
     // ECS works its state out when asked: at 7 minutes the canary's share is on the new revision.
     await ports.ecs.describeServiceConfiguration('web', 'api');
     expect(ecs.trafficHistory.at(-1)?.target).toBeGreaterThan(0);

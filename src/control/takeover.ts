@@ -131,12 +131,13 @@ const ECS_ROLLBACK_WAIT_MS = 15 * 60_000;
 
 /**
  * The takeover of an ECS-controller deploy (rolling, or ECS's own BLUE_GREEN, LINEAR or CANARY). Its
- * deployment is the service's newest service deployment, and what it replaced is that deployment's one
- * source revision: both are read from ECS, never from tags. A deployment ECS started after the job's last
- * sign of life is someone else's, and one before the job's update cannot be told from an older one, so
- * neither is touched. Then the post step's own rollback runs: StopServiceDeployment with ROLLBACK while
- * ECS can still stop it, else an update back to the previous task definition, confirmed when ECS shows
- * that one serving alone.
+ * deployment is the service's newest service deployment, still in progress, and what it replaced is that
+ * deployment's one source revision: both are read from ECS, never from tags. Nothing is touched when that
+ * deployment may be someone else's: started after the job's last sign of life, or the job died before
+ * its update (prepare), or finished (a deploy of the running task definition starts none, so a finished
+ * deployment may be older than the job). Then the post step's own rollback runs: StopServiceDeployment
+ * with ROLLBACK (else an update back to the previous task definition), confirmed when ECS shows that
+ * one serving alone.
  */
 async function takeOverEcs(
   state: LiveState,
@@ -191,6 +192,15 @@ async function takeOverEcs(
     const [taskDefinition, previous] = [definitions[targetRevision], definitions[source]];
     if (!taskDefinition || !previous) {
       return refuse(`ECS does not describe the revisions of deployment ${record.arn}`);
+    }
+    if (record.status !== 'IN_PROGRESS' && record.status !== 'PENDING') {
+      // A finished deployment may be older than the job: a deploy of the task definition already running
+      // starts none, and ECS cannot tell which run asked for one.
+      return refuse(
+        `ECS's newest deployment ${record.arn} (${taskDefinition}, from ${previous}) is ${record.status}, and ` +
+          "a finished deployment cannot be told to be the dead job's; to go back, update the service to " +
+          `${previous}`,
+      );
     }
     const configuration = await calls.retry('read the service', () =>
       ports.ecs.describeServiceConfiguration(cluster, service),
