@@ -1,6 +1,6 @@
 import { realTimer } from '../../src/deploy/calls.js';
 import { BLUE_TG, GREEN_TG } from '../support/fake-aws.js';
-import { FakeEcsDeployments, TASK_DEFINITION } from '../support/fake-ecs-deployments.js';
+import { FakeEcsDeployments, PRODUCTION_RULE, TASK_DEFINITION } from '../support/fake-ecs-deployments.js';
 import { deploy, expectRolledBack, scenario, type Scenario } from './harness.js';
 
 // Issue 22 and issue 20 #5: on a decision to roll back, the first AWS call is the one that moves traffic;
@@ -167,5 +167,30 @@ describe('a rolling service', () => {
     expect(report.result).toBe('rolled-back');
     expect(firstAction(calls.after())).toBe('UpdateService');
     expect(ecs.runningByTaskDefinition()).toEqual({ [OLD]: 4 });
+  });
+});
+
+describe("ECS's own CANARY", () => {
+  test('a breach at the canary step: StopServiceDeployment is the first call, production back on blue', async () => {
+    const s = scenario();
+    const ecs = new FakeEcsDeployments(s.aws, s.clock, { strategy: 'CANARY' });
+    const calls = callsFrom(s);
+    // At 50 s ECS has shifted the canary's 10% (its traffic shift starts at 40 s).
+    s.clock.after(50_000, () => {
+      calls.mark();
+      s.aws.setAlarm('api-5xx', 'ALARM', '5xx above 10');
+    });
+    const report = await deploy(s, {
+      'listener-arn': '',
+      steps: 'Canary10Percent1Minutes',
+      'bake-time': '2m',
+      'poll-interval': '1s',
+    });
+    expect(report.result).toBe('rolled-back');
+    expect(ecs.trafficHistory.map((h) => h.target)).toEqual([10, 0]);
+    expect(firstAction(calls.after())).toBe('StopServiceDeployment');
+    expect(ecs.latest()?.status).toBe('ROLLBACK_SUCCESSFUL');
+    expect(s.aws.weights(PRODUCTION_RULE)).toEqual({ [BLUE_TG]: 100, [GREEN_TG]: 0 });
+    expect(ecs.runningByTaskDefinition()).toEqual({ [TASK_DEFINITION(1)]: 4 });
   });
 });
