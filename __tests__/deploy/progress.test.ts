@@ -50,6 +50,16 @@ describe('describeHold', () => {
     ).toBe('bake · green 100% · 1m20s so far · no alarms watched · 120/500 requests');
     expect(describeHold(hold({ elapsedMs: 310_000, watched: 1 }))).toContain('0s left · 1 alarm OK');
   });
+
+  it('shows a hold begun a moment after its end was set at its whole length, time left rounded up', () => {
+    // A 2 s bake whose hold began 1 ms after the bake set its end: 1,999 ms long.
+    const bake = (elapsedMs: number) =>
+      describeHold(hold({ phase: 'bake', label: 'bake', traffic: 100, totalMs: 1_999, elapsedMs }));
+    expect(bake(0)).toContain('bake · green 100% · 0s of 2s, 2s left');
+    expect(bake(1_000)).toContain('· 1s of 2s, 1s left');
+    expect(bake(1_500)).toContain('· 1s of 2s, 1s left');
+    expect(bake(2_300)).toContain('· 2s of 2s, 0s left');
+  });
 });
 
 describe('ProgressCadence', () => {

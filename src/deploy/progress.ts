@@ -36,10 +36,13 @@ export function describeHold(hold: HoldProgress): string {
   const parts = [hold.label.startsWith(hold.phase) ? hold.label : `${hold.phase}: ${hold.label}`];
   parts.push(`green ${hold.traffic}%`);
   if (hold.totalMs !== undefined) {
-    const left = Math.max(0, hold.totalMs - hold.elapsedMs);
-    parts.push(
-      `${formatDuration(hold.elapsedMs)} of ${formatDuration(hold.totalMs)}, ${formatDuration(left)} left`,
-    );
+    // A hold begins a moment after its caller set its end (a 2 s bake lasts 1,999 ms from the hold's
+    // start): its length is shown to the nearest second, the time left rounded up and the time spent
+    // down, so a 2 s bake starts at "0s of 2s, 2s left" and ends at "2s of 2s, 0s left".
+    const second = 1000;
+    const left = Math.ceil(Math.max(0, hold.totalMs - hold.elapsedMs) / second) * second;
+    const total = Math.round(hold.totalMs / second) * second;
+    parts.push(`${formatDuration(hold.elapsedMs)} of ${formatDuration(total)}, ${formatDuration(left)} left`);
   } else {
     parts.push(`${formatDuration(hold.elapsedMs)} so far`);
   }
