@@ -66,7 +66,7 @@ export async function takeOver(
       : green.status === 'PRIMARY'
         ? `its task set ${green.arn} is PRIMARY: the deploy had promoted it, or it is the service's first; nothing older serves to roll back to`
         : 'the service has no PRIMARY task set to roll back to';
-    return { result: 'refused', lines: [found, `Not rolling back: ${why}. Nothing changed.`] };
+    return refused(found, why);
   }
 
   // What the takeover says as it goes: the call policy's retries, a wait that ran late.
@@ -81,7 +81,7 @@ export async function takeOver(
     { blue: blue.targetGroupArns[0], green: green.targetGroupArns[0] },
   );
   if ('refused' in route) {
-    return { result: 'refused', lines: [found, `Not rolling back: ${route.refused}. Nothing changed.`] };
+    return refused(found, route.refused);
   }
 
   // The state the dead job's post step would have rolled back from, checked against AWS above.
@@ -124,6 +124,11 @@ export async function takeOver(
   return { result: 'rolled-back', lines };
 }
 
+/** A takeover that changed nothing: what it found, and why it does not roll back. */
+function refused(found: string, why: string): TakeoverOutcome {
+  return { result: 'refused', lines: [found, `Not rolling back: ${why}. Nothing changed.`] };
+}
+
 /** Phases of an ECS-controller deploy that come after its UpdateService: its deployment is the newest. */
 const ECS_STARTED = new Set(['stabilize', 'test-traffic', 'shift', 'bake', 'promote', 'rollback']);
 /** How long the takeover waits for ECS to show the previous task definition serving again. */
@@ -146,10 +151,7 @@ async function takeOverEcs(
   ports: TakeoverPorts,
 ): Promise<TakeoverOutcome> {
   const { cluster, service } = options;
-  const refuse = (why: string): TakeoverOutcome => ({
-    result: 'refused',
-    lines: [found, `Not rolling back: ${why}. Nothing changed.`],
-  });
+  const refuse = (why: string): TakeoverOutcome => refused(found, why);
   if (!ECS_STARTED.has(state.phase)) {
     return refuse(
       `the job stopped in ${state.phase}, before or while it started its deployment, so ECS's newest deployment ` +

@@ -4,7 +4,13 @@ import { describeError } from '../errors.js';
 import * as log from '../log.js';
 import { recordFromId } from '../report/deployment-record.js';
 import { AwsCalls } from './calls.js';
-import { rollBackFirstTaskSet, rollBackTaskSets, findGreenByTags, savedRouter } from './rollback.js';
+import {
+  findGreenByTags,
+  rollBackFirstTaskSet,
+  rollBackTaskSets,
+  savedRouter,
+  type RollbackDeps,
+} from './rollback.js';
 import { awsPorts, type AwsPorts } from './aws-ports.js';
 import { runIdentity } from './leftovers.js';
 import { STATE_KEY } from './state.js';
@@ -87,6 +93,11 @@ interface PostEnv {
   clock: Clock;
 }
 
+/** What the post step's rollbacks and routers act with: its ports, its call policy and its log. */
+function rollbackDeps({ aws, calls, clock }: PostEnv): RollbackDeps {
+  return { ...aws, clock, calls, info: (m) => log.info(m), warn: (m) => log.warning(m) };
+}
+
 /**
  * A job stopped while its release task ran: the task must not run on after the deploy, as on every way
  * out of the main step. Read first: one that stopped on its own is left as it is. A task that cannot be
@@ -145,13 +156,7 @@ async function taskSetsFromPost(
     log.warning(
       `safe-deploy post: the deploy of ${where} was stopped before it finished (cancelled or timed out); rolling back`,
     );
-    const rolled = await rollBackTaskSets(target, {
-      ...aws,
-      clock,
-      calls,
-      info: (m) => log.info(m),
-      warn: (m) => log.warning(m),
-    });
+    const rolled = await rollBackTaskSets(target, rollbackDeps({ aws, calls, clock }));
     outcome = {
       result: 'rolled-back',
       reason: 'the deploy was stopped before it finished; rolled back to blue by the post step',
@@ -186,13 +191,7 @@ async function firstDeployFromPost(
     log.warning(
       `safe-deploy post: the first deploy of ${where} was stopped while promoting; it is PRIMARY already`,
     );
-    const router = savedRouter({ ...target, blueArn: '' }, arn, {
-      ...aws,
-      clock,
-      calls,
-      info: log.info,
-      warn: log.warning,
-    });
+    const router = savedRouter({ ...target, blueArn: '' }, arn, rollbackDeps({ aws, calls, clock }));
     const problems = await router.verifyAt(100);
     if (!problems.length) log.info(`Promotion finished: ${arn}, the service's first task set, is PRIMARY`);
     return {
@@ -208,7 +207,7 @@ async function firstDeployFromPost(
   );
   const rolled = await rollBackFirstTaskSet(
     { ...target, taskSetArn: arn },
-    { ecs: aws.ecs, clock, calls, info: (m) => log.info(m), warn: (m) => log.warning(m) },
+    rollbackDeps({ aws, calls, clock }),
   );
   if (rolled.verified) log.info(`Rolled back: ${rolled.confirmation ?? 'the first task set is deleted'}`);
   return {
@@ -277,13 +276,7 @@ async function finishPromotion(target: TaskSetTarget, { aws, calls, clock }: Pos
   } else {
     log.info(`Blue ${target.blueArn} is gone already: the main step removed it before it was stopped`);
   }
-  const router = savedRouter(target, target.greenArn, {
-    ...aws,
-    clock,
-    calls,
-    info: log.info,
-    warn: log.warning,
-  });
+  const router = savedRouter(target, target.greenArn, rollbackDeps({ aws, calls, clock }));
   const problems = await router.verifyAt(100);
   const service = await calls.persist('read the service', () =>
     aws.ecs.describeService(target.cluster, target.service),

@@ -4,6 +4,13 @@ import { Stop } from '../watch.js';
 import { DRIFT_CHECK_EVERY_MS } from './listener.js';
 import type { KeptRoute, RouterPorts, TaskSetPair, TaskSetRouter } from './router.js';
 
+/** A kept release reached by its task set's scale alone: no listener or rule to move. */
+export const SCALE_ROUTE: KeptRoute = {
+  routing: 'task-sets',
+  production: undefined,
+  testListenerArn: undefined,
+};
+
 /**
  * Task-sets routing: both task sets sit behind the same target group, so traffic follows running tasks and
  * moves by task-set scale. Capacity never drops below 100%: green grows and steadies before blue shrinks.
@@ -25,7 +32,7 @@ export class ScaleRouter implements TaskSetRouter {
   ) {}
 
   /** Blue is reached again by its scale alone: the target group it shares stays as it is. */
-  readonly keptRoute: KeptRoute = { routing: 'task-sets', production: undefined, testListenerArn: undefined };
+  readonly keptRoute: KeptRoute = SCALE_ROUTE;
 
   /** Green starts with no task: a task behind the shared target group would take traffic at once. */
   greenStartScale(): number {

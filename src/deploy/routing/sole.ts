@@ -1,4 +1,5 @@
 import type { KeptRoute, TaskSetRouter } from './router.js';
+import { SCALE_ROUTE } from './scale.js';
 
 /**
  * A service's first task set with task-sets routing: it is the only task set behind the service's target
@@ -8,7 +9,7 @@ import type { KeptRoute, TaskSetRouter } from './router.js';
  */
 export class SoleTaskSetRouter implements TaskSetRouter {
   /** The only task set takes the target group's traffic by running; a later deploy may keep it so. */
-  readonly keptRoute: KeptRoute = { routing: 'task-sets', production: undefined, testListenerArn: undefined };
+  readonly keptRoute: KeptRoute = SCALE_ROUTE;
 
   /** The only task set runs at its full size from the start. */
   greenStartScale(): number {
